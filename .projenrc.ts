@@ -1,0 +1,183 @@
+import { awscdk, javascript, JsonFile, TextFile } from 'projen';
+
+/**
+ * The aws-cdk-lib floor. 2.193.0 is the oldest release that has everything the
+ * constructs use (Runtime.NODEJS_22_X, CustomResource serviceTimeout, the Provider
+ * framework's per-function roles and log groups, Annotations.addWarningV2) and that
+ * has a matching @aws-cdk/integ-tests-alpha in the registry. Tests run against the
+ * floor itself, so a user on it gets exactly what CI proved.
+ */
+const CDK_FLOOR = '2.193.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-finspace-permission-groups',
+  description:
+    'AWS CDK constructs that declare Amazon FinSpace Data permission groups and their members, ' +
+    'created, updated and deleted by cdk deploy through a bundled custom-resource handler.',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'finspace', 'finspace-data', 'permission-group', 'custom-resource'],
+  license: 'Apache-2.0',
+  author: 'cdk-finspace-permission-groups contributors',
+  authorAddress: 'https://github.com/cdk-finspace/cdk-finspace-permission-groups/graphs/contributors',
+  repositoryUrl: 'https://github.com/cdk-finspace/cdk-finspace-permission-groups.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  cdkVersion: CDK_FLOOR,
+  constructsVersion: '10.4.2',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.0',
+  projenVersion: '0.103.25',
+
+  // Sources in lib/, compiled output elsewhere: compiling in place lets jest pick
+  // up stale .js files next to the sources.
+  srcdir: 'lib',
+  libdir: 'dist',
+  artifactsDirectory: 'pkg',
+
+  // The other registries are unreachable from the build machines: the release
+  // job (which has internet access) packages these; local builds package js only.
+  publishToPypi: { distName: 'cdk-finspace-permission-groups', module: 'cdk_finspace_permission_groups' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkfinspace.permissiongroups',
+    mavenGroupId: 'io.github.cdk-finspace',
+    mavenArtifactId: 'cdk-finspace-permission-groups',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkFinSpace.PermissionGroups', packageId: 'CdkFinSpace.PermissionGroups' },
+  publishToGo: { moduleName: 'github.com/cdk-finspace/cdk-finspace-permission-groups-go' },
+
+  docgen: true,
+  eslint: true,
+  eslintOptions: {
+    dirs: ['lib', 'lambda', 'local', 'example'],
+    devdirs: ['test'],
+    // One type-aware config for every tree, not only lib/ (what tsconfig.json covers).
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
+  jest: true,
+  jestOptions: {
+    jestVersion: '^29',
+    // --ci: a missing snapshot fails instead of being written silently.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      collectCoverage: false,
+    },
+  },
+  sampleCode: false,
+  githubOptions: { mergify: false },
+
+  devDeps: [
+    'ts-jest@^29',
+    '@types/jest@^29',
+    'esbuild@~0.28.0',
+    'aws-cdk@2.1148.1',
+    '@types/aws-lambda',
+    // The handler's FinSpace client: bundled into the Lambda asset, so users never install them.
+    '@smithy/signature-v4',
+    '@smithy/protocol-http',
+    '@smithy/node-http-handler',
+    '@smithy/util-retry',
+    '@smithy/types',
+    '@aws-crypto/sha256-js',
+    '@aws-sdk/credential-provider-env',
+    // The only packaged FinSpace Data client left: proves the emulator speaks the real protocol.
+    'aws-sdk@^2',
+  ],
+});
+
+// eslint-import-resolver-typescript >= 3.10 pulls in unrs-resolver, whose non-Linux
+// binaries this registry lacks: `npm ci` then rejects the lockfile. The eslint
+// component adds the resolver itself, so pin it after the fact.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@~3.8.0');
+
+// The jsii entry point lives in the compiled folder, not projen's default lib/.
+project.package.addField('main', 'dist/index.js');
+project.package.addField('types', 'dist/index.d.ts');
+
+// One handler bundle for both resource types; ships inside the npm package.
+project.bundler.addBundle('lambda/index.ts', {
+  platform: 'node',
+  target: 'node22',
+  minify: true,
+  // ESM builds of @smithy/* avoid the CommonJS barrels (271 kB -> 59 kB, toolchain notes).
+  mainFields: ['module', 'main'],
+  externals: [],
+});
+
+// Everything outside lib/ is type-checked here: ts-jest runs with isolatedModules and does not.
+new JsonFile(project, 'tsconfig.dev.json', {
+  obj: {
+    extends: './tsconfig.json',
+    compilerOptions: { rootDir: '.', noEmit: true, types: ['jest', 'node'] },
+    include: ['lib/**/*.ts', 'lambda/**/*.ts', 'local/**/*.ts', 'test/**/*.ts', 'example/**/*.ts', '.projenrc.ts'],
+    exclude: ['node_modules', 'cdk.out', 'test/**/cdk.out'],
+  },
+});
+
+new JsonFile(project, 'cdk.json', {
+  obj: {
+    app: 'npx ts-node --transpile-only --project tsconfig.dev.json example/app.ts',
+    output: 'cdk.out',
+    context: { '@aws-cdk/core:newStyleStackSynthesis': true },
+  },
+});
+project.gitignore.exclude('cdk.out/', '*.tgz', '/pkg/', '/dist/', '.jsii.tabl.json');
+// projen writes an unanchored `dist` line that would drop the compiled library.
+project.npmignore?.removePatterns('dist');
+project.npmignore?.exclude('/pkg/', '/example/', '/local/', '/lambda/', '/cdk.json', '/cdk.out/', '/tsconfig.dev.json', '/.ci/', '/test/', '/rosetta/');
+
+// Locally only the JavaScript package can be built (PyPI, Maven Central and NuGet are
+// unreachable); the release workflow runs package:python/java/dotnet/go in jobs of their own.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check everything outside lib/ (handler, emulator, tests, example)',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+const rosetta = project.addTask('rosetta', {
+  description: 'Compile the README examples the way Construct Hub translates them',
+  exec: 'jsii-rosetta extract --strict --compile',
+});
+
+// `npm test` must pass on a fresh clone: bundle and compile first (the pack test and
+// rosetta need the compiled package), then type-check, jest, eslint and the README.
+project.testTask.reset();
+project.testTask.spawn(project.preCompileTask);
+project.testTask.spawn(project.compileTask);
+project.testTask.spawn(typecheck);
+project.testTask.exec('jest --ci', { receiveArgs: true });
+project.testTask.spawn(project.tasks.tryFind('eslint')!);
+project.testTask.spawn(rosetta);
+
+new TextFile(project, '.ci/run', {
+  lines: [
+    '#!/usr/bin/env bash',
+    '# CI: the README\'s own commands on a clean checkout, then the full build, which',
+    '# must leave no tracked file changed (stale API.md, snapshots, generated files).',
+    'set -euo pipefail',
+    'cd "$(dirname "$0")/.."',
+    'npm ci',
+    'npm test',
+    'npx cdk synth --no-notices --quiet',
+    'npx projen build',
+    'if [ -n "$(git status --porcelain)" ]; then',
+    '  echo "The build changed files in the checkout; commit them:" >&2',
+    '  git status --porcelain >&2',
+    '  git --no-pager diff --stat >&2',
+    '  exit 1',
+    'fi',
+    'echo "ci: clean checkout installs, tests and builds without changing tracked files"',
+  ],
+  executable: true,
+});
+
+// The build machines run Node 20 (end of life); the handler itself runs on nodejs22.x.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+project.synth();

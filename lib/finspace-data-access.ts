@@ -1,0 +1,137 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { HandlerProvider } from './handler-provider';
+
+/** CloudFormation gives up on a custom resource after an hour: stay well under it. */
+const MAX_TIMEOUT = Duration.minutes(50);
+
+/**
+ * Properties of a `FinSpaceDataAccess`.
+ */
+export interface FinSpaceDataAccessProps {
+  /**
+   * The FinSpace environment whose permission groups and members this stack manages.
+   *
+   * May be a token, such as `CfnEnvironment.attrEnvironmentId`.
+   */
+  readonly environmentId: string;
+
+  /**
+   * The IAM role the custom-resource handler runs as.
+   *
+   * FinSpace authorizes the handler through this role: it must be registered as the
+   * `apiAccessPrincipalArn` of an enabled, API-enabled FinSpace user that is a
+   * superuser or belongs to a group with `ManageUsersAndGroups`. Bring a role that is
+   * already registered, or let the library create one and register the ARN that the
+   * stack outputs as `FinSpaceDataHandlerRoleArn`.
+   *
+   * The library adds to the role exactly one permission,
+   * `finspace-api:GetProgrammaticAccessCredentials` on the environment's account and
+   * region, and write access to the handler's own log groups. An immutable imported
+   * role must already have them.
+   *
+   * @default - one role per stack, created by the library
+   */
+  readonly role?: iam.IRole;
+
+  /**
+   * How long the handler's and the provider framework's logs are kept.
+   *
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * How long one deployment of a resource may wait for FinSpace to settle (members
+   * reaching ADDITION_SUCCESS, removals completing) before it fails. At most 50
+   * minutes, so that the deployment fails with a clear reason before CloudFormation's
+   * own one-hour limit.
+   *
+   * @default Duration.minutes(30)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * How often a waiting deployment asks FinSpace for the state of the members.
+   *
+   * @default Duration.seconds(5)
+   */
+  readonly pollInterval?: Duration;
+
+  /**
+   * How many FinSpace calls the handler makes at once while reconciling members.
+   * The client also slows down on its own when FinSpace throttles.
+   *
+   * @default 8
+   */
+  readonly maxConcurrency?: number;
+}
+
+/**
+ * Which FinSpace environment to manage, and as which identity.
+ *
+ * Every `PermissionGroup` and `GroupMembership` names one. All of them in a stack that
+ * use the same handler role share one custom-resource provider.
+ *
+ * @example
+ * const finspace = new FinSpaceDataAccess(this, 'FinSpace', {
+ *   environmentId: 'fs-environment-id',
+ * });
+ */
+export class FinSpaceDataAccess extends Construct {
+  /** The FinSpace environment id. */
+  public readonly environmentId: string;
+
+  /** The IAM role the handler runs as; register its ARN in FinSpace. */
+  public readonly role: iam.IRole;
+
+  /** @internal */
+  public readonly _provider: HandlerProvider;
+
+  constructor(scope: Construct, id: string, props: FinSpaceDataAccessProps) {
+    super(scope, id);
+    validateEnvironmentId(props.environmentId);
+    const totalTimeout = props.timeout ?? Duration.minutes(30);
+    const queryInterval = props.pollInterval ?? Duration.seconds(5);
+    const maxConcurrency = props.maxConcurrency ?? 8;
+    validateTiming(totalTimeout, queryInterval);
+    if (!Token.isUnresolved(maxConcurrency) && (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 64)) {
+      throw new Error(`maxConcurrency must be a whole number from 1 to 64, got ${maxConcurrency}`);
+    }
+
+    this.environmentId = props.environmentId;
+    this._provider = HandlerProvider.forRole(this, props.role, {
+      logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      totalTimeout,
+      queryInterval,
+      maxConcurrency,
+    });
+    this.role = this._provider.role;
+  }
+}
+
+function validateEnvironmentId(environmentId: string) {
+  if (Token.isUnresolved(environmentId)) return;
+  // IdType in the FinSpace Data model: 1..26 characters.
+  if (environmentId.trim().length === 0 || environmentId.length > 26) {
+    throw new Error(`environmentId must be 1 to 26 characters and not blank, got '${environmentId}'`);
+  }
+}
+
+function validateTiming(totalTimeout: Duration, queryInterval: Duration) {
+  if (totalTimeout.isUnresolved() || queryInterval.isUnresolved()) return;
+  const total = totalTimeout.toSeconds();
+  const interval = queryInterval.toSeconds();
+  if (interval < 1) {
+    throw new Error(`pollInterval must be at least 1 second, got ${interval}s`);
+  }
+  if (total > MAX_TIMEOUT.toSeconds()) {
+    throw new Error(`timeout must be at most 50 minutes (CloudFormation fails a resource after one hour), got ${total / 60} minutes`);
+  }
+  // The provider framework requires the total timeout to be a multiple of the interval.
+  if (total % interval !== 0 || total < 3 * interval) {
+    throw new Error(`timeout (${total}s) must be a multiple of pollInterval (${interval}s) and at least three of them`);
+  }
+}

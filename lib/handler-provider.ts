@@ -1,0 +1,144 @@
+import * as path from 'path';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+
+/** Where the esbuild bundle of `lambda/index.ts` lands, from both lib/ and dist/. */
+const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'lambda', 'index');
+
+/** The settings one provider is built with; they must agree for all who share it. */
+export interface HandlerSettings {
+  readonly logRetention: logs.RetentionDays;
+  readonly totalTimeout: Duration;
+  readonly queryInterval: Duration;
+  readonly maxConcurrency: number;
+}
+
+/**
+ * The custom-resource provider that all FinSpace resources of a stack share, one per
+ * handler role (a provider runs as exactly one FinSpace identity).
+ *
+ * Kept as a stack-level singleton like aws-cdk-lib's own providers: the construct id
+ * is a contract, because it decides the ServiceToken that CloudFormation cannot
+ * change in place.
+ */
+export class HandlerProvider extends Construct {
+  /** The provider for `role` in the stack of `scope`, created on first use. */
+  public static forRole(scope: Construct, role: iam.IRole | undefined, settings: HandlerSettings): HandlerProvider {
+    const stack = Stack.of(scope);
+    const id = role ? `FinSpaceDataProvider${role.node.addr}` : 'FinSpaceDataProvider';
+    const existing = stack.node.tryFindChild(id);
+    if (existing) {
+      const provider = existing as HandlerProvider;
+      provider.assertSameSettings(settings);
+      return provider;
+    }
+    return new HandlerProvider(stack, id, role, settings);
+  }
+
+  /** The role the handler runs as: the identity FinSpace must know. */
+  public readonly role: iam.IRole;
+  public readonly serviceToken: string;
+  /** CloudFormation's own limit for one resource, kept above the provider's timeout. */
+  public readonly serviceTimeout: Duration;
+  private readonly settings: HandlerSettings;
+
+  private constructor(scope: Construct, id: string, role: iam.IRole | undefined, settings: HandlerSettings) {
+    super(scope, id);
+    this.settings = settings;
+    this.role = role ?? this.createRole();
+
+    iam.Grant.addToPrincipal({
+      grantee: this.role,
+      actions: ['finspace-api:GetProgrammaticAccessCredentials'],
+      resourceArns: [Stack.of(this).formatArn({
+        service: 'finspace-api',
+        resource: '/credentials/programmatic',
+        arnFormat: ArnFormat.NO_RESOURCE_NAME,
+      })],
+    });
+
+    // isComplete must give up with its own clear reason before the framework's
+    // waiter does: two polls of margin.
+    const reconcileTimeout = Duration.seconds(
+      settings.totalTimeout.toSeconds() - 2 * settings.queryInterval.toSeconds());
+    const environment = {
+      MAX_CONCURRENCY: String(settings.maxConcurrency),
+      RECONCILE_TIMEOUT_SECONDS: String(reconcileTimeout.toSeconds()),
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    const onEventHandler = this.handlerFunction('OnEvent', 'index.onEvent', Duration.minutes(10), environment);
+    const isCompleteHandler = this.handlerFunction('IsComplete', 'index.isComplete', Duration.minutes(2), environment);
+
+    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', {
+      retention: settings.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler,
+      isCompleteHandler,
+      queryInterval: settings.queryInterval,
+      totalTimeout: settings.totalTimeout,
+      logGroup: frameworkLogs,
+      // Execution data holds names and descriptions (sensitive in the API model): log
+      // the state transitions only.
+      waiterStateMachineLogOptions: {
+        destination: frameworkLogs,
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+    this.serviceToken = provider.serviceToken;
+    this.serviceTimeout = settings.totalTimeout.plus(Duration.minutes(5));
+  }
+
+  private createRole(): iam.IRole {
+    const role = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Runs the FinSpace permission-group handler; register its ARN as apiAccessPrincipalArn of a FinSpace user',
+    });
+    new CfnOutput(Stack.of(this), 'FinSpaceDataHandlerRoleArn', {
+      description: 'Register this role ARN in FinSpace on an API-enabled user that may manage users and groups',
+      value: role.roleArn,
+    });
+    return role;
+  }
+
+  private handlerFunction(id: string, handler: string, timeout: Duration, environment: Record<string, string>) {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      retention: this.settings.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    logGroup.grantWrite(this.role);
+    return new lambda.Function(this, id, {
+      code: lambda.Code.fromAsset(HANDLER_ASSET),
+      handler,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout,
+      role: this.role,
+      logGroup,
+      environment,
+      description: `FinSpace permission groups and memberships: ${handler.split('.')[1]}`,
+    });
+  }
+
+  private assertSameSettings(settings: HandlerSettings) {
+    const mine = describe(this.settings);
+    const theirs = describe(settings);
+    if (mine !== theirs) {
+      throw new Error(
+        `FinSpaceDataAccess instances that share a handler role in one stack share one provider, so they need the same settings: ${mine} vs ${theirs}`);
+    }
+  }
+}
+
+function describe(settings: HandlerSettings): string {
+  return `logRetention=${settings.logRetention}, timeout=${settings.totalTimeout.toSeconds()}s, ` +
+    `pollInterval=${settings.queryInterval.toSeconds()}s, maxConcurrency=${settings.maxConcurrency}`;
+}

@@ -1,0 +1,2 @@
+export * from './application-permission';
+export * from './finspace-data-access';
