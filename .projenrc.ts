@@ -50,8 +50,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   docgen: true,
   eslint: true,
   eslintOptions: {
-    dirs: ['lib', 'lambda', 'local', 'example'],
-    devdirs: ['test'],
+    dirs: ['lib'],
+    // The handler's packages are bundled at build time, so they are devDependencies.
+    devdirs: ['lambda', 'local', 'example', 'test'],
     // One type-aware config for every tree, not only lib/ (what tsconfig.json covers).
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
@@ -84,6 +85,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@smithy/types',
     '@aws-crypto/sha256-js',
     '@aws-sdk/credential-provider-env',
+    // v3 is the last CommonJS major: jest loads it without an ESM transform.
+    'p-limit@^3',
     // The only packaged FinSpace Data client left: proves the emulator speaks the real protocol.
     'aws-sdk@^2',
   ],

@@ -122,10 +122,10 @@ function validateEnvironmentId(environmentId: string) {
 
 function validateTiming(totalTimeout: Duration, queryInterval: Duration) {
   if (totalTimeout.isUnresolved() || queryInterval.isUnresolved()) return;
-  const total = totalTimeout.toSeconds();
-  const interval = queryInterval.toSeconds();
-  if (interval < 1) {
-    throw new Error(`pollInterval must be at least 1 second, got ${interval}s`);
+  const total = totalTimeout.toMilliseconds() / 1000;
+  const interval = queryInterval.toMilliseconds() / 1000;
+  if (interval < 1 || !Number.isInteger(interval)) {
+    throw new Error(`pollInterval must be a whole number of seconds, at least 1, got ${interval}s`);
   }
   if (total > MAX_TIMEOUT.toSeconds()) {
     throw new Error(`timeout must be at most 50 minutes (CloudFormation fails a resource after one hour), got ${total / 60} minutes`);

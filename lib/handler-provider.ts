@@ -1,11 +1,14 @@
 import * as path from 'path';
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+
+/** Lambda allows 4 KiB of environment variables in all; keep room for the others. */
+const MAX_LIVE_MEMBERSHIPS_CHARS = 3500;
 
 /** Where the esbuild bundle of `lambda/index.ts` lands, from both lib/ and dist/. */
 const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'lambda', 'index');
@@ -46,6 +49,7 @@ export class HandlerProvider extends Construct {
   /** CloudFormation's own limit for one resource, kept above the provider's timeout. */
   public readonly serviceTimeout: Duration;
   private readonly settings: HandlerSettings;
+  private readonly liveMemberships = new Set<string>();
 
   private constructor(scope: Construct, id: string, role: iam.IRole | undefined, settings: HandlerSettings) {
     super(scope, id);
@@ -68,8 +72,12 @@ export class HandlerProvider extends Construct {
       settings.totalTimeout.toSeconds() - 2 * settings.queryInterval.toSeconds());
     const environment = {
       MAX_CONCURRENCY: String(settings.maxConcurrency),
+      // Named in failure reasons, and its FinSpace users are never removed.
+      HANDLER_ROLE_ARN: this.role.roleArn,
       RECONCILE_TIMEOUT_SECONDS: String(reconcileTimeout.toSeconds()),
-      NODE_OPTIONS: '--enable-source-maps',
+      // Lets the Delete of a resource that a shrinking membership gave up tell that
+      // the membership itself still exists, so its users must stay (see registerMembership).
+      LIVE_MEMBERSHIPS: Lazy.string({ produce: () => this.liveMembershipsValue() }),
     };
     const onEventHandler = this.handlerFunction('OnEvent', 'index.onEvent', Duration.minutes(10), environment);
     const isCompleteHandler = this.handlerFunction('IsComplete', 'index.isComplete', Duration.minutes(2), environment);
@@ -94,6 +102,25 @@ export class HandlerProvider extends Construct {
     });
     this.serviceToken = provider.serviceToken;
     this.serviceTimeout = settings.totalTimeout.plus(Duration.minutes(5));
+  }
+
+  /**
+   * Records a membership declared in the stack and returns its key: the short id
+   * that its resources carry and that the handler finds in LIVE_MEMBERSHIPS.
+   */
+  public registerMembership(membership: IConstruct): string {
+    const key = membership.node.addr.slice(2, 10);
+    this.liveMemberships.add(key);
+    return key;
+  }
+
+  private liveMembershipsValue(): string {
+    const value = [...this.liveMemberships].sort().join(',') || 'none';
+    if (value.length > MAX_LIVE_MEMBERSHIPS_CHARS) {
+      throw new Error(`One handler serves ${this.liveMemberships.size} GroupMemberships in stack ${Stack.of(this).stackName}, ` +
+        'more than its Lambda environment can list: give some of them a FinSpaceDataAccess with another role, or move them to another stack.');
+    }
+    return value;
   }
 
   private createRole(): iam.IRole {

@@ -1,2 +1,4 @@
 export * from './application-permission';
 export * from './finspace-data-access';
+export * from './permission-group';
+export * from './group-membership';

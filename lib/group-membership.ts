@@ -1,0 +1,213 @@
+import { Aspects, CustomResource, IAspect, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { assignShards } from './membership-shards';
+import type { IPermissionGroup } from './permission-group';
+import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from './resource-types';
+
+/**
+ * Properties of a `GroupMembership`.
+ */
+export interface GroupMembershipProps {
+  /** The permission group, created in this app or imported. */
+  readonly group: IPermissionGroup;
+
+  /**
+   * FinSpace user ids (1 to 26 characters, not blank), each at most once.
+   *
+   * @default - none yet; add them with `addUsers()`
+   */
+  readonly userIds?: string[];
+
+  /**
+   * Whether this declaration is the whole truth about the group's members.
+   *
+   * - `false` (additive): the membership owns exactly the users it declares; members
+   *   that anyone else added are never touched.
+   * - `true` (exclusive): the group's members converge to exactly the declared users;
+   *   every other member is removed, except the FinSpace user that the handler itself
+   *   acts as. An exclusive membership must be the only one for its group.
+   *
+   * @default false
+   */
+  readonly exclusive?: boolean;
+
+  /**
+   * What happens to the declared members when this membership leaves the stack or
+   * the stack is deleted: `RemovalPolicy.DESTROY` removes the users it declared from
+   * the group (only those, in both modes); `RemovalPolicy.RETAIN` leaves them.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The members of a FinSpace permission group, kept as declared by `cdk deploy`,
+ * which waits until FinSpace reports every declared user as ADDITION_SUCCESS.
+ *
+ * All the users are held by one custom resource, or, beyond 3,000 of them, by as
+ * few as CloudFormation's payload limits allow (see `MAX_USERS_PER_RESOURCE`), so a
+ * stack can declare many thousands of members.
+ *
+ * @example
+ * declare const group: PermissionGroup;
+ * new GroupMembership(this, 'Quants', {
+ *   group,
+ *   userIds: ['jdoe01', 'asmith02'],
+ *   exclusive: true,
+ * });
+ */
+export class GroupMembership extends Construct {
+  /** The permission group whose members this declares. */
+  public readonly group: IPermissionGroup;
+  /** Whether the declaration is exclusive. */
+  public readonly exclusive: boolean;
+  private readonly userIds: string[] = [];
+  private readonly removalPolicy: RemovalPolicy;
+  private materialized = false;
+
+  constructor(scope: Construct, id: string, props: GroupMembershipProps) {
+    super(scope, id);
+    this.group = props.group;
+    this.exclusive = props.exclusive ?? false;
+    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    registerMembership(this);
+    this.addUsers(...(props.userIds ?? []));
+
+    // The number of resources depends on the final number of users, which later
+    // addUsers() calls may still change: create them when the app is synthesized.
+    Aspects.of(this).add(new MaterializeMembership(this));
+    this.node.addValidation({ validate: () => overlappingUsers(this) });
+  }
+
+  /**
+   * Declares more members.
+   *
+   * @param userIds FinSpace user ids
+   */
+  public addUsers(...userIds: string[]): void {
+    if (this.materialized) {
+      throw new Error(`${this.node.path}: users cannot be added after the app was synthesized`);
+    }
+    for (const userId of userIds) {
+      validateUserId(userId);
+      if (!Token.isUnresolved(userId) && this.userIds.includes(userId)) {
+        throw new Error(`${this.node.path}: user '${userId}' is declared more than once`);
+      }
+      this.userIds.push(userId);
+    }
+  }
+
+  /** The declared user ids, in declaration order. */
+  public get declaredUserIds(): string[] {
+    return [...this.userIds];
+  }
+
+  /** @internal */
+  public _materialize(): void {
+    if (this.materialized) return;
+    this.materialized = true;
+    const access = this.group.access;
+    const provider = access._provider;
+    const membershipKey = provider.registerMembership(this);
+    const shards = assignShards(this.userIds);
+    shards.forEach((userIds, index) => {
+      const resource = new CustomResource(this, index === 0 ? 'Resource' : `Resource${index}`, {
+        resourceType: GROUP_MEMBERSHIP_RESOURCE_TYPE,
+        serviceToken: provider.serviceToken,
+        serviceTimeout: provider.serviceTimeout,
+        properties: {
+          EnvironmentId: access.environmentId,
+          PermissionGroupId: this.group.permissionGroupId,
+          UserIds: userIds,
+          Exclusive: String(this.exclusive),
+          MembershipKey: membershipKey,
+          ShardIndex: String(index),
+          ShardCount: String(shards.length),
+          // Exclusive mode must never remove the handler's own FinSpace user.
+          ...(this.exclusive ? { HandlerRoleArn: provider.role.roleArn } : {}),
+        },
+        removalPolicy: this.removalPolicy,
+      });
+      // The group must exist before members are added and outlive their removal.
+      resource.node.addDependency(this.group);
+    });
+  }
+}
+
+class MaterializeMembership implements IAspect {
+  constructor(private readonly membership: GroupMembership) {}
+  public visit(node: IConstruct): void {
+    if (node === this.membership) this.membership._materialize();
+  }
+}
+
+/** UserId in the FinSpace Data model: 1..26 characters, pattern `.*\S.*`. */
+function validateUserId(userId: string) {
+  if (Token.isUnresolved(userId)) return;
+  if (typeof userId !== 'string' || userId.length < 1 || userId.length > 26 || !/\S/.test(userId)) {
+    throw new Error(`user id must be 1 to 26 characters with at least one that is not blank, got '${userId}'`);
+  }
+}
+
+/**
+ * Memberships per group, to reject declarations that would fight each other. A group
+ * created in the app is known by its construct; an imported one by environment and id.
+ */
+const membershipsByGroup = new WeakMap<IConstruct, Map<unknown, GroupMembership[]>>();
+
+function groupKey(group: IPermissionGroup): unknown {
+  const id = group.permissionGroupId;
+  if (Token.isUnresolved(id)) return group;
+  const environment = group.access.environmentId;
+  return `${Token.isUnresolved(environment) ? group.access.node.addr : environment}/${id}`;
+}
+
+function siblingsOf(membership: GroupMembership): GroupMembership[] {
+  const root = membership.node.root;
+  let byGroup = membershipsByGroup.get(root);
+  if (!byGroup) {
+    byGroup = new Map();
+    membershipsByGroup.set(root, byGroup);
+  }
+  const key = groupKey(membership.group);
+  let list = byGroup.get(key);
+  if (!list) {
+    list = [];
+    byGroup.set(key, list);
+  }
+  return list;
+}
+
+function registerMembership(membership: GroupMembership) {
+  const siblings = siblingsOf(membership);
+  const exclusive = [membership, ...siblings].find(m => m.exclusive);
+  if (siblings.length > 0 && exclusive) {
+    const other = siblings.find(m => m !== exclusive) ?? siblings[0];
+    const first = exclusive === membership ? other : exclusive;
+    throw new Error(
+      `${membership.node.path} and ${first.node.path} both declare members of permission group ${describeGroup(membership.group)}, ` +
+      `and ${exclusive.node.path} is exclusive: an exclusive membership must be the only one for its group.`);
+  }
+  siblings.push(membership);
+}
+
+function overlappingUsers(membership: GroupMembership): string[] {
+  const errors: string[] = [];
+  const mine = new Set(membership.declaredUserIds.filter(u => !Token.isUnresolved(u)));
+  for (const other of siblingsOf(membership)) {
+    if (other === membership || other.node.path > membership.node.path) continue;
+    const shared = other.declaredUserIds.filter(u => mine.has(u));
+    if (shared.length > 0) {
+      errors.push(
+        `users ${shared.slice(0, 5).map(u => `'${u}'`).join(', ')}${shared.length > 5 ? ` and ${shared.length - 5} more` : ''} ` +
+        `are declared by both ${other.node.path} and ${membership.node.path} for permission group ${describeGroup(membership.group)}: ` +
+        'removing either declaration would remove them; declare each user once per group.');
+    }
+  }
+  return errors;
+}
+
+function describeGroup(group: IPermissionGroup): string {
+  return Token.isUnresolved(group.permissionGroupId) ? group.node.path : `'${group.permissionGroupId}'`;
+}

@@ -1,0 +1,50 @@
+/**
+ * How a large membership declaration is split over several custom resources, shared
+ * by the construct (synth time) and the handler (deploy time), which must agree.
+ *
+ * Each resource's event travels through the Provider framework's Step Functions
+ * waiter, whose state limit is 256 KiB, and carries the user ids twice on an update
+ * (new and old properties). A user id is at most 26 characters, 29 bytes as a JSON
+ * array element: 4,300 ids per resource would fill the state exactly. 3,000 leave
+ * about 30% for the rest of the event and the handler's answer.
+ */
+export const MAX_USERS_PER_RESOURCE = 3000;
+
+/**
+ * The number of resources for `userCount` users: a power of two, so that growing
+ * past a limit splits each resource's users in two instead of reshuffling them all.
+ */
+export function shardCountFor(userCount: number): number {
+  let shards = 1;
+  while (shards * MAX_USERS_PER_RESOURCE < userCount) shards *= 2;
+  return shards;
+}
+
+/** The resource (0-based) that owns `userId` when there are `shardCount` of them. */
+export function shardOf(userId: string, shardCount: number): number {
+  // FNV-1a: stable across Node versions and platforms, unlike anything seeded.
+  /* eslint-disable no-bitwise */
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i++) {
+    hash ^= userId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % shardCount;
+  /* eslint-enable no-bitwise */
+}
+
+/**
+ * Splits users into resources. Hash buckets may be uneven, so the count doubles
+ * until every bucket fits.
+ */
+export function assignShards(userIds: readonly string[]): string[][] {
+  let count = shardCountFor(userIds.length);
+  for (;;) {
+    const shards: string[][] = Array.from({ length: count }, () => []);
+    for (const userId of userIds) shards[shardOf(userId, count)].push(userId);
+    if (shards.every(shard => shard.length <= MAX_USERS_PER_RESOURCE)) {
+      return shards.map(shard => shard.sort());
+    }
+    count *= 2;
+  }
+}

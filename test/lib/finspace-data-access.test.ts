@@ -1,0 +1,139 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as finspace from 'aws-cdk-lib/aws-finspace';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { FinSpaceDataAccess, PermissionGroup } from '../../lib';
+
+function newStack() {
+  return new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'us-east-1' } });
+}
+
+function handlerFunctions(template: Template) {
+  return template.findResources('AWS::Lambda::Function', {
+    Properties: { Handler: Match.stringLikeRegexp('^index\\.(onEvent|isComplete)$') },
+  });
+}
+
+describe('FinSpaceDataAccess', () => {
+  test('creates one provider with two handler functions on nodejs22.x, a role and its output', () => {
+    const stack = newStack();
+    new FinSpaceDataAccess(stack, 'FinSpace', { environmentId: 'env1' });
+    const template = Template.fromStack(stack);
+
+    const functions = handlerFunctions(template);
+    expect(Object.values(functions).map((f: any) => [f.Properties.Handler, f.Properties.Runtime]).sort())
+      .toEqual([['index.isComplete', 'nodejs22.x'], ['index.onEvent', 'nodejs22.x']]);
+    // The handler role, the framework's onEvent, isComplete and onTimeout roles, the waiter's role.
+    template.resourceCountIs('AWS::IAM::Role', 5);
+    template.hasOutput('FinSpaceDataHandlerRoleArn', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('HandlerRole'), 'Arn'] } });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false, Level: 'ALL' }),
+    });
+  });
+
+  test('the handler role may call exactly GetProgrammaticAccessCredentials on its credentials resource, and write its logs', () => {
+    const stack = newStack();
+    const access = new FinSpaceDataAccess(stack, 'FinSpace', { environmentId: 'env1' });
+    const template = Template.fromStack(stack);
+    const roleId = stack.getLogicalId((access.role as iam.Role).node.defaultChild as iam.CfnRole);
+
+    const role = template.findResources('AWS::IAM::Role')[roleId];
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.Policies).toBeUndefined();
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
+      Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' },
+    }]);
+
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === roleId));
+    expect(policies).toHaveLength(1);
+    const statements = (policies[0] as any).Properties.PolicyDocument.Statement;
+    expect(statements).toEqual([
+      {
+        Action: 'finspace-api:GetProgrammaticAccessCredentials',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':finspace-api:us-east-1:111122223333:/credentials/programmatic']] },
+      },
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/OnEventLogs/), 'Arn'] } },
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/IsCompleteLogs/), 'Arn'] } },
+    ]);
+  });
+
+  test('log groups keep logs for the configured retention', () => {
+    const stack = newStack();
+    new FinSpaceDataAccess(stack, 'FinSpace', { environmentId: 'env1', logRetention: logs.RetentionDays.ONE_WEEK });
+    const template = Template.fromStack(stack);
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(3);
+    expect(groups.map((g: any) => g.Properties.RetentionInDays)).toEqual([7, 7, 7]);
+  });
+
+  test('two accesses with the default role share one provider and one role; a brought role gets its own provider', () => {
+    const stack = newStack();
+    const first = new FinSpaceDataAccess(stack, 'One', { environmentId: 'env1' });
+    const second = new FinSpaceDataAccess(stack, 'Two', { environmentId: 'env2' });
+    const role = iam.Role.fromRoleArn(stack, 'Registered', 'arn:aws:iam::111122223333:role/finspace-automation');
+    const third = new FinSpaceDataAccess(stack, 'Three', { environmentId: 'env3', role });
+    new PermissionGroup(stack, 'A', { access: first, permissionGroupName: 'a' });
+    new PermissionGroup(stack, 'B', { access: second, permissionGroupName: 'b' });
+    new PermissionGroup(stack, 'C', { access: third, permissionGroupName: 'c' });
+
+    expect(first.role).toBe(second.role);
+    expect(third.role).toBe(role);
+    const template = Template.fromStack(stack);
+    expect(Object.keys(handlerFunctions(template))).toHaveLength(4);
+    const tokens = Object.values(template.findResources('Custom::FinSpacePermissionGroup')).map((r: any) => JSON.stringify(r.Properties.ServiceToken));
+    expect(tokens[0]).toEqual(tokens[1]);
+    expect(tokens[2]).not.toEqual(tokens[0]);
+    // The brought role is granted the one action through a policy attached to it by name.
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: ['finspace-automation'],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'finspace-api:GetProgrammaticAccessCredentials' })]) },
+    });
+  });
+
+  test('accesses that share a provider must agree on its settings', () => {
+    const stack = newStack();
+    new FinSpaceDataAccess(stack, 'One', { environmentId: 'env1' });
+    expect(() => new FinSpaceDataAccess(stack, 'Two', { environmentId: 'env2', timeout: Duration.minutes(10) }))
+      .toThrow('FinSpaceDataAccess instances that share a handler role in one stack share one provider, so they need the same settings: ' +
+        'logRetention=90, timeout=1800s, pollInterval=5s, maxConcurrency=8 vs logRetention=90, timeout=600s, pollInterval=5s, maxConcurrency=8');
+  });
+
+  test('the waiter gives up before CloudFormation does, and the handler before the waiter', () => {
+    const stack = newStack();
+    const access = new FinSpaceDataAccess(stack, 'FinSpace', { environmentId: 'env1', timeout: Duration.minutes(20), pollInterval: Duration.seconds(10) });
+    new PermissionGroup(stack, 'A', { access, permissionGroupName: 'a' });
+    const template = Template.fromStack(stack);
+    const isComplete = Object.values(handlerFunctions(template)).find((f: any) => f.Properties.Handler === 'index.isComplete') as any;
+    expect(isComplete.Properties.Environment.Variables.RECONCILE_TIMEOUT_SECONDS).toBe('1180');
+    template.hasResourceProperties('Custom::FinSpacePermissionGroup', { ServiceTimeout: '1500' });
+    const definition = JSON.stringify(Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]);
+    expect(definition).toContain('\\"IntervalSeconds\\":10');
+    expect(definition).toContain('\\"MaxAttempts\\":120');
+  });
+
+  test.each([
+    [{ environmentId: '' }, "environmentId must be 1 to 26 characters and not blank, got ''"],
+    [{ environmentId: '   ' }, "environmentId must be 1 to 26 characters and not blank, got '   '"],
+    [{ environmentId: 'x'.repeat(27) }, `environmentId must be 1 to 26 characters and not blank, got '${'x'.repeat(27)}'`],
+    [{ environmentId: 'env', timeout: Duration.minutes(51) }, 'timeout must be at most 50 minutes (CloudFormation fails a resource after one hour), got 51 minutes'],
+    [{ environmentId: 'env', timeout: Duration.seconds(100), pollInterval: Duration.seconds(30) }, 'timeout (100s) must be a multiple of pollInterval (30s) and at least three of them'],
+    [{ environmentId: 'env', pollInterval: Duration.millis(500) }, 'pollInterval must be a whole number of seconds, at least 1, got 0.5s'],
+    [{ environmentId: 'env', maxConcurrency: 0 }, 'maxConcurrency must be a whole number from 1 to 64, got 0'],
+    [{ environmentId: 'env', maxConcurrency: 2.5 }, 'maxConcurrency must be a whole number from 1 to 64, got 2.5'],
+  ])('rejects invalid props: %#', (props, message) => {
+    expect(() => new FinSpaceDataAccess(newStack(), 'FinSpace', props)).toThrow(message);
+  });
+
+  test('accepts an environment id that is a token', () => {
+    const stack = newStack();
+    const environment = new finspace.CfnEnvironment(stack, 'Environment', { name: 'research' });
+    const access = new FinSpaceDataAccess(stack, 'FinSpace', { environmentId: environment.attrEnvironmentId });
+    new PermissionGroup(stack, 'A', { access, permissionGroupName: 'a' });
+    Template.fromStack(stack).hasResourceProperties('Custom::FinSpacePermissionGroup', {
+      EnvironmentId: { 'Fn::GetAtt': ['Environment', 'EnvironmentId'] },
+    });
+  });
+});

@@ -1,0 +1,187 @@
+import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { FinSpaceDataAccess, GroupMembership, PermissionGroup } from '../../lib';
+import { MAX_USERS_PER_RESOURCE, shardOf } from '../../lib/membership-shards';
+
+function setup() {
+  const app = new App();
+  const stack = new Stack(app, 'Stack', { env: { account: '111122223333', region: 'us-east-1' } });
+  const access = new FinSpaceDataAccess(stack, 'FinSpace', { environmentId: 'env1' });
+  const group = new PermissionGroup(stack, 'Group', { access, permissionGroupName: 'analysts' });
+  return { app, stack, access, group };
+}
+
+function memberships(stack: Stack): Array<[string, any]> {
+  return Object.entries(Template.fromStack(stack).findResources('Custom::FinSpaceGroupMembership'));
+}
+
+const users = (count: number, prefix = 'user') => Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(6, '0')}`);
+
+describe('GroupMembership', () => {
+  test('declares many members in one custom resource, sorted, that depends on the group', () => {
+    const { stack, group } = setup();
+    new GroupMembership(stack, 'Members', { group, userIds: ['zoe', 'adam', 'mia'] });
+    const resources = memberships(stack);
+    expect(resources).toHaveLength(1);
+    const [, resource] = resources[0];
+    expect(resource.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^FinSpaceDataProviderframeworkonEvent/), 'Arn'] },
+      ServiceTimeout: '2100',
+      EnvironmentId: 'env1',
+      PermissionGroupId: { Ref: expect.stringMatching(/^Group/) },
+      UserIds: ['adam', 'mia', 'zoe'],
+      Exclusive: 'false',
+      MembershipKey: expect.stringMatching(/^[0-9a-f]{8}$/),
+      ShardIndex: '0',
+      ShardCount: '1',
+    });
+    expect(resource.DependsOn).toEqual([expect.stringMatching(/^Group/)]);
+    expect(resource.DeletionPolicy).toBe('Delete');
+  });
+
+  test('an exclusive membership is marked so', () => {
+    const { stack, group } = setup();
+    new GroupMembership(stack, 'Members', { group, userIds: ['adam'], exclusive: true });
+    expect(memberships(stack)[0][1].Properties.Exclusive).toBe('true');
+  });
+
+  test(`holds ${MAX_USERS_PER_RESOURCE} users in one resource and splits more over as few as fit`, () => {
+    const { stack, group } = setup();
+    new GroupMembership(stack, 'Fits', { group, userIds: users(MAX_USERS_PER_RESOURCE, 'a') });
+    const other = PermissionGroup.fromPermissionGroupId(stack, 'Other', group.access, 'pg-other');
+    const declared = users(10_000, 'b');
+    new GroupMembership(stack, 'Large', { group: other, userIds: declared });
+
+    const all = memberships(stack);
+    const fits = all.filter(([id]) => id.startsWith('Fits'));
+    const large = all.filter(([id]) => id.startsWith('Large')).map(([, r]) => r.Properties);
+    expect(fits).toHaveLength(1);
+    expect(large).toHaveLength(4);
+    // Every user exactly once, each in the shard its hash names, none over the limit.
+    expect(large.flatMap(p => p.UserIds).sort()).toEqual(declared);
+    for (const props of large) {
+      expect(props.ShardCount).toBe('4');
+      expect(props.UserIds.length).toBeLessThanOrEqual(MAX_USERS_PER_RESOURCE);
+      expect(props.UserIds.every((u: string) => shardOf(u, 4) === Number(props.ShardIndex))).toBe(true);
+    }
+    expect(large.map(p => p.ShardIndex).sort()).toEqual(['0', '1', '2', '3']);
+    expect(new Set(large.map(p => p.MembershipKey)).size).toBe(1);
+  });
+
+  test('the handler environment lists every membership of the stack, for the shrink guard', () => {
+    const { stack, group } = setup();
+    new GroupMembership(stack, 'One', { group, userIds: ['a'] });
+    const other = PermissionGroup.fromPermissionGroupId(stack, 'Other', group.access, 'pg-other');
+    new GroupMembership(stack, 'Two', { group: other, userIds: ['b'] });
+    const template = Template.fromStack(stack);
+    const keys = memberships(stack).map(([, r]) => r.Properties.MembershipKey).sort();
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+    const onEvent = functions.find(f => f.Properties.Handler === 'index.onEvent');
+    expect(onEvent.Properties.Environment.Variables.LIVE_MEMBERSHIPS).toBe(keys.join(','));
+  });
+
+  test('PermissionGroup members and addMembers build one additive GroupMembership', () => {
+    const { stack, access } = setup();
+    const group = new PermissionGroup(stack, 'Quants', { access, permissionGroupName: 'quants', members: ['u1', 'u2'] });
+    group.addMembers('u3');
+    group.addMembers('u4', 'u5');
+    const resources = memberships(stack);
+    expect(resources).toHaveLength(1);
+    expect(resources[0][0]).toMatch(/^QuantsMembers/);
+    expect(resources[0][1].Properties.UserIds).toEqual(['u1', 'u2', 'u3', 'u4', 'u5']);
+    expect(resources[0][1].Properties.Exclusive).toBe('false');
+  });
+
+  test('an imported group can be given members', () => {
+    const { stack, access } = setup();
+    const imported = PermissionGroup.fromPermissionGroupId(stack, 'Imported', access, 'pg123');
+    imported.addMembers('u1');
+    const [, resource] = memberships(stack)[0];
+    expect(resource.Properties.PermissionGroupId).toBe('pg123');
+    expect(resource.DependsOn).toBeUndefined();
+  });
+
+  test('RETAIN leaves the members in the group', () => {
+    const { stack, group } = setup();
+    new GroupMembership(stack, 'Members', { group, userIds: ['a'], removalPolicy: RemovalPolicy.RETAIN });
+    expect(memberships(stack)[0][1].DeletionPolicy).toBe('Retain');
+  });
+
+  test('an empty exclusive membership is allowed: it empties the group', () => {
+    const { stack, group } = setup();
+    new GroupMembership(stack, 'Nobody', { group, exclusive: true });
+    expect(memberships(stack)[0][1].Properties.UserIds).toEqual([]);
+  });
+
+  describe('conflicts', () => {
+    test('two exclusive memberships of one group', () => {
+      const { stack, group } = setup();
+      new GroupMembership(stack, 'A', { group, userIds: ['a'], exclusive: true });
+      expect(() => new GroupMembership(stack, 'B', { group, userIds: ['b'], exclusive: true })).toThrow(
+        'Stack/B and Stack/A both declare members of permission group Stack/Group, and Stack/B is exclusive: an exclusive membership must be the only one for its group.');
+    });
+
+    test('an additive membership after an exclusive one', () => {
+      const { stack, group } = setup();
+      new GroupMembership(stack, 'A', { group, userIds: ['a'], exclusive: true });
+      expect(() => group.addMembers('b')).toThrow(
+        'Stack/Group/Members and Stack/A both declare members of permission group Stack/Group, and Stack/A is exclusive: an exclusive membership must be the only one for its group.');
+    });
+
+    test('an exclusive membership after an additive one, for an imported group known by id', () => {
+      const { stack, access } = setup();
+      PermissionGroup.fromPermissionGroupId(stack, 'One', access, 'pg1').addMembers('a');
+      const again = PermissionGroup.fromPermissionGroupId(stack, 'Two', access, 'pg1');
+      expect(() => new GroupMembership(stack, 'B', { group: again, userIds: ['b'], exclusive: true })).toThrow(
+        "Stack/B and Stack/One/Members both declare members of permission group 'pg1', and Stack/B is exclusive: an exclusive membership must be the only one for its group.");
+    });
+
+    test('two additive memberships of one group may not declare the same user', () => {
+      const { app, stack, group } = setup();
+      new GroupMembership(stack, 'A', { group, userIds: ['shared', 'a'] });
+      new GroupMembership(stack, 'B', { group, userIds: ['b', 'shared'] });
+      expect(() => app.synth()).toThrow(
+        "users 'shared' are declared by both Stack/A and Stack/B for permission group Stack/Group: removing either declaration would remove them; declare each user once per group.");
+    });
+
+    test('two additive memberships of different groups may share users', () => {
+      const { app, stack, access, group } = setup();
+      const other = new PermissionGroup(stack, 'Other', { access, permissionGroupName: 'other' });
+      new GroupMembership(stack, 'A', { group, userIds: ['shared'] });
+      new GroupMembership(stack, 'B', { group: other, userIds: ['shared'] });
+      expect(() => app.synth()).not.toThrow();
+    });
+  });
+
+  describe('validation', () => {
+    test.each([
+      ['empty', '', "user id must be 1 to 26 characters with at least one that is not blank, got ''"],
+      ['blank', '  ', "user id must be 1 to 26 characters with at least one that is not blank, got '  '"],
+      ['too long', 'u'.repeat(27), `user id must be 1 to 26 characters with at least one that is not blank, got '${'u'.repeat(27)}'`],
+    ])('rejects a user id that is %s', (_, userId, message) => {
+      const { stack, group } = setup();
+      expect(() => new GroupMembership(stack, 'M', { group, userIds: [userId] })).toThrow(message);
+    });
+
+    test('rejects a duplicate user id, also across addMembers calls', () => {
+      const { stack, group } = setup();
+      expect(() => new GroupMembership(stack, 'M', { group, userIds: ['a', 'a'] })).toThrow("Stack/M: user 'a' is declared more than once");
+      group.addMembers('b');
+      expect(() => group.addMembers('b')).toThrow("Stack/Group/Members: user 'b' is declared more than once");
+    });
+
+    test('accepts the longest user id and tokens', () => {
+      const { stack, group } = setup();
+      const fromParameter = Token.asString({ Ref: 'UserId' });
+      new GroupMembership(stack, 'M', { group, userIds: ['u'.repeat(26), fromParameter, fromParameter] });
+      expect(memberships(stack)[0][1].Properties.UserIds).toEqual([{ Ref: 'UserId' }, { Ref: 'UserId' }, 'u'.repeat(26)]);
+    });
+
+    test('refuses users added after synthesis', () => {
+      const { app, stack, group } = setup();
+      const membership = new GroupMembership(stack, 'M', { group, userIds: ['a'] });
+      app.synth();
+      expect(() => membership.addUsers('b')).toThrow('Stack/M: users cannot be added after the app was synthesized');
+    });
+  });
+});

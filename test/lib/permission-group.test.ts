@@ -1,0 +1,134 @@
+import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { ApplicationPermission, FinSpaceDataAccess, PermissionGroup, PermissionGroupProps } from '../../lib';
+
+function setup() {
+  const stack = new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'us-east-1' } });
+  const access = new FinSpaceDataAccess(stack, 'FinSpace', { environmentId: 'env1' });
+  return { stack, access };
+}
+
+describe('PermissionGroup', () => {
+  test('synthesizes one custom resource with exactly the declared properties', () => {
+    const { stack, access } = setup();
+    const group = new PermissionGroup(stack, 'Analysts', {
+      access,
+      permissionGroupName: 'analysts',
+      description: 'Market data analysts',
+      applicationPermissions: [ApplicationPermission.ACCESS_NOTEBOOKS, ApplicationPermission.CREATE_DATASET],
+    });
+    const template = Template.fromStack(stack);
+    const resources = template.findResources('Custom::FinSpacePermissionGroup');
+    expect(Object.keys(resources)).toHaveLength(1);
+    const [logicalId, resource] = Object.entries(resources)[0] as [string, any];
+    expect(resource.DeletionPolicy).toBe('Delete');
+    expect(resource.UpdateReplacePolicy).toBe('Delete');
+    expect(resource.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^FinSpaceDataProviderframeworkonEvent/), 'Arn'] },
+      ServiceTimeout: '2100',
+      EnvironmentId: 'env1',
+      PermissionGroupName: 'analysts',
+      Description: 'Market data analysts',
+      ApplicationPermissions: ['AccessNotebooks', 'CreateDataset'],
+    });
+    expect(stack.resolve(group.permissionGroupId)).toEqual({ Ref: logicalId });
+  });
+
+  test('omits the description when none is declared and defaults to no permissions', () => {
+    const { stack, access } = setup();
+    new PermissionGroup(stack, 'Empty', { access, permissionGroupName: 'empty' });
+    const resource = Object.values(Template.fromStack(stack).findResources('Custom::FinSpacePermissionGroup'))[0] as any;
+    expect(resource.Properties.Description).toBeUndefined();
+    expect(resource.Properties.ApplicationPermissions).toEqual([]);
+  });
+
+  test('RETAIN keeps the group in FinSpace', () => {
+    const { stack, access } = setup();
+    new PermissionGroup(stack, 'Kept', { access, permissionGroupName: 'kept', removalPolicy: RemovalPolicy.RETAIN });
+    Template.fromStack(stack).hasResource('Custom::FinSpacePermissionGroup', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  test('two groups share one provider', () => {
+    const { stack, access } = setup();
+    new PermissionGroup(stack, 'A', { access, permissionGroupName: 'a' });
+    new PermissionGroup(stack, 'B', { access, permissionGroupName: 'b' });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::FinSpacePermissionGroup', 2);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    expect(Object.keys(template.findResources('AWS::Lambda::Function', {
+      Properties: { Handler: Match.stringLikeRegexp('^index\\.') },
+    }))).toHaveLength(2);
+  });
+
+  test('warns, in a way that can be acknowledged, when a group grants ManageUsersAndGroups', () => {
+    const { stack, access } = setup();
+    new PermissionGroup(stack, 'Admins', {
+      access,
+      permissionGroupName: 'admins',
+      applicationPermissions: [ApplicationPermission.MANAGE_USERS_AND_GROUPS],
+    });
+    new PermissionGroup(stack, 'Readers', { access, permissionGroupName: 'readers', applicationPermissions: [ApplicationPermission.VIEW_AUDIT_DATA] });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('ManageUsersAndGroups'));
+    expect(warnings.map(w => w.id)).toEqual(['/Stack/Admins']);
+    expect(warnings[0].entry.data).toBe(
+      'Permission group grants ManageUsersAndGroups: its members can grant themselves or others any permission in the FinSpace environment. ' +
+      'Grant it only to trusted users. [ack: cdk-finspace-permission-groups:PermissionGroup.privileged]');
+  });
+
+  test('imports an existing group by id', () => {
+    const { stack, access } = setup();
+    const imported = PermissionGroup.fromPermissionGroupId(stack, 'Existing', access, 'pg0123456789');
+    expect(imported.permissionGroupId).toBe('pg0123456789');
+    expect(imported.access).toBe(access);
+    Template.fromStack(stack).resourceCountIs('Custom::FinSpacePermissionGroup', 0);
+  });
+
+  const invalid: Array<[string, Partial<PermissionGroupProps>, string]> = [
+    ['empty name', { permissionGroupName: '' }, 'permissionGroupName must be 1 to 255 characters with at least one that is not blank, got an empty string'],
+    ['blank name', { permissionGroupName: '  \t ' }, 'permissionGroupName must be 1 to 255 characters with at least one that is not blank, got 4 characters'],
+    ['long name', { permissionGroupName: 'n'.repeat(256) }, 'permissionGroupName must be 1 to 255 characters with at least one that is not blank, got 256 characters'],
+    ['empty description', { description: '' }, 'description must be 1 to 4,000 characters, got an empty string'],
+    ['long description', { description: 'd'.repeat(4001) }, 'description must be 1 to 4,000 characters, got 4001 characters'],
+    ['unknown permission', { applicationPermissions: ['ManageEverything' as ApplicationPermission] },
+      "applicationPermissions: 'ManageEverything' is not a FinSpace application permission; use one of CreateDataset, ManageClusters, " +
+      'ManageUsersAndGroups, ManageAttributeSets, ViewAuditData, AccessNotebooks, GetTemporaryCredentials'],
+    ['duplicate permission', { applicationPermissions: [ApplicationPermission.CREATE_DATASET, ApplicationPermission.CREATE_DATASET] },
+      "applicationPermissions: 'CreateDataset' is listed more than once"],
+  ];
+  test.each(invalid)('rejects %s', (_, props, message) => {
+    const { stack, access } = setup();
+    expect(() => new PermissionGroup(stack, 'Bad', { access, permissionGroupName: 'ok', ...props })).toThrow(message);
+  });
+
+  test('accepts the longest valid values', () => {
+    const { stack, access } = setup();
+    expect(() => new PermissionGroup(stack, 'Max', { access, permissionGroupName: 'n'.repeat(255), description: 'd'.repeat(4000) })).not.toThrow();
+  });
+
+  test('leaves tokens to the deploy-time checks', () => {
+    const { stack, access } = setup();
+    const name = Token.asString({ Ref: 'GroupName' });
+    new PermissionGroup(stack, 'FromParameter', {
+      access,
+      permissionGroupName: name,
+      description: Token.asString({ Ref: 'Description' }),
+      applicationPermissions: [Token.asString({ Ref: 'Permission' }) as ApplicationPermission],
+    });
+    const resource = Object.values(Template.fromStack(stack).findResources('Custom::FinSpacePermissionGroup'))[0] as any;
+    expect(resource.Properties.PermissionGroupName).toEqual({ Ref: 'GroupName' });
+    expect(resource.Properties.ApplicationPermissions).toEqual([{ Ref: 'Permission' }]);
+  });
+
+  test.each([
+    ['empty', ''],
+    ['blank', '   '],
+    ['too long', 'p'.repeat(27)],
+  ])('rejects an imported id that is %s', (_, id) => {
+    const { stack, access } = setup();
+    expect(() => PermissionGroup.fromPermissionGroupId(stack, 'Bad', access, id))
+      .toThrow(`permissionGroupId must be 1 to 26 characters with at least one that is not blank, got '${id}'`);
+  });
+});
