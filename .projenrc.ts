@@ -148,6 +148,12 @@ const rosetta = project.addTask('rosetta', {
   exec: 'jsii-rosetta extract --strict --compile',
 });
 
+project.addTask('emulator', {
+  description: 'Serve the FinSpace Data emulator: npm run emulator -- --port PORT --seed FILE',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json local/emulator/cli.ts',
+  receiveArgs: true,
+});
+
 // `npm test` must pass on a fresh clone: bundle and compile first (the pack test and
 // rosetta need the compiled package), then type-check, jest, eslint and the README.
 project.testTask.reset();

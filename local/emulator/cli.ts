@@ -1,0 +1,102 @@
+/**
+ * Runs the emulator as a standalone server until SIGINT or SIGTERM:
+ *
+ *   cli.ts [--port PORT] [--seed FILE] [--region REGION] [--host HOST]
+ *
+ * Prints only the endpoint URL on stdout, so scripts can capture it; errors go
+ * to stderr with exit code 2 (usage) or 1 (bad seed, port in use).
+ */
+import { parseArgs } from 'util';
+import { FinSpaceEmulator } from './emulator';
+import { EmulatorSeed, SeedError, loadSeedFile } from './seed';
+
+export const USAGE = 'usage: cli.ts [--port PORT] [--seed FILE] [--region REGION] [--host HOST]';
+
+export interface CliIo {
+  stdout(line: string): void;
+  stderr(line: string): void;
+  /** Calls `stop` once on the first stop signal; returns a function that unsubscribes. */
+  onStopSignal(stop: () => void): () => void;
+}
+
+/** Resolves with the exit code once the server has stopped, or at once on bad arguments. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let values: { port?: string; seed?: string; region?: string; host?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: 'string' },
+        seed: { type: 'string' },
+        region: { type: 'string' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const port = Number(values.port ?? '0');
+  if (!/^\d+$/.test(values.port ?? '0') || port > 65535) {
+    io.stderr(`--port must be an integer from 0 to 65535, got '${values.port}'\n${USAGE}`);
+    return 2;
+  }
+  let seed: EmulatorSeed | undefined;
+  if (values.seed !== undefined) {
+    try {
+      seed = loadSeedFile(values.seed);
+    } catch (error) {
+      if (!(error instanceof SeedError)) throw error;
+      io.stderr(error.message);
+      return 1;
+    }
+  }
+  let emulator: FinSpaceEmulator;
+  try {
+    emulator = await FinSpaceEmulator.start({ port, seed, region: values.region, host: values.host });
+  } catch (error) {
+    io.stderr(`cannot start the emulator: ${(error as Error).message}`);
+    return 1;
+  }
+  io.stdout(emulator.endpoint);
+  await new Promise<void>((resolve) => {
+    const unsubscribe = io.onStopSignal(() => {
+      unsubscribe();
+      resolve();
+    });
+  });
+  await emulator.stop();
+  return 0;
+}
+
+function processIo(): CliIo {
+  return {
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    stderr: (line) => process.stderr.write(`${line}\n`),
+    onStopSignal: (stop) => {
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      };
+    },
+  };
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), processIo()).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * Errors the emulator answers with, in the two families the real endpoint has:
+ * errors of the model (status and `reason` support read from their shapes) and
+ * errors of the AWS front door (authentication, routing, parsing), which the
+ * model does not list.
+ */
+import { shapeNamed } from './model';
+
+/** Error shapes of the model. */
+export type ModeledErrorName =
+  | 'AccessDeniedException'
+  | 'ConflictException'
+  | 'InternalServerException'
+  | 'LimitExceededException'
+  | 'ResourceNotFoundException'
+  | 'ThrottlingException'
+  | 'ValidationException';
+
+/** Errors raised before an operation runs; names and statuses are the ones AWS front ends use. */
+const FRONT_DOOR_ERRORS = {
+  MissingAuthenticationTokenException: 403,
+  IncompleteSignatureException: 403,
+  InvalidSignatureException: 403,
+  UnrecognizedClientException: 403,
+  ExpiredTokenException: 403,
+  UnknownOperationException: 404,
+  SerializationException: 400,
+  RequestEntityTooLargeException: 413,
+} as const;
+
+export type FrontDoorErrorName = keyof typeof FRONT_DOOR_ERRORS;
+
+export class ServiceError extends Error {
+  constructor(
+    /** Sent as `x-amzn-errortype`. */
+    readonly errorType: ModeledErrorName | FrontDoorErrorName,
+    readonly statusCode: number,
+    message: string,
+    /** Only set for shapes that declare a `reason` member. */
+    readonly reason?: string,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+
+  /** True for errors of the model, which an operation must declare. */
+  get modeled(): boolean {
+    return !(this.errorType in FRONT_DOOR_ERRORS);
+  }
+}
+
+/**
+ * An error of the model. `reason` is only accepted for shapes that have that
+ * member, so a reason can never leak into a body the service would not send.
+ */
+export function modeledError(name: ModeledErrorName, message: string, reason?: string): ServiceError {
+  const shape = shapeNamed(name);
+  if (!shape.exception || !shape.error) throw new Error(`${name} is not an error shape of the model`);
+  if (reason !== undefined && !shape.members?.reason) {
+    throw new Error(`${name} has no reason member in the model`);
+  }
+  return new ServiceError(name, shape.error.httpStatusCode, message, reason);
+}
+
+export function frontDoorError(name: FrontDoorErrorName, message: string): ServiceError {
+  return new ServiceError(name, FRONT_DOOR_ERRORS[name], message);
+}
+
+/**
+ * The `reason` values. The service documents none, so these are the emulator's
+ * own: clients must show them, never branch on them.
+ */
+export const Reason = {
+  INVALID_PARAMETER: 'INVALID_PARAMETER',
+  INVALID_PAGINATION_TOKEN: 'INVALID_PAGINATION_TOKEN',
+  CLIENT_TOKEN_REUSED: 'CLIENT_TOKEN_REUSED',
+  PERMISSION_GROUP_NOT_FOUND: 'PERMISSION_GROUP_NOT_FOUND',
+  PERMISSION_GROUP_NAME_EXISTS: 'PERMISSION_GROUP_NAME_EXISTS',
+  PERMISSION_GROUP_HAS_MEMBERS: 'PERMISSION_GROUP_HAS_MEMBERS',
+  USER_NOT_FOUND: 'USER_NOT_FOUND',
+  USER_NOT_IN_GROUP: 'USER_NOT_IN_GROUP',
+  USER_ALREADY_IN_GROUP: 'USER_ALREADY_IN_GROUP',
+  MEMBERSHIP_REMOVAL_IN_PROGRESS: 'MEMBERSHIP_REMOVAL_IN_PROGRESS',
+  USER_DISABLED: 'USER_DISABLED',
+  USER_CREATING: 'USER_CREATING',
+  SUPER_USER_NOT_ALLOWED: 'SUPER_USER_NOT_ALLOWED',
+  EMAIL_ADDRESS_EXISTS: 'EMAIL_ADDRESS_EXISTS',
+  API_ACCESS_PRINCIPAL_IN_USE: 'API_ACCESS_PRINCIPAL_IN_USE',
+} as const;

@@ -1,0 +1,144 @@
+/**
+ * Fault injection: latency, throttling, server errors, dropped connections and
+ * a request rate limit, decided per request from a seeded generator so a
+ * scenario is reproducible.
+ *
+ * Every request subject to faults draws exactly two numbers, one for latency
+ * and one for the fault, in arrival order, whatever the outcome; the rate
+ * limit is applied on top and does not disturb that sequence.
+ */
+import { OperationName, isOperationName } from './model';
+import { RandomSource, seededRandom } from './random';
+import { TokenBucket } from './token-bucket';
+
+export type FaultKind = 'throttle' | 'server-error' | 'reset' | 'reset-after-write' | 'rate-limit';
+
+export const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'server-error', 'reset', 'reset-after-write', 'rate-limit'];
+
+export interface FaultOptions {
+  /** Seed of the generator. Default 1. */
+  readonly seed?: number;
+  /** Delay before each answer: fixed, or uniform in [min, max]. */
+  readonly latencyMs?: number | { readonly min: number; readonly max: number };
+  /** Share of requests answered 429 ThrottlingException, without effect. */
+  readonly throttleRate?: number;
+  /** Share of requests answered 500 InternalServerException, without effect. */
+  readonly serverErrorRate?: number;
+  /** Share of requests whose connection is destroyed before any effect or answer. */
+  readonly connectionResetRate?: number;
+  /** Share of requests carried out whose connection is then destroyed before the answer. */
+  readonly resetAfterWriteRate?: number;
+  /** Requests per second above which 429 ThrottlingException is answered (token bucket, burst of one second). */
+  readonly maxRequestsPerSecond?: number;
+  /** Only these operations are subject to faults. Default: all. */
+  readonly operations?: readonly OperationName[];
+}
+
+export interface FaultDecision {
+  readonly latencyMs: number;
+  readonly fault?: FaultKind;
+}
+
+export type FaultCounts = Record<FaultKind, number>;
+
+const NO_FAULT: FaultDecision = { latencyMs: 0 };
+
+export class FaultInjector {
+  private readonly random: RandomSource;
+  private readonly bucket?: TokenBucket;
+  private readonly tally: FaultCounts = emptyCounts();
+
+  constructor(private readonly options: FaultOptions, now: number) {
+    this.random = seededRandom(options.seed ?? 1);
+    if (options.maxRequestsPerSecond !== undefined) this.bucket = new TokenBucket(options.maxRequestsPerSecond, now);
+  }
+
+  decide(operation: OperationName, now: number): FaultDecision {
+    if (this.options.operations && !this.options.operations.includes(operation)) return NO_FAULT;
+    const latencyMs = this.drawLatency();
+    let fault = this.drawFault();
+    if (this.bucket && !this.bucket.tryTake(now)) fault = 'rate-limit';
+    if (fault) this.tally[fault] += 1;
+    return { latencyMs, fault };
+  }
+
+  counts(): FaultCounts {
+    return { ...this.tally };
+  }
+
+  private drawLatency(): number {
+    const draw = this.random();
+    const latency = this.options.latencyMs;
+    if (latency === undefined) return 0;
+    if (typeof latency === 'number') return latency;
+    return Math.round(latency.min + draw * (latency.max - latency.min));
+  }
+
+  /** One draw picks at most one fault, each with its own share of [0, 1). */
+  private drawFault(): FaultKind | undefined {
+    const draw = this.random();
+    const shares: [FaultKind, number | undefined][] = [
+      ['throttle', this.options.throttleRate],
+      ['server-error', this.options.serverErrorRate],
+      ['reset', this.options.connectionResetRate],
+      ['reset-after-write', this.options.resetAfterWriteRate],
+    ];
+    let upTo = 0;
+    for (const [kind, share] of shares) {
+      upTo += share ?? 0;
+      if (draw < upTo) return kind;
+    }
+    return undefined;
+  }
+}
+
+export function emptyCounts(): FaultCounts {
+  return { 'throttle': 0, 'server-error': 0, 'reset': 0, 'reset-after-write': 0, 'rate-limit': 0 };
+}
+
+const RATE_KEYS = ['throttleRate', 'serverErrorRate', 'connectionResetRate', 'resetAfterWriteRate'] as const;
+const KNOWN_KEYS = new Set<string>(['seed', 'latencyMs', 'maxRequestsPerSecond', 'operations', ...RATE_KEYS]);
+
+/** Checks options from code or the admin route; a typo must not silently mean "no faults". */
+export function checkFaultOptions(value: unknown): FaultOptions {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('fault options must be an object');
+  const options = value as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_KEYS.has(key)) problems.push(`unknown fault option '${key}'`);
+  }
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) problems.push('seed must be an integer');
+  let total = 0;
+  for (const key of RATE_KEYS) {
+    const rate = options[key];
+    if (rate === undefined) continue;
+    if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) problems.push(`${key} must be a number from 0 to 1`);
+    else total += rate;
+  }
+  if (total > 1) problems.push('the fault rates must add up to at most 1');
+  const latency = options.latencyMs;
+  if (latency !== undefined && !isLatency(latency)) {
+    problems.push('latencyMs must be a number >= 0 or { min, max } with 0 <= min <= max');
+  }
+  const perSecond = options.maxRequestsPerSecond;
+  if (perSecond !== undefined && !(typeof perSecond === 'number' && perSecond > 0)) {
+    problems.push('maxRequestsPerSecond must be a number > 0');
+  }
+  const operations = options.operations;
+  if (operations !== undefined) {
+    if (!Array.isArray(operations)) {problems.push('operations must be a list of operation names');} else {
+      for (const name of operations) {
+        if (typeof name !== 'string' || !isOperationName(name)) problems.push(`unknown operation '${String(name)}'`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new Error(`Invalid fault options: ${problems.join('; ')}`);
+  return options as FaultOptions;
+}
+
+function isLatency(value: unknown): boolean {
+  if (typeof value === 'number') return value >= 0;
+  if (typeof value !== 'object' || value === null) return false;
+  const { min, max } = value as { min?: unknown; max?: unknown };
+  return typeof min === 'number' && typeof max === 'number' && min >= 0 && min <= max;
+}

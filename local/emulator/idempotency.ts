@@ -1,0 +1,68 @@
+/**
+ * clientToken idempotency, per (environment, operation, token).
+ *
+ * Within the token's lifetime the same token with the same parameters gets the
+ * first answer again and changes nothing; with other parameters it is a
+ * ConflictException. Only successes are remembered: a request that failed had
+ * no effect, so repeating it must be free to succeed later.
+ */
+import { OperationName } from './model';
+import { OperationInput, OperationOutput } from './protocol';
+
+interface Remembered {
+  readonly fingerprint: string;
+  readonly output: OperationOutput;
+  readonly firstSeenAt: number;
+}
+
+export type IdempotencyVerdict =
+  | { readonly kind: 'new' }
+  | { readonly kind: 'replay'; readonly output: OperationOutput }
+  | { readonly kind: 'conflict' };
+
+export class IdempotencyCache {
+  /** Insertion order is arrival order, which lets expiry sweep from the front. */
+  private readonly entries = new Map<string, Remembered>();
+
+  check(key: string, fingerprint: string, now: number, ttlMs: number): IdempotencyVerdict {
+    const entry = this.entries.get(key);
+    if (!entry) return { kind: 'new' };
+    if (now >= entry.firstSeenAt + ttlMs) {
+      this.entries.delete(key);
+      return { kind: 'new' };
+    }
+    return entry.fingerprint === fingerprint ? { kind: 'replay', output: entry.output } : { kind: 'conflict' };
+  }
+
+  remember(key: string, fingerprint: string, output: OperationOutput, now: number, ttlMs: number): void {
+    for (const [oldKey, entry] of this.entries) {
+      if (now < entry.firstSeenAt + ttlMs) break;
+      this.entries.delete(oldKey);
+    }
+    this.entries.set(key, { fingerprint, output, firstSeenAt: now });
+  }
+}
+
+export function idempotencyKey(environmentId: string, operation: OperationName, clientToken: string): string {
+  return JSON.stringify([environmentId, operation, clientToken]);
+}
+
+/** The request's parameters without its token(s), in a form independent of key order. */
+export function fingerprintOf(input: OperationInput, tokenMembers: readonly string[]): string {
+  const parameters: OperationInput = {};
+  for (const [name, value] of Object.entries(input)) {
+    if (!tokenMembers.includes(name)) parameters[name] = value;
+  }
+  return canonicalJson(parameters);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

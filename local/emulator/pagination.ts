@@ -1,0 +1,69 @@
+/**
+ * Opaque pagination. A token is the position after the last item returned,
+ * encrypted (AES-256-GCM, key per emulator instance) with the operation,
+ * environment and subject (group or user) as authenticated data: it cannot be
+ * read, forged, or replayed against another listing.
+ *
+ * Positions are creation sequences rather than offsets, so items deleted
+ * between pages do not make a listing skip others.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'crypto';
+import { Reason, modeledError } from './errors';
+
+export interface ListingScope {
+  readonly operation: string;
+  readonly environmentId: string;
+  /** The group or user a listing is about, if any. */
+  readonly subject?: string;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextToken?: string;
+}
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export class PageTokens {
+  private readonly key = randomBytes(32);
+
+  /**
+   * @param items sorted by ascending sequence
+   */
+  page<T>(items: readonly T[], sequenceOf: (item: T) => number, maxResults: number, nextToken: string | undefined, scope: ListingScope): Page<T> {
+    const after = nextToken === undefined ? 0 : this.read(nextToken, scope);
+    const remaining = items.filter((item) => sequenceOf(item) > after);
+    const page = remaining.slice(0, maxResults);
+    if (remaining.length <= maxResults) return { items: page };
+    return { items: page, nextToken: this.issue(sequenceOf(page[page.length - 1]), scope) };
+  }
+
+  private issue(after: number, scope: ListingScope): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(scopeKey(scope)));
+    const sealed = Buffer.concat([cipher.update(JSON.stringify({ after }), 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url');
+  }
+
+  private read(token: string, scope: ListingScope): number {
+    const raw = Buffer.from(token, 'base64url');
+    try {
+      if (raw.length <= IV_BYTES + TAG_BYTES) throw new Error('too short');
+      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
+      decipher.setAAD(Buffer.from(scopeKey(scope)));
+      decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
+      const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]);
+      const { after } = JSON.parse(plain.toString('utf8')) as { after: unknown };
+      if (!Number.isSafeInteger(after)) throw new Error('no position');
+      return after as number;
+    } catch {
+      throw modeledError('ValidationException', 'The nextToken is not valid for this request.', Reason.INVALID_PAGINATION_TOKEN);
+    }
+  }
+}
+
+function scopeKey(scope: ListingScope): string {
+  return JSON.stringify([scope.operation, scope.environmentId, scope.subject ?? null]);
+}

@@ -1,0 +1,258 @@
+/**
+ * The seed format: environments, users, groups, memberships and IAM keys to
+ * start from. Values are checked against the same model shapes the API uses, so
+ * a seed cannot hold what the service would refuse to store.
+ */
+import * as fs from 'fs';
+import { validateMember } from './validation';
+
+export interface SeedIamPrincipal {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly roleArn: string;
+  /** Models the IAM policy allowing finspace-api:GetProgrammaticAccessCredentials. Default true. */
+  readonly allowGetProgrammaticAccessCredentials?: boolean;
+}
+
+export interface SeedUser {
+  readonly userId: string;
+  readonly type: 'SUPER_USER' | 'APP_USER';
+  /** Default ENABLED. A seeded CREATING user stays CREATING. */
+  readonly status?: 'CREATING' | 'ENABLED' | 'DISABLED';
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly emailAddress: string;
+  /** Default DISABLED, as for CreateUser. */
+  readonly apiAccess?: 'ENABLED' | 'DISABLED';
+  readonly apiAccessPrincipalArn?: string;
+}
+
+export interface SeedPermissionGroup {
+  readonly permissionGroupId: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly applicationPermissions: string[];
+  /** userIds of the same environment; they start as ADDITION_SUCCESS. */
+  readonly members?: string[];
+}
+
+export interface SeedEnvironment {
+  readonly environmentId: string;
+  readonly users?: SeedUser[];
+  readonly permissionGroups?: SeedPermissionGroup[];
+}
+
+export interface EmulatorSeed {
+  readonly iamPrincipals?: SeedIamPrincipal[];
+  readonly environments?: SeedEnvironment[];
+}
+
+/** What a seed is checked against when it is added to a running emulator. */
+export interface ExistingState {
+  hasAccessKey(accessKeyId: string): boolean;
+  environment(environmentId: string): ExistingEnvironment | undefined;
+}
+
+export interface ExistingEnvironment {
+  hasUser(userId: string): boolean;
+  hasGroup(permissionGroupId: string): boolean;
+  hasEmail(emailAddress: string): boolean;
+}
+
+export class SeedError extends Error {
+  constructor(readonly source: string, readonly problems: readonly string[]) {
+    super(`Invalid seed (${source}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'SeedError';
+  }
+}
+
+/** Reads and checks a seed file. Errors name the file and every problem, with its JSON path. */
+export function loadSeedFile(path: string): EmulatorSeed {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new SeedError(path, [`cannot read the file: ${(error as Error).message}`]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new SeedError(path, [`not valid JSON: ${(error as Error).message}`]);
+  }
+  return validateSeed(parsed, path);
+}
+
+type FieldKind = 'string' | 'boolean' | 'string-list' | 'list';
+
+interface FieldRule {
+  readonly kind: FieldKind;
+  readonly required?: boolean;
+  /** Model shape the value must satisfy. */
+  readonly shape?: string;
+}
+
+const PRINCIPAL_FIELDS: Record<string, FieldRule> = {
+  accessKeyId: { kind: 'string', required: true, shape: 'stringValueLength1to255' },
+  secretAccessKey: { kind: 'string', required: true, shape: 'stringValueLength1to255' },
+  sessionToken: { kind: 'string', shape: 'stringValueMaxLength1000' },
+  roleArn: { kind: 'string', required: true, shape: 'RoleArn' },
+  allowGetProgrammaticAccessCredentials: { kind: 'boolean' },
+};
+
+const ENVIRONMENT_FIELDS: Record<string, FieldRule> = {
+  environmentId: { kind: 'string', required: true, shape: 'IdType' },
+  users: { kind: 'list' },
+  permissionGroups: { kind: 'list' },
+};
+
+const USER_FIELDS: Record<string, FieldRule> = {
+  userId: { kind: 'string', required: true, shape: 'UserId' },
+  type: { kind: 'string', required: true, shape: 'UserType' },
+  status: { kind: 'string', shape: 'UserStatus' },
+  firstName: { kind: 'string', shape: 'FirstName' },
+  lastName: { kind: 'string', shape: 'LastName' },
+  emailAddress: { kind: 'string', required: true, shape: 'Email' },
+  apiAccess: { kind: 'string', shape: 'ApiAccess' },
+  apiAccessPrincipalArn: { kind: 'string', shape: 'RoleArn' },
+};
+
+const GROUP_FIELDS: Record<string, FieldRule> = {
+  permissionGroupId: { kind: 'string', required: true, shape: 'PermissionGroupId' },
+  name: { kind: 'string', required: true, shape: 'PermissionGroupName' },
+  description: { kind: 'string', shape: 'PermissionGroupDescription' },
+  applicationPermissions: { kind: 'string-list', required: true, shape: 'ApplicationPermissionList' },
+  members: { kind: 'string-list' },
+};
+
+/**
+ * Checks a seed's form, its values against the model, and its references
+ * (members, duplicates), also against `existing` state when given.
+ */
+export function validateSeed(value: unknown, source = 'seed', existing?: ExistingState): EmulatorSeed {
+  const problems: string[] = [];
+  if (!checkObject(value, { iamPrincipals: { kind: 'list' }, environments: { kind: 'list' } }, '$', problems)) {
+    throw new SeedError(source, problems);
+  }
+  const seed = value as Record<string, unknown>;
+  const accessKeys = new Set<string>();
+  ((seed.iamPrincipals as unknown[] | undefined) ?? []).forEach((principal, index) => {
+    const path = `$.iamPrincipals[${index}]`;
+    if (!checkObject(principal, PRINCIPAL_FIELDS, path, problems)) return;
+    const { accessKeyId } = principal as SeedIamPrincipal;
+    if (accessKeys.has(accessKeyId) || existing?.hasAccessKey(accessKeyId)) {
+      problems.push(`${path}.accessKeyId: access key '${accessKeyId}' appears more than once`);
+    }
+    accessKeys.add(accessKeyId);
+  });
+  const environmentIds = new Set<string>();
+  ((seed.environments as unknown[] | undefined) ?? []).forEach((environment, index) => {
+    const path = `$.environments[${index}]`;
+    if (!checkObject(environment, ENVIRONMENT_FIELDS, path, problems)) return;
+    const { environmentId } = environment as SeedEnvironment;
+    if (environmentIds.has(environmentId)) {
+      problems.push(`${path}.environmentId: environment '${environmentId}' appears more than once`);
+    }
+    environmentIds.add(environmentId);
+    checkEnvironmentContent(environment as SeedEnvironment, path, existing?.environment(environmentId), problems);
+  });
+  if (problems.length > 0) throw new SeedError(source, problems);
+  return value as EmulatorSeed;
+}
+
+function checkEnvironmentContent(
+  environment: SeedEnvironment,
+  path: string,
+  existing: ExistingEnvironment | undefined,
+  problems: string[],
+): void {
+  const userIds = new Set<string>();
+  const emails = new Set<string>();
+  (environment.users ?? []).forEach((user, index) => {
+    const userPath = `${path}.users[${index}]`;
+    if (!checkObject(user, USER_FIELDS, userPath, problems)) return;
+    if (userIds.has(user.userId) || existing?.hasUser(user.userId)) {
+      problems.push(`${userPath}.userId: user '${user.userId}' appears more than once`);
+    }
+    userIds.add(user.userId);
+    // The address itself is sensitive, so the message points at the entry only.
+    const email = user.emailAddress.toLowerCase();
+    if (emails.has(email) || existing?.hasEmail(email)) {
+      problems.push(`${userPath}.emailAddress: this email address is used by another user`);
+    }
+    emails.add(email);
+  });
+  const groupIds = new Set<string>();
+  (environment.permissionGroups ?? []).forEach((group, index) => {
+    const groupPath = `${path}.permissionGroups[${index}]`;
+    if (!checkObject(group, GROUP_FIELDS, groupPath, problems)) return;
+    if (groupIds.has(group.permissionGroupId) || existing?.hasGroup(group.permissionGroupId)) {
+      problems.push(`${groupPath}.permissionGroupId: group '${group.permissionGroupId}' appears more than once`);
+    }
+    groupIds.add(group.permissionGroupId);
+    const members = new Set<string>();
+    (group.members ?? []).forEach((userId, memberIndex) => {
+      const memberPath = `${groupPath}.members[${memberIndex}]`;
+      if (!userIds.has(userId) && !existing?.hasUser(userId)) {
+        problems.push(`${memberPath}: no user '${userId}' in environment '${environment.environmentId}'`);
+      }
+      if (members.has(userId)) problems.push(`${memberPath}: user '${userId}' is listed twice`);
+      members.add(userId);
+    });
+  });
+}
+
+/**
+ * Checks an object's keys and field types, then model constraints. Returns
+ * false when the object cannot be read further (not an object, a field of the
+ * wrong type or missing); unknown fields and broken constraints do not stop the
+ * checks of what the object contains.
+ */
+function checkObject(value: unknown, rules: Record<string, FieldRule>, path: string, problems: string[]): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(`${path}: must be an object`);
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  let readable = true;
+  for (const key of Object.keys(record)) {
+    if (!rules[key]) problems.push(`${path}.${key}: unknown field (expected one of ${Object.keys(rules).join(', ')})`);
+  }
+  for (const [key, rule] of Object.entries(rules)) {
+    const fieldPath = `${path}.${key}`;
+    const field = record[key];
+    if (field === undefined) {
+      if (rule.required) {
+        problems.push(`${fieldPath}: required`);
+        readable = false;
+      }
+      continue;
+    }
+    const typeProblem = typeProblemOf(rule.kind, field);
+    if (typeProblem) {
+      problems.push(`${fieldPath}: ${typeProblem}`);
+      readable = false;
+      continue;
+    }
+    if (rule.shape) {
+      for (const violation of validateMember({ shape: rule.shape }, field, fieldPath)) {
+        problems.push(`${fieldPath}: ${violation.constraint}`);
+      }
+    }
+  }
+  return readable;
+}
+
+function typeProblemOf(kind: FieldKind, value: unknown): string | undefined {
+  switch (kind) {
+    case 'string':
+      return typeof value === 'string' ? undefined : 'must be a string';
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'must be true or false';
+    case 'string-list':
+      return Array.isArray(value) && value.every((item) => typeof item === 'string') ? undefined : 'must be a list of strings';
+    case 'list':
+      return Array.isArray(value) ? undefined : 'must be a list';
+  }
+}
