@@ -1,0 +1,312 @@
+/**
+ * A small typed client for the FinSpace Data API, standing in for
+ * @aws-sdk/client-finspace-data (not installable here), assembled from the SDK's
+ * own signing, HTTP and retry packages.
+ *
+ * Authorization takes two steps. The base credentials (the Lambda role's) may
+ * only call GetProgrammaticAccessCredentials; FinSpace answers with temporary
+ * credentials of the FinSpace user registered for that role, and those sign
+ * every other call. They also name the environment, which no other operation
+ * takes as a parameter: one client serves one environment.
+ */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import type { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
+import { sharedVendedCredentialCache, type VendedCredentialCache, type VendedCredentials } from './credential-cache';
+import { deserializeResponse } from './deserialize';
+import { resolveEndpoint, resolveRegion, type Endpoint } from './endpoint';
+import { credentialsFromEnvironment } from './environment-credentials';
+import { FinSpaceDataError, isFinSpaceError, requestIdOf } from './errors';
+import { RequestMetrics } from './metrics';
+import type * as m from './model';
+import { OPERATIONS, type OperationDescriptor } from './operations';
+import { createRetryStrategy, isNetworkError, retryErrorInfo, type RetryMode } from './retry';
+import { serializeRequest } from './serialize';
+import { defaultRequestHandler, exchange, type RequestHandler } from './transport';
+
+/** SigV4 service name from the model's `signingName`. */
+const SIGNING_NAME = 'finspace-api';
+
+/** The longest the service allows, so a warm Lambda fetches as rarely as possible. */
+export const DEFAULT_CREDENTIAL_DURATION_MINUTES = 60;
+
+/**
+ * One line per HTTP attempt. By construction it holds no request or response
+ * content: names, descriptions, e-mail addresses and credentials never reach it.
+ */
+export interface FinSpaceDebugEvent {
+  readonly operation: m.OperationName;
+  /** 1 for the first attempt of a call. */
+  readonly attempt: number;
+  /** Absent when no response arrived. */
+  readonly statusCode?: number;
+  readonly requestId?: string;
+  /** The service's error type, or the Node error code of a network failure. */
+  readonly errorType?: string;
+  readonly elapsedMs: number;
+}
+
+export interface FinSpaceDataClientConfig {
+  /** The FinSpace environment whose users and groups this client manages. */
+  readonly environmentId: string;
+  /** Default: AWS_REGION, then AWS_DEFAULT_REGION. */
+  readonly region?: string;
+  /**
+   * Default: AWS_ENDPOINT_URL_FINSPACE_DATA, then AWS_ENDPOINT_URL, then
+   * https://finspace-api.{region}.amazonaws.com.
+   */
+  readonly endpoint?: string;
+  /**
+   * Credentials allowed to call GetProgrammaticAccessCredentials.
+   * Default: the role credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+   * AWS_SESSION_TOKEN, as a Lambda receives them. Called before every
+   * operation, so a provider that does I/O should cache its answer.
+   */
+  readonly credentials?: AwsCredentialIdentityProvider;
+  /** Lifetime requested for vended credentials, 1..60. Default: 60. */
+  readonly credentialDurationMinutes?: number;
+  /** Attempts per call, first one included. Default: DEFAULT_MAX_ATTEMPTS (8). */
+  readonly maxAttempts?: number;
+  /** Default: 'adaptive' (client-side rate limiting after throttles). */
+  readonly retryMode?: RetryMode;
+  /** Replaces the strategy built from maxAttempts and retryMode. */
+  readonly retryStrategy?: RetryStrategyV2;
+  /** Default: a module-wide keep-alive NodeHttpHandler. */
+  readonly requestHandler?: RequestHandler;
+  /** Receives one event per HTTP attempt. */
+  readonly logger?: (event: FinSpaceDebugEvent) => void;
+  /** Counts requests; pass one instance to several clients to add them up. */
+  readonly metrics?: RequestMetrics;
+  /** Clock for credential expiry, epoch ms. Default: Date.now. */
+  readonly now?: () => number;
+  /** Default: the module-wide cache that survives between warm invocations. */
+  readonly credentialCache?: VendedCredentialCache;
+}
+
+export class FinSpaceDataClient {
+  public readonly environmentId: string;
+  public readonly region: string;
+  public readonly endpoint: Endpoint;
+  /** Requests sent, per operation. */
+  public readonly metrics: RequestMetrics;
+
+  private readonly baseCredentials: AwsCredentialIdentityProvider;
+  private readonly credentialDurationMinutes: number;
+  private readonly retryStrategy: RetryStrategyV2;
+  private readonly requestHandler: RequestHandler;
+  private readonly logger?: (event: FinSpaceDebugEvent) => void;
+  private readonly now: () => number;
+  private readonly credentialCache: VendedCredentialCache;
+
+  constructor(config: FinSpaceDataClientConfig) {
+    if (!config.environmentId) throw new Error('FinSpace Data client needs an environmentId.');
+    this.environmentId = config.environmentId;
+    this.region = resolveRegion(config.region);
+    this.endpoint = resolveEndpoint(this.region, config.endpoint);
+    this.metrics = config.metrics ?? new RequestMetrics();
+    this.baseCredentials = config.credentials ?? credentialsFromEnvironment;
+    this.credentialDurationMinutes = config.credentialDurationMinutes ?? DEFAULT_CREDENTIAL_DURATION_MINUTES;
+    this.retryStrategy = config.retryStrategy ?? createRetryStrategy(config.retryMode, config.maxAttempts);
+    this.requestHandler = config.requestHandler ?? defaultRequestHandler();
+    this.logger = config.logger;
+    this.now = config.now ?? Date.now;
+    this.credentialCache = config.credentialCache ?? sharedVendedCredentialCache;
+  }
+
+  /** Calls any operation by its model name. */
+  public async send<Op extends m.OperationName>(operation: Op, input: m.OperationInput<Op>): Promise<m.OperationOutput<Op>> {
+    const request = serializeRequest(operation, input, this.endpoint);
+    const sensitive = sensitiveValues(OPERATIONS[operation], input);
+
+    if (operation === 'GetProgrammaticAccessCredentials') {
+      return this.sendWithRetries(operation, request, await this.baseCredentials(), sensitive);
+    }
+    const first = await this.vendedCredentials();
+    try {
+      return await this.sendWithRetries(operation, request, first.identity, sensitive);
+    } catch (error) {
+      if (!isCredentialRejection(error)) throw error;
+      // Revoked, or expired earlier than computed (the service reports no expiry
+      // time): renew once and repeat the call, which is safe because the request
+      // and its idempotency token are unchanged.
+      this.credentialCache.invalidate(first.cacheKey, first.identity);
+      const renewed = await this.vendedCredentials();
+      return this.sendWithRetries(operation, request, renewed.identity, sensitive);
+    }
+  }
+
+  public createPermissionGroup(input: m.CreatePermissionGroupRequest): Promise<m.CreatePermissionGroupResponse> {
+    return this.send('CreatePermissionGroup', input);
+  }
+
+  public updatePermissionGroup(input: m.UpdatePermissionGroupRequest): Promise<m.UpdatePermissionGroupResponse> {
+    return this.send('UpdatePermissionGroup', input);
+  }
+
+  public deletePermissionGroup(input: m.DeletePermissionGroupRequest): Promise<m.DeletePermissionGroupResponse> {
+    return this.send('DeletePermissionGroup', input);
+  }
+
+  public getPermissionGroup(input: m.GetPermissionGroupRequest): Promise<m.GetPermissionGroupResponse> {
+    return this.send('GetPermissionGroup', input);
+  }
+
+  public listPermissionGroups(input: m.ListPermissionGroupsRequest): Promise<m.ListPermissionGroupsResponse> {
+    return this.send('ListPermissionGroups', input);
+  }
+
+  public associateUserToPermissionGroup(
+    input: m.AssociateUserToPermissionGroupRequest,
+  ): Promise<m.AssociateUserToPermissionGroupResponse> {
+    return this.send('AssociateUserToPermissionGroup', input);
+  }
+
+  public disassociateUserFromPermissionGroup(
+    input: m.DisassociateUserFromPermissionGroupRequest,
+  ): Promise<m.DisassociateUserFromPermissionGroupResponse> {
+    return this.send('DisassociateUserFromPermissionGroup', input);
+  }
+
+  public listUsersByPermissionGroup(
+    input: m.ListUsersByPermissionGroupRequest,
+  ): Promise<m.ListUsersByPermissionGroupResponse> {
+    return this.send('ListUsersByPermissionGroup', input);
+  }
+
+  public listPermissionGroupsByUser(
+    input: m.ListPermissionGroupsByUserRequest,
+  ): Promise<m.ListPermissionGroupsByUserResponse> {
+    return this.send('ListPermissionGroupsByUser', input);
+  }
+
+  public getUser(input: m.GetUserRequest): Promise<m.GetUserResponse> {
+    return this.send('GetUser', input);
+  }
+
+  public listUsers(input: m.ListUsersRequest): Promise<m.ListUsersResponse> {
+    return this.send('ListUsers', input);
+  }
+
+  public createUser(input: m.CreateUserRequest): Promise<m.CreateUserResponse> {
+    return this.send('CreateUser', input);
+  }
+
+  public updateUser(input: m.UpdateUserRequest): Promise<m.UpdateUserResponse> {
+    return this.send('UpdateUser', input);
+  }
+
+  public enableUser(input: m.EnableUserRequest): Promise<m.EnableUserResponse> {
+    return this.send('EnableUser', input);
+  }
+
+  public disableUser(input: m.DisableUserRequest): Promise<m.DisableUserResponse> {
+    return this.send('DisableUser', input);
+  }
+
+  /** Signed with the base credentials; usually called by the client itself. */
+  public getProgrammaticAccessCredentials(
+    input: m.GetProgrammaticAccessCredentialsRequest,
+  ): Promise<m.GetProgrammaticAccessCredentialsResponse> {
+    return this.send('GetProgrammaticAccessCredentials', input);
+  }
+
+  /**
+   * The cache key holds the base access key so that a rotated or different role
+   * never reuses credentials vended to another.
+   */
+  private async vendedCredentials(): Promise<{ identity: AwsCredentialIdentity; cacheKey: string }> {
+    const base = await this.baseCredentials();
+    const cacheKey = [this.endpoint.url, this.environmentId, base.accessKeyId].join('\n');
+    const identity = await this.credentialCache.get(cacheKey, this.now(), () => this.fetchVendedCredentials());
+    return { identity, cacheKey };
+  }
+
+  private async fetchVendedCredentials(): Promise<VendedCredentials> {
+    const issuedAt = this.now();
+    const answer = await this.getProgrammaticAccessCredentials({
+      environmentId: this.environmentId,
+      durationInMinutes: this.credentialDurationMinutes,
+    });
+    const { accessKeyId, secretAccessKey, sessionToken } = answer.credentials ?? {};
+    if (!accessKeyId || !secretAccessKey) {
+      throw new Error('GetProgrammaticAccessCredentials answered without credentials.');
+    }
+    const minutes = answer.durationInMinutes ?? this.credentialDurationMinutes;
+    return {
+      identity: { accessKeyId, secretAccessKey, sessionToken },
+      issuedAt,
+      expiresAt: issuedAt + minutes * 60_000,
+    };
+  }
+
+  /**
+   * One call: sign, send, and on failure let the retry strategy decide whether
+   * and when to try again. Each attempt is signed anew, as the SDK does: a
+   * signature carries its time, and the service refuses stale ones.
+   */
+  private async sendWithRetries<Op extends m.OperationName>(
+    operation: Op,
+    request: HttpRequest,
+    credentials: AwsCredentialIdentity,
+    sensitive: readonly string[],
+  ): Promise<m.OperationOutput<Op>> {
+    const signer = new SignatureV4({ service: SIGNING_NAME, region: this.region, credentials, sha256: Sha256 });
+    let retryToken = await this.retryStrategy.acquireInitialRetryToken('');
+    for (let attempt = 1; ; attempt++) {
+      const signed = (await signer.sign(request)) as HttpRequest;
+      const started = Date.now();
+      this.metrics.record(operation);
+      let output: m.OperationOutput<Op> | undefined;
+      let failure: { readonly error: unknown } | undefined;
+      let statusCode: number | undefined;
+      let requestId: string | undefined;
+      try {
+        const response = await exchange(this.requestHandler, signed);
+        statusCode = response.statusCode;
+        requestId = requestIdOf(response.headers);
+        output = deserializeResponse(operation, response, sensitive);
+      } catch (error) {
+        failure = { error };
+      }
+      this.logger?.({
+        operation,
+        attempt,
+        statusCode,
+        requestId,
+        errorType: failure && errorTypeOf(failure.error),
+        elapsedMs: Date.now() - started,
+      });
+      if (!failure) {
+        this.retryStrategy.recordSuccess(retryToken);
+        return output as m.OperationOutput<Op>;
+      }
+      try {
+        retryToken = await this.retryStrategy.refreshRetryTokenForRetry(retryToken, retryErrorInfo(failure.error));
+      } catch {
+        throw failure.error; // not retryable, attempts exhausted, or retry quota spent
+      }
+      const delay = retryToken.getRetryDelay();
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** Temporary credentials the service no longer accepts. */
+function isCredentialRejection(error: unknown): boolean {
+  return isFinSpaceError(error, 'ExpiredTokenException') || isFinSpaceError(error, 'UnrecognizedClientException');
+}
+
+function errorTypeOf(error: unknown): string {
+  if (error instanceof FinSpaceDataError) return error.name;
+  if (isNetworkError(error)) return error.code ?? error.name;
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : 'UnknownError';
+}
+
+function sensitiveValues(descriptor: OperationDescriptor, input: unknown): string[] {
+  const members = input as Readonly<Record<string, unknown>>;
+  return (descriptor.sensitive ?? [])
+    .map((name) => members[name])
+    .filter((value): value is string => typeof value === 'string');
+}

@@ -1,0 +1,30 @@
+/**
+ * FinSpace Data API client used by the custom resource handler.
+ */
+export {
+  FinSpaceDataClient,
+  DEFAULT_CREDENTIAL_DURATION_MINUTES,
+  type FinSpaceDataClientConfig,
+  type FinSpaceDebugEvent,
+} from './client';
+export { credentialsFromEnvironment } from './environment-credentials';
+export {
+  VendedCredentialCache,
+  sharedVendedCredentialCache,
+  RENEWAL_MARGIN_MS,
+  type VendedCredentials,
+} from './credential-cache';
+export { SERVICE_ENDPOINT_ENV, GLOBAL_ENDPOINT_ENV, IGNORE_ENDPOINT_ENV, type Endpoint } from './endpoint';
+export {
+  FinSpaceDataError,
+  isFinSpaceError,
+  type FinSpaceErrorName,
+  type ModeledErrorName,
+  type AuthErrorName,
+} from './errors';
+export { RequestMetrics, type RequestCounts } from './metrics';
+export * from './model';
+export { OPERATIONS, OPERATION_NAMES, type OperationDescriptor } from './operations';
+export * from './paginate';
+export { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE, type RetryMode } from './retry';
+export type { RequestHandler } from './transport';

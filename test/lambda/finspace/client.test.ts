@@ -1,0 +1,178 @@
+/**
+ * Client behaviour with a scripted handler: exact control over each answer,
+ * for cases a live emulator cannot stage deterministically.
+ */
+import type { HttpRequest } from '@smithy/protocol-http';
+import { BASE, CapturingHandler, defaultAnswer, type CannedResponse } from './support/capturing-handler';
+import { retryWithoutBackoff } from './support/retry';
+import {
+  credentialsFromEnvironment,
+  FinSpaceDataClient,
+  isFinSpaceError,
+  VendedCredentialCache,
+  type FinSpaceDataClientConfig,
+} from '../../../lambda/finspace';
+
+const isCredentialExchange = (request: HttpRequest) => request.path.endsWith('/credentials/programmatic');
+
+const fault = (status: number, type?: string, body: unknown = { message: `${type ?? 'HTTP'} ${status}` }): CannedResponse => ({
+  statusCode: status,
+  headers: type ? { 'x-amzn-errortype': type, 'x-amzn-requestid': `req-${status}` } : {},
+  body,
+});
+
+/** Plays `script` for operation requests, one answer per request, then succeeds. */
+function scriptedHandler(script: (CannedResponse | Error)[]) {
+  return new CapturingHandler((request) => (isCredentialExchange(request) ? defaultAnswer(request) : script.shift() ?? defaultAnswer(request)));
+}
+
+function newClient(handler: CapturingHandler, config: Partial<FinSpaceDataClientConfig> = {}) {
+  return new FinSpaceDataClient({
+    environmentId: 'env-unit',
+    region: 'us-east-1',
+    endpoint: 'https://finspace.example.test',
+    credentials: async () => BASE,
+    requestHandler: handler,
+    retryStrategy: retryWithoutBackoff(4),
+    credentialCache: new VendedCredentialCache(),
+    ...config,
+  });
+}
+
+describe('retries', () => {
+  test('throttling, 5xx and connection resets are retried until success, with the same idempotency token', async () => {
+    const handler = scriptedHandler([
+      fault(429, 'ThrottlingException'),
+      fault(503),
+      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+    ]);
+    const client = newClient(handler);
+    await expect(client.createPermissionGroup({ name: 'g', applicationPermissions: [] })).resolves.toEqual({});
+    const attempts = handler.operationRequests;
+    expect(attempts).toHaveLength(4);
+    const tokens = new Set(attempts.map((request) => JSON.parse(request.body as string).clientToken));
+    expect(tokens.size).toBe(1);
+    expect(client.metrics.snapshot()).toEqual({ GetProgrammaticAccessCredentials: 1, CreatePermissionGroup: 4 });
+  });
+
+  test.each([
+    ['LimitExceededException', 400],
+    ['ValidationException', 400],
+    ['ConflictException', 409],
+    ['AccessDeniedException', 403],
+    ['NotImplemented', 501],
+  ])('%s (HTTP %d) is not retried', async (type, status) => {
+    const handler = scriptedHandler([fault(status, type)]);
+    const error = await newClient(handler)
+      .createUser({ emailAddress: 'x@example.com', type: 'APP_USER' })
+      .catch((e: unknown) => e);
+    expect(isFinSpaceError(error, type)).toBe(true);
+    expect(handler.operationRequests).toHaveLength(1);
+  });
+
+  test('after maxAttempts the last error surfaces', async () => {
+    const handler = scriptedHandler(Array.from({ length: 10 }, () => fault(500, 'InternalServerException')));
+    await expect(newClient(handler).getUser({ userId: 'u1' })).rejects.toMatchObject({
+      name: 'InternalServerException',
+      statusCode: 500,
+      requestId: 'req-500',
+    });
+    expect(handler.operationRequests).toHaveLength(4);
+  });
+
+  test('network errors surface unwrapped, with their code, once attempts are spent', async () => {
+    const handler = scriptedHandler(Array.from({ length: 10 }, () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })));
+    await expect(newClient(handler).getUser({ userId: 'u1' })).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(handler.operationRequests).toHaveLength(4);
+  });
+
+  test('a 2xx body that is not JSON is an error, not retried', async () => {
+    const handler = scriptedHandler([{ statusCode: 200, body: '<html>' }]);
+    await expect(newClient(handler).getUser({ userId: 'u1' })).rejects.toMatchObject({ name: 'DeserializationError' });
+    expect(handler.operationRequests).toHaveLength(1);
+  });
+});
+
+describe('vended credentials', () => {
+  test('are fetched once, signed with the base key, and reused across calls', async () => {
+    const handler = scriptedHandler([]);
+    const client = newClient(handler, { credentialDurationMinutes: 15 });
+    await client.getUser({ userId: 'u1' });
+    await client.listUsers({ maxResults: 10 });
+    const exchanges = handler.requests.filter(isCredentialExchange);
+    expect(exchanges).toHaveLength(1);
+    expect(exchanges[0].query).toEqual({ environmentId: 'env-unit', durationInMinutes: '15' });
+    expect(exchanges[0].headers.authorization).toContain(`Credential=${BASE.accessKeyId}/`);
+  });
+
+  test.each(['ExpiredTokenException', 'UnrecognizedClientException'])(
+    'are renewed once after %s and the call repeated',
+    async (type) => {
+      const handler = scriptedHandler([fault(403, type)]);
+      await expect(newClient(handler).getUser({ userId: 'u1' })).resolves.toEqual({});
+      expect(handler.requests.filter(isCredentialExchange)).toHaveLength(2);
+      expect(handler.operationRequests).toHaveLength(2);
+    },
+  );
+
+  test('a second rejection right after renewal surfaces instead of looping', async () => {
+    const handler = scriptedHandler([fault(403, 'ExpiredTokenException'), fault(403, 'ExpiredTokenException')]);
+    await expect(newClient(handler).getUser({ userId: 'u1' })).rejects.toMatchObject({ name: 'ExpiredTokenException' });
+    expect(handler.requests.filter(isCredentialExchange)).toHaveLength(2);
+    expect(handler.operationRequests).toHaveLength(2);
+  });
+
+  test('other 403s do not renew credentials', async () => {
+    const handler = scriptedHandler([fault(403, 'AccessDeniedException')]);
+    await expect(newClient(handler).getUser({ userId: 'u1' })).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    expect(handler.requests.filter(isCredentialExchange)).toHaveLength(1);
+  });
+
+  test('an answer without credentials is an error', async () => {
+    const handler = new CapturingHandler(() => ({ statusCode: 200, body: { durationInMinutes: 60 } }));
+    await expect(newClient(handler).getUser({ userId: 'u1' })).rejects.toThrow(
+      'GetProgrammaticAccessCredentials answered without credentials.',
+    );
+  });
+
+  test('a different base key does not reuse another role\'s credentials', async () => {
+    const handler = scriptedHandler([]);
+    const cache = new VendedCredentialCache();
+    await newClient(handler, { credentialCache: cache }).getUser({ userId: 'u1' });
+    await newClient(handler, { credentialCache: cache, credentials: async () => ({ ...BASE, accessKeyId: 'AKIAOTHER' }) }).getUser({
+      userId: 'u1',
+    });
+    expect(handler.requests.filter(isCredentialExchange)).toHaveLength(2);
+  });
+});
+
+describe('configuration', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  test('base credentials default to the Lambda role variables', async () => {
+    process.env.AWS_ACCESS_KEY_ID = 'AKIAFROMENV';
+    process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+    process.env.AWS_SESSION_TOKEN = 'token';
+    await expect(credentialsFromEnvironment()).resolves.toEqual({
+      accessKeyId: 'AKIAFROMENV',
+      secretAccessKey: 'secret',
+      sessionToken: 'token',
+    });
+
+    const handler = scriptedHandler([]);
+    await newClient(handler, { credentials: undefined }).getUser({ userId: 'u1' });
+    expect(handler.requests[0].headers.authorization).toContain('Credential=AKIAFROMENV/');
+  });
+
+  test('missing role variables are reported by name', async () => {
+    delete process.env.AWS_ACCESS_KEY_ID;
+    await expect(credentialsFromEnvironment()).rejects.toThrow('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set');
+  });
+
+  test('an environment id is required', () => {
+    expect(() => newClient(new CapturingHandler(), { environmentId: '' })).toThrow('needs an environmentId');
+  });
+});
