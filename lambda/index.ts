@@ -3,13 +3,47 @@
  * The Provider framework calls `onEvent` once per CloudFormation event and then
  * `isComplete` until it answers IsComplete: true.
  */
-import type { OnEventRequest, IsCompleteRequest, OnEventResponse, IsCompleteResponse } from './provider-types';
-import { lifecycleFor } from './resource-types';
+import type { Context } from 'aws-lambda';
+import { toDeploymentFailure } from './failure';
+import { settingsFromEnvironment, sharedClientFor, type HandlerContext } from './handler-context';
+import type { IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse } from './provider-types';
+import { lifecycleFor, nounFor } from './resource-types';
 
-export async function onEvent(event: OnEventRequest): Promise<OnEventResponse> {
-  return lifecycleFor(event.ResourceType).onEvent(event);
+/** The handler as a plain function of the event and its world (tests call this). */
+export async function handle<R>(
+  event: OnEventRequest,
+  context: HandlerContext,
+  phase: 'onEvent' | 'isComplete',
+): Promise<R> {
+  try {
+    const lifecycle = lifecycleFor(event.ResourceType, context);
+    const result = phase === 'onEvent' ? lifecycle.onEvent(event) : lifecycle.isComplete(event as IsCompleteRequest);
+    return await (result as Promise<R>);
+  } catch (error) {
+    const props = (event.ResourceProperties ?? {}) as Record<string, unknown>;
+    context.log(`${phase} failed`, { logicalResourceId: event.LogicalResourceId, error: (error as Error)?.name });
+    throw toDeploymentFailure(error, {
+      resource: `${nounFor(event.ResourceType)} ${event.LogicalResourceId}`,
+      environmentId: typeof props.EnvironmentId === 'string' ? props.EnvironmentId : undefined,
+      handlerRoleArn: context.settings.handlerRoleArn,
+    });
+  }
 }
 
-export async function isComplete(event: IsCompleteRequest): Promise<IsCompleteResponse> {
-  return lifecycleFor(event.ResourceType).isComplete(event);
+function lambdaContext(lambda?: Context): HandlerContext {
+  return {
+    settings: settingsFromEnvironment(),
+    clientFor: sharedClientFor,
+    now: Date.now,
+    remainingTimeMs: () => lambda?.getRemainingTimeInMillis() ?? Number.MAX_SAFE_INTEGER,
+    log: (message, fields) => console.log(JSON.stringify({ message, ...fields })),
+  };
+}
+
+export function onEvent(event: OnEventRequest, lambda?: Context): Promise<OnEventResponse> {
+  return handle(event, lambdaContext(lambda), 'onEvent');
+}
+
+export function isComplete(event: IsCompleteRequest, lambda?: Context): Promise<IsCompleteResponse> {
+  return handle(event, lambdaContext(lambda), 'isComplete');
 }

@@ -107,6 +107,7 @@ abstract class PermissionGroupBase extends Resource implements IPermissionGroup 
  * made to it outside CloudFormation are undone by the next deployment, and a group
  * deleted outside CloudFormation is created again (with a new id).
  *
+ * @resource Custom::FinSpacePermissionGroup
  * @example
  * declare const finspace: FinSpaceDataAccess;
  * const analysts = new PermissionGroup(this, 'Analysts', {
@@ -116,8 +117,6 @@ abstract class PermissionGroupBase extends Resource implements IPermissionGroup 
  *   applicationPermissions: [ApplicationPermission.ACCESS_NOTEBOOKS, ApplicationPermission.CREATE_DATASET],
  * });
  * analysts.addMembers('jdoe01', 'asmith02');
- *
- * @resource Custom::FinSpacePermissionGroup
  */
 export class PermissionGroup extends PermissionGroupBase {
   /**

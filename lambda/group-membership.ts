@@ -1,0 +1,287 @@
+/**
+ * The lifecycle of Custom::FinSpaceGroupMembership: one shard of a declared set of
+ * members. onEvent makes the calls the declaration needs; isComplete lists the group
+ * once per poll, repeats whatever did not take, and is done when every declared user
+ * is ADDITION_SUCCESS and every user to remove is gone.
+ */
+import { forEachConcurrently } from './concurrency';
+import { DeploymentFailure } from './failure';
+import { isFinSpaceError, listAllUsersByPermissionGroup, type FinSpaceDataClient, type UserByPermissionGroup } from './finspace';
+import type { HandlerContext } from './handler-context';
+import { idempotencyToken } from './idempotency';
+import { parseGroupMembershipProperties, type GroupMembershipProperties } from './properties';
+import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
+import { shardOf } from '../lib/membership-shards';
+
+/** Writes stop this long before the Lambda would be stopped; isComplete finishes them. */
+const WRITE_SAFETY_MARGIN_MS = 30_000;
+/** How many user ids a failure reason names. */
+const NAMED_IN_REASON = 10;
+
+type MembershipStatus = NonNullable<UserByPermissionGroup['membershipStatus']>;
+
+/** What one event asks of the group. */
+interface Target {
+  readonly props: GroupMembershipProperties;
+  /** Users that must end as ADDITION_SUCCESS. */
+  readonly keep: ReadonlySet<string>;
+  /** True when this event adds users to a group that did not have them (Create). */
+  readonly undoAddsOnFailure: boolean;
+  /** Users that must end absent, given the live members. */
+  remove(live: ReadonlyMap<string, UserByPermissionGroup>): string[];
+}
+
+/** The state of one reconcile pass, for the answer and the log. */
+interface Pass {
+  readonly added: string[];
+  readonly removed: string[];
+  readonly pendingAdd: string[];
+  readonly pendingRemove: string[];
+  readonly waitingToReAdd: string[];
+}
+
+export function groupMembershipLifecycle(context: HandlerContext): Lifecycle {
+  return {
+    onEvent: event => onEvent(event, context),
+    isComplete: event => isComplete(event, context),
+  };
+}
+
+export function physicalIdOf(props: GroupMembershipProperties): string {
+  return `${props.permissionGroupId}/${props.membershipKey}/${props.shardIndex}`;
+}
+
+async function onEvent(event: OnEventRequest, context: HandlerContext): Promise<OnEventResponse> {
+  const target = targetOf(event, context);
+  const physicalId = event.RequestType === 'Delete' ? event.PhysicalResourceId! : physicalIdOf(target.props);
+  const base = { PhysicalResourceId: physicalId, ReconcileStartedAt: context.now() };
+  if (event.RequestType === 'Delete' && physicalId !== physicalIdOf(target.props)) {
+    // A failed create answered without an id of ours: nothing was left behind.
+    return { ...base, NothingToDo: true };
+  }
+  const client = context.clientFor(target.props.environmentId);
+  const live = await liveMembers(client, target, event.RequestType === 'Delete');
+  if (!live) return { ...base, NothingToDo: true };
+
+  const pass = await reconcile(client, target, live, event, context, 'write');
+  context.log('membership reconciled', summary(event, target, pass));
+  return { ...base, Data: { PermissionGroupId: target.props.permissionGroupId, Members: target.keep.size } };
+}
+
+async function isComplete(event: IsCompleteRequest, context: HandlerContext): Promise<IsCompleteResponse> {
+  if (event.NothingToDo) return { IsComplete: true };
+  const target = targetOf(event, context);
+  const client = context.clientFor(target.props.environmentId);
+  let pass: Pass;
+  try {
+    const live = await liveMembers(client, target, event.RequestType === 'Delete');
+    if (!live) return { IsComplete: true };
+    pass = await reconcile(client, target, live, event, context, 'repair');
+  } catch (error) {
+    // The client already retried; another poll is the better answer than failing.
+    if (isTransient(error)) {
+      context.log('FinSpace did not answer this poll; trying again at the next one', { error: (error as Error).name });
+      return { IsComplete: false };
+    }
+    throw error;
+  }
+  const waiting = pass.pendingAdd.length + pass.pendingRemove.length + pass.waitingToReAdd.length + pass.added.length + pass.removed.length;
+  if (waiting === 0) return { IsComplete: true };
+
+  const startedAt = Number(event.ReconcileStartedAt ?? context.now());
+  if (context.now() - startedAt > context.settings.reconcileTimeoutMs) {
+    throw new DeploymentFailure(stuckReason(pass, startedAt, context));
+  }
+  context.log('waiting for FinSpace', summary(event, target, pass));
+  return { IsComplete: false };
+}
+
+/** What the event asks, from its properties (and the previous ones on update). */
+function targetOf(event: OnEventRequest, context: HandlerContext): Target {
+  const props = parseGroupMembershipProperties(event.ResourceProperties);
+  const mine = (userId: string) => shardOf(userId, props.shardCount) === props.shardIndex;
+  const isProtected = (member: UserByPermissionGroup | undefined) =>
+    context.settings.handlerRoleArn !== undefined && member?.apiAccessPrincipalArn === context.settings.handlerRoleArn;
+  const present = (live: ReadonlyMap<string, UserByPermissionGroup>, userId: string) => live.has(userId) && !isProtected(live.get(userId));
+
+  if (event.RequestType === 'Delete') {
+    // A membership that shrank to fewer resources gave this one's users to the ones
+    // that remain: they are still declared and must stay.
+    const handedOver = props.shardIndex > 0 && context.settings.liveMemberships.has(props.membershipKey);
+    return {
+      props,
+      keep: new Set(),
+      undoAddsOnFailure: false,
+      remove: live => handedOver ? [] : props.userIds.filter(userId => present(live, userId)),
+    };
+  }
+
+  const keep = new Set(props.userIds);
+  let dropped: string[] = [];
+  let undoAddsOnFailure = true;
+  if (event.RequestType === 'Update') {
+    const old = parseGroupMembershipProperties(event.OldResourceProperties);
+    const sameGroup = old.permissionGroupId === props.permissionGroupId && old.environmentId === props.environmentId;
+    if (sameGroup) {
+      undoAddsOnFailure = false;
+      // Users that moved to another resource of the membership are that one's to keep.
+      dropped = old.userIds.filter(userId => !keep.has(userId) && mine(userId));
+    }
+  }
+  return {
+    props,
+    keep,
+    undoAddsOnFailure,
+    remove: live => props.exclusive
+      ? [...live.keys()].filter(userId => !keep.has(userId) && mine(userId) && present(live, userId))
+      : dropped.filter(userId => present(live, userId)),
+  };
+}
+
+/** The group's members by user id, or undefined when a Delete finds the group gone. */
+async function liveMembers(client: FinSpaceDataClient, target: Target, deleting: boolean) {
+  try {
+    const members = await listAllUsersByPermissionGroup(client, target.props.permissionGroupId);
+    return new Map(members.filter(m => m.userId).map(m => [m.userId!, m]));
+  } catch (error) {
+    if (!isFinSpaceError(error, 'ResourceNotFoundException')) throw error;
+    if (deleting) return undefined;
+    throw new DeploymentFailure(
+      `permission group ${target.props.permissionGroupId} does not exist in FinSpace environment ${target.props.environmentId}`);
+  }
+}
+
+/**
+ * Makes the calls that bring the live members towards the target. `write` is the
+ * first pass of an event (idempotency tokens derived from it, so a re-delivered
+ * event repeats nothing); `repair` passes let the client pick fresh tokens, because
+ * a call repeated then is a new attempt, not a retry.
+ */
+async function reconcile(
+  client: FinSpaceDataClient,
+  target: Target,
+  live: ReadonlyMap<string, UserByPermissionGroup>,
+  event: OnEventRequest,
+  context: HandlerContext,
+  mode: 'write' | 'repair',
+): Promise<Pass> {
+  const status = (userId: string): MembershipStatus | undefined => live.get(userId)?.membershipStatus;
+  const toAdd: string[] = [];
+  const pendingAdd: string[] = [];
+  const waitingToReAdd: string[] = [];
+  for (const userId of target.keep) {
+    const state = status(userId);
+    if (state === undefined) toAdd.push(userId);
+    else if (state === 'ADDITION_IN_PROGRESS') pendingAdd.push(userId);
+    else if (state === 'REMOVAL_IN_PROGRESS') waitingToReAdd.push(userId);
+  }
+  const toRemove: string[] = [];
+  const pendingRemove: string[] = [];
+  for (const userId of target.remove(live)) {
+    if (status(userId) === 'REMOVAL_IN_PROGRESS') pendingRemove.push(userId);
+    else toRemove.push(userId);
+  }
+
+  const groupId = target.props.permissionGroupId;
+  const token = (action: string, userId: string) => mode === 'write' ? idempotencyToken(event, `${action}:${userId}`) : undefined;
+  const writesAllowed = () => context.remainingTimeMs() > WRITE_SAFETY_MARGIN_MS;
+  const refused: string[] = [];
+  const added: string[] = [];
+  const removed: string[] = [];
+
+  // A user still leaving may be accepted again at once, or only once gone: try.
+  await forEachConcurrently([...toAdd, ...waitingToReAdd], context.settings.maxConcurrency, async userId => {
+    try {
+      await client.associateUserToPermissionGroup({ permissionGroupId: groupId, userId, clientToken: token('add', userId) });
+      added.push(userId);
+    } catch (error) {
+      if (isFinSpaceError(error, 'ConflictException')) return; // already a member, or still leaving: the listing tells
+      if (isFinSpaceError(error, 'ResourceNotFoundException')) {
+        refused.push(`'${userId}' does not exist`);
+      } else if (isFinSpaceError(error, 'ValidationException')) {
+        refused.push(`'${userId}' was refused (${error.message})`);
+      } else {
+        throw error;
+      }
+    }
+  }, () => !writesAllowed());
+
+  await forEachConcurrently(toRemove, context.settings.maxConcurrency, async userId => {
+    try {
+      await client.disassociateUserFromPermissionGroup({ permissionGroupId: groupId, userId, clientToken: token('remove', userId) });
+      removed.push(userId);
+    } catch (error) {
+      // Not a member (any more), or already leaving.
+      if (isFinSpaceError(error, 'ResourceNotFoundException') || isFinSpaceError(error, 'ConflictException')) return;
+      throw error;
+    }
+  }, () => !writesAllowed());
+
+  if (refused.length > 0) {
+    if (target.undoAddsOnFailure && added.length > 0) await undoAdds(client, groupId, added, context);
+    throw new DeploymentFailure(
+      `FinSpace refused ${refused.length} of ${target.keep.size} declared users of permission group ${groupId}: ` +
+      `${refused.slice(0, NAMED_IN_REASON).join('; ')}${refused.length > NAMED_IN_REASON ? `; and ${refused.length - NAMED_IN_REASON} more` : ''}. ` +
+      'Create or enable these users in FinSpace, or remove them from the declaration.');
+  }
+  return {
+    added,
+    removed,
+    pendingAdd: [...pendingAdd, ...toAdd.filter(userId => !added.includes(userId))],
+    pendingRemove: [...pendingRemove, ...toRemove.filter(userId => !removed.includes(userId))],
+    waitingToReAdd: waitingToReAdd.filter(userId => !added.includes(userId)),
+  };
+}
+
+/**
+ * A failed create is never followed by a delete that reaches this handler (the
+ * Provider framework drops it), so undo what this create added before failing.
+ */
+async function undoAdds(client: FinSpaceDataClient, groupId: string, userIds: string[], context: HandlerContext) {
+  await forEachConcurrently(userIds, context.settings.maxConcurrency, async userId => {
+    try {
+      await client.disassociateUserFromPermissionGroup({ permissionGroupId: groupId, userId });
+    } catch (error) {
+      context.log('could not undo an addition after a failed create', { userId, error: (error as Error).name });
+    }
+  });
+}
+
+function isTransient(error: unknown): boolean {
+  if (isFinSpaceError(error)) return error.name === 'ThrottlingException' || error.statusCode >= 500;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|TimeoutError)$/.test(code);
+}
+
+function stuckReason(pass: Pass, startedAt: number, context: HandlerContext): string {
+  const since = new Date(startedAt).toISOString();
+  const minutes = Math.round((context.now() - startedAt) / 60_000);
+  const parts: string[] = [];
+  const adding = [...pass.pendingAdd, ...pass.added];
+  const removing = [...pass.pendingRemove, ...pass.removed];
+  if (adding.length > 0) parts.push(`${adding.length} still not ADDITION_SUCCESS (${name(adding)})`);
+  if (pass.waitingToReAdd.length > 0) parts.push(`${pass.waitingToReAdd.length} still REMOVAL_IN_PROGRESS before they can be added again (${name(pass.waitingToReAdd)})`);
+  if (removing.length > 0) parts.push(`${removing.length} still not removed (${name(removing)})`);
+  return `members did not settle within ${minutes} minutes (since ${since}): ${parts.join('; ')}. ` +
+    'FinSpace has not finished these changes; deploy again later, or raise the timeout of FinSpaceDataAccess.';
+}
+
+function name(userIds: string[]): string {
+  const shown = userIds.slice(0, NAMED_IN_REASON).map(u => `'${u}'`).join(', ');
+  return userIds.length > NAMED_IN_REASON ? `${shown} and ${userIds.length - NAMED_IN_REASON} more` : shown;
+}
+
+function summary(event: OnEventRequest, target: Target, pass: Pass) {
+  return {
+    requestType: event.RequestType,
+    logicalResourceId: event.LogicalResourceId,
+    permissionGroupId: target.props.permissionGroupId,
+    shard: `${target.props.shardIndex + 1}/${target.props.shardCount}`,
+    declared: target.keep.size,
+    added: pass.added.length,
+    removed: pass.removed.length,
+    pendingAdd: pass.pendingAdd.length,
+    pendingRemove: pass.pendingRemove.length,
+    waitingToReAdd: pass.waitingToReAdd.length,
+  };
+}

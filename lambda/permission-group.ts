@@ -1,0 +1,138 @@
+/**
+ * The lifecycle of Custom::FinSpacePermissionGroup: create, converge to the
+ * declaration on update (healing drift and out-of-band deletion), delete.
+ */
+import { forEachConcurrently } from './concurrency';
+import { isFinSpaceError, listAllUsersByPermissionGroup, type FinSpaceDataClient, type PermissionGroup } from './finspace';
+import type { HandlerContext } from './handler-context';
+import { idempotencyToken } from './idempotency';
+import { parsePermissionGroupProperties, type PermissionGroupProperties } from './properties';
+import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
+
+/** PermissionGroupId in the model: what a real id looks like. */
+const GROUP_ID_PATTERN = /^(?=.*\S).{1,26}$/;
+
+export function permissionGroupLifecycle(context: HandlerContext): Lifecycle {
+  return {
+    onEvent: event => onEvent(event, context),
+    isComplete: event => isComplete(event, context),
+  };
+}
+
+async function onEvent(event: OnEventRequest, context: HandlerContext): Promise<OnEventResponse> {
+  const props = parsePermissionGroupProperties(event.ResourceProperties);
+  const client = context.clientFor(props.environmentId);
+  switch (event.RequestType) {
+    case 'Create':
+      return created(await createGroup(client, props, event, 'create'));
+    case 'Update': {
+      const old = parsePermissionGroupProperties(event.OldResourceProperties);
+      if (old.environmentId !== props.environmentId) {
+        // Another environment is another group: CloudFormation deletes the old one
+        // (with its old properties) once this answer carries a new id.
+        return created(await createGroup(client, props, event, 'replace'));
+      }
+      return converge(client, props, event, context);
+    }
+    case 'Delete':
+      return deleteGroup(client, event, context);
+  }
+}
+
+async function isComplete(event: IsCompleteRequest, context: HandlerContext): Promise<IsCompleteResponse> {
+  if (event.RequestType !== 'Delete' || !event.DeleteAfterMembersLeave) return { IsComplete: true };
+  // The service refused to delete a group that still had members: they were asked to
+  // leave; delete once they are gone.
+  const props = parsePermissionGroupProperties(event.ResourceProperties);
+  const client = context.clientFor(props.environmentId);
+  const groupId = event.PhysicalResourceId!;
+  try {
+    const members = await listAllUsersByPermissionGroup(client, groupId);
+    if (members.length > 0) {
+      await removeMembers(client, groupId, members.filter(m => m.membershipStatus !== 'REMOVAL_IN_PROGRESS').map(m => m.userId!), context);
+      return { IsComplete: false };
+    }
+    await client.deletePermissionGroup({ permissionGroupId: groupId });
+  } catch (error) {
+    if (isFinSpaceError(error, 'ResourceNotFoundException')) return { IsComplete: true };
+    if (isFinSpaceError(error, 'ConflictException')) return { IsComplete: false };
+    throw error;
+  }
+  return { IsComplete: true };
+}
+
+function created(permissionGroupId: string): OnEventResponse {
+  return { PhysicalResourceId: permissionGroupId, Data: { PermissionGroupId: permissionGroupId } };
+}
+
+async function createGroup(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, purpose: string) {
+  const { permissionGroupId } = await client.createPermissionGroup({
+    name: props.name,
+    description: props.description,
+    applicationPermissions: props.applicationPermissions as NonNullable<PermissionGroup['applicationPermissions']>,
+    clientToken: idempotencyToken(event, purpose),
+  });
+  if (!permissionGroupId) throw new Error('CreatePermissionGroup answered without a permissionGroupId');
+  return permissionGroupId;
+}
+
+/** Read the live group and change only what differs from the declaration. */
+async function converge(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: HandlerContext) {
+  const groupId = event.PhysicalResourceId!;
+  let live: PermissionGroup | undefined;
+  try {
+    live = (await client.getPermissionGroup({ permissionGroupId: groupId })).permissionGroup;
+  } catch (error) {
+    if (!isFinSpaceError(error, 'ResourceNotFoundException')) throw error;
+  }
+  if (!live) {
+    context.log('permission group was deleted outside CloudFormation; creating it again', { permissionGroupId: groupId });
+    return created(await createGroup(client, props, event, 'recreate'));
+  }
+
+  const changes: { name?: string; description?: string; applicationPermissions?: PermissionGroup['applicationPermissions'] } = {};
+  if (live.name !== props.name) changes.name = props.name;
+  // The API cannot clear a description (1..4000 characters): only set one.
+  if (props.description !== undefined && live.description !== props.description) changes.description = props.description;
+  if (!sameSet(live.applicationPermissions ?? [], props.applicationPermissions)) {
+    changes.applicationPermissions = props.applicationPermissions as PermissionGroup['applicationPermissions'];
+  }
+  const changed = Object.keys(changes);
+  if (changed.length > 0) {
+    await client.updatePermissionGroup({ permissionGroupId: groupId, ...changes, clientToken: idempotencyToken(event, 'update') });
+  }
+  context.log('permission group converged', { permissionGroupId: groupId, changed });
+  return created(groupId);
+}
+
+async function deleteGroup(client: FinSpaceDataClient, event: OnEventRequest, context: HandlerContext): Promise<OnEventResponse> {
+  const groupId = event.PhysicalResourceId!;
+  // A failed create answers with no group id; nothing to delete then.
+  if (!GROUP_ID_PATTERN.test(groupId)) return { PhysicalResourceId: groupId };
+  try {
+    await client.deletePermissionGroup({ permissionGroupId: groupId, clientToken: idempotencyToken(event, 'delete') });
+  } catch (error) {
+    if (isFinSpaceError(error, 'ResourceNotFoundException')) return { PhysicalResourceId: groupId };
+    if (!isFinSpaceError(error, 'ConflictException')) throw error;
+    context.log('permission group still has members; removing them before deleting it', { permissionGroupId: groupId });
+    return { PhysicalResourceId: groupId, DeleteAfterMembersLeave: true };
+  }
+  return { PhysicalResourceId: groupId };
+}
+
+async function removeMembers(client: FinSpaceDataClient, groupId: string, userIds: string[], context: HandlerContext) {
+  await forEachConcurrently(userIds, context.settings.maxConcurrency, async userId => {
+    try {
+      await client.disassociateUserFromPermissionGroup({ permissionGroupId: groupId, userId });
+    } catch (error) {
+      // Already gone, or already leaving.
+      if (!isFinSpaceError(error, 'ResourceNotFoundException') && !isFinSpaceError(error, 'ConflictException')) throw error;
+    }
+  });
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every(item => right.has(item));
+}

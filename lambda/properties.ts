@@ -1,0 +1,98 @@
+/**
+ * Strict parsing of the ResourceProperties that the constructs synthesize.
+ * CloudFormation hands every scalar over as a string, lists as lists of strings.
+ */
+
+export class InvalidPropertiesError extends Error {
+  public override readonly name = 'InvalidPropertiesError';
+}
+
+/** Properties of Custom::FinSpacePermissionGroup. */
+export interface PermissionGroupProperties {
+  readonly environmentId: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly applicationPermissions: string[];
+}
+
+/** Properties of Custom::FinSpaceGroupMembership (one shard of a declaration). */
+export interface GroupMembershipProperties {
+  readonly environmentId: string;
+  readonly permissionGroupId: string;
+  readonly userIds: string[];
+  readonly exclusive: boolean;
+  readonly membershipKey: string;
+  readonly shardIndex: number;
+  readonly shardCount: number;
+}
+
+type Raw = Record<string, unknown> | undefined;
+
+export function parsePermissionGroupProperties(raw: Raw): PermissionGroupProperties {
+  const props = raw ?? {};
+  return {
+    environmentId: requiredString(props, 'EnvironmentId'),
+    name: requiredString(props, 'PermissionGroupName'),
+    description: optionalString(props, 'Description'),
+    applicationPermissions: stringList(props, 'ApplicationPermissions'),
+  };
+}
+
+export function parseGroupMembershipProperties(raw: Raw): GroupMembershipProperties {
+  const props = raw ?? {};
+  const shardCount = wholeNumber(props, 'ShardCount', 1);
+  const shardIndex = wholeNumber(props, 'ShardIndex', 0);
+  if (shardIndex >= shardCount) {
+    throw new InvalidPropertiesError(`ShardIndex ${shardIndex} is not below ShardCount ${shardCount}`);
+  }
+  const userIds = stringList(props, 'UserIds');
+  const duplicate = userIds.find((userId, index) => userIds.indexOf(userId) !== index);
+  if (duplicate !== undefined) {
+    throw new InvalidPropertiesError(`UserIds lists '${duplicate}' more than once`);
+  }
+  return {
+    environmentId: requiredString(props, 'EnvironmentId'),
+    permissionGroupId: requiredString(props, 'PermissionGroupId'),
+    userIds,
+    exclusive: booleanString(props, 'Exclusive'),
+    membershipKey: requiredString(props, 'MembershipKey'),
+    shardIndex,
+    shardCount,
+  };
+}
+
+function requiredString(props: Record<string, unknown>, key: string): string {
+  const value = props[key];
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidPropertiesError(`${key} must be a non-empty string`);
+  }
+  return value;
+}
+
+function optionalString(props: Record<string, unknown>, key: string): string | undefined {
+  return props[key] === undefined ? undefined : requiredString(props, key);
+}
+
+function stringList(props: Record<string, unknown>, key: string): string[] {
+  const value = props[key] ?? [];
+  if (!Array.isArray(value) || value.some(item => typeof item !== 'string' || item.length === 0)) {
+    throw new InvalidPropertiesError(`${key} must be a list of non-empty strings`);
+  }
+  return value;
+}
+
+function booleanString(props: Record<string, unknown>, key: string): boolean {
+  const value = props[key];
+  if (value === 'true' || value === true) return true;
+  if (value === 'false' || value === false || value === undefined) return false;
+  throw new InvalidPropertiesError(`${key} must be 'true' or 'false'`);
+}
+
+function wholeNumber(props: Record<string, unknown>, key: string, min: number): number {
+  const value = props[key];
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string' || !/^\d+$/.test(text) || Number(text) < min) {
+    throw new InvalidPropertiesError(`${key} must be a whole number of at least ${min}`);
+  }
+  return Number(text);
+}

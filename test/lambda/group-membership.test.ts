@@ -1,0 +1,250 @@
+/**
+ * The membership lifecycle, run through the real handler over HTTP against the
+ * emulator with non-zero settle delays.
+ */
+import { handle } from '../../lambda';
+import { cfnEvent, ENV, GROUP_MEMBERSHIP, HANDLER_USER, membershipProps, membersOf, PERMISSION_GROUP, groupProps, seedWith, startWorld, World } from './support/handler-world';
+import { shardOf } from '../../lib/membership-shards';
+import type { EmulatorBehaviour } from '../../local/emulator';
+
+const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
+let world: World;
+let groupId: string;
+
+async function start(behaviour: Partial<EmulatorBehaviour> = {}, settings = {}) {
+  world = await startWorld({ seed: seedWith(USERS), behaviour, settings });
+  groupId = (await world.deploy(cfnEvent('Create', PERMISSION_GROUP, groupProps()))).physicalResourceId;
+  world.emulator.resetCalls();
+}
+afterEach(() => world?.stop());
+
+const create = (userIds: string[], overrides = {}, extra = {}) =>
+  world.deploy(cfnEvent('Create', GROUP_MEMBERSHIP, membershipProps(groupId, userIds, overrides), extra));
+const update = (userIds: string[], oldUserIds: string[], overrides = {}, oldOverrides = overrides) =>
+  world.deploy(cfnEvent('Update', GROUP_MEMBERSHIP, membershipProps(groupId, userIds, overrides), {
+    old: membershipProps(groupId, oldUserIds, oldOverrides),
+    physicalResourceId: `${groupId}/abcd1234/0`,
+  }));
+const associate = (userId: string) => world.context().clientFor(ENV).associateUserToPermissionGroup({ permissionGroupId: groupId, userId });
+const disassociate = (userId: string) => world.context().clientFor(ENV).disassociateUserFromPermissionGroup({ permissionGroupId: groupId, userId });
+const writes = () => world.emulator.calls
+  .filter(c => c.operation.endsWith('PermissionGroup') && !c.operation.startsWith('List') && !c.operation.startsWith('Get'))
+  .map(c => `${c.operation === 'AssociateUserToPermissionGroup' ? 'add' : 'remove'}`);
+const settledMembers = (...userIds: string[]) => userIds.sort().map(u => [u, 'ADDITION_SUCCESS']);
+
+describe('create', () => {
+  beforeEach(() => start());
+
+  test('associates every declared user and waits through ADDITION_IN_PROGRESS to ADDITION_SUCCESS', async () => {
+    const result = await create(['alice', 'bob', 'carol']);
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('alice', 'bob', 'carol'));
+    expect(result.physicalResourceId).toBe(`${groupId}/abcd1234/0`);
+    expect(result.data).toEqual({ PermissionGroupId: groupId, Members: 3 });
+    expect(result.polls).toBeGreaterThan(1); // it really waited
+    expect(writes()).toEqual(['add', 'add', 'add']);
+    // One listing per poll, never a call per user.
+    const lists = world.emulator.calls.filter(c => c.operation === 'ListUsersByPermissionGroup').length;
+    expect(lists).toBe(1 + result.polls);
+  });
+
+  test('the same event delivered twice adds each user once', async () => {
+    const event = cfnEvent('Create', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'bob']));
+    await world.onEvent(event);
+    await world.onEvent(event);
+    expect(membersOf(world.emulator, groupId).map(([u]) => u)).toEqual(['alice', 'bob']);
+  });
+
+  test('a user that does not exist fails with a reason naming it, and undoes what the create added', async () => {
+    await expect(create(['alice', 'ghost', 'bob'], {}, { logicalResourceId: 'Members' })).rejects.toThrow(
+      `group membership Members: FinSpace refused 1 of 3 declared users of permission group ${groupId}: 'ghost' does not exist. ` +
+      'Create or enable these users in FinSpace, or remove them from the declaration.');
+    expect(membersOf(world.emulator, groupId).map(([u, s]) => [u, s])).toEqual([['alice', 'REMOVAL_IN_PROGRESS'], ['bob', 'REMOVAL_IN_PROGRESS']]);
+  });
+
+  test('a group that does not exist fails clearly', async () => {
+    groupId = 'nosuchgroup';
+    await expect(create(['alice'], {}, { logicalResourceId: 'Members' })).rejects.toThrow(
+      `group membership Members: permission group nosuchgroup does not exist in FinSpace environment ${ENV}`);
+  });
+});
+
+describe('update', () => {
+  beforeEach(() => start());
+
+  test('adds and removes exactly the difference', async () => {
+    await create(['alice', 'bob', 'carol']);
+    world.emulator.resetCalls();
+    await update(['alice', 'carol', 'dave'], ['alice', 'bob', 'carol']);
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('alice', 'carol', 'dave'));
+    const calls = world.emulator.calls.filter(c => c.operation.endsWith('UserToPermissionGroup') || c.operation.endsWith('UserFromPermissionGroup'));
+    expect(calls.map(c => c.operation).sort()).toEqual(['AssociateUserToPermissionGroup', 'DisassociateUserFromPermissionGroup']);
+  });
+
+  test('with nothing changed makes no write', async () => {
+    await create(['alice', 'bob']);
+    world.emulator.resetCalls();
+    await update(['alice', 'bob'], ['alice', 'bob']);
+    expect(writes()).toEqual([]);
+  });
+
+  test('in additive mode leaves members that others added alone', async () => {
+    await create(['alice']);
+    await associate('erin');
+    await update(['bob'], ['alice']);
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('bob', 'erin'));
+  });
+
+  test('in exclusive mode removes every undeclared member, but never the handler\'s own user', async () => {
+    await associate(HANDLER_USER);
+    await associate('erin');
+    await associate('frank');
+    await create(['alice'], { Exclusive: 'true' });
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('alice', HANDLER_USER));
+  });
+
+  test('adds back members removed outside CloudFormation', async () => {
+    await create(['alice', 'bob']);
+    await disassociate('bob');
+    await new Promise(resolve => setTimeout(resolve, 60));
+    await update(['alice', 'bob'], ['alice', 'bob']);
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('alice', 'bob'));
+  });
+
+  test('to another group is a replacement: members are added there, the old group is left for the Delete', async () => {
+    await create(['alice']);
+    const other = (await world.deploy(cfnEvent('Create', PERMISSION_GROUP, groupProps({ PermissionGroupName: 'other' })))).physicalResourceId;
+    const result = await world.deploy(cfnEvent('Update', GROUP_MEMBERSHIP, membershipProps(other, ['alice', 'bob']), {
+      old: membershipProps(groupId, ['alice']),
+      physicalResourceId: `${groupId}/abcd1234/0`,
+    }));
+    expect(result.physicalResourceId).toBe(`${other}/abcd1234/0`);
+    expect(membersOf(world.emulator, other)).toEqual(settledMembers('alice', 'bob'));
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('alice'));
+  });
+
+  test('users that moved to another resource of a growing membership are left to it', async () => {
+    const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
+    await create(users);
+    // The membership grew past one resource: this one (shard 0 of 2) keeps only its half.
+    const kept = users.filter(u => shardOf(u, 2) === 0);
+    await update(kept, users, { ShardCount: '2' }, { ShardCount: '1' });
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers(...users));
+  });
+});
+
+describe('delete', () => {
+  beforeEach(() => start());
+
+  test('removes the declared users, only those, and waits until they are gone', async () => {
+    await create(['alice', 'bob']);
+    await associate('erin');
+    await world.deploy(cfnEvent('Delete', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'bob']), { physicalResourceId: `${groupId}/abcd1234/0` }));
+    expect(membersOf(world.emulator, groupId).map(([u]) => u)).toEqual(['erin']);
+  });
+
+  test('of an exclusive membership removes only the users it declared', async () => {
+    await associate('erin');
+    await create(['alice'], { Exclusive: 'true' });
+    await associate('frank');
+    await world.deploy(cfnEvent('Delete', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice'], { Exclusive: 'true' }), { physicalResourceId: `${groupId}/abcd1234/0` }));
+    expect(membersOf(world.emulator, groupId).map(([u]) => u)).toEqual(['frank']);
+  });
+
+  test('of a group already gone succeeds', async () => {
+    await create(['alice']);
+    await world.deploy(cfnEvent('Delete', PERMISSION_GROUP, groupProps(), { physicalResourceId: groupId }));
+    await world.deploy(cfnEvent('Delete', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice']), { physicalResourceId: `${groupId}/abcd1234/0` }));
+  });
+
+  test('of a resource that a shrinking membership gave up keeps its users, which the remaining resource declares', async () => {
+    await world.stop();
+    await start({}, { liveMemberships: new Set(['abcd1234']) });
+    const users = ['alice', 'bob', 'carol', 'dave'];
+    await create(users);
+    const second = users.filter(u => shardOf(u, 2) === 1);
+    await world.deploy(cfnEvent('Delete', GROUP_MEMBERSHIP, membershipProps(groupId, second, { ShardIndex: '1', ShardCount: '2' }), {
+      physicalResourceId: `${groupId}/abcd1234/1`,
+    }));
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers(...users));
+  });
+});
+
+describe('service variants', () => {
+  test.each<[string, Partial<EmulatorBehaviour>]>([
+    ['associate of an existing member succeeds', { associateExistingMember: 'success' }],
+    ['associate of an existing member conflicts', { associateExistingMember: 'conflict' }],
+  ])('%s: the declared set is reached', async (_, behaviour) => {
+    await start(behaviour);
+    await associate('alice');
+    const event = cfnEvent('Create', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'bob']));
+    await world.onEvent(event);
+    await world.deploy(event);
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('alice', 'bob'));
+  });
+
+  test.each<[string, Partial<EmulatorBehaviour>]>([
+    ['not-found', { disassociateNonMember: 'not-found' }],
+    ['conflict', { disassociateNonMember: 'conflict' }],
+    ['success', { disassociateNonMember: 'success' }],
+  ])('disassociate of a non-member answering %s: the delete succeeds', async (_, behaviour) => {
+    await start(behaviour);
+    await create(['alice', 'bob']);
+    await disassociate('bob');
+    await new Promise(resolve => setTimeout(resolve, 60));
+    await world.deploy(cfnEvent('Delete', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'bob']), { physicalResourceId: `${groupId}/abcd1234/0` }));
+    expect(membersOf(world.emulator, groupId)).toEqual([]);
+  });
+
+  test.each<[string, Partial<EmulatorBehaviour>]>([
+    ['conflicts until the removal is over', { associateDuringRemoval: 'conflict', removalDelayMs: 150 }],
+    ['re-adds at once', { associateDuringRemoval: 're-add', removalDelayMs: 150 }],
+  ])('a declared user still in REMOVAL_IN_PROGRESS, when associate %s, ends a member', async (_, behaviour) => {
+    await start(behaviour);
+    await create(['alice']);
+    await disassociate('alice');
+    await update(['alice'], ['alice']);
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('alice'));
+  });
+
+  test.each<[string, Partial<EmulatorBehaviour>, string]>([
+    ['refused as invalid', { associateDisabledUser: 'validation' }, "'erin' was refused"],
+  ])('a disabled user %s fails with a reason naming it', async (_, behaviour, named) => {
+    await start(behaviour);
+    await world.context().clientFor(ENV).disableUser({ userId: 'erin' });
+    await expect(create(['alice', 'erin'])).rejects.toThrow(named);
+  });
+
+  test('a disabled user that the service accepts becomes a member', async () => {
+    await start({ associateDisabledUser: 'allowed' });
+    await world.context().clientFor(ENV).disableUser({ userId: 'erin' });
+    await create(['erin']);
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('erin'));
+  });
+});
+
+describe('timeouts and transient errors', () => {
+  test('members stuck in progress fail the deployment with how many and since when', async () => {
+    await start({ additionDelayMs: 60_000 }, { reconcileTimeoutMs: 150 });
+    const started = Date.now();
+    const failure = await create(['alice', 'bob'], {}, { logicalResourceId: 'Members' }).catch(error => error as Error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(new RegExp(
+      '^group membership Members: members did not settle within 0 minutes \\(since (\\S+)\\): ' +
+      "2 still not ADDITION_SUCCESS \\('alice', 'bob'\\)\\. FinSpace has not finished these changes; deploy again later, or raise the timeout of FinSpaceDataAccess\\.$"));
+    const since = Date.parse(/since (\S+)\)/.exec((failure as Error).message)![1]);
+    expect(since).toBeGreaterThanOrEqual(started - 1000);
+  });
+
+  test('throttling inside isComplete means not yet, not failure', async () => {
+    await start();
+    const event = cfnEvent('Create', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice']));
+    const answer = await world.onEvent(event);
+    world.emulator.setFaults({ seed: 7, throttleRate: 1, operations: ['ListUsersByPermissionGroup'] });
+    const poll = await handle<{ IsComplete: boolean }>({ ...event, ...answer }, world.context(), 'isComplete');
+    expect(poll).toEqual({ IsComplete: false });
+    expect(world.emulator.faultCounts().throttle).toBeGreaterThan(0);
+    world.emulator.setFaults(undefined);
+    const next = await handle<{ IsComplete: boolean }>({ ...event, ...answer }, world.context(), 'isComplete');
+    expect(next).toEqual({ IsComplete: false }); // alice is still ADDITION_IN_PROGRESS
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * The group lifecycle, run through the real handler over HTTP against the emulator.
+ */
+import { cfnEvent, groupProps, groupsOf, membershipProps, PERMISSION_GROUP, GROUP_MEMBERSHIP, seedWith, startWorld, World, ENV, ROLE_ARN } from './support/handler-world';
+
+let world: World;
+beforeEach(async () => {
+  world = await startWorld({ seed: seedWith(['alice', 'bob']) });
+});
+afterEach(() => world.stop());
+
+async function createGroup(overrides: Record<string, unknown> = {}) {
+  const result = await world.deploy(cfnEvent('Create', PERMISSION_GROUP, groupProps(overrides)));
+  return result.physicalResourceId;
+}
+
+test('create makes one group as declared and returns its id as physical id and data', async () => {
+  const result = await world.deploy(cfnEvent('Create', PERMISSION_GROUP, groupProps({ ApplicationPermissions: ['CreateDataset', 'ViewAuditData'] })));
+  const groups = groupsOf(world.emulator);
+  expect(groups).toHaveLength(1);
+  expect(groups[0]).toMatchObject({ name: 'analysts', description: 'Analysts', applicationPermissions: ['CreateDataset', 'ViewAuditData'] });
+  expect(result.physicalResourceId).toBe(groups[0].permissionGroupId);
+  expect(result.data).toEqual({ PermissionGroupId: groups[0].permissionGroupId });
+  expect(world.writes()).toEqual(['CreatePermissionGroup']);
+});
+
+test('the same Create event delivered twice makes one group', async () => {
+  const event = cfnEvent('Create', PERMISSION_GROUP, groupProps());
+  const first = await world.onEvent(event);
+  const second = await world.onEvent(event);
+  expect(second.PhysicalResourceId).toBe(first.PhysicalResourceId);
+  expect(groupsOf(world.emulator)).toHaveLength(1);
+});
+
+describe('update', () => {
+  test.each([
+    ['name', { PermissionGroupName: 'quants' }, { name: 'quants' }],
+    ['description', { Description: 'Quantitative analysts' }, { description: 'Quantitative analysts' }],
+    ['permissions', { ApplicationPermissions: ['AccessNotebooks', 'ManageClusters'] }, { applicationPermissions: ['AccessNotebooks', 'ManageClusters'] }],
+  ])('of the %s changes it in place with one write', async (_, change, expected) => {
+    const id = await createGroup();
+    world.emulator.resetCalls();
+    const result = await world.deploy(cfnEvent('Update', PERMISSION_GROUP, groupProps(change), { old: groupProps(), physicalResourceId: id }));
+    expect(result.physicalResourceId).toBe(id);
+    expect(groupsOf(world.emulator)).toEqual([expect.objectContaining({ permissionGroupId: id, ...expected })]);
+    expect(world.writes()).toEqual(['UpdatePermissionGroup']);
+  });
+
+  test('with nothing changed makes no write', async () => {
+    const id = await createGroup();
+    world.emulator.resetCalls();
+    await world.deploy(cfnEvent('Update', PERMISSION_GROUP, groupProps(), { old: groupProps(), physicalResourceId: id }));
+    expect(world.writes()).toEqual([]);
+    expect(world.emulator.calls.map(c => c.operation)).toEqual(['GetPermissionGroup']);
+  });
+
+  test('heals drift made outside CloudFormation', async () => {
+    const id = await createGroup();
+    const outside = world.context().clientFor(ENV);
+    await outside.updatePermissionGroup({ permissionGroupId: id, name: 'renamed', applicationPermissions: ['ManageUsersAndGroups'] });
+    world.emulator.resetCalls();
+    await world.deploy(cfnEvent('Update', PERMISSION_GROUP, groupProps(), { old: groupProps(), physicalResourceId: id }));
+    expect(groupsOf(world.emulator)).toEqual([expect.objectContaining({ name: 'analysts', applicationPermissions: ['CreateDataset'] })]);
+    expect(world.writes()).toEqual(['UpdatePermissionGroup']);
+  });
+
+  test('creates the group again, with a new id, when it was deleted outside CloudFormation', async () => {
+    const id = await createGroup();
+    await world.context().clientFor(ENV).deletePermissionGroup({ permissionGroupId: id });
+    const result = await world.deploy(cfnEvent('Update', PERMISSION_GROUP, groupProps(), { old: groupProps(), physicalResourceId: id }));
+    const groups = groupsOf(world.emulator);
+    expect(groups).toHaveLength(1);
+    expect(result.physicalResourceId).toBe(groups[0].permissionGroupId);
+    expect(result.physicalResourceId).not.toBe(id);
+  });
+
+  test('to another environment is a replacement: a new group there, the old one left for the Delete', async () => {
+    world.emulator.seed({
+      environments: [{
+        environmentId: 'envsecond',
+        users: [{ userId: 'automation2', type: 'SUPER_USER', emailAddress: 'automation2@example.com', apiAccess: 'ENABLED', apiAccessPrincipalArn: ROLE_ARN }],
+      }],
+    });
+    const id = await createGroup();
+    const result = await world.deploy(cfnEvent('Update', PERMISSION_GROUP, groupProps({ EnvironmentId: 'envsecond' }), { old: groupProps(), physicalResourceId: id }));
+    expect(result.physicalResourceId).not.toBe(id);
+    const second = world.emulator.snapshot().environments.find(e => e.environmentId === 'envsecond')!;
+    expect(second.permissionGroups.map(g => g.permissionGroupId)).toEqual([result.physicalResourceId]);
+    expect(groupsOf(world.emulator).map(g => g.permissionGroupId)).toEqual([id]);
+  });
+});
+
+describe('delete', () => {
+  test('deletes the group', async () => {
+    const id = await createGroup();
+    await world.deploy(cfnEvent('Delete', PERMISSION_GROUP, groupProps(), { physicalResourceId: id }));
+    expect(groupsOf(world.emulator)).toEqual([]);
+  });
+
+  test('of a group already gone succeeds', async () => {
+    const id = await createGroup();
+    await world.context().clientFor(ENV).deletePermissionGroup({ permissionGroupId: id });
+    world.emulator.resetCalls();
+    await world.deploy(cfnEvent('Delete', PERMISSION_GROUP, groupProps(), { physicalResourceId: id }));
+    expect(world.emulator.calls.map(c => [c.operation, c.statusCode])).toEqual([['DeletePermissionGroup', 404]]);
+  });
+
+  test('for an id that a failed create never produced succeeds without a call', async () => {
+    world.emulator.resetCalls();
+    await world.deploy(cfnEvent('Delete', PERMISSION_GROUP, groupProps(), { physicalResourceId: 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED' }));
+    expect(world.emulator.calls).toEqual([]);
+  });
+
+  test('removes members left by others first when the service refuses to delete a group that has any', async () => {
+    const id = await createGroup();
+    await world.deploy(cfnEvent('Create', GROUP_MEMBERSHIP, membershipProps(id, ['alice', 'bob'])));
+    await world.deploy(cfnEvent('Delete', PERMISSION_GROUP, groupProps(), { physicalResourceId: id }));
+    expect(groupsOf(world.emulator)).toEqual([]);
+  });
+});
+
+describe('failures', () => {
+  test('a role not registered in FinSpace fails with a reason that names the role and the registration', async () => {
+    await world.stop();
+    world = await startWorld({ seed: { iamPrincipals: [{ accessKeyId: 'AKIAHANDLERTESTS0001', secretAccessKey: 'handler-test-role-secret', roleArn: ROLE_ARN }], environments: [{ environmentId: ENV }] } });
+    await expect(world.onEvent(cfnEvent('Create', PERMISSION_GROUP, groupProps(), { logicalResourceId: 'Analysts' }))).rejects.toThrow(new RegExp(
+      '^permission group Analysts: GetProgrammaticAccessCredentials failed with AccessDeniedException: .*' +
+      `FinSpace gives credentials for environment ${ENV} only to a role registered as the IAM principal ARN \\(apiAccessPrincipalArn\\) ` +
+      `of an enabled FinSpace user with API access: register ${ROLE_ARN.replace(/[/]/g, '\\/')} on such a user`));
+  });
+
+  test('a validation failure from the service becomes a short reason without a stack trace', async () => {
+    const failure = await world.onEvent(cfnEvent('Create', PERMISSION_GROUP, groupProps({ ApplicationPermissions: ['ReadEverything'] }), { logicalResourceId: 'Analysts' }))
+      .catch(error => error as Error);
+    expect(failure).toBeInstanceOf(Error);
+    const error = failure as Error;
+    expect(error.message).toMatch(/^permission group Analysts: CreatePermissionGroup failed with ValidationException/);
+    expect(error.stack).toBe(error.message);
+    expect(error.message).not.toContain('\n');
+    expect(error.message.length).toBeLessThan(1000);
+  });
+
+  test('properties that are not this library\'s fail clearly', async () => {
+    await expect(world.onEvent(cfnEvent('Create', PERMISSION_GROUP, { EnvironmentId: ENV }, { logicalResourceId: 'Odd' }))).rejects.toThrow(
+      "permission group Odd: invalid resource properties: PermissionGroupName must be a non-empty string. The template was not made by this library's constructs, or by an incompatible version.");
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * Runs the real handler (lambda/index.ts `handle`) over real HTTP against the
+ * emulator, the way the Provider framework would: onEvent once, then isComplete
+ * until it answers IsComplete: true.
+ */
+import { randomUUID } from 'crypto';
+import { handle } from '../../../lambda';
+import { FinSpaceDataClient, VendedCredentialCache } from '../../../lambda/finspace';
+import type { HandlerContext, HandlerSettings } from '../../../lambda/handler-context';
+import type { IsCompleteResponse, OnEventRequest, OnEventResponse } from '../../../lambda/provider-types';
+import { FinSpaceEmulator, type EmulatorBehaviour, type EmulatorSeed } from '../../../local/emulator';
+import { retryWithoutBackoff } from '../finspace/support/retry';
+
+export const ENV = 'envhandlertests';
+export const ROLE_ARN = 'arn:aws:iam::111122223333:role/finspace-handler';
+export const ROLE_KEYS = { accessKeyId: 'AKIAHANDLERTESTS0001', secretAccessKey: 'handler-test-role-secret' } as const;
+/** The FinSpace user the handler acts as. */
+export const HANDLER_USER = 'automation';
+export const PERMISSION_GROUP = 'Custom::FinSpacePermissionGroup';
+export const GROUP_MEMBERSHIP = 'Custom::FinSpaceGroupMembership';
+const STACK_ID = 'arn:aws:cloudformation:us-east-1:111122223333:stack/Handler/1';
+
+export function seedWith(users: string[], extra: Partial<EmulatorSeed['environments'] extends (infer E)[] | undefined ? E : never> = {}): EmulatorSeed {
+  return {
+    iamPrincipals: [{ ...ROLE_KEYS, roleArn: ROLE_ARN }],
+    environments: [{
+      environmentId: ENV,
+      users: [
+        { userId: HANDLER_USER, type: 'SUPER_USER', emailAddress: 'automation@example.com', apiAccess: 'ENABLED', apiAccessPrincipalArn: ROLE_ARN },
+        ...users.map(userId => ({ userId, type: 'APP_USER' as const, emailAddress: `${userId}@example.com` })),
+      ],
+      ...extra,
+    }],
+  };
+}
+
+export interface World {
+  readonly emulator: FinSpaceEmulator;
+  readonly logs: string[];
+  readonly settings: HandlerSettings;
+  context(overrides?: Partial<HandlerContext>): HandlerContext;
+  onEvent(event: OnEventRequest): Promise<OnEventResponse>;
+  /** onEvent, then isComplete every `pollMs` until done; returns what the framework would report. */
+  deploy(event: OnEventRequest, options?: { pollMs?: number; maxPolls?: number }): Promise<DeployResult>;
+  /** Write calls the emulator answered since the last resetCalls(). */
+  writes(): string[];
+  stop(): Promise<void>;
+}
+
+export interface DeployResult {
+  readonly physicalResourceId: string;
+  readonly data: Record<string, unknown>;
+  readonly polls: number;
+}
+
+const WRITE_OPERATIONS = new Set([
+  'CreatePermissionGroup', 'UpdatePermissionGroup', 'DeletePermissionGroup',
+  'AssociateUserToPermissionGroup', 'DisassociateUserFromPermissionGroup',
+]);
+
+export async function startWorld(options: {
+  seed: EmulatorSeed;
+  behaviour?: Partial<EmulatorBehaviour>;
+  settings?: Partial<HandlerSettings>;
+}): Promise<World> {
+  const emulator = await FinSpaceEmulator.start({
+    seed: options.seed,
+    behaviour: { additionDelayMs: 40, removalDelayMs: 40, ...options.behaviour },
+  });
+  const logs: string[] = [];
+  const credentialCache = new VendedCredentialCache();
+  const clients = new Map<string, FinSpaceDataClient>();
+  const settings: HandlerSettings = {
+    maxConcurrency: 4,
+    reconcileTimeoutMs: 60_000,
+    handlerRoleArn: ROLE_ARN,
+    liveMemberships: new Set(),
+    ...options.settings,
+  };
+  const context = (overrides: Partial<HandlerContext> = {}): HandlerContext => ({
+    settings,
+    clientFor: environmentId => {
+      let client = clients.get(environmentId);
+      if (!client) {
+        client = new FinSpaceDataClient({
+          environmentId,
+          region: emulator.region,
+          endpoint: emulator.endpoint,
+          credentials: async () => ROLE_KEYS,
+          retryStrategy: retryWithoutBackoff(4),
+          credentialCache,
+        });
+        clients.set(environmentId, client);
+      }
+      return client;
+    },
+    now: Date.now,
+    remainingTimeMs: () => 600_000,
+    log: (message, fields) => logs.push(JSON.stringify({ message, ...fields })),
+    ...overrides,
+  });
+
+  const world: World = {
+    emulator,
+    logs,
+    settings,
+    context,
+    onEvent: event => handle<OnEventResponse>(event, context(), 'onEvent'),
+    async deploy(event, { pollMs = 25, maxPolls = 400 } = {}) {
+      const first = await handle<OnEventResponse>(event, context(), 'onEvent');
+      const merged = { ...event, ...first, PhysicalResourceId: first.PhysicalResourceId ?? event.PhysicalResourceId ?? event.RequestId };
+      for (let polls = 1; polls <= maxPolls; polls++) {
+        const answer = await handle<IsCompleteResponse>(merged as OnEventRequest, context(), 'isComplete');
+        if (answer.IsComplete) {
+          return { physicalResourceId: merged.PhysicalResourceId!, data: { ...first.Data, ...answer.Data }, polls };
+        }
+        await new Promise(resolve => setTimeout(resolve, pollMs));
+      }
+      throw new Error(`isComplete did not finish within ${maxPolls} polls`);
+    },
+    writes: () => emulator.calls.filter(call => WRITE_OPERATIONS.has(call.operation)).map(call => call.operation),
+    stop: () => emulator.stop(),
+  };
+  return world;
+}
+
+/** A CloudFormation event as the Provider framework hands it to the handler. */
+export function cfnEvent(
+  requestType: 'Create' | 'Update' | 'Delete',
+  resourceType: string,
+  properties: Record<string, unknown>,
+  extra: { old?: Record<string, unknown>; physicalResourceId?: string; requestId?: string; logicalResourceId?: string } = {},
+): OnEventRequest {
+  return {
+    RequestType: requestType,
+    ServiceToken: 'arn:aws:lambda:us-east-1:111122223333:function:framework-onEvent',
+    ResponseURL: 'https://cloudformation-custom-resource-response.example/',
+    StackId: STACK_ID,
+    RequestId: extra.requestId ?? randomUUID(),
+    LogicalResourceId: extra.logicalResourceId ?? 'Resource',
+    ResourceType: resourceType,
+    ResourceProperties: { ServiceToken: 'token', ...properties },
+    ...(extra.old ? { OldResourceProperties: { ServiceToken: 'token', ...extra.old } } : {}),
+    ...(extra.physicalResourceId ? { PhysicalResourceId: extra.physicalResourceId } : {}),
+  } as OnEventRequest;
+}
+
+export function groupProps(overrides: Record<string, unknown> = {}) {
+  return { EnvironmentId: ENV, PermissionGroupName: 'analysts', Description: 'Analysts', ApplicationPermissions: ['CreateDataset'], ...overrides };
+}
+
+export function membershipProps(groupId: string, userIds: string[], overrides: Record<string, unknown> = {}) {
+  return {
+    EnvironmentId: ENV,
+    PermissionGroupId: groupId,
+    UserIds: userIds,
+    Exclusive: 'false',
+    MembershipKey: 'abcd1234',
+    ShardIndex: '0',
+    ShardCount: '1',
+    ...overrides,
+  };
+}
+
+/** Members of a group in the emulator, sorted, with their status. */
+export function membersOf(emulator: FinSpaceEmulator, groupId: string): Array<[string, string]> {
+  const environment = emulator.snapshot().environments.find(e => e.environmentId === ENV)!;
+  const group = environment.permissionGroups.find(g => g.permissionGroupId === groupId);
+  if (!group) throw new Error(`no group ${groupId}`);
+  return group.members.map(m => [m.userId, m.membershipStatus] as [string, string]).sort();
+}
+
+export function groupsOf(emulator: FinSpaceEmulator) {
+  return emulator.snapshot().environments.find(e => e.environmentId === ENV)!.permissionGroups;
+}
