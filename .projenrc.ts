@@ -132,7 +132,10 @@ new JsonFile(project, 'cdk.json', {
 project.gitignore.exclude('cdk.out/', '*.tgz', '/pkg/', '/dist/', '.jsii.tabl.json');
 // projen writes an unanchored `dist` line that would drop the compiled library.
 project.npmignore?.removePatterns('dist');
-project.npmignore?.exclude('/pkg/', '/example/', '/local/', '/lambda/', '/cdk.json', '/cdk.out/', '/tsconfig.dev.json', '/.ci/', '/test/', '/rosetta/');
+project.npmignore?.exclude(
+  // jsii-pacmak appends its outdir to .npmignore unless this exact line is there.
+  'pkg',
+  '/example/', '/local/', '/lambda/', '/cdk.json', '/cdk.out/', '/tsconfig.dev.json', '/.ci/', '/test/', '/rosetta/');
 
 // Locally only the JavaScript package can be built (PyPI, Maven Central and NuGet are
 // unreachable); the release workflow runs package:python/java/dotnet/go in jobs of their own.
