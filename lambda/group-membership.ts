@@ -27,6 +27,11 @@ interface Target {
   readonly keep: ReadonlySet<string>;
   /** True when this event adds users to a group that did not have them (Create). */
   readonly undoAddsOnFailure: boolean;
+  /**
+   * Users this resource declared before but leaves to another resource of the same
+   * membership (it grew or shrank across a shard limit): never removed here.
+   */
+  readonly handedOver: readonly string[];
   /** Users that must end absent, given the live members. */
   remove(live: ReadonlyMap<string, UserByPermissionGroup>): string[];
 }
@@ -63,6 +68,10 @@ async function onEvent(event: OnEventRequest, context: HandlerContext): Promise<
   const live = await liveMembers(client, target, event.RequestType === 'Delete');
   if (!live) return { ...base, NothingToDo: true };
 
+  if (target.handedOver.length > 0) {
+    // If one of these was also dropped from the declaration, no resource removes it.
+    context.log('users left to another resource of the membership', { userIds: target.handedOver });
+  }
   const pass = await reconcile(client, target, live, event, context, 'write');
   context.log('membership reconciled', summary(event, target, pass));
   return { ...base, Data: { PermissionGroupId: target.props.permissionGroupId, Members: target.keep.size } };
@@ -107,17 +116,19 @@ function targetOf(event: OnEventRequest, context: HandlerContext): Target {
   if (event.RequestType === 'Delete') {
     // A membership that shrank to fewer resources gave this one's users to the ones
     // that remain: they are still declared and must stay.
-    const handedOver = props.shardIndex > 0 && context.settings.liveMemberships.has(props.membershipKey);
+    const shrunk = props.shardIndex > 0 && context.settings.liveMemberships.has(props.membershipKey);
     return {
       props,
       keep: new Set(),
       undoAddsOnFailure: false,
-      remove: live => handedOver ? [] : props.userIds.filter(userId => present(live, userId)),
+      handedOver: shrunk ? props.userIds : [],
+      remove: live => shrunk ? [] : props.userIds.filter(userId => present(live, userId)),
     };
   }
 
   const keep = new Set(props.userIds);
   let dropped: string[] = [];
+  let handedOver: string[] = [];
   let undoAddsOnFailure = true;
   if (event.RequestType === 'Update') {
     const old = parseGroupMembershipProperties(event.OldResourceProperties);
@@ -126,12 +137,14 @@ function targetOf(event: OnEventRequest, context: HandlerContext): Target {
       undoAddsOnFailure = false;
       // Users that moved to another resource of the membership are that one's to keep.
       dropped = old.userIds.filter(userId => !keep.has(userId) && mine(userId));
+      handedOver = old.userIds.filter(userId => !keep.has(userId) && !mine(userId));
     }
   }
   return {
     props,
     keep,
     undoAddsOnFailure,
+    handedOver,
     remove: live => props.exclusive
       ? [...live.keys()].filter(userId => !keep.has(userId) && mine(userId) && present(live, userId))
       : dropped.filter(userId => present(live, userId)),

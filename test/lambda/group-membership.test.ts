@@ -129,6 +129,8 @@ describe('update', () => {
     const kept = users.filter(u => shardOf(u, 2) === 0);
     await update(kept, users, { ShardCount: '2' }, { ShardCount: '1' });
     expect(membersOf(world.emulator, groupId)).toEqual(settledMembers(...users));
+    const handedOver = users.filter(u => shardOf(u, 2) === 1);
+    expect(world.logs).toContain(JSON.stringify({ message: 'users left to another resource of the membership', userIds: handedOver }));
   });
 });
 
