@@ -52,9 +52,10 @@ function explain(error: unknown, context: FailureContext): string {
     }
     return said + '.';
   }
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code ? `could not reach FinSpace (${code}): ${error.message}` : error.message;
+  // Duck-typed: errors raised by Node's own modules may come from another realm.
+  const { code, message } = (error ?? {}) as Partial<NodeJS.ErrnoException>;
+  if (typeof message === 'string') {
+    return code ? `could not reach FinSpace (${code}): ${message}` : message;
   }
   return String(error);
 }
