@@ -135,7 +135,7 @@ project.npmignore?.removePatterns('dist');
 project.npmignore?.exclude(
   // jsii-pacmak appends its outdir to .npmignore unless this exact line is there.
   'pkg',
-  '/example/', '/local/', '/lambda/', '/cdk.json', '/cdk.out/', '/tsconfig.dev.json', '/.ci/', '/test/', '/rosetta/');
+  '/example/', '/local/', '/lambda/', '/cdk.json', '/cdk.out/', '/tsconfig.dev.json', '/.ci/', '/test/', '/rosetta/', '/bench/', '/BENCHMARKS.md');
 
 // Locally only the JavaScript package can be built (PyPI, Maven Central and NuGet are
 // unreachable); the release workflow runs package:python/java/dotnet/go in jobs of their own.
@@ -151,10 +151,44 @@ const rosetta = project.addTask('rosetta', {
   exec: 'jsii-rosetta extract --strict --compile',
 });
 
+// Local deployment (local/runner), the demo (local/demo) and the integration tests (test/integ).
+project.addDevDeps(
+  `@aws-cdk/integ-tests-alpha@${CDK_FLOOR}-alpha.0`,
+  '@aws-cdk/integ-runner@2.197.10',
+  // cdk-nag 2.38+ needs constructs ^10.5.1 and 3.x needs aws-cdk-lib ^2.257.
+  'cdk-nag@~2.37.55',
+);
+project.gitignore.exclude('/local-runner-state.json');
+
+const tsNode = 'ts-node --transpile-only --project tsconfig.dev.json';
 project.addTask('emulator', {
   description: 'Serve the FinSpace Data emulator: npm run emulator -- --port PORT --seed FILE',
-  exec: 'ts-node --transpile-only --project tsconfig.dev.json local/emulator/cli.ts',
+  exec: `${tsNode} local/emulator/cli.ts`,
   receiveArgs: true,
+});
+project.addTask('local', {
+  description: 'Deploy or destroy a synthesized app against a local FinSpace endpoint (local/runner)',
+  exec: `${tsNode} local/runner/cli.ts`,
+  receiveArgs: true,
+});
+const demo = project.addTask('demo', {
+  description: 'Deploy, change and destroy the example app against the FinSpace emulator (local/demo)',
+});
+demo.spawn(project.tasks.tryFind('bundle')!);
+demo.exec(`${tsNode} local/demo/index.ts`);
+
+// Without --update-on-failed, integ-runner only synthesizes and compares: nothing is deployed.
+const integRunner = 'integ-runner --directory test/integ --language typescript --parallel-regions us-east-1 ' +
+  '--app "node -r ts-node/register/transpile-only {filePath}"';
+const integ = project.addTask('integ', {
+  description: "Check the integration tests' committed snapshots (synthesis only)",
+  env: { AWS_REGION: 'us-east-1' },
+  exec: integRunner,
+});
+project.addTask('integ:update', {
+  description: 'Rewrite the integration test snapshots after an intended change (--dry-run: nothing is deployed)',
+  env: { AWS_REGION: 'us-east-1' },
+  exec: `${integRunner} --update-on-failed --dry-run`,
 });
 
 // `npm test` must pass on a fresh clone: bundle and compile first (the pack test and
@@ -164,6 +198,7 @@ project.testTask.spawn(project.preCompileTask);
 project.testTask.spawn(project.compileTask);
 project.testTask.spawn(typecheck);
 project.testTask.exec('jest --ci', { receiveArgs: true });
+project.testTask.spawn(integ);
 project.testTask.spawn(project.tasks.tryFind('eslint')!);
 project.testTask.spawn(rosetta);
 

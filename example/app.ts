@@ -1,7 +1,9 @@
 /**
  * The example app that `npx cdk synth` runs (see cdk.json). It needs no AWS
  * credentials: the environment id is a plain string and nothing is looked up.
- * Context `finspaceEnvironmentId` points it at a real environment.
+ * Context `finspaceEnvironmentId` points it at a real environment; `demoVersion=2`
+ * gives the next revision of the declaration, which the demo (local/demo) deploys
+ * over the first: a group renamed and re-permissioned, members added and removed.
  */
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -10,16 +12,19 @@ import { ApplicationPermission, FinSpaceDataAccess, GroupMembership, PermissionG
 export class FinSpaceGroupsExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
+    const revised = String(this.node.tryGetContext('demoVersion')) === '2';
     const access = new FinSpaceDataAccess(this, 'FinSpace', {
       environmentId: this.node.tryGetContext('finspaceEnvironmentId') ?? 'exampleenvironment01',
     });
 
     const analysts = new PermissionGroup(this, 'Analysts', {
       access,
-      permissionGroupName: 'analysts',
+      permissionGroupName: revised ? 'market-analysts' : 'analysts',
       description: 'Explore market data in notebooks',
-      applicationPermissions: [ApplicationPermission.ACCESS_NOTEBOOKS, ApplicationPermission.CREATE_DATASET],
-      members: ['analyst01', 'analyst02', 'analyst03'],
+      applicationPermissions: revised
+        ? [ApplicationPermission.ACCESS_NOTEBOOKS, ApplicationPermission.VIEW_AUDIT_DATA]
+        : [ApplicationPermission.ACCESS_NOTEBOOKS, ApplicationPermission.CREATE_DATASET],
+      members: revised ? ['analyst01', 'analyst03', 'analyst05'] : ['analyst01', 'analyst02', 'analyst03'],
     });
     analysts.addMembers('analyst04');
 
@@ -35,14 +40,17 @@ export class FinSpaceGroupsExampleStack extends Stack {
     // Exclusive: anyone else found in the group is removed on every deploy.
     new GroupMembership(this, 'DataEngineerMembers', {
       group: dataEngineers,
-      userIds: ['engineer01', 'engineer02'],
+      userIds: revised ? ['engineer01', 'engineer03'] : ['engineer01', 'engineer02'],
       exclusive: true,
     });
   }
 }
 
-const app = new App();
-new FinSpaceGroupsExampleStack(app, 'FinSpaceGroupsExample', {
-  env: { account: '111122223333', region: 'us-east-1' },
-});
-app.synth();
+export const EXAMPLE_ENVIRONMENT = { account: '111122223333', region: 'us-east-1' };
+
+// Synthesize when run as the app (cdk.json), not when a test imports the stack.
+if (require.main === module) {
+  const app = new App();
+  new FinSpaceGroupsExampleStack(app, 'FinSpaceGroupsExample', { env: EXAMPLE_ENVIRONMENT });
+  app.synth();
+}

@@ -1,0 +1,69 @@
+/**
+ * Whether FinSpace holds what a synthesized stack declares, read independently of
+ * the runner: the declaration from the template, the truth from the emulator's
+ * state. In the demo nobody but the stack touches the environment's groups, so its
+ * groups must be exactly the declared ones, each with exactly the declared
+ * permissions and members, every member ADDITION_SUCCESS.
+ */
+import { GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE } from '../../lib/resource-types';
+import type { EmulatorSnapshot } from '../emulator';
+import type { AssemblyStack } from '../runner';
+
+export interface DeclaredGroup {
+  readonly name: string;
+  readonly description?: string;
+  readonly applicationPermissions: readonly string[];
+  readonly members: readonly string[];
+}
+
+/** The permission groups a stack creates and the members it declares for them. */
+export function declaredGroups(stack: AssemblyStack): DeclaredGroup[] {
+  const resources = Object.entries(stack.template.Resources ?? {});
+  const membersOf = (groupLogicalId: string) => resources
+    .filter(([, r]) => r.Type === GROUP_MEMBERSHIP_RESOURCE_TYPE && (r.Properties?.PermissionGroupId as { Ref?: string })?.Ref === groupLogicalId)
+    .flatMap(([, r]) => r.Properties!.UserIds as string[]);
+  return resources
+    .filter(([, r]) => r.Type === PERMISSION_GROUP_RESOURCE_TYPE)
+    .map(([logicalId, r]) => ({
+      name: r.Properties!.PermissionGroupName as string,
+      description: r.Properties!.Description as string | undefined,
+      applicationPermissions: r.Properties!.ApplicationPermissions as string[],
+      members: membersOf(logicalId),
+    }));
+}
+
+/** What differs between the declaration and the environment; empty when they agree. */
+export function convergenceProblems(declared: readonly DeclaredGroup[], snapshot: EmulatorSnapshot, environmentId: string): string[] {
+  const environment = snapshot.environments.find(e => e.environmentId === environmentId);
+  if (!environment) return [`environment ${environmentId} does not exist`];
+  const problems: string[] = [];
+  for (const group of environment.permissionGroups) {
+    if (!declared.some(d => d.name === group.name)) problems.push(`group '${group.name}' exists but is not declared`);
+  }
+  for (const wanted of declared) {
+    const found = environment.permissionGroups.filter(g => g.name === wanted.name);
+    if (found.length !== 1) {
+      problems.push(`group '${wanted.name}' exists ${found.length} times, not once`);
+      continue;
+    }
+    const [group] = found;
+    if (!sameSet(group.applicationPermissions, wanted.applicationPermissions)) {
+      problems.push(`group '${wanted.name}' has permissions [${group.applicationPermissions.join(', ')}], declared [${wanted.applicationPermissions.join(', ')}]`);
+    }
+    if (wanted.description !== undefined && group.description !== wanted.description) {
+      problems.push(`group '${wanted.name}' has another description than declared`);
+    }
+    const members = group.members.map(m => m.userId);
+    if (!sameSet(members, wanted.members)) {
+      problems.push(`group '${wanted.name}' has members [${members.join(', ')}], declared [${wanted.members.join(', ')}]`);
+    }
+    for (const member of group.members.filter(m => m.membershipStatus !== 'ADDITION_SUCCESS')) {
+      problems.push(`member '${member.userId}' of group '${wanted.name}' is ${member.membershipStatus}`);
+    }
+  }
+  return problems;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && new Set(a).size === new Set([...a, ...b]).size;
+}

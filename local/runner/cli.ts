@@ -1,0 +1,130 @@
+/**
+ * Deploys or destroys the FinSpace resources of a synthesized CDK app against a
+ * local FinSpace endpoint (the emulator), printing a `cdk deploy`-style log.
+ *
+ *   cli.ts deploy  --app cdk.out --endpoint http://127.0.0.1:4566 [options]
+ *   cli.ts destroy --app cdk.out --endpoint http://127.0.0.1:4566 [options]
+ *
+ * Exit code 0 when every stack succeeded, 1 when one failed, 2 for bad arguments.
+ */
+import { parseArgs } from 'util';
+import { formatEvent, formatStackResult, duration } from './activity-printer';
+import { readAssembly, selectStacks } from './assembly';
+import { describeFinSpaceWait, FINSPACE_RESOURCE_TYPES } from './finspace-progress';
+import { deploy, destroy, FINSPACE_ENDPOINT_VARIABLE, type RunnerOptions } from './runner';
+
+export const USAGE = `usage: cli.ts <deploy|destroy> --app DIR --endpoint URL [options]
+
+  --app DIR                       the cloud assembly (cdk.out) of the app
+  --endpoint URL                  the FinSpace Data endpoint the handler calls (default: $${FINSPACE_ENDPOINT_VARIABLE})
+  --stack NAME                    a stack to work on (repeatable; default: all, in dependency order)
+  --state FILE                    what is deployed, kept between runs (default: local-runner-state.json)
+  --role-access-key-id ID         IAM keys of the handler role, as the emulator knows them
+  --role-secret-access-key KEY      (default: $AWS_ACCESS_KEY_ID, $AWS_SECRET_ACCESS_KEY,
+  --role-session-token TOKEN         $AWS_SESSION_TOKEN)
+  --poll-interval-ms MS           replaces the providers' isComplete interval; total timeouts scale with it
+  --logs DIR                      write each Lambda function's log to DIR/<function>.log`;
+
+export interface CliIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  stdout(line: string): void;
+  stderr(line: string): void;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'app': { type: 'string' },
+        'endpoint': { type: 'string' },
+        'stack': { type: 'string', multiple: true },
+        'state': { type: 'string' },
+        'role-access-key-id': { type: 'string' },
+        'role-secret-access-key': { type: 'string' },
+        'role-session-token': { type: 'string' },
+        'poll-interval-ms': { type: 'string' },
+        'logs': { type: 'string' },
+        'help': { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return usageError(io, (error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const [command, ...extra] = positionals;
+  if (command !== 'deploy' && command !== 'destroy') return usageError(io, `expected the command deploy or destroy, got ${command ?? 'none'}`);
+  if (extra.length > 0) return usageError(io, `unexpected arguments: ${extra.join(' ')}`);
+  const endpoint = values.endpoint ?? io.env[FINSPACE_ENDPOINT_VARIABLE];
+  const accessKeyId = values['role-access-key-id'] ?? io.env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = values['role-secret-access-key'] ?? io.env.AWS_SECRET_ACCESS_KEY;
+  const pollIntervalMs = values['poll-interval-ms'] === undefined ? undefined : Number(values['poll-interval-ms']);
+  if (!values.app) return usageError(io, '--app is required');
+  if (!endpoint) return usageError(io, `--endpoint is required (or set ${FINSPACE_ENDPOINT_VARIABLE}): FinSpace itself is no longer reachable`);
+  if (!accessKeyId || !secretAccessKey) return usageError(io, 'the handler role\'s keys are required: --role-access-key-id and --role-secret-access-key');
+  if (pollIntervalMs !== undefined && !(Number.isInteger(pollIntervalMs) && pollIntervalMs > 0)) {
+    return usageError(io, `--poll-interval-ms must be a whole number of milliseconds above 0, got ${values['poll-interval-ms']}`);
+  }
+
+  try {
+    if (command === 'deploy' && !hasFinSpaceResources(values.app, values.stack)) {
+      io.stdout(`No FinSpace permission groups or memberships (${FINSPACE_RESOURCE_TYPES.join(', ')}) in ${values.app}` +
+        `${values.stack ? ` (stacks ${values.stack.join(', ')})` : ''}: nothing to deploy.`);
+      return 0;
+    }
+    const started = new Map<string, number>();
+    const options: RunnerOptions = {
+      app: values.app,
+      stateFile: values.state ?? 'local-runner-state.json',
+      stacks: values.stack,
+      finspaceEndpoint: endpoint,
+      roleCredentials: { accessKeyId, secretAccessKey, sessionToken: values['role-session-token'] ?? io.env.AWS_SESSION_TOKEN },
+      pollIntervalMs,
+      logDirectory: values.logs,
+      onEvent: event => {
+        if (!started.has(event.stackName)) started.set(event.stackName, Date.now());
+        const line = formatEvent(event, { describeWait: describeFinSpaceWait });
+        if (line !== undefined) io.stdout(line);
+      },
+      onStackResult: result => {
+        io.stdout('');
+        formatStackResult(result, command).forEach(line => io.stdout(line));
+        const since = started.get(result.stackName);
+        if (since !== undefined) io.stdout(`\n✨  ${command === 'deploy' ? 'Deployment' : 'Destroy'} time: ${duration(Date.now() - since)}\n`);
+      },
+    };
+    const result = await (command === 'deploy' ? deploy(options) : destroy(options));
+    return result.success ? 0 : 1;
+  } catch (error) {
+    io.stderr(`❌  ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+function hasFinSpaceResources(app: string, stacks: readonly string[] | undefined): boolean {
+  return selectStacks(readAssembly(app), stacks).some(stack =>
+    Object.values(stack.template.Resources ?? {}).some(resource => FINSPACE_RESOURCE_TYPES.includes(resource.Type)));
+}
+
+function usageError(io: CliIo, message: string): number {
+  io.stderr(`${message}\n${USAGE}`);
+  return 2;
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), {
+    stdout: line => process.stdout.write(`${line}\n`),
+    stderr: line => process.stderr.write(`${line}\n`),
+    env: process.env,
+  }).then(code => { process.exitCode = code; }, (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

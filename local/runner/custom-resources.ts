@@ -1,0 +1,102 @@
+/**
+ * CloudFormation's side of a custom resource: the request it sends to the
+ * ServiceToken (asynchronously, as a Lambda Event invocation), and how it reads the
+ * response the provider submits: the size limit of the response object, FAILED
+ * reasons in CloudFormation's words, physical id and Data attributes.
+ */
+import { randomBytes, randomUUID } from 'crypto';
+import { AwsError, checkCustomResourceResponse, checkEventInvokePayload } from './limits';
+import { runProvider, type CustomResourceRequest, type CustomResourceResponse, type FrameworkHooks, type ProviderFunctions } from './provider-framework';
+import type { StackEnvironment } from './stack-environment';
+
+export interface CustomResourceCall {
+  readonly requestType: CustomResourceRequest['RequestType'];
+  readonly logicalId: string;
+  readonly resourceType: string;
+  readonly serviceToken: string;
+  readonly properties: Record<string, unknown>;
+  readonly oldProperties?: Record<string, unknown>;
+  readonly physicalId?: string;
+  /** The resource's ServiceTimeout property (seconds), named when no response comes. */
+  readonly serviceTimeoutSeconds?: number;
+}
+
+export interface CustomResourceResult {
+  readonly physicalId: string;
+  readonly data: Record<string, unknown>;
+}
+
+/** CloudFormation refused or failed the resource; `physicalId` is what it learned, if anything. */
+export class CustomResourceFailure extends Error {
+  public override readonly name = 'CustomResourceFailure';
+  constructor(message: string, public readonly physicalId?: string) {
+    super(message);
+  }
+}
+
+/** Sends one request through the provider and returns what CloudFormation records, or throws CustomResourceFailure. */
+export async function callCustomResource(
+  call: CustomResourceCall,
+  env: StackEnvironment,
+  provider: ProviderFunctions,
+  hooks: FrameworkHooks,
+): Promise<CustomResourceResult> {
+  const requestId = randomUUID();
+  const request: CustomResourceRequest = {
+    RequestType: call.requestType,
+    ServiceToken: call.serviceToken,
+    ResponseURL: responseUrl(env, call.logicalId, requestId),
+    StackId: env.stackId,
+    RequestId: requestId,
+    LogicalResourceId: call.logicalId,
+    ResourceType: call.resourceType,
+    ResourceProperties: withScalarsAsStrings(call.properties) as Record<string, unknown>,
+    ...(call.requestType === 'Update' ? { OldResourceProperties: withScalarsAsStrings(call.oldProperties) as Record<string, unknown> } : {}),
+    ...(call.requestType === 'Create' ? {} : { PhysicalResourceId: call.physicalId }),
+  };
+  try {
+    checkEventInvokePayload(JSON.stringify(request));
+  } catch (error) {
+    throw new CustomResourceFailure((error as AwsError).message, call.physicalId);
+  }
+
+  const outcome = await runProvider(request, provider, hooks);
+  if ('noResponse' in outcome) {
+    const waited = call.serviceTimeoutSeconds ? ` (after the ServiceTimeout of ${call.serviceTimeoutSeconds} seconds, not waited out locally)` : '';
+    throw new CustomResourceFailure(
+      `CloudFormation did not receive a response from your Custom Resource${waited}. Please check your logs for requestId [${requestId}]. ` +
+      `Locally: ${outcome.noResponse}.`, call.physicalId);
+  }
+  try {
+    checkCustomResourceResponse(outcome.responseBody);
+  } catch (error) {
+    throw new CustomResourceFailure((error as AwsError).message, call.physicalId);
+  }
+  const response = JSON.parse(outcome.responseBody) as CustomResourceResponse;
+  if (response.Status === 'FAILED') {
+    throw new CustomResourceFailure(
+      `Received response status [FAILED] from custom resource. Message returned: ${response.Reason} (RequestId: ${requestId})`,
+      response.PhysicalResourceId);
+  }
+  return { physicalId: response.PhysicalResourceId, data: response.Data ?? {} };
+}
+
+/** CloudFormation hands a custom resource every number and boolean as a string. */
+export function withScalarsAsStrings(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withScalarsAsStrings);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withScalarsAsStrings(item)]));
+  }
+  return value;
+}
+
+/** A pre-signed S3 URL of the length CloudFormation's are: it counts towards the request's size. */
+function responseUrl(env: StackEnvironment, logicalId: string, requestId: string): string {
+  const date = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+  const key = encodeURIComponent(`${env.stackId}|${logicalId}|${requestId}`);
+  const credential = encodeURIComponent(`AKIA${randomBytes(8).toString('hex').toUpperCase()}/${date.slice(0, 8)}/${env.region}/s3/aws4_request`);
+  return `https://cloudformation-custom-resource-response-${env.region.replace(/-/g, '')}.s3.${env.region}.${env.urlSuffix}/${key}` +
+    `?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${date}&X-Amz-SignedHeaders=host&X-Amz-Expires=7200` +
+    `&X-Amz-Credential=${credential}&X-Amz-Signature=${randomBytes(32).toString('hex')}`;
+}

@@ -1,0 +1,105 @@
+/**
+ * The program a local Lambda container runs, standing in for the Node.js Lambda
+ * runtime: it loads the handler module named by `_HANDLER` from `LAMBDA_TASK_ROOT`
+ * once, on the first invocation (the init phase), and then runs one invocation at
+ * a time as the runner asks over IPC. Module state survives between invocations,
+ * as in a warm Lambda; console output is tagged with the request id, as in
+ * CloudWatch Logs.
+ *
+ * Only node's own modules are used here: this file is run in a process that must
+ * hold nothing but what a Lambda would.
+ */
+import { createRequire } from 'module';
+import * as path from 'path';
+import { format } from 'util';
+import type { FunctionErrorPayload, InvokeMessage, LogLevel, RuntimeMessage } from './protocol';
+
+type Handler = (event: unknown, context: unknown, callback?: (error?: unknown, result?: unknown) => void) => unknown;
+
+class InitError extends Error {
+  constructor(public readonly errorType: string, message: string) {
+    super(message);
+  }
+}
+
+let handler: Handler | undefined;
+let inFlight: string | undefined;
+
+function send(message: RuntimeMessage): void {
+  process.send!(message);
+}
+
+const CONSOLE_LEVELS: Record<string, LogLevel> = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
+for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
+  (console as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
+    send({ type: 'log', requestId: inFlight, level, message: format(...args) });
+}
+
+process.on('message', (message: InvokeMessage) => {
+  if (message.type === 'invoke') void invoke(message);
+});
+
+async function invoke(message: InvokeMessage): Promise<void> {
+  inFlight = message.requestId;
+  try {
+    const result = await callHandler(loadHandler(), JSON.parse(message.payload), contextFor(message));
+    send({ type: 'result', requestId: message.requestId, payload: JSON.stringify(result) ?? 'null' });
+  } catch (error) {
+    send({ type: 'error', requestId: message.requestId, error: errorPayload(error) });
+  } finally {
+    inFlight = undefined;
+  }
+}
+
+function loadHandler(): Handler {
+  if (handler) return handler;
+  const name = process.env._HANDLER ?? '';
+  const match = /^([^.]+)\.(.+)$/.exec(name);
+  if (!match) throw new InitError('Runtime.MalformedHandlerName', `Bad handler ${name}: missing module or function name`);
+  const [, modulePath, functionPath] = match;
+  const taskRoot = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
+  let loaded: unknown;
+  try {
+    loaded = createRequire(path.join(taskRoot, 'package.json'))(path.resolve(taskRoot, modulePath));
+  } catch (error) {
+    throw new InitError('Runtime.ImportModuleError', `Error: Cannot find module '${modulePath}' (${(error as Error).message.split('\n')[0]})`);
+  }
+  const found = functionPath.split('.').reduce<any>((object, key) => object?.[key], loaded);
+  if (typeof found !== 'function') throw new InitError('Runtime.HandlerNotFound', `${name} is undefined or not exported`);
+  handler = found as Handler;
+  return handler;
+}
+
+/** Async handlers, and the callback style the Node.js runtime still supports. */
+function callHandler(fn: Handler, event: unknown, context: unknown): Promise<unknown> {
+  if (fn.length >= 3) {
+    return new Promise((resolve, reject) => {
+      fn(event, context, (error, result) => (error ? reject(error) : resolve(result)));
+    });
+  }
+  return Promise.resolve(fn(event, context));
+}
+
+function contextFor(message: InvokeMessage) {
+  const env = process.env;
+  return {
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+    invokedFunctionArn: message.invokedFunctionArn,
+    memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    awsRequestId: message.requestId,
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, message.deadline - Date.now()),
+  };
+}
+
+/** The error document of the Node.js runtime: errorType, errorMessage and the stack as trace lines. */
+function errorPayload(error: unknown): FunctionErrorPayload {
+  if (error instanceof InitError) return { errorType: error.errorType, errorMessage: error.message, trace: [] };
+  if (error instanceof Error) {
+    return { errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n').filter(line => line.length > 0) };
+  }
+  return { errorType: typeof error, errorMessage: String(error), trace: [] };
+}

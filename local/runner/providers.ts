@@ -1,0 +1,82 @@
+/**
+ * From a custom resource's ServiceToken to the code that serves it: the Provider
+ * framework's onEvent function (the ServiceToken), the user functions its
+ * environment names (USER_ON_EVENT_FUNCTION_ARN, USER_IS_COMPLETE_FUNCTION_ARN) and
+ * the waiter state machine (WAITER_STATE_MACHINE_ARN), all as deployed in the stack.
+ */
+import * as fs from 'fs';
+import type { FunctionConfiguration } from './lambda/service';
+import type { ProviderFunctions } from './provider-framework';
+import type { DeployedResource } from './state-file';
+import { waiterSettings, withInterval } from './waiter';
+
+const LAMBDA_FUNCTION = 'AWS::Lambda::Function';
+
+export function providerFor(serviceToken: string, resources: ReadonlyMap<string, DeployedResource>, pollIntervalMs?: number): ProviderFunctions {
+  const [frameworkId, framework] = functionByArn(serviceToken, resources) ?? [];
+  if (!framework || !frameworkId) {
+    throw new Error(`ServiceToken ${serviceToken} is not the ARN of a Lambda function of this stack; the local runner plays only providers deployed with the stack`);
+  }
+  if (framework.properties.Handler !== 'framework.onEvent') {
+    throw new Error(`ServiceToken ${serviceToken} is function ${frameworkId}, which is not the onEvent function of an aws-cdk-lib ` +
+      'custom-resources Provider; the local runner plays only the Provider framework');
+  }
+  const variables = environmentOf(framework);
+  const onEvent = userFunction(variables.USER_ON_EVENT_FUNCTION_ARN, 'USER_ON_EVENT_FUNCTION_ARN', frameworkId, resources);
+  if (!variables.USER_IS_COMPLETE_FUNCTION_ARN) return { onEvent };
+
+  const isComplete = userFunction(variables.USER_IS_COMPLETE_FUNCTION_ARN, 'USER_IS_COMPLETE_FUNCTION_ARN', frameworkId, resources);
+  const stateMachine = [...resources.values()].find(r =>
+    r.type === 'AWS::StepFunctions::StateMachine' && r.physicalId === variables.WAITER_STATE_MACHINE_ARN);
+  if (!stateMachine) {
+    throw new Error(`the waiter state machine ${variables.WAITER_STATE_MACHINE_ARN} of provider function ${frameworkId} is not in the stack`);
+  }
+  const definition = stateMachine.properties.DefinitionString ?? JSON.stringify(stateMachine.properties.Definition);
+  return { onEvent, isComplete, waiter: withInterval(waiterSettings(String(definition)), pollIntervalMs) };
+}
+
+/** How Lambda would run the function recorded as `resource`. */
+export function functionConfiguration(logicalId: string, resource: DeployedResource): FunctionConfiguration {
+  const props = resource.properties as Record<string, any>;
+  const runtime = String(props.Runtime ?? '');
+  if (!runtime.startsWith('nodejs')) {
+    throw new Error(`Lambda function ${logicalId} has runtime '${runtime}'; the local runner runs Node.js functions only`);
+  }
+  if (!resource.codeDirectory) {
+    throw new Error(`the code of Lambda function ${logicalId} is not a file asset of the cloud assembly (inline code and container images are not supported)`);
+  }
+  if (!fs.existsSync(resource.codeDirectory)) {
+    throw new Error(`the code of Lambda function ${logicalId} is no longer at ${resource.codeDirectory}: deploy from an assembly that holds it`);
+  }
+  const functionName = resource.physicalId!;
+  return {
+    functionName,
+    functionArn: String(resource.attributes.Arn),
+    handler: String(props.Handler),
+    runtime,
+    codeDirectory: resource.codeDirectory,
+    timeoutSeconds: Number(props.Timeout ?? 3),
+    memorySize: Number(props.MemorySize ?? 128),
+    logGroupName: String(props.LoggingConfig?.LogGroup ?? `/aws/lambda/${functionName}`),
+    variables: environmentOf(resource),
+  };
+}
+
+function userFunction(
+  arn: string | undefined, variable: string, frameworkId: string, resources: ReadonlyMap<string, DeployedResource>,
+): FunctionConfiguration {
+  const [logicalId, resource] = arn ? functionByArn(arn, resources) ?? [] : [];
+  if (!resource || !logicalId) {
+    throw new Error(`${variable} of provider function ${frameworkId} (${arn ?? 'not set'}) is not a Lambda function of this stack`);
+  }
+  return functionConfiguration(logicalId, resource);
+}
+
+function functionByArn(arn: string, resources: ReadonlyMap<string, DeployedResource>): [string, DeployedResource] | undefined {
+  return [...resources.entries()].find(([, r]) => r.type === LAMBDA_FUNCTION && r.attributes.Arn === arn);
+}
+
+function environmentOf(resource: DeployedResource): Record<string, string> {
+  const variables = (resource.properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment?.Variables ?? {};
+  return Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value)]));
+}

@@ -1,0 +1,628 @@
+/**
+ * One stack operation carried out the way CloudFormation carries it out:
+ *
+ * - deploy: resources in dependency order, independent ones at once; a resource is
+ *   created when new, updated only when its resolved properties changed (a custom
+ *   resource gets OldResourceProperties), replaced when an update answers a new
+ *   physical id. Then, in the cleanup phase, replaced physical resources are deleted
+ *   with their old properties and resources gone from the template are deleted, in
+ *   reverse dependency order; DeletionPolicy / UpdateReplacePolicy Retain keep them.
+ * - a failure stops new work and rolls back: resources updated so far (the failed
+ *   one included) are updated back to their old properties, resources created are
+ *   deleted (a failed create with the id its provider answered, so the Provider
+ *   framework's CREATE_FAILED marker makes it skip the handler), replaced ones get
+ *   their old physical resource back and the new one deleted.
+ * - destroy: every resource in reverse dependency order.
+ *
+ * The stack's state is handed to `persist` after every change, so an interrupted
+ * run leaves a state file that says what exists.
+ */
+import type { Assembly, AssemblyStack } from './assembly';
+import { fallbackAttribute, provisionAwsResource } from './aws-resources';
+import { callCustomResource, CustomResourceFailure } from './custom-resources';
+import { runInDependencyOrder } from './dependency-runner';
+import type { Progress, RunnerEvent } from './events';
+import { evaluateCondition, resolve, type ResolveScope } from './intrinsics';
+import type { LocalLambdaService } from './lambda/service';
+import { AwsError, checkTemplate } from './limits';
+import { providerFor } from './providers';
+import { DEFAULT_ACCOUNT, DEFAULT_REGION, pseudoParameter, stackEnvironment, type StackEnvironment } from './stack-environment';
+import type { DeployedOutput, DeployedResource, DeployedStack, StackStatus } from './state-file';
+import { dependencyGraph, dependencyOrder, isCustomResource, type Template, type TemplateResource } from './template';
+
+export interface OperationContext {
+  readonly lambda: LocalLambdaService;
+  /** Where the code assets of Lambda functions are. */
+  readonly assembly?: Assembly;
+  /** Replaces the waiters' retry interval (ms), scaling their total timeout with it. */
+  readonly pollIntervalMs?: number;
+  /** For environment-agnostic stacks. */
+  readonly defaultAccount?: string;
+  readonly defaultRegion?: string;
+  sleep(ms: number): Promise<void>;
+  report(event: RunnerEvent): void;
+  /** The value another deployed stack exports under `name`, for Fn::ImportValue. */
+  exportedValue(name: string): unknown;
+  /** Records the stack as it is now (undefined once deleted). */
+  persist(stack: DeployedStack | undefined): void;
+}
+
+export interface StackResult {
+  readonly stackName: string;
+  /**
+   * REFUSED: CloudFormation refused the operation before it started; DOES_NOT_EXIST:
+   * nothing to destroy; NO_RESOURCES: skipped, as the CDK CLI skips a stack without resources.
+   */
+  readonly status: StackStatus | 'DELETE_COMPLETE' | 'NO_CHANGES' | 'REFUSED' | 'DOES_NOT_EXIST' | 'NO_RESOURCES';
+  readonly success: boolean;
+  /** The first failure: what CloudFormation names when the stack fails to deploy. */
+  readonly failureReason?: string;
+  readonly stackId?: string;
+  readonly outputs: Record<string, DeployedOutput>;
+}
+
+const BUSY_STATUSES = new Set<string>([
+  'CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS',
+  'ROLLBACK_FAILED', 'UPDATE_ROLLBACK_FAILED', 'DELETE_FAILED',
+]);
+
+/** A resource operation failed; its *_FAILED event was reported. */
+class ResourceFailed extends Error {
+  constructor(public readonly logicalId: string, reason: string) {
+    super(reason);
+  }
+}
+
+interface Change {
+  readonly kind: 'created' | 'updated' | 'replaced';
+  readonly logicalId: string;
+  /** For updated and replaced: the resource before. */
+  readonly before?: DeployedResource;
+  /** For a failed update: the properties it was sent, which the update back sends as old ones. */
+  readonly attempted?: Record<string, unknown>;
+}
+
+/** A physical resource to delete: a resource of the stack, or one it replaced. */
+interface Doomed {
+  readonly key: string;
+  readonly logicalId: string;
+  readonly resource: DeployedResource;
+  /** Retain: left in place, reported as DELETE_SKIPPED. */
+  readonly retain: boolean;
+}
+
+export async function deployStack(stack: AssemblyStack, previous: DeployedStack | undefined, context: OperationContext): Promise<StackResult> {
+  // CloudFormation refuses a template without resources; the CDK CLI skips the stack (and deletes it if it exists).
+  if (Object.keys(stack.template.Resources ?? {}).length === 0) {
+    if (!previous) return { stackName: stack.stackName, status: 'NO_RESOURCES', success: true, outputs: {} };
+    const deleted = await destroyStack(previous, context);
+    return deleted.success ? { ...deleted, status: 'NO_RESOURCES' } : deleted;
+  }
+  return new StackOperation(stack.stackName, context).deploy(stack, previous);
+}
+
+export async function destroyStack(previous: DeployedStack, context: OperationContext): Promise<StackResult> {
+  return new StackOperation(previous.stackName, context).destroy(previous);
+}
+
+class StackOperation {
+  private env!: StackEnvironment;
+  private template: Template = {};
+  private previous?: DeployedStack;
+  private readonly live = new Map<string, DeployedResource>();
+  private readonly changes: Change[] = [];
+  private readonly superseded: Doomed[] = [];
+  private readonly progress = { done: 0, total: 0 };
+  private status: StackStatus = 'CREATE_IN_PROGRESS';
+  private outputs: Record<string, DeployedOutput> = {};
+  private readonly conditionValues = new Map<string, boolean>();
+  private constructPaths: Readonly<Record<string, string>> = {};
+
+  constructor(private readonly stackName: string, private readonly context: OperationContext) {}
+
+  async deploy(stack: AssemblyStack, previous: DeployedStack | undefined): Promise<StackResult> {
+    if (previous && BUSY_STATUSES.has(previous.status)) {
+      throw new AwsError('ValidationError', `Stack:${previous.stackId} is in ${previous.status} state and can not be updated.`);
+    }
+    // A stack whose creation rolled back holds nothing; CloudFormation must create it anew.
+    const existing = previous?.status === 'ROLLBACK_COMPLETE' ? undefined : previous;
+    this.previous = existing;
+    this.template = stack.template;
+    this.constructPaths = stack.constructPaths;
+    this.env = stackEnvironment(stack.stackName,
+      existing?.account ?? stack.account ?? this.context.defaultAccount ?? DEFAULT_ACCOUNT,
+      existing?.region ?? stack.region ?? this.context.defaultRegion ?? DEFAULT_REGION,
+      existing?.stackId);
+    for (const [id, resource] of Object.entries(existing?.resources ?? {})) this.live.set(id, resource);
+    if (existing && JSON.stringify(existing.template) === JSON.stringify(stack.template)) {
+      this.outputs = existing.outputs;
+      return this.result('NO_CHANGES', true);
+    }
+
+    const resources = this.validate(stack);
+    const graph = dependencyGraph(this.template, resources);
+    const order = dependencyOrder(graph);
+    const removed = [...this.live.keys()].filter(id => !resources[id]);
+    this.progress.total = order.length + removed.length;
+
+    const creating = !existing;
+    this.setStatus(creating ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS', 'User Initiated');
+    const run = await runInDependencyOrder(order, id => graph.get(id)!, id => this.forward(id, resources[id], graph.get(id)!));
+    let failures = run.errors;
+    if (failures.length === 0) {
+      try {
+        this.outputs = this.resolveOutputs();
+      } catch (error) {
+        failures = [error];
+      }
+    }
+    if (failures.length > 0) {
+      const reason = failureSummary(failures, creating);
+      if (creating) return this.rollbackCreate(reason, failures);
+      return this.rollbackUpdate(reason, failures, order);
+    }
+    if (!creating) {
+      this.setStatus('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+      await this.deleteAll([
+        ...removed.map(id => this.doomed(id, this.live.get(id)!, this.live.get(id)!.deletionPolicy)),
+        ...this.superseded,
+      ], 'cleanup');
+    }
+    this.setStatus(creating ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE');
+    return this.result(this.status, true);
+  }
+
+  async destroy(previous: DeployedStack): Promise<StackResult> {
+    this.previous = previous;
+    this.template = previous.template;
+    this.outputs = previous.outputs;
+    this.env = stackEnvironment(previous.stackName, previous.account, previous.region, previous.stackId);
+    for (const [id, resource] of Object.entries(previous.resources)) this.live.set(id, resource);
+    this.progress.total = this.live.size;
+    this.setStatus('DELETE_IN_PROGRESS', 'User Initiated');
+    const failures = await this.deleteAll([...this.live].map(([id, resource]) => this.doomed(id, resource, resource.deletionPolicy)), 'destroy');
+    if (failures.length > 0) {
+      this.setStatus('DELETE_FAILED', `The following resource(s) failed to delete: [${failedIds(failures).join(', ')}]. `);
+      return this.result('DELETE_FAILED', false, firstReason(failures));
+    }
+    this.report({ kind: 'stack', stackName: this.stackName, status: 'DELETE_COMPLETE', time: new Date(), progress: this.snapshot() });
+    this.context.persist(undefined);
+    return this.result('DELETE_COMPLETE', true);
+  }
+
+  /** What CloudFormation checks before it starts: size, resource count, parameters, type changes. */
+  private validate(stack: AssemblyStack): Record<string, TemplateResource> {
+    checkTemplate(stack.templateBody, Object.keys(this.template.Resources ?? {}).length);
+    const missing = Object.entries(this.template.Parameters ?? {}).filter(([, p]) => p.Default === undefined).map(([name]) => name);
+    if (missing.length > 0) throw new AwsError('ValidationError', `Parameters: [${missing.join(', ')}] must have values`);
+    const resources = Object.fromEntries(Object.entries(this.template.Resources ?? {})
+      .filter(([, resource]) => resource.Condition === undefined || this.condition(resource.Condition)));
+    const retyped = Object.entries(resources).filter(([id, resource]) => this.live.has(id) && this.live.get(id)!.type !== resource.Type);
+    if (retyped.length > 0) {
+      throw new AwsError('ValidationError', 'Update of resource type is not permitted. The new template modifies resource type of the following resources: ' +
+        `[${retyped.map(([id]) => id).join(', ')}]`);
+    }
+    return resources;
+  }
+
+  /** Brings one resource to its definition: create, update, or nothing when its properties are unchanged. */
+  private async forward(logicalId: string, definition: TemplateResource, dependencies: ReadonlySet<string>): Promise<void> {
+    const existing = this.live.get(logicalId);
+    const operation = existing ? 'UPDATE' : 'CREATE';
+    let properties: Record<string, unknown>;
+    try {
+      properties = resolve(definition.Properties ?? {}, this.scope()) as Record<string, unknown>;
+    } catch (error) {
+      this.resourceEvent(logicalId, definition.Type, `${operation}_FAILED`, { reason: (error as Error).message }, definition);
+      throw new ResourceFailed(logicalId, (error as Error).message);
+    }
+    const record = (resource: Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>, props = properties): DeployedResource => ({
+      type: definition.Type,
+      properties: props,
+      dependsOn: [...dependencies],
+      deletionPolicy: definition.DeletionPolicy,
+      updateReplacePolicy: definition.UpdateReplacePolicy,
+      constructPath: this.constructPathOf(logicalId, definition),
+      ...resource,
+    });
+
+    if (existing && JSON.stringify(existing.properties) === JSON.stringify(properties)) {
+      // Nothing to do; policies and metadata change without an event.
+      this.live.set(logicalId, record(existing));
+      this.progress.done++;
+      return;
+    }
+    const started = Date.now();
+    this.resourceEvent(logicalId, definition.Type, `${operation}_IN_PROGRESS`, {}, definition, false);
+    try {
+      if (!existing) {
+        this.live.set(logicalId, record(await this.create(logicalId, definition.Type, properties, started, definition)));
+        this.changes.push({ kind: 'created', logicalId });
+      } else {
+        const updated = record(await this.update(logicalId, existing, properties, started, definition));
+        this.live.set(logicalId, updated);
+        if (updated.physicalId !== existing.physicalId) {
+          this.changes.push({ kind: 'replaced', logicalId, before: existing });
+          this.superseded.push(this.doomed(`${logicalId} (replaced)`, existing, definition.UpdateReplacePolicy, logicalId));
+          this.progress.total++;
+          this.resourceEvent(logicalId, definition.Type, 'UPDATE_IN_PROGRESS',
+            { reason: 'Requested update required the provider to create a new physical resource' }, definition, false);
+        } else {
+          this.changes.push({ kind: 'updated', logicalId, before: existing });
+        }
+      }
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (!existing) {
+        // CloudFormation keeps the id a failed create answered, for the delete of the rollback.
+        const physicalId = error instanceof CustomResourceFailure ? error.physicalId : undefined;
+        this.live.set(logicalId, record({ physicalId, attributes: {} }));
+        this.changes.push({ kind: 'created', logicalId });
+      } else {
+        this.changes.push({ kind: 'updated', logicalId, before: existing, attempted: properties });
+      }
+      this.resourceEvent(logicalId, definition.Type, `${operation}_FAILED`, { reason, elapsedMs: Date.now() - started }, definition);
+      throw new ResourceFailed(logicalId, reason);
+    }
+    this.persist();
+    this.resourceEvent(logicalId, definition.Type, `${operation}_COMPLETE`, { elapsedMs: Date.now() - started }, definition);
+  }
+
+  private async create(
+    logicalId: string, type: string, properties: Record<string, unknown>, started: number, definition: TemplateResource,
+  ): Promise<Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>> {
+    if (isCustomResource(type)) {
+      const result = await this.callCustom({ requestType: 'Create', logicalId, type, properties, started, definition });
+      return { physicalId: result.physicalId, attributes: result.data };
+    }
+    return this.provision(logicalId, type, properties);
+  }
+
+  private async update(
+    logicalId: string, existing: DeployedResource, properties: Record<string, unknown>, started: number, definition: TemplateResource,
+  ): Promise<Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>> {
+    if (isCustomResource(existing.type)) {
+      if (existing.properties.ServiceToken !== properties.ServiceToken) throw new Error('Modifying service token is not allowed.');
+      const result = await this.callCustom({
+        requestType: 'Update',
+        logicalId,
+        type: existing.type,
+        properties,
+        oldProperties: existing.properties,
+        physicalId: existing.physicalId,
+        started,
+        definition,
+      });
+      return { physicalId: result.physicalId, attributes: result.data };
+    }
+    return this.provision(logicalId, existing.type, properties, existing);
+  }
+
+  /** An AWS resource: its stand-in, and for a Lambda function where its code asset is. */
+  private provision(logicalId: string, type: string, properties: Record<string, unknown>, existing?: DeployedResource) {
+    const provisioned = provisionAwsResource(logicalId, type, properties, this.env);
+    if (type !== 'AWS::Lambda::Function') return provisioned;
+    const objectKey = (properties.Code as { S3Key?: string } | undefined)?.S3Key;
+    const codeDirectory = (objectKey && this.context.assembly?.assetDirectory(objectKey)) || existing?.codeDirectory;
+    return { ...provisioned, codeDirectory };
+  }
+
+  private async callCustom(request: {
+    requestType: 'Create' | 'Update' | 'Delete';
+    logicalId: string;
+    type: string;
+    properties: Record<string, unknown>;
+    oldProperties?: Record<string, unknown>;
+    physicalId?: string;
+    started: number;
+    definition?: TemplateResource;
+    constructPath?: string;
+  }) {
+    const serviceToken = String(request.properties.ServiceToken);
+    const provider = providerFor(serviceToken, this.live, this.context.pollIntervalMs);
+    const status = `${request.requestType.toUpperCase()}_IN_PROGRESS`;
+    const constructPath = request.constructPath ?? (request.definition ? this.constructPathOf(request.logicalId, request.definition) : undefined);
+    return callCustomResource({
+      requestType: request.requestType,
+      logicalId: request.logicalId,
+      resourceType: request.type,
+      serviceToken,
+      properties: request.properties,
+      oldProperties: request.oldProperties,
+      physicalId: request.physicalId,
+      serviceTimeoutSeconds: request.properties.ServiceTimeout === undefined ? undefined : Number(request.properties.ServiceTimeout),
+    }, this.env, provider, {
+      invoke: (configuration, payload) => this.context.lambda.invoke(configuration, payload),
+      sleep: ms => this.context.sleep(ms),
+      onPoll: poll => this.context.report({
+        kind: 'waiting',
+        stackName: this.stackName,
+        logicalId: request.logicalId,
+        constructPath,
+        resourceType: request.type,
+        status,
+        time: new Date(),
+        progress: this.snapshot(),
+        ...poll,
+      }),
+    });
+  }
+
+  /** Rollback of a stack that was being created: everything it created is deleted. */
+  private async rollbackCreate(reason: string, failures: readonly unknown[]): Promise<StackResult> {
+    this.setStatus('ROLLBACK_IN_PROGRESS', `${reason}Rollback requested by user.`);
+    this.progress.total += this.live.size;
+    const cleanup = await this.deleteAll([...this.live].map(([id, resource]) => this.doomed(id, resource, 'Delete')), 'rollback');
+    if (cleanup.length > 0) {
+      this.setStatus('ROLLBACK_FAILED', `The following resource(s) failed to delete: [${failedIds(cleanup).join(', ')}]. `);
+      return this.result('ROLLBACK_FAILED', false, firstReason(failures));
+    }
+    this.setStatus('ROLLBACK_COMPLETE');
+    return this.result('ROLLBACK_COMPLETE', false, firstReason(failures));
+  }
+
+  /**
+   * UPDATE_ROLLBACK: resources updated so far are updated back in the old template's
+   * order; then what was created, and the new physical resources of replacements,
+   * are deleted in reverse order.
+   */
+  private async rollbackUpdate(reason: string, failures: readonly unknown[], order: readonly string[]): Promise<StackResult> {
+    this.setStatus('UPDATE_ROLLBACK_IN_PROGRESS', reason);
+    const previous = this.previous!;
+    const toDelete: Doomed[] = [];
+    for (const change of this.changes.filter(c => c.kind === 'replaced')) {
+      toDelete.push(this.doomed(`${change.logicalId} (replacement)`, this.live.get(change.logicalId)!, 'Delete', change.logicalId));
+      this.live.set(change.logicalId, change.before!);
+    }
+    this.superseded.length = 0;
+    const updatedBack = new Map(this.changes.filter(c => c.kind === 'updated').map(change => [change.logicalId, change]));
+    this.progress.total += updatedBack.size;
+    const oldOrder = Object.keys(previous.resources).filter(id => updatedBack.has(id));
+    const run = await runInDependencyOrder(oldOrder, id => previous.resources[id].dependsOn, id => this.updateBack(updatedBack.get(id)!));
+    if (run.errors.length > 0) {
+      this.setStatus('UPDATE_ROLLBACK_FAILED', `The following resource(s) failed to update: [${failedIds(run.errors).join(', ')}]. `);
+      return this.result('UPDATE_ROLLBACK_FAILED', false, firstReason(failures));
+    }
+
+    this.setStatus('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+    const created = this.changes.filter(c => c.kind === 'created').map(c => c.logicalId);
+    toDelete.push(...order.filter(id => created.includes(id)).map(id => this.doomed(id, this.live.get(id)!, 'Delete')));
+    this.progress.total += toDelete.length;
+    await this.deleteAll(toDelete, 'cleanup');
+    this.template = previous.template;
+    this.outputs = previous.outputs;
+    this.setStatus('UPDATE_ROLLBACK_COMPLETE');
+    return this.result('UPDATE_ROLLBACK_COMPLETE', false, firstReason(failures));
+  }
+
+  private async updateBack(change: Change): Promise<void> {
+    const current = this.live.get(change.logicalId)!;
+    const before = change.before!;
+    const started = Date.now();
+    const path = before.constructPath;
+    this.resourceEvent(change.logicalId, before.type, 'UPDATE_IN_PROGRESS', { constructPath: path }, undefined, false);
+    try {
+      if (isCustomResource(before.type)) {
+        const result = await this.callCustom({
+          requestType: 'Update',
+          logicalId: change.logicalId,
+          type: before.type,
+          properties: before.properties,
+          oldProperties: change.attempted ?? current.properties,
+          physicalId: current.physicalId,
+          started,
+          constructPath: path,
+        });
+        this.live.set(change.logicalId, { ...before, physicalId: result.physicalId, attributes: result.data });
+      } else {
+        this.live.set(change.logicalId, before);
+      }
+    } catch (error) {
+      const reason = (error as Error).message;
+      this.resourceEvent(change.logicalId, before.type, 'UPDATE_FAILED', { reason, elapsedMs: Date.now() - started, constructPath: path });
+      throw new ResourceFailed(change.logicalId, reason);
+    }
+    this.persist();
+    this.resourceEvent(change.logicalId, before.type, 'UPDATE_COMPLETE', { elapsedMs: Date.now() - started, constructPath: path });
+  }
+
+  /**
+   * Deletes in reverse dependency order. Retained resources are only let go. In
+   * `cleanup`, a failed delete is reported and the resource forgotten, as
+   * CloudFormation does; otherwise it stays in the stack. Returns the failures.
+   */
+  private async deleteAll(doomed: readonly Doomed[], phase: 'cleanup' | 'rollback' | 'destroy'): Promise<unknown[]> {
+    const byKey = new Map(doomed.map(item => [item.key, item]));
+    const dependentsOf = (item: Doomed) => doomed
+      .filter(other => other !== item && other.resource.dependsOn.includes(item.logicalId))
+      .map(other => other.key);
+    const run = await runInDependencyOrder(doomed.map(item => item.key), key => dependentsOf(byKey.get(key)!), async key => {
+      const item = byKey.get(key)!;
+      try {
+        await this.deleteOne(item);
+      } catch (error) {
+        if (phase !== 'cleanup') throw error;
+      }
+      if (this.live.get(item.logicalId) === item.resource) this.live.delete(item.logicalId);
+      this.persist();
+    });
+    return [...run.errors];
+  }
+
+  private async deleteOne(item: Doomed): Promise<void> {
+    const { logicalId, resource } = item;
+    const extra = { constructPath: resource.constructPath };
+    if (item.retain) {
+      this.resourceEvent(logicalId, resource.type, 'DELETE_SKIPPED', extra);
+      return;
+    }
+    const started = Date.now();
+    this.resourceEvent(logicalId, resource.type, 'DELETE_IN_PROGRESS', extra, undefined, false);
+    // A custom resource CloudFormation never learned an id for has nothing to delete.
+    if (isCustomResource(resource.type) && resource.physicalId !== undefined) {
+      try {
+        await this.callCustom({
+          requestType: 'Delete',
+          logicalId,
+          type: resource.type,
+          properties: resource.properties,
+          physicalId: resource.physicalId,
+          started,
+          constructPath: resource.constructPath,
+        });
+      } catch (error) {
+        const reason = (error as Error).message;
+        this.resourceEvent(logicalId, resource.type, 'DELETE_FAILED', { ...extra, reason, elapsedMs: Date.now() - started });
+        throw new ResourceFailed(logicalId, reason);
+      }
+    }
+    this.resourceEvent(logicalId, resource.type, 'DELETE_COMPLETE', { ...extra, elapsedMs: Date.now() - started });
+  }
+
+  private doomed(key: string, resource: DeployedResource, policy: string | undefined, logicalId = key): Doomed {
+    return { key, logicalId, resource, retain: policy === 'Retain' || policy === 'RetainExceptOnCreate' };
+  }
+
+  private resolveOutputs(): Record<string, DeployedOutput> {
+    const outputs: Record<string, DeployedOutput> = {};
+    for (const [name, output] of Object.entries(this.template.Outputs ?? {})) {
+      if (output.Condition !== undefined && !this.condition(output.Condition)) continue;
+      outputs[name] = {
+        value: resolve(output.Value, this.scope()),
+        exportName: output.Export ? String(resolve(output.Export.Name, this.scope())) : undefined,
+        description: output.Description,
+      };
+    }
+    return outputs;
+  }
+
+  /** What Ref, Fn::GetAtt, conditions and imports see: the stack as deployed so far. */
+  private scope(): ResolveScope {
+    return {
+      region: this.env.region,
+      mappings: this.template.Mappings,
+      ref: name => {
+        const pseudo = pseudoParameter(name, this.env);
+        if (pseudo !== undefined) return pseudo;
+        const parameter = this.template.Parameters?.[name];
+        if (parameter) return parameterValue(name, parameter.Type, parameter.Default);
+        const resource = this.live.get(name);
+        if (!resource?.physicalId) throw new Error(`Template error: instance of Fn::GetAtt or Ref references ${name}, which is not deployed`);
+        return resource.physicalId;
+      },
+      getAtt: (logicalId, attribute) => {
+        const resource = this.live.get(logicalId);
+        if (!resource?.physicalId) throw new Error(`Template error: instance of Fn::GetAtt references ${logicalId}, which is not deployed`);
+        if (attribute in resource.attributes) return resource.attributes[attribute];
+        if (isCustomResource(resource.type)) {
+          throw new Error(`CustomResource attribute error: Vendor response doesn't contain ${attribute} key in object ${this.env.stackId}|${logicalId}`);
+        }
+        return fallbackAttribute({ physicalId: resource.physicalId, attributes: {} }, attribute);
+      },
+      condition: name => this.condition(name),
+      importValue: name => {
+        const value = this.context.exportedValue(name);
+        if (value === undefined) throw new Error(`No export named ${name} found. Rollback requested by user.`);
+        return value;
+      },
+    };
+  }
+
+  private condition(name: string): boolean {
+    const known = this.conditionValues.get(name);
+    if (known !== undefined) return known;
+    const expression = this.template.Conditions?.[name];
+    if (expression === undefined) throw new AwsError('ValidationError', `Template format error: Unresolved condition dependency ${name}`);
+    let value: boolean;
+    try {
+      value = evaluateCondition(expression, this.scope());
+    } catch (error) {
+      throw error instanceof AwsError ? error : new AwsError('ValidationError', (error as Error).message);
+    }
+    this.conditionValues.set(name, value);
+    return value;
+  }
+
+  private setStatus(status: string, reason?: string): void {
+    this.status = status as StackStatus;
+    this.report({ kind: 'stack', stackName: this.stackName, status, time: new Date(), progress: this.snapshot(), reason });
+    this.persist();
+  }
+
+  private resourceEvent(
+    logicalId: string, resourceType: string, status: string,
+    extra: { reason?: string; elapsedMs?: number; constructPath?: string },
+    definition?: TemplateResource, finishes = true,
+  ): void {
+    if (finishes) this.progress.done = Math.min(this.progress.done + 1, this.progress.total);
+    this.report({
+      kind: 'resource',
+      stackName: this.stackName,
+      logicalId,
+      resourceType,
+      status,
+      time: new Date(),
+      progress: this.snapshot(),
+      constructPath: extra.constructPath ?? (definition ? this.constructPathOf(logicalId, definition) : undefined),
+      reason: extra.reason,
+      elapsedMs: extra.elapsedMs,
+    });
+  }
+
+  /** From the manifest, else from the template's aws:cdk:path metadata (written when the CLI synthesized). */
+  private constructPathOf(logicalId: string, definition: TemplateResource): string | undefined {
+    const fromManifest = this.constructPaths[logicalId];
+    if (fromManifest) return fromManifest;
+    const path = definition.Metadata?.['aws:cdk:path'];
+    return typeof path === 'string' ? path.split('/').slice(1).join('/') : undefined;
+  }
+
+  private report(event: RunnerEvent): void {
+    this.context.report(event);
+  }
+
+  private snapshot(): Progress {
+    return { done: this.progress.done, total: this.progress.total };
+  }
+
+  private persist(): void {
+    this.context.persist({
+      stackName: this.stackName,
+      stackId: this.env.stackId,
+      account: this.env.account,
+      region: this.env.region,
+      status: this.status,
+      template: this.template,
+      resources: Object.fromEntries(this.live),
+      outputs: this.outputs,
+      lastUpdatedTime: new Date().toISOString(),
+    });
+  }
+
+  private result(status: StackResult['status'], success: boolean, failureReason?: string): StackResult {
+    return { stackName: this.stackName, status, success, failureReason, stackId: this.env.stackId, outputs: this.outputs };
+  }
+}
+
+function parameterValue(name: string, type: string, value: unknown): unknown {
+  if (type.startsWith('AWS::SSM::Parameter::Value')) {
+    throw new Error(`parameter ${name} is read from SSM Parameter Store (${String(value)}), which the local runner cannot do`);
+  }
+  return type === 'CommaDelimitedList' || type.startsWith('List<') ? String(value).split(',') : String(value);
+}
+
+function failedIds(errors: readonly unknown[]): string[] {
+  return errors.map(error => (error instanceof ResourceFailed ? error.logicalId : String((error as Error)?.message ?? error)));
+}
+
+function firstReason(errors: readonly unknown[]): string {
+  const first = errors[0];
+  return first instanceof Error ? first.message : String(first);
+}
+
+/** CloudFormation's reason on the stack event that starts a rollback. */
+function failureSummary(errors: readonly unknown[], creating: boolean): string {
+  const ids = errors.filter(error => error instanceof ResourceFailed).map(error => (error as ResourceFailed).logicalId);
+  if (ids.length === 0) return firstReason(errors);
+  return `The following resource(s) failed to ${creating ? 'create' : 'update'}: [${ids.join(', ')}]. `;
+}
