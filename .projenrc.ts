@@ -211,6 +211,7 @@ new TextFile(project, '.ci/run', {
     'cd "$(dirname "$0")/.."',
     'npm ci',
     'npm test',
+    'npm run demo',
     'npx cdk synth --no-notices --quiet',
     'npx projen build',
     'if [ -n "$(git status --porcelain)" ]; then',
