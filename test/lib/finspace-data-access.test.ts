@@ -93,14 +93,6 @@ describe('FinSpaceDataAccess', () => {
     });
   });
 
-  test('accesses that share a provider must agree on its settings', () => {
-    const stack = newStack();
-    new FinSpaceDataAccess(stack, 'One', { environmentId: 'env1' });
-    expect(() => new FinSpaceDataAccess(stack, 'Two', { environmentId: 'env2', timeout: Duration.minutes(10) }))
-      .toThrow('FinSpaceDataAccess instances that share a handler role in one stack share one provider, so they need the same settings: ' +
-        'logRetention=90, timeout=1800s, pollInterval=5s, maxConcurrency=8 vs logRetention=90, timeout=600s, pollInterval=5s, maxConcurrency=8');
-  });
-
   test('the waiter gives up before CloudFormation does, and the handler before the waiter', () => {
     const stack = newStack();
     const access = new FinSpaceDataAccess(stack, 'FinSpace', { environmentId: 'env1', timeout: Duration.minutes(20), pollInterval: Duration.seconds(10) });
@@ -114,18 +106,7 @@ describe('FinSpaceDataAccess', () => {
     expect(definition).toContain('\\"MaxAttempts\\":120');
   });
 
-  test.each([
-    [{ environmentId: '' }, "environmentId must be 1 to 26 characters and not blank, got ''"],
-    [{ environmentId: '   ' }, "environmentId must be 1 to 26 characters and not blank, got '   '"],
-    [{ environmentId: 'x'.repeat(27) }, `environmentId must be 1 to 26 characters and not blank, got '${'x'.repeat(27)}'`],
-    [{ environmentId: 'env', timeout: Duration.minutes(51) }, 'timeout must be at most 50 minutes (CloudFormation fails a resource after one hour), got 51 minutes'],
-    [{ environmentId: 'env', timeout: Duration.seconds(100), pollInterval: Duration.seconds(30) }, 'timeout (100s) must be a multiple of pollInterval (30s) and at least three of them'],
-    [{ environmentId: 'env', pollInterval: Duration.millis(500) }, 'pollInterval must be a whole number of seconds, at least 1, got 0.5s'],
-    [{ environmentId: 'env', maxConcurrency: 0 }, 'maxConcurrency must be a whole number from 1 to 64, got 0'],
-    [{ environmentId: 'env', maxConcurrency: 2.5 }, 'maxConcurrency must be a whole number from 1 to 64, got 2.5'],
-  ])('rejects invalid props: %#', (props, message) => {
-    expect(() => new FinSpaceDataAccess(newStack(), 'FinSpace', props)).toThrow(message);
-  });
+  // Invalid props and their messages: test/reliability/bad-input.test.ts.
 
   test('accepts an environment id that is a token', () => {
     const stack = newStack();

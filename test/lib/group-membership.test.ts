@@ -113,63 +113,9 @@ describe('GroupMembership', () => {
     expect(memberships(stack)[0][1].Properties.UserIds).toEqual([]);
   });
 
-  describe('conflicts', () => {
-    test('two exclusive memberships of one group', () => {
-      const { stack, group } = setup();
-      new GroupMembership(stack, 'A', { group, userIds: ['a'], exclusive: true });
-      expect(() => new GroupMembership(stack, 'B', { group, userIds: ['b'], exclusive: true })).toThrow(
-        'Stack/B and Stack/A both declare members of permission group Stack/Group, and Stack/B is exclusive: an exclusive membership must be the only one for its group.');
-    });
-
-    test('an additive membership after an exclusive one', () => {
-      const { stack, group } = setup();
-      new GroupMembership(stack, 'A', { group, userIds: ['a'], exclusive: true });
-      expect(() => group.addMembers('b')).toThrow(
-        'Stack/Group/Members and Stack/A both declare members of permission group Stack/Group, and Stack/A is exclusive: an exclusive membership must be the only one for its group.');
-    });
-
-    test('an exclusive membership after an additive one, for an imported group known by id', () => {
-      const { stack, access } = setup();
-      PermissionGroup.fromPermissionGroupId(stack, 'One', access, 'pg1').addMembers('a');
-      const again = PermissionGroup.fromPermissionGroupId(stack, 'Two', access, 'pg1');
-      expect(() => new GroupMembership(stack, 'B', { group: again, userIds: ['b'], exclusive: true })).toThrow(
-        "Stack/B and Stack/One/Members both declare members of permission group 'pg1', and Stack/B is exclusive: an exclusive membership must be the only one for its group.");
-    });
-
-    test('two additive memberships of one group may not declare the same user', () => {
-      const { app, stack, group } = setup();
-      new GroupMembership(stack, 'A', { group, userIds: ['shared', 'a'] });
-      new GroupMembership(stack, 'B', { group, userIds: ['b', 'shared'] });
-      expect(() => app.synth()).toThrow(
-        "users 'shared' are declared by both Stack/A and Stack/B for permission group Stack/Group: removing either declaration would remove them; declare each user once per group.");
-    });
-
-    test('two additive memberships of different groups may share users', () => {
-      const { app, stack, access, group } = setup();
-      const other = new PermissionGroup(stack, 'Other', { access, permissionGroupName: 'other' });
-      new GroupMembership(stack, 'A', { group, userIds: ['shared'] });
-      new GroupMembership(stack, 'B', { group: other, userIds: ['shared'] });
-      expect(() => app.synth()).not.toThrow();
-    });
-  });
+  // Invalid declarations and conflicts with their messages: test/reliability/bad-input.test.ts.
 
   describe('validation', () => {
-    test.each([
-      ['empty', '', "user id must be 1 to 26 characters with at least one that is not blank, got ''"],
-      ['blank', '  ', "user id must be 1 to 26 characters with at least one that is not blank, got '  '"],
-      ['too long', 'u'.repeat(27), `user id must be 1 to 26 characters with at least one that is not blank, got '${'u'.repeat(27)}'`],
-    ])('rejects a user id that is %s', (_, userId, message) => {
-      const { stack, group } = setup();
-      expect(() => new GroupMembership(stack, 'M', { group, userIds: [userId] })).toThrow(message);
-    });
-
-    test('rejects a duplicate user id, also across addMembers calls', () => {
-      const { stack, group } = setup();
-      expect(() => new GroupMembership(stack, 'M', { group, userIds: ['a', 'a'] })).toThrow("Stack/M: user 'a' is declared more than once");
-      group.addMembers('b');
-      expect(() => group.addMembers('b')).toThrow("Stack/Group/Members: user 'b' is declared more than once");
-    });
-
     test('accepts the longest user id and tokens', () => {
       const { stack, group } = setup();
       const fromParameter = Token.asString({ Ref: 'UserId' });
