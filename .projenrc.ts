@@ -52,7 +52,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   eslintOptions: {
     dirs: ['lib'],
     // The handler's packages are bundled at build time, so they are devDependencies.
-    devdirs: ['lambda', 'local', 'example', 'test'],
+    devdirs: ['lambda', 'local', 'example', 'test', 'bench'],
     // One type-aware config for every tree, not only lib/ (what tsconfig.json covers).
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
@@ -85,6 +85,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@smithy/types',
     '@aws-crypto/sha256-js',
     '@aws-sdk/credential-provider-env',
+    '@smithy/core',
     // v3 is the last CommonJS major: jest loads it without an ESM transform.
     'p-limit@^3',
     // The only packaged FinSpace Data client left: proves the emulator speaks the real protocol.
@@ -102,22 +103,19 @@ project.addDevDeps('eslint-import-resolver-typescript@~3.8.0');
 project.package.addField('main', 'dist/index.js');
 project.package.addField('types', 'dist/index.d.ts');
 
-// One handler bundle for both resource types; ships inside the npm package.
-project.bundler.addBundle('lambda/index.ts', {
-  platform: 'node',
-  target: 'node22',
-  minify: true,
-  // ESM builds of @smithy/* avoid the CommonJS barrels (271 kB -> 59 kB, toolchain notes).
-  mainFields: ['module', 'main'],
-  externals: [],
-});
+// One handler bundle for both resource types; ships inside the npm package. projen's
+// bundler wires the task, the assets folder and the ignore files; the esbuild options
+// live in projenrc/handler-bundle.ts, run as a script because they include a plugin.
+project.bundler.addBundle('lambda/index.ts', { platform: 'node', target: 'node22' });
+project.tasks.tryFind('bundle:lambda/index')!
+  .reset('ts-node --transpile-only --project tsconfig.dev.json projenrc/handler-bundle.ts');
 
 // Everything outside lib/ is type-checked here: ts-jest runs with isolatedModules and does not.
 new JsonFile(project, 'tsconfig.dev.json', {
   obj: {
     extends: './tsconfig.json',
     compilerOptions: { rootDir: '.', noEmit: true, types: ['jest', 'node'] },
-    include: ['lib/**/*.ts', 'lambda/**/*.ts', 'local/**/*.ts', 'test/**/*.ts', 'example/**/*.ts', '.projenrc.ts'],
+    include: ['lib/**/*.ts', 'lambda/**/*.ts', 'local/**/*.ts', 'test/**/*.ts', 'example/**/*.ts', 'bench/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'],
     exclude: ['node_modules', 'cdk.out', 'test/**/cdk.out'],
   },
 });
@@ -176,6 +174,12 @@ const demo = project.addTask('demo', {
 });
 demo.spawn(project.tasks.tryFind('bundle')!);
 demo.exec(`${tsNode} local/demo/index.ts`);
+
+project.addTask('bench', {
+  description: 'Run the benchmarks (BENCHMARKS.md): npm run bench -- [--runs N] [--only SUITE,...] [--markdown] [--json FILE]',
+  exec: `${tsNode} bench/run.ts`,
+  receiveArgs: true,
+});
 
 // Without --update-on-failed, integ-runner only synthesizes and compares: nothing is deployed.
 const integRunner = 'integ-runner --directory test/integ --language typescript --parallel-regions us-east-1 ' +

@@ -1,12 +1,21 @@
 /**
  * The lifecycle of Custom::FinSpaceGroupMembership: one shard of a declared set of
- * members. onEvent makes the calls the declaration needs; isComplete lists the group
- * once per poll, repeats whatever did not take, and is done when every declared user
- * is ADDITION_SUCCESS and every user to remove is gone.
+ * members. onEvent lists the group and makes the calls the declaration needs;
+ * isComplete lists the group once per poll, repeats whatever did not take, and is
+ * done when every declared user is ADDITION_SUCCESS and every user to remove is gone.
+ * When onEvent changed fewer users than a listing has pages, isComplete watches just
+ * those users instead (see usersToWatch).
  */
 import { forEachConcurrently } from './concurrency';
 import { DeploymentFailure } from './failure';
-import { isFinSpaceError, listAllUsersByPermissionGroup, type FinSpaceDataClient, type UserByPermissionGroup } from './finspace';
+import {
+  DEFAULT_PAGE_SIZE,
+  isFinSpaceError,
+  listAllPermissionGroupsByUser,
+  listAllUsersByPermissionGroup,
+  type FinSpaceDataClient,
+  type UserByPermissionGroup,
+} from './finspace';
 import type { HandlerContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
 import { parseGroupMembershipProperties, type GroupMembershipProperties } from './properties';
@@ -17,6 +26,12 @@ import { shardOf } from '../lib/membership-shards';
 const WRITE_SAFETY_MARGIN_MS = 30_000;
 /** How many user ids a failure reason names. */
 const NAMED_IN_REASON = 10;
+/**
+ * The most users onEvent hands isComplete to watch. They travel in the Provider
+ * framework's waiter state, which the user ids already fill up to 70% (see
+ * MAX_USERS_PER_RESOURCE): 100 ids take under 3 KiB.
+ */
+const MAX_WATCHED_USERS = 100;
 
 type MembershipStatus = NonNullable<UserByPermissionGroup['membershipStatus']>;
 
@@ -34,6 +49,14 @@ interface Target {
   readonly handedOver: readonly string[];
   /** Users that must end absent, given the live members. */
   remove(live: ReadonlyMap<string, UserByPermissionGroup>): string[];
+}
+
+/** Users whose change onEvent made or found in flight, for isComplete to see settle. */
+interface WatchedUsers {
+  /** To end ADDITION_SUCCESS. */
+  readonly add: string[];
+  /** To end absent. */
+  readonly remove: string[];
 }
 
 /** The state of one reconcile pass, for the answer and the log. */
@@ -74,18 +97,27 @@ async function onEvent(event: OnEventRequest, context: HandlerContext): Promise<
   }
   const pass = await reconcile(client, target, live, event, context, 'write');
   context.log('membership reconciled', summary(event, target, pass));
-  return { ...base, Data: { PermissionGroupId: target.props.permissionGroupId, Members: target.keep.size } };
+  const watched = usersToWatch(pass, live.size);
+  return {
+    ...base,
+    ...(watched ? { WatchedUsers: watched } : {}),
+    Data: { PermissionGroupId: target.props.permissionGroupId, Members: target.keep.size },
+  };
 }
 
 async function isComplete(event: IsCompleteRequest, context: HandlerContext): Promise<IsCompleteResponse> {
   if (event.NothingToDo) return { IsComplete: true };
   const target = targetOf(event, context);
   const client = context.clientFor(target.props.environmentId);
-  let pass: Pass;
+  let pass: Pass | undefined;
   try {
-    const live = await liveMembers(client, target, event.RequestType === 'Delete');
-    if (!live) return { IsComplete: true };
-    pass = await reconcile(client, target, live, event, context, 'repair');
+    const watched = watchedUsersOf(event);
+    if (watched) pass = await watch(client, target.props.permissionGroupId, watched, context);
+    if (!pass) {
+      const live = await liveMembers(client, target, event.RequestType === 'Delete');
+      if (!live) return { IsComplete: true };
+      pass = await reconcile(client, target, live, event, context, 'repair');
+    }
   } catch (error) {
     // The client already retried; another poll is the better answer than failing.
     if (isTransient(error)) {
@@ -244,6 +276,60 @@ async function reconcile(
     pendingRemove: [...pendingRemove, ...toRemove.filter(userId => !removed.includes(userId))],
     waitingToReAdd: waitingToReAdd.filter(userId => !added.includes(userId)),
   };
+}
+
+/**
+ * Confirming a change by listing the group costs a page per 100 members on every
+ * poll, however few users changed: one member added to a group of 5,000 would cost
+ * 50 calls a poll. Watching each changed user costs one ListPermissionGroupsByUser
+ * page instead, so onEvent hands isComplete the users to watch when there are fewer
+ * of them than the listing has pages (and few enough to travel in the event). None
+ * to watch means the listing found everything settled: isComplete makes no call.
+ */
+function usersToWatch(pass: Pass, groupSize: number): WatchedUsers | undefined {
+  const add = [...pass.added, ...pass.pendingAdd, ...pass.waitingToReAdd];
+  const remove = [...pass.removed, ...pass.pendingRemove];
+  const watched = add.length + remove.length;
+  const listingPages = Math.ceil((groupSize + add.length) / DEFAULT_PAGE_SIZE);
+  return watched < listingPages && watched <= MAX_WATCHED_USERS ? { add, remove } : undefined;
+}
+
+/** The users onEvent handed over, if the event carries a well-formed list. */
+function watchedUsersOf(event: IsCompleteRequest): WatchedUsers | undefined {
+  const watched = event.WatchedUsers as Partial<WatchedUsers> | undefined;
+  const isList = (value: unknown): value is string[] => Array.isArray(value) && value.every(item => typeof item === 'string');
+  return watched && isList(watched.add) && isList(watched.remove) ? { add: watched.add, remove: watched.remove } : undefined;
+}
+
+/**
+ * Where the watched users stand in the group, as a pass with nothing written; or
+ * undefined when one of them needs a write (its change did not take, or someone
+ * undid it), which the full listing pass then makes.
+ */
+async function watch(client: FinSpaceDataClient, groupId: string, watched: WatchedUsers, context: HandlerContext): Promise<Pass | undefined> {
+  const status = new Map<string, MembershipStatus | undefined>();
+  await forEachConcurrently([...watched.add, ...watched.remove], context.settings.maxConcurrency, async userId => {
+    try {
+      const groups = await listAllPermissionGroupsByUser(client, userId);
+      status.set(userId, groups.find(group => group.permissionGroupId === groupId)?.membershipStatus);
+    } catch (error) {
+      if (!isFinSpaceError(error, 'ResourceNotFoundException')) throw error;
+      status.set(userId, undefined); // the user is gone, and with it any membership
+    }
+  });
+  const pendingAdd: string[] = [];
+  const pendingRemove: string[] = [];
+  for (const userId of watched.add) {
+    const state = status.get(userId);
+    if (state === 'ADDITION_IN_PROGRESS') pendingAdd.push(userId);
+    else if (state !== 'ADDITION_SUCCESS') return undefined;
+  }
+  for (const userId of watched.remove) {
+    const state = status.get(userId);
+    if (state === 'REMOVAL_IN_PROGRESS') pendingRemove.push(userId);
+    else if (state !== undefined) return undefined;
+  }
+  return { added: [], removed: [], pendingAdd, pendingRemove, waitingToReAdd: [] };
 }
 
 /**

@@ -1,0 +1,81 @@
+/**
+ * A CloudFormation deployment of the synthesized membership resources: a
+ * Create for each new resource, an Update for each whose properties changed
+ * (the others get no event at all), all at once because none depends on
+ * another, then a Delete for each resource the template dropped (the cleanup
+ * phase). Each resource's events run in Lambda environments of their own,
+ * cold at the start of the deployment.
+ */
+import { randomUUID } from 'crypto';
+import { isDeepStrictEqual } from 'util';
+import { LambdaContainer, type FinSpaceTarget } from './lambda-container';
+import { runCustomResource, type ResourceOutcome } from './provider-framework';
+import type { SynthesizedMembership, SynthesizedResource } from './synthesized-stack';
+import { physicalIdOf } from '../../lambda/group-membership';
+import { parseGroupMembershipProperties } from '../../lambda/properties';
+import type { OnEventRequest } from '../../lambda/provider-types';
+
+const STACK_ID = 'arn:aws:cloudformation:us-east-1:111122223333:stack/BenchMembership/0f3e4c50-0000-4000-8000-000000000000';
+
+export interface DeploymentResult {
+  readonly ok: boolean;
+  /** From the first event sent to the last resource settled. */
+  readonly wallMs: number;
+  readonly resources: ResourceOutcome[];
+  /** Handler invocations that ran past their function's timeout. */
+  readonly lambdaTimeouts: number;
+  /** Lambda environments from which the handler called FinSpace. */
+  readonly lambdaEnvironmentsCalling: number;
+}
+
+/** Deploys `next` over `previous` (nothing: a new stack). */
+export async function deploy(
+  next: SynthesizedMembership,
+  previous: SynthesizedMembership | undefined,
+  target: FinSpaceTarget,
+): Promise<DeploymentResult> {
+  const before = new Map((previous?.resources ?? []).map(r => [r.logicalId, r]));
+  const after = new Set(next.resources.map(r => r.logicalId));
+  const changes = next.resources.flatMap(resource => {
+    const old = before.get(resource.logicalId);
+    if (!old) return [event('Create', resource)];
+    return isDeepStrictEqual(old.properties, resource.properties) ? [] : [event('Update', resource, old)];
+  });
+  const removals = [...before.values()].filter(r => !after.has(r.logicalId)).map(r => event('Delete', r));
+
+  const containers: LambdaContainer[] = [];
+  const run = (e: OnEventRequest) => {
+    const onEvent = new LambdaContainer(next.onEvent, target);
+    const isComplete = new LambdaContainer(next.isComplete, target);
+    containers.push(onEvent, isComplete);
+    return runCustomResource(e, { onEvent, isComplete, pollIntervalMs: next.pollIntervalMs, totalTimeoutMs: next.totalTimeoutMs });
+  };
+
+  const startedAt = Date.now();
+  const outcomes = await Promise.all(changes.map(run));
+  if (outcomes.every(o => o.ok)) outcomes.push(...await Promise.all(removals.map(run)));
+  return {
+    ok: outcomes.every(o => o.ok),
+    wallMs: Date.now() - startedAt,
+    resources: outcomes,
+    lambdaTimeouts: containers.reduce((sum, c) => sum + c.timeouts, 0),
+    lambdaEnvironmentsCalling: containers.filter(c => c.calledFinSpace).length,
+  };
+}
+
+function event(requestType: 'Create' | 'Update' | 'Delete', resource: SynthesizedResource, old?: SynthesizedResource): OnEventRequest {
+  const serviceToken = 'arn:aws:lambda:us-east-1:111122223333:function:BenchMembership-framework-onEvent';
+  return {
+    RequestType: requestType,
+    ServiceToken: serviceToken,
+    ResponseURL: 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/bench',
+    StackId: STACK_ID,
+    RequestId: randomUUID(),
+    LogicalResourceId: resource.logicalId,
+    ResourceType: resource.type,
+    ResourceProperties: { ServiceToken: serviceToken, ...resource.properties },
+    ...(old ? { OldResourceProperties: { ServiceToken: serviceToken, ...old.properties } } : {}),
+    // What the handler answered when it created the resource.
+    ...(requestType === 'Create' ? {} : { PhysicalResourceId: physicalIdOf(parseGroupMembershipProperties((old ?? resource).properties)) }),
+  } as OnEventRequest;
+}

@@ -1,0 +1,71 @@
+/**
+ * One measured deployment: a fresh emulator seeded with the starting state,
+ * the synthesized resources deployed against it over HTTP, then the calls it
+ * answered and a check that the group ended exactly as declared.
+ */
+import type { RetryStrategyV2 } from '@smithy/types';
+import { deploy, type DeploymentResult } from './deployment';
+import { withEmulator } from './emulator-process';
+import { ENVIRONMENT_ID, GROUP_ID } from './finspace-seed';
+import type { SynthesizedMembership } from './synthesized-stack';
+import type { RetryMode } from '../../lambda/finspace';
+import type { CallRecord, EmulatorBehaviour, EmulatorSeed, EmulatorSnapshot, FaultCounts, FaultOptions } from '../../local/emulator';
+
+export interface DeploymentScenario {
+  readonly seed: EmulatorSeed;
+  readonly behaviour: Partial<EmulatorBehaviour>;
+  readonly faults: FaultOptions;
+  readonly previous?: SynthesizedMembership;
+  readonly next: SynthesizedMembership;
+  /** The handler client's retry mode; default its own. */
+  readonly retryMode?: RetryMode;
+  /** Builds each client's retry strategy, to observe it; default the client's own. */
+  readonly retryStrategy?: () => RetryStrategyV2;
+  /** The group's members once the deployment succeeded. */
+  readonly expectedMembers: readonly string[];
+}
+
+export interface DeploymentMeasurement extends DeploymentResult {
+  /** Every API request the emulator answered during the deployment. */
+  readonly calls: CallRecord[];
+  readonly faultCounts: FaultCounts;
+}
+
+export async function measureDeployment(scenario: DeploymentScenario): Promise<DeploymentMeasurement> {
+  return withEmulator(async emulator => {
+    await emulator.seed(scenario.seed);
+    await emulator.setBehaviour(scenario.behaviour);
+    await emulator.setFaults(scenario.faults);
+    await emulator.resetCalls();
+    const result = await deploy(scenario.next, scenario.previous, {
+      endpoint: emulator.endpoint,
+      region: emulator.region,
+      retryMode: scenario.retryMode,
+      retryStrategy: scenario.retryStrategy,
+    });
+    if (result.lambdaTimeouts > 0) throw new Error(`${result.lambdaTimeouts} handler invocations ran past their Lambda timeout, which Lambda would have stopped`);
+    const [calls, faultCounts] = [await emulator.calls(), await emulator.faultCounts()];
+    if (result.ok) expectMembers(await emulator.snapshot(), scenario.expectedMembers);
+    return { ...result, calls, faultCounts };
+  });
+}
+
+/** A deployment that reports success must have left the group exactly as declared. */
+function expectMembers(snapshot: EmulatorSnapshot, expected: readonly string[]): void {
+  const group = snapshot.environments.find(e => e.environmentId === ENVIRONMENT_ID)?.permissionGroups
+    .find(g => g.permissionGroupId === GROUP_ID);
+  if (!group) throw new Error('the benchmark group is gone');
+  const settled = new Set(group.members.filter(m => m.membershipStatus === 'ADDITION_SUCCESS').map(m => m.userId));
+  const missing = expected.filter(userId => !settled.has(userId));
+  const extra = group.members.length - (expected.length - missing.length);
+  if (missing.length > 0 || extra > 0) {
+    throw new Error(`the deployment reported success but ${missing.length} declared users are not ADDITION_SUCCESS and ${extra} others are members`);
+  }
+}
+
+/** Calls answered per operation. */
+export function callsByOperation(calls: readonly CallRecord[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const call of calls) counts[call.operation] = (counts[call.operation] ?? 0) + 1;
+  return counts;
+}
