@@ -1,5 +1,5 @@
 /**
- * The service's two authorization layers (see shared/notes/finspace-data-api.md):
+ * The service's two authorization layers (FinSpace user guide, temporary credentials):
  * IAM decides who may call GetProgrammaticAccessCredentials, and FinSpace
  * itself decides what the user behind vended credentials may do.
  *
