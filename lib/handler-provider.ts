@@ -89,6 +89,11 @@ export class HandlerProvider extends Construct {
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler,
       isCompleteHandler,
+      // Roles of our own instead of the framework's default ones, which carry the AWS
+      // managed AWSLambdaBasicExecutionRole (logs:CreateLogGroup on *): these may write
+      // to the framework's log group only; the Provider adds what they invoke.
+      frameworkOnEventRole: this.frameworkRole('FrameworkOnEventRole', frameworkLogs),
+      frameworkCompleteAndTimeoutRole: this.frameworkRole('FrameworkWaiterRole', frameworkLogs),
       queryInterval: settings.queryInterval,
       totalTimeout: settings.totalTimeout,
       logGroup: frameworkLogs,
@@ -132,6 +137,12 @@ export class HandlerProvider extends Construct {
       description: 'Register this role ARN in FinSpace on an API-enabled user that may manage users and groups',
       value: role.roleArn,
     });
+    return role;
+  }
+
+  private frameworkRole(id: string, logGroup: logs.ILogGroup): iam.IRole {
+    const role = new iam.Role(this, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
     return role;
   }
 

@@ -2,7 +2,8 @@
  * cdk-nag's AwsSolutions rules on the example stack: nothing may be left
  * unsuppressed, and every suppression is pinned to one resource and, where the
  * rule allows it, to the exact finding, with the reason a reviewer needs. All
- * suppressed findings are in aws-cdk-lib's Provider framework; the FinSpace
+ * suppressed findings are in aws-cdk-lib's Provider framework (the library gives
+ * its functions roles of its own, so no AWS managed policy is left); the FinSpace
  * handler's own role and functions pass every rule.
  *
  * In a test of its own: with nag's aspect on the app, Template.fromStack throws.
@@ -14,8 +15,6 @@ import {
 } from 'cdk-nag';
 import { EXAMPLE_ENVIRONMENT, FinSpaceGroupsExampleStack } from '../../example/app';
 
-const BASIC_EXECUTION_ROLE = 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
-
 /** Suppresses what aws-cdk-lib's Provider framework is flagged for, resource by resource. */
 function suppressProviderFrameworkFindings(stack: Stack): void {
   const provider = stack.node.findChild('FinSpaceDataProvider');
@@ -24,19 +23,15 @@ function suppressProviderFrameworkFindings(stack: Stack): void {
   const frameworkQualifiedArn = (id: string) =>
     `Resource::<${stack.getLogicalId(provider.node.findChild('Provider').node.findChild(id).node.defaultChild as lambda.CfnFunction)}.Arn>:*`;
 
-  for (const frameworkFunction of ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']) {
-    NagSuppressions.addResourceSuppressionsByPath(stack, `${providerPath}/${frameworkFunction}/ServiceRole/Resource`, [{
-      id: 'AwsSolutions-IAM4',
-      appliesTo: [BASIC_EXECUTION_ROLE],
-      reason: 'aws-cdk-lib\'s Provider framework gives its own functions the AWS managed AWSLambdaBasicExecutionRole: logs:CreateLogGroup, ' +
-        'logs:CreateLogStream and logs:PutLogEvents only. These functions never call FinSpace; the FinSpace handler\'s role has no managed policy.',
-    }]);
-    NagSuppressions.addResourceSuppressionsByPath(stack, `${providerPath}/${frameworkFunction}/ServiceRole/DefaultPolicy/Resource`, [{
+  for (const role of ['FrameworkOnEventRole', 'FrameworkWaiterRole']) {
+    NagSuppressions.addResourceSuppressionsByPath(stack, `/${provider.node.path}/${role}/DefaultPolicy/Resource`, [{
       id: 'AwsSolutions-IAM5',
       appliesTo: [qualifiedArn('OnEvent'), qualifiedArn('IsComplete')],
       reason: 'lambda:InvokeFunction on "<function ARN>:*" covers the versions and aliases of the two FinSpace handler functions of this provider, ' +
         'and no other function: the framework invokes exactly these (aws-cdk-lib grants it so).',
     }]);
+  }
+  for (const frameworkFunction of ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']) {
     NagSuppressions.addResourceSuppressionsByPath(stack, `${providerPath}/${frameworkFunction}/Resource`, [{
       id: 'AwsSolutions-L1',
       reason: 'The Provider framework\'s functions run the Node.js runtime aws-cdk-lib picks for them, which cannot be set; upgrading aws-cdk-lib ' +
@@ -102,13 +97,13 @@ test('AwsSolutions leaves no finding unsuppressed and no rule in error', () => {
 });
 
 test('every suppression is used, and only for the Provider framework findings it names', () => {
-  const functions = ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout'].flatMap(fn => [
-    `Provider/${fn}/ServiceRole/Resource AwsSolutions-IAM4 ${BASIC_EXECUTION_ROLE}`,
-    `Provider/${fn}/ServiceRole/DefaultPolicy/Resource AwsSolutions-IAM5 Resource::<FinSpaceDataProviderOnEvent93A73C45.Arn>:*`,
-    `Provider/${fn}/ServiceRole/DefaultPolicy/Resource AwsSolutions-IAM5 Resource::<FinSpaceDataProviderIsCompleteB1CE18FE.Arn>:*`,
-    `Provider/${fn}/Resource AwsSolutions-L1`,
+  const roles = ['FrameworkOnEventRole', 'FrameworkWaiterRole'].flatMap(role => [
+    `${role}/DefaultPolicy/Resource AwsSolutions-IAM5 Resource::<FinSpaceDataProviderOnEvent93A73C45.Arn>:*`,
+    `${role}/DefaultPolicy/Resource AwsSolutions-IAM5 Resource::<FinSpaceDataProviderIsCompleteB1CE18FE.Arn>:*`,
   ]);
+  const functions = ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout'].map(fn => `Provider/${fn}/Resource AwsSolutions-L1`);
   expect(checkExample().suppressed.sort()).toEqual([
+    ...roles,
     ...functions,
     'Provider/waiter-state-machine/Role/DefaultPolicy/Resource AwsSolutions-IAM5 Resource::<FinSpaceDataProviderframeworkisComplete0478793D.Arn>:*',
     'Provider/waiter-state-machine/Role/DefaultPolicy/Resource AwsSolutions-IAM5 Resource::<FinSpaceDataProviderframeworkonTimeoutD5EFD749.Arn>:*',

@@ -24,8 +24,10 @@ describe('FinSpaceDataAccess', () => {
     const functions = handlerFunctions(template);
     expect(Object.values(functions).map((f: any) => [f.Properties.Handler, f.Properties.Runtime]).sort())
       .toEqual([['index.isComplete', 'nodejs22.x'], ['index.onEvent', 'nodejs22.x']]);
-    // The handler role, the framework's onEvent, isComplete and onTimeout roles, the waiter's role.
-    template.resourceCountIs('AWS::IAM::Role', 5);
+    // The handler role, the framework's onEvent role, its isComplete/onTimeout role, the waiter's role.
+    template.resourceCountIs('AWS::IAM::Role', 4);
+    // None of them carries an AWS managed policy.
+    expect(Object.values(template.findResources('AWS::IAM::Role')).map((r: any) => r.Properties.ManagedPolicyArns)).toEqual([undefined, undefined, undefined, undefined]);
     template.hasOutput('FinSpaceDataHandlerRoleArn', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('HandlerRole'), 'Arn'] } });
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false, Level: 'ALL' }),
