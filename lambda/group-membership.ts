@@ -20,6 +20,7 @@ import type { HandlerContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
 import { parseGroupMembershipProperties, type GroupMembershipProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
+import { declaringResource } from '../lib/declared-members';
 import { shardOf } from '../lib/membership-shards';
 
 /** Writes stop this long before the Lambda would be stopped; isComplete finishes them. */
@@ -43,8 +44,9 @@ interface Target {
   /** True when this event adds users to a group that did not have them (Create). */
   readonly undoAddsOnFailure: boolean;
   /**
-   * Users this resource declared before but leaves to another resource of the same
-   * membership (it grew or shrank across a shard limit): never removed here.
+   * Users this resource declared before but another resource of the stack declares
+   * now (a membership renamed, split, merged, or handing a user to another of the
+   * group): never removed here.
    */
   readonly handedOver: readonly string[];
   /** Users that must end absent, given the live members. */
@@ -92,8 +94,7 @@ async function onEvent(event: OnEventRequest, context: HandlerContext): Promise<
   if (!live) return { ...base, NothingToDo: true };
 
   if (target.handedOver.length > 0) {
-    // If one of these was also dropped from the declaration, no resource removes it.
-    context.log('users left to another resource of the membership', { userIds: target.handedOver });
+    context.log('users left to the resource that declares them now', { userIds: target.handedOver });
   }
   const pass = await reconcile(client, target, live, event, context, 'write');
   context.log('membership reconciled', summary(event, target, pass));
@@ -144,17 +145,16 @@ function targetOf(event: OnEventRequest, context: HandlerContext): Target {
   const isProtected = (member: UserByPermissionGroup | undefined) =>
     context.settings.handlerRoleArn !== undefined && member?.apiAccessPrincipalArn === context.settings.handlerRoleArn;
   const present = (live: ReadonlyMap<string, UserByPermissionGroup>, userId: string) => live.has(userId) && !isProtected(live.get(userId));
+  const owner = ownerOf(props, context);
 
   if (event.RequestType === 'Delete') {
-    // A membership that shrank to fewer resources gave this one's users to the ones
-    // that remain: they are still declared and must stay.
-    const shrunk = props.shardIndex > 0 && context.settings.liveMemberships.has(props.membershipKey);
+    const handedOver = props.userIds.filter(userId => owner(userId) === 'another');
     return {
       props,
       keep: new Set(),
       undoAddsOnFailure: false,
-      handedOver: shrunk ? props.userIds : [],
-      remove: live => shrunk ? [] : props.userIds.filter(userId => present(live, userId)),
+      handedOver,
+      remove: live => props.userIds.filter(userId => owner(userId) !== 'another' && present(live, userId)),
     };
   }
 
@@ -167,9 +167,9 @@ function targetOf(event: OnEventRequest, context: HandlerContext): Target {
     const sameGroup = old.permissionGroupId === props.permissionGroupId && old.environmentId === props.environmentId;
     if (sameGroup) {
       undoAddsOnFailure = false;
-      // Users that moved to another resource of the membership are that one's to keep.
-      dropped = old.userIds.filter(userId => !keep.has(userId) && mine(userId));
-      handedOver = old.userIds.filter(userId => !keep.has(userId) && !mine(userId));
+      const letGo = old.userIds.filter(userId => !keep.has(userId));
+      dropped = letGo.filter(userId => owner(userId) !== 'another');
+      handedOver = letGo.filter(userId => owner(userId) === 'another');
     }
   }
   return {
@@ -178,9 +178,26 @@ function targetOf(event: OnEventRequest, context: HandlerContext): Target {
     undoAddsOnFailure,
     handedOver,
     remove: live => props.exclusive
-      ? [...live.keys()].filter(userId => !keep.has(userId) && mine(userId) && present(live, userId))
+      ? [...live.keys()].filter(userId => !keep.has(userId) && mine(userId) && owner(userId) !== 'another' && present(live, userId))
       : dropped.filter(userId => present(live, userId)),
   };
+}
+
+/**
+ * Whether another resource of the stack declares a user for this group now: then
+ * this one must not remove it. From the stack's declared members when the function
+ * has them; from the shard layout alone otherwise (templates of earlier versions).
+ */
+function ownerOf(props: GroupMembershipProperties, context: HandlerContext): (userId: string) => 'this' | 'another' | 'none' {
+  const index = context.settings.declaredMembers;
+  const me = declaringResource(props.membershipKey, props.shardIndex);
+  if (index && props.groupKey) {
+    return userId => {
+      const declaring = index.declaringResource(props.groupKey!, userId);
+      return declaring === undefined ? 'none' : declaring === me ? 'this' : 'another';
+    };
+  }
+  return userId => shardOf(userId, props.shardCount) === props.shardIndex ? 'none' : 'another';
 }
 
 /** The group's members by user id, or undefined when a Delete finds the group gone. */

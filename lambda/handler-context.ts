@@ -3,6 +3,7 @@
  * in tests: a FinSpace client per environment, the clock, and the settings that
  * the construct put into the Lambda environment.
  */
+import { declaredMembersFromLayer, type DeclaredMembers } from './declared-members';
 import { FinSpaceDataClient } from './finspace';
 
 export interface HandlerSettings {
@@ -12,8 +13,8 @@ export interface HandlerSettings {
   readonly reconcileTimeoutMs: number;
   /** The role the handler runs as; its FinSpace users are never removed. */
   readonly handlerRoleArn?: string;
-  /** Keys of the memberships the stack still declares (see lib/handler-provider.ts). */
-  readonly liveMemberships: ReadonlySet<string>;
+  /** Every user the stack declares per group; undefined without the layer. */
+  readonly declaredMembers?: DeclaredMembers;
 }
 
 export interface HandlerContext {
@@ -27,18 +28,24 @@ export interface HandlerContext {
 }
 
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): HandlerSettings {
-  const live = env.LIVE_MEMBERSHIPS && env.LIVE_MEMBERSHIPS !== 'none' ? env.LIVE_MEMBERSHIPS.split(',') : [];
   return {
     maxConcurrency: positiveInteger(env.MAX_CONCURRENCY, 8),
     reconcileTimeoutMs: positiveInteger(env.RECONCILE_TIMEOUT_SECONDS, 28 * 60) * 1000,
     handlerRoleArn: env.HANDLER_ROLE_ARN || undefined,
-    liveMemberships: new Set(live),
+    declaredMembers: loadedDeclaredMembers(),
   };
 }
 
 function positiveInteger(value: string | undefined, fallback: number): number {
   const parsed = Number(value);
   return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
+}
+
+/** The layer cannot change during the life of a container: read it once. */
+let declaredMembers: { value?: DeclaredMembers } | undefined;
+function loadedDeclaredMembers(): DeclaredMembers | undefined {
+  declaredMembers ??= { value: declaredMembersFromLayer() };
+  return declaredMembers.value;
 }
 
 /** One client per environment for the life of the Lambda container. */

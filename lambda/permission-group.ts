@@ -3,7 +3,7 @@
  * declaration on update (healing drift and out-of-band deletion), delete.
  */
 import { forEachConcurrently } from './concurrency';
-import { isFinSpaceError, listAllUsersByPermissionGroup, type FinSpaceDataClient, type PermissionGroup } from './finspace';
+import { isFinSpaceError, listAllPermissionGroups, listAllUsersByPermissionGroup, type FinSpaceDataClient, type PermissionGroup } from './finspace';
 import type { HandlerContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
 import { parsePermissionGroupProperties, type PermissionGroupProperties } from './properties';
@@ -24,12 +24,13 @@ async function onEvent(event: OnEventRequest, context: HandlerContext): Promise<
   const client = context.clientFor(props.environmentId);
   switch (event.RequestType) {
     case 'Create':
-      return created(await createGroup(client, props, event, 'create'));
+      return created(await createGroupOrCleanUp(client, props, event, context));
     case 'Update': {
       const old = parsePermissionGroupProperties(event.OldResourceProperties);
-      if (old.environmentId !== props.environmentId) {
+      if (old.environmentId !== props.environmentId && !(await exists(client, event.PhysicalResourceId!))) {
         // Another environment is another group: CloudFormation deletes the old one
-        // (with its old properties) once this answer carries a new id.
+        // (with its old properties) once this answer carries a new id. (When the group
+        // is already there, this is the rollback of a failed move: converge it.)
         return created(await createGroup(client, props, event, 'replace'));
       }
       return converge(client, props, event, context);
@@ -61,8 +62,52 @@ async function isComplete(event: IsCompleteRequest, context: HandlerContext): Pr
   return { IsComplete: true };
 }
 
+async function exists(client: FinSpaceDataClient, permissionGroupId: string): Promise<boolean> {
+  if (!GROUP_ID_PATTERN.test(permissionGroupId)) return false;
+  try {
+    await client.getPermissionGroup({ permissionGroupId });
+    return true;
+  } catch (error) {
+    if (isFinSpaceError(error, 'ResourceNotFoundException')) return false;
+    throw error;
+  }
+}
+
 function created(permissionGroupId: string): OnEventResponse {
   return { PhysicalResourceId: permissionGroupId, Data: { PermissionGroupId: permissionGroupId } };
+}
+
+/**
+ * A create whose every answer was lost may still have made the group. A failed
+ * Create gets no Delete that reaches this handler (the Provider framework drops it),
+ * so such a group would be left behind, holding the name the next deploy needs. So
+ * before failing, delete a group of this name that appeared after the request began:
+ * names are unique in an environment, so a group that took the name meanwhile is the
+ * one this create made (FinSpace would have refused the name otherwise).
+ */
+async function createGroupOrCleanUp(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: HandlerContext) {
+  const startedAt = context.now();
+  try {
+    return await createGroup(client, props, event, 'create');
+  } catch (error) {
+    if (!isFinSpaceError(error) || error.name === 'ThrottlingException' || error.statusCode >= 500) {
+      await deleteLeftoverOf(client, props, startedAt, context).catch(cleanupError =>
+        context.log('could not look for a group left by the failed create', { error: (cleanupError as Error).name }));
+    }
+    throw error;
+  }
+}
+
+/** How far the service's clock may be behind the handler's. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+async function deleteLeftoverOf(client: FinSpaceDataClient, props: PermissionGroupProperties, startedAt: number, context: HandlerContext) {
+  const leftovers = (await listAllPermissionGroups(client))
+    .filter(group => group.name === props.name && (group.createTime ?? 0) >= startedAt - CLOCK_SKEW_MS);
+  for (const group of leftovers) {
+    context.log('deleting the group a failed create left behind', { permissionGroupId: group.permissionGroupId });
+    await client.deletePermissionGroup({ permissionGroupId: group.permissionGroupId! });
+  }
 }
 
 async function createGroup(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, purpose: string) {

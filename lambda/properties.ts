@@ -22,6 +22,8 @@ export interface GroupMembershipProperties {
   readonly userIds: string[];
   readonly exclusive: boolean;
   readonly membershipKey: string;
+  /** The group's key in the stack's declared members (absent from older templates). */
+  readonly groupKey?: string;
   readonly shardIndex: number;
   readonly shardCount: number;
 }
@@ -56,6 +58,7 @@ export function parseGroupMembershipProperties(raw: Raw): GroupMembershipPropert
     userIds,
     exclusive: booleanString(props, 'Exclusive'),
     membershipKey: requiredString(props, 'MembershipKey'),
+    groupKey: optionalString(props, 'GroupKey'),
     shardIndex,
     shardCount,
   };

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Aspects, CustomResource, IAspect, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { assignShards } from './membership-shards';
@@ -64,6 +65,8 @@ export class GroupMembership extends Construct {
   public readonly exclusive: boolean;
   private readonly userIds: string[] = [];
   private readonly removalPolicy: RemovalPolicy;
+  private readonly groupKey: string;
+  private readonly membershipKey: string;
   private materialized = false;
 
   constructor(scope: Construct, id: string, props: GroupMembershipProps) {
@@ -72,6 +75,10 @@ export class GroupMembership extends Construct {
     this.exclusive = props.exclusive ?? false;
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     registerMembership(this);
+    this.groupKey = groupKeyOf(this.group);
+    // The provider publishes every membership's users once the app is complete.
+    this.membershipKey = this.group.access._provider.registerMembership(this, this.groupKey,
+      () => this.userIds.filter(userId => !Token.isUnresolved(userId)));
     this.addUsers(...(props.userIds ?? []));
 
     // The number of resources depends on the final number of users, which later
@@ -109,7 +116,6 @@ export class GroupMembership extends Construct {
     this.materialized = true;
     const access = this.group.access;
     const provider = access._provider;
-    const membershipKey = provider.registerMembership(this);
     const shards = assignShards(this.userIds);
     shards.forEach((userIds, index) => {
       const resource = new CustomResource(this, index === 0 ? 'Resource' : `Resource${index}`, {
@@ -121,7 +127,9 @@ export class GroupMembership extends Construct {
           PermissionGroupId: this.group.permissionGroupId,
           UserIds: userIds,
           Exclusive: String(this.exclusive),
-          MembershipKey: membershipKey,
+          MembershipKey: this.membershipKey,
+          // Where the handler looks the group up in the stack's declared members.
+          GroupKey: this.groupKey,
           ShardIndex: String(index),
           ShardCount: String(shards.length),
           // Exclusive mode must never remove the handler's own FinSpace user.
@@ -154,13 +162,19 @@ function validateUserId(userId: string) {
  * Memberships per group, to reject declarations that would fight each other. A group
  * created in the app is known by its construct; an imported one by environment and id.
  */
-const membershipsByGroup = new WeakMap<IConstruct, Map<unknown, GroupMembership[]>>();
+const membershipsByGroup = new WeakMap<IConstruct, Map<string, GroupMembership[]>>();
 
-function groupKey(group: IPermissionGroup): unknown {
+/**
+ * One key per group in the app: a group created in the app is known by its
+ * construct, an imported one by environment and id.
+ */
+function groupKeyOf(group: IPermissionGroup): string {
   const id = group.permissionGroupId;
-  if (Token.isUnresolved(id)) return group;
   const environment = group.access.environmentId;
-  return `${Token.isUnresolved(environment) ? group.access.node.addr : environment}/${id}`;
+  const identity = Token.isUnresolved(id)
+    ? `construct:${group.node.addr}`
+    : `group:${Token.isUnresolved(environment) ? group.access.node.addr : environment}/${id}`;
+  return createHash('sha256').update(identity).digest('hex').slice(0, 16);
 }
 
 function siblingsOf(membership: GroupMembership): GroupMembership[] {
@@ -170,7 +184,7 @@ function siblingsOf(membership: GroupMembership): GroupMembership[] {
     byGroup = new Map();
     membershipsByGroup.set(root, byGroup);
   }
-  const key = groupKey(membership.group);
+  const key = groupKeyOf(membership.group);
   let list = byGroup.get(key);
   if (!list) {
     list = [];

@@ -1,14 +1,15 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { ArnFormat, CfnOutput, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aspects, CfnOutput, Duration, IAspect, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-
-/** Lambda allows 4 KiB of environment variables in all; keep room for the others. */
-const MAX_LIVE_MEMBERSHIPS_CHARS = 3500;
+import { DECLARED_MEMBERS_FILE, DeclaredMembersIndex, declaringResource } from './declared-members';
+import { assignShards } from './membership-shards';
 
 /** Where the esbuild bundle of `lambda/index.ts` lands, from both lib/ and dist/. */
 const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'lambda', 'index');
@@ -49,7 +50,8 @@ export class HandlerProvider extends Construct {
   /** CloudFormation's own limit for one resource, kept above the provider's timeout. */
   public readonly serviceTimeout: Duration;
   private readonly settings: HandlerSettings;
-  private readonly liveMemberships = new Set<string>();
+  private readonly handlerFunctions: lambda.Function[] = [];
+  private readonly memberships: Array<{ readonly key: string; readonly groupKey: string; readonly userIds: () => string[] }> = [];
 
   private constructor(scope: Construct, id: string, role: iam.IRole | undefined, settings: HandlerSettings) {
     super(scope, id);
@@ -75,9 +77,6 @@ export class HandlerProvider extends Construct {
       // Named in failure reasons, and its FinSpace users are never removed.
       HANDLER_ROLE_ARN: this.role.roleArn,
       RECONCILE_TIMEOUT_SECONDS: String(reconcileTimeout.toSeconds()),
-      // Lets the Delete of a resource that a shrinking membership gave up tell that
-      // the membership itself still exists, so its users must stay (see registerMembership).
-      LIVE_MEMBERSHIPS: Lazy.string({ produce: () => this.liveMembershipsValue() }),
     };
     const onEventHandler = this.handlerFunction('OnEvent', 'index.onEvent', Duration.minutes(10), environment);
     const isCompleteHandler = this.handlerFunction('IsComplete', 'index.isComplete', Duration.minutes(2), environment);
@@ -107,25 +106,50 @@ export class HandlerProvider extends Construct {
     });
     this.serviceToken = provider.serviceToken;
     this.serviceTimeout = settings.totalTimeout.plus(Duration.minutes(5));
+    Aspects.of(this).add(new PublishDeclaredMembers(this));
   }
 
   /**
-   * Records a membership declared in the stack and returns its key: the short id
-   * that its resources carry and that the handler finds in LIVE_MEMBERSHIPS.
+   * Records a membership declared in the stack, so that the handler knows every user
+   * the stack declares for each group (see publishDeclaredMembers); returns the short
+   * key its resources carry in their physical ids.
    */
-  public registerMembership(membership: IConstruct): string {
+  public registerMembership(membership: IConstruct, groupKey: string, userIds: () => string[]): string {
     const key = membership.node.addr.slice(2, 10);
-    this.liveMemberships.add(key);
+    this.memberships.push({ key, groupKey, userIds });
     return key;
   }
 
-  private liveMembershipsValue(): string {
-    const value = [...this.liveMemberships].sort().join(',') || 'none';
-    if (value.length > MAX_LIVE_MEMBERSHIPS_CHARS) {
-      throw new Error(`One handler serves ${this.liveMemberships.size} GroupMemberships in stack ${Stack.of(this).stackName}, ` +
-        'more than its Lambda environment can list: give some of them a FinSpaceDataAccess with another role, or move them to another stack.');
+  /**
+   * A user can move from one resource to another in one deploy: a membership renamed,
+   * split over more resources or merged into fewer, a user handed from one membership
+   * of a group to another. CloudFormation deletes or updates the old resource without
+   * telling it about the new one, which has added the user by then. So the handler
+   * gets, as a layer, every user the stack declares per group with the resource that
+   * declares it, and a resource never removes a user that another one declares. The
+   * functions are updated before the custom resources that use them, so the layer
+   * matches the template being applied.
+   */
+  public publishDeclaredMembers(): void {
+    if (this.memberships.length === 0) return;
+    const index: DeclaredMembersIndex = { groups: {} };
+    for (const membership of this.memberships) {
+      const users = (index.groups[membership.groupKey] ??= {});
+      assignShards(membership.userIds()).forEach((shard, shardIndex) => {
+        for (const userId of shard) users[userId] = declaringResource(membership.key, shardIndex);
+      });
     }
-    return value;
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'finspace-declared-members-'));
+    const file = path.join(directory, DECLARED_MEMBERS_FILE);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(index));
+    const layer = new lambda.LayerVersion(this, 'DeclaredMembers', {
+      code: lambda.Code.fromAsset(directory),
+      compatibleRuntimes: [lambda.Runtime.NODEJS_22_X],
+      description: 'The FinSpace group members this stack declares, for the handler',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    for (const fn of this.handlerFunctions) fn.addLayers(layer);
   }
 
   private createRole(): iam.IRole {
@@ -152,7 +176,7 @@ export class HandlerProvider extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     logGroup.grantWrite(this.role);
-    return new lambda.Function(this, id, {
+    const fn = new lambda.Function(this, id, {
       code: lambda.Code.fromAsset(HANDLER_ASSET),
       handler,
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -164,6 +188,8 @@ export class HandlerProvider extends Construct {
       environment,
       description: `FinSpace permission groups and memberships: ${handler.split('.')[1]}`,
     });
+    this.handlerFunctions.push(fn);
+    return fn;
   }
 
   private assertSameSettings(settings: HandlerSettings) {
@@ -173,6 +199,17 @@ export class HandlerProvider extends Construct {
       throw new Error(
         `FinSpaceDataAccess instances that share a handler role in one stack share one provider, so they need the same settings: ${mine} vs ${theirs}`);
     }
+  }
+}
+
+/** Publishes the index once the app is complete: memberships may gain users until then. */
+class PublishDeclaredMembers implements IAspect {
+  private published = false;
+  constructor(private readonly provider: HandlerProvider) {}
+  public visit(node: IConstruct): void {
+    if (node !== this.provider || this.published) return;
+    this.published = true;
+    this.provider.publishDeclaredMembers();
   }
 }
 

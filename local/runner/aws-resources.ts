@@ -40,6 +40,11 @@ const PROVISIONERS: Record<string, Provisioner> = {
     const functionName = props.FunctionName ?? name.generated(64);
     return { physicalId: functionName, attributes: { Arn: `arn:${env.partition}:lambda:${env.region}:${env.account}:function:${functionName}` } };
   },
+  'AWS::Lambda::LayerVersion': (name, props, env) => {
+    const layerName = props.LayerName ?? name.generated(64);
+    const arn = `arn:${env.partition}:lambda:${env.region}:${env.account}:layer:${layerName}:1`;
+    return { physicalId: arn, attributes: {} };
+  },
   'AWS::Logs::LogGroup': (name, props, env) => {
     const logGroupName = props.LogGroupName ?? name.generated(512);
     return { physicalId: logGroupName, attributes: { Arn: `arn:${env.partition}:logs:${env.region}:${env.account}:log-group:${logGroupName}:*` } };

@@ -36,7 +36,9 @@ export function providerFor(serviceToken: string, resources: ReadonlyMap<string,
 }
 
 /** How Lambda would run the function recorded as `resource`. */
-export function functionConfiguration(logicalId: string, resource: DeployedResource): FunctionConfiguration {
+export function functionConfiguration(
+  logicalId: string, resource: DeployedResource, resources?: ReadonlyMap<string, DeployedResource>,
+): FunctionConfiguration {
   const props = resource.properties as Record<string, any>;
   const runtime = String(props.Runtime ?? '');
   if (!runtime.startsWith('nodejs')) {
@@ -55,6 +57,7 @@ export function functionConfiguration(logicalId: string, resource: DeployedResou
     handler: String(props.Handler),
     runtime,
     codeDirectory: resource.codeDirectory,
+    optDirectory: resources ? optDirectoryOf(logicalId, props.Layers, resources) : undefined,
     timeoutSeconds: Number(props.Timeout ?? 3),
     memorySize: Number(props.MemorySize ?? 128),
     logGroupName: String(props.LoggingConfig?.LogGroup ?? `/aws/lambda/${functionName}`),
@@ -69,7 +72,18 @@ function userFunction(
   if (!resource || !logicalId) {
     throw new Error(`${variable} of provider function ${frameworkId} (${arn ?? 'not set'}) is not a Lambda function of this stack`);
   }
-  return functionConfiguration(logicalId, resource);
+  return functionConfiguration(logicalId, resource, resources);
+}
+
+/** The content of the function's layer (Lambda merges several into /opt; one is supported here). */
+function optDirectoryOf(logicalId: string, layers: unknown, resources: ReadonlyMap<string, DeployedResource>): string | undefined {
+  if (!Array.isArray(layers) || layers.length === 0) return undefined;
+  if (layers.length > 1) throw new Error(`Lambda function ${logicalId} has ${layers.length} layers; the local runner supports one`);
+  const layer = [...resources.values()].find(r => r.type === 'AWS::Lambda::LayerVersion' && r.physicalId === layers[0]);
+  if (!layer?.codeDirectory) {
+    throw new Error(`the layer ${String(layers[0])} of Lambda function ${logicalId} is not a layer of this stack with a file asset as its content`);
+  }
+  return layer.codeDirectory;
 }
 
 function functionByArn(arn: string, resources: ReadonlyMap<string, DeployedResource>): [string, DeployedResource] | undefined {

@@ -227,8 +227,10 @@ class StackOperation {
     });
 
     if (existing && JSON.stringify(existing.properties) === JSON.stringify(properties)) {
-      // Nothing to do; policies and metadata change without an event.
-      this.live.set(logicalId, record(existing));
+      // Nothing to do; policies and metadata change without an event, but are kept.
+      const { physicalId, attributes, codeDirectory } = existing;
+      this.live.set(logicalId, record({ physicalId, attributes, codeDirectory }));
+      this.persist();
       this.progress.done++;
       return;
     }
@@ -298,11 +300,12 @@ class StackOperation {
     return this.provision(logicalId, existing.type, properties, existing);
   }
 
-  /** An AWS resource: its stand-in, and for a Lambda function where its code asset is. */
+  /** An AWS resource: its stand-in, and for a Lambda function or layer where its code asset is. */
   private provision(logicalId: string, type: string, properties: Record<string, unknown>, existing?: DeployedResource) {
     const provisioned = provisionAwsResource(logicalId, type, properties, this.env);
-    if (type !== 'AWS::Lambda::Function') return provisioned;
-    const objectKey = (properties.Code as { S3Key?: string } | undefined)?.S3Key;
+    const code = type === 'AWS::Lambda::Function' ? properties.Code : type === 'AWS::Lambda::LayerVersion' ? properties.Content : undefined;
+    if (!code) return provisioned;
+    const objectKey = (code as { S3Key?: string }).S3Key;
     const codeDirectory = (objectKey && this.context.assembly?.assetDirectory(objectKey)) || existing?.codeDirectory;
     return { ...provisioned, codeDirectory };
   }

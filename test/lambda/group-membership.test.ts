@@ -4,6 +4,7 @@
  */
 import { handle } from '../../lambda';
 import { cfnEvent, ENV, GROUP_MEMBERSHIP, HANDLER_USER, membershipProps, membersOf, PERMISSION_GROUP, groupProps, seedWith, startWorld, World } from './support/handler-world';
+import { declaredMembersOf } from '../../lambda/declared-members';
 import { shardOf } from '../../lib/membership-shards';
 import type { EmulatorBehaviour } from '../../local/emulator';
 
@@ -130,7 +131,32 @@ describe('update', () => {
     await update(kept, users, { ShardCount: '2' }, { ShardCount: '1' });
     expect(membersOf(world.emulator, groupId)).toEqual(settledMembers(...users));
     const handedOver = users.filter(u => shardOf(u, 2) === 1);
-    expect(world.logs).toContain(JSON.stringify({ message: 'users left to another resource of the membership', userIds: handedOver }));
+    expect(world.logs).toContain(JSON.stringify({ message: 'users left to the resource that declares them now', userIds: handedOver }));
+  });
+
+  test('with the stack\'s declared members, a user dropped in the same deploy that moves it to another resource is removed', async () => {
+    const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
+    const kept = users.filter(u => shardOf(u, 2) === 0);
+    const moved = users.filter(u => shardOf(u, 2) === 1);
+    const [droppedUser, ...stillDeclared] = moved;
+    await world.stop();
+    await start({}, {
+      declaredMembers: declaredMembersOf({
+        groups: { g1: Object.fromEntries([...kept.map(u => [u, 'abcd1234/0']), ...stillDeclared.map(u => [u, 'abcd1234/1'])]) },
+      }),
+    });
+    await create(users, { GroupKey: 'g1' });
+    await update(kept, users, { ShardCount: '2', GroupKey: 'g1' }, { ShardCount: '1', GroupKey: 'g1' });
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers(...kept, ...stillDeclared));
+    expect(droppedUser).toBeDefined();
+  });
+
+  test('a user dropped here that another membership of the group declares now is left to it', async () => {
+    await world.stop();
+    await start({}, { declaredMembers: declaredMembersOf({ groups: { g1: { alice: 'abcd1234/0', bob: 'other000/0' } } }) });
+    await create(['alice', 'bob'], { GroupKey: 'g1' });
+    await update(['alice'], ['alice', 'bob'], { GroupKey: 'g1' });
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('alice', 'bob'));
   });
 });
 
@@ -159,15 +185,37 @@ describe('delete', () => {
   });
 
   test('of a resource that a shrinking membership gave up keeps its users, which the remaining resource declares', async () => {
-    await world.stop();
-    await start({}, { liveMemberships: new Set(['abcd1234']) });
     const users = ['alice', 'bob', 'carol', 'dave'];
-    await create(users);
+    await world.stop();
+    // After the deploy: one resource (abcd1234/0) declares them all.
+    await start({}, { declaredMembers: declaredMembersOf({ groups: { g1: Object.fromEntries(users.map(u => [u, 'abcd1234/0'])) } }) });
+    await create(users, { GroupKey: 'g1' });
     const second = users.filter(u => shardOf(u, 2) === 1);
-    await world.deploy(cfnEvent('Delete', GROUP_MEMBERSHIP, membershipProps(groupId, second, { ShardIndex: '1', ShardCount: '2' }), {
+    await world.deploy(cfnEvent('Delete', GROUP_MEMBERSHIP, membershipProps(groupId, second, { ShardIndex: '1', ShardCount: '2', GroupKey: 'g1' }), {
       physicalResourceId: `${groupId}/abcd1234/1`,
     }));
     expect(membersOf(world.emulator, groupId)).toEqual(settledMembers(...users));
+  });
+
+  test('of a membership whose users another one of the group declares now (renamed, or handed over) keeps those, removes the rest', async () => {
+    await world.stop();
+    // After the deploy: membership "late0000" declares bob and carol; alice is declared by none.
+    await start({}, { declaredMembers: declaredMembersOf({ groups: { g1: { bob: 'late0000/0', carol: 'late0000/0' } } }) });
+    await create(['alice', 'bob'], { GroupKey: 'g1' });
+    await world.deploy(cfnEvent('Delete', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'bob'], { GroupKey: 'g1' }), {
+      physicalResourceId: `${groupId}/abcd1234/0`,
+    }));
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('bob'));
+  });
+
+  test('when the whole stack is deleted removes its users, which the index names as its own', async () => {
+    await world.stop();
+    await start({}, { declaredMembers: declaredMembersOf({ groups: { g1: { alice: 'abcd1234/0', bob: 'abcd1234/0' } } }) });
+    await create(['alice', 'bob'], { GroupKey: 'g1' });
+    await world.deploy(cfnEvent('Delete', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'bob'], { GroupKey: 'g1' }), {
+      physicalResourceId: `${groupId}/abcd1234/0`,
+    }));
+    expect(membersOf(world.emulator, groupId)).toEqual([]);
   });
 });
 

@@ -145,3 +145,19 @@ describe('failures', () => {
       "permission group Odd: invalid resource properties: PermissionGroupName must be a non-empty string. The template was not made by this library's constructs, or by an incompatible version.");
   });
 });
+
+test('the rollback of a failed move to another environment converges the group where it still is', async () => {
+  world.emulator.seed({
+    environments: [{
+      environmentId: 'envsecond',
+      users: [{ userId: 'automation2', type: 'SUPER_USER', emailAddress: 'automation2@example.com', apiAccess: 'ENABLED', apiAccessPrincipalArn: ROLE_ARN }],
+    }],
+  });
+  const id = await createGroup();
+  // CloudFormation rolls back with the old properties as new and the attempted ones as old.
+  world.emulator.resetCalls();
+  const result = await world.deploy(cfnEvent('Update', PERMISSION_GROUP, groupProps(), { old: groupProps({ EnvironmentId: 'envsecond' }), physicalResourceId: id }));
+  expect(result.physicalResourceId).toBe(id);
+  expect(groupsOf(world.emulator).map(g => g.permissionGroupId)).toEqual([id]);
+  expect(world.writes()).toEqual([]);
+});

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FinSpaceDataAccess, GroupMembership, PermissionGroup } from '../../lib';
@@ -32,6 +34,7 @@ describe('GroupMembership', () => {
       UserIds: ['adam', 'mia', 'zoe'],
       Exclusive: 'false',
       MembershipKey: expect.stringMatching(/^[0-9a-f]{8}$/),
+      GroupKey: expect.stringMatching(/^[0-9a-f]{16}$/),
       ShardIndex: '0',
       ShardCount: '1',
     });
@@ -68,16 +71,34 @@ describe('GroupMembership', () => {
     expect(new Set(large.map(p => p.MembershipKey)).size).toBe(1);
   });
 
-  test('the handler environment lists every membership of the stack, for the shrink guard', () => {
-    const { stack, group } = setup();
-    new GroupMembership(stack, 'One', { group, userIds: ['a'] });
+  test('the handler functions get a layer with every declared user per group and the resource that declares it', () => {
+    const { app, stack, group } = setup();
+    new GroupMembership(stack, 'One', { group, userIds: ['a', 'b'] });
+    group.addMembers('c');
     const other = PermissionGroup.fromPermissionGroupId(stack, 'Other', group.access, 'pg-other');
-    new GroupMembership(stack, 'Two', { group: other, userIds: ['b'] });
+    new GroupMembership(stack, 'Two', { group: other, userIds: users(3500, 'x') });
+    const assembly = app.synth();
     const template = Template.fromStack(stack);
-    const keys = memberships(stack).map(([, r]) => r.Properties.MembershipKey).sort();
+
+    const layers = template.findResources('AWS::Lambda::LayerVersion');
+    expect(Object.keys(layers)).toHaveLength(1);
+    const [layerId] = Object.keys(layers);
     const functions = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
-    const onEvent = functions.find(f => f.Properties.Handler === 'index.onEvent');
-    expect(onEvent.Properties.Environment.Variables.LIVE_MEMBERSHIPS).toBe(keys.join(','));
+    const handlers = functions.filter(f => /^index\./.test(f.Properties.Handler));
+    expect(handlers.map(f => f.Properties.Layers)).toEqual([[{ Ref: layerId }], [{ Ref: layerId }]]);
+
+    const assetHash = String((layers[layerId] as any).Properties.Content.S3Key).replace(/\.zip$/, '');
+    const index = JSON.parse(fs.readFileSync(path.join(assembly.directory, `asset.${assetHash}`, 'finspace', 'declared-members.json'), 'utf8'));
+    const resources = memberships(stack).map(([, r]) => r.Properties);
+    const expected: Record<string, Record<string, string>> = {};
+    for (const props of resources) {
+      for (const userId of props.UserIds) {
+        (expected[props.GroupKey] ??= {})[userId] = `${props.MembershipKey}/${props.ShardIndex}`;
+      }
+    }
+    expect(index).toEqual({ groups: expected });
+    expect(Object.keys(index.groups)).toHaveLength(2);
+    expect(Object.keys(index.groups[resources.find(p => p.PermissionGroupId === 'pg-other').GroupKey])).toHaveLength(3500);
   });
 
   test('PermissionGroup members and addMembers build one additive GroupMembership', () => {

@@ -11,13 +11,22 @@ beforeEach(async () => {
 });
 afterEach(() => world.stop());
 
-test('a group create whose answer is lost after the write, then invoked again, leaves one group', async () => {
-  const event = cfnEvent('Create', PERMISSION_GROUP, groupProps());
-  // Every answer is lost after the write (the client gives up after its attempts).
+test('a group create whose answers are all lost deletes the group it made before it fails', async () => {
   world.emulator.setFaults({ seed: 3, resetAfterWriteRate: 1, operations: ['CreatePermissionGroup'] });
-  await expect(world.onEvent(event)).rejects.toThrow('permission group Resource: could not reach FinSpace (ECONNRESET): socket hang up');
+  await expect(world.onEvent(cfnEvent('Create', PERMISSION_GROUP, groupProps()))).rejects.toThrow(
+    'permission group Resource: could not reach FinSpace (ECONNRESET): socket hang up');
+  // The Provider framework drops the Delete that follows a failed Create: nothing may be left.
+  expect(groupsOf(world.emulator)).toEqual([]);
+  expect(world.logs.some(line => line.includes('deleting the group a failed create left behind'))).toBe(true);
+});
+
+test('a handler cut off after its write, before it could answer or clean up, and invoked again, leaves one group', async () => {
+  const event = cfnEvent('Create', PERMISSION_GROUP, groupProps());
+  // The write happens, no answer arrives, and nothing else gets through either.
+  world.emulator.setFaults({ seed: 3, resetAfterWriteRate: 1, operations: ['CreatePermissionGroup', 'ListPermissionGroups'] });
+  await expect(world.onEvent(event)).rejects.toThrow(/could not reach FinSpace/);
   expect(groupsOf(world.emulator)).toHaveLength(1);
-  // Lambda (or CloudFormation) delivers the same event again.
+  // Lambda (or CloudFormation) delivers the same event again: the clientToken replays the first answer.
   world.emulator.setFaults(undefined);
   const answer = await world.onEvent(event);
   const groups = groupsOf(world.emulator);

@@ -19,6 +19,8 @@ export interface FunctionConfiguration {
   readonly runtime: string;
   /** Where the code asset was unpacked: LAMBDA_TASK_ROOT. */
   readonly codeDirectory: string;
+  /** What Lambda would mount at /opt: the content of the function's layer, if it has one. */
+  readonly optDirectory?: string;
   readonly timeoutSeconds: number;
   readonly memorySize: number;
   readonly logGroupName: string;

@@ -74,7 +74,6 @@ export async function startWorld(options: {
     maxConcurrency: 4,
     reconcileTimeoutMs: 60_000,
     handlerRoleArn: ROLE_ARN,
-    liveMemberships: new Set(),
     ...options.settings,
   };
   const context = (overrides: Partial<HandlerContext> = {}): HandlerContext => ({

@@ -1,0 +1,32 @@
+/**
+ * Every user the stack declares per group, and which resource declares it, read
+ * from the layer the provider publishes (lib/handler-provider.ts
+ * publishDeclaredMembers): a resource never removes a user that another resource of
+ * the stack declares, whichever of them CloudFormation processes first.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { DECLARED_MEMBERS_FILE, type DeclaredMembersIndex } from '../lib/declared-members';
+
+export interface DeclaredMembers {
+  /** The resource that declares `userId` for the group, if any does. */
+  declaringResource(groupKey: string, userId: string): string | undefined;
+}
+
+/**
+ * The index in the function's layers (Lambda mounts them at /opt; the local runner
+ * names its stand-in in LOCAL_LAMBDA_OPT), or undefined when the function has none.
+ */
+export function declaredMembersFromLayer(optDirectory = process.env.LOCAL_LAMBDA_OPT || '/opt'): DeclaredMembers | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(optDirectory, DECLARED_MEMBERS_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  return declaredMembersOf(JSON.parse(text) as DeclaredMembersIndex);
+}
+
+export function declaredMembersOf(index: DeclaredMembersIndex): DeclaredMembers {
+  return { declaringResource: (groupKey, userId) => index.groups[groupKey]?.[userId] };
+}
