@@ -252,21 +252,27 @@ async function reconcile(
   const removed: string[] = [];
 
   // A user still leaving may be accepted again at once, or only once gone: try.
-  await forEachConcurrently([...toAdd, ...waitingToReAdd], context.settings.maxConcurrency, async userId => {
-    try {
-      await client.associateUserToPermissionGroup({ permissionGroupId: groupId, userId, clientToken: token('add', userId) });
-      added.push(userId);
-    } catch (error) {
-      if (isFinSpaceError(error, 'ConflictException')) return; // already a member, or still leaving: the listing tells
-      if (isFinSpaceError(error, 'ResourceNotFoundException')) {
-        refused.push(`'${userId}' does not exist`);
-      } else if (isFinSpaceError(error, 'ValidationException')) {
-        refused.push(`'${userId}' was refused (${error.message})`);
-      } else {
-        throw error;
+  try {
+    await forEachConcurrently([...toAdd, ...waitingToReAdd], context.settings.maxConcurrency, async userId => {
+      try {
+        await client.associateUserToPermissionGroup({ permissionGroupId: groupId, userId, clientToken: token('add', userId) });
+        added.push(userId);
+      } catch (error) {
+        if (isFinSpaceError(error, 'ConflictException')) return; // already a member, or still leaving: the listing tells
+        if (isFinSpaceError(error, 'ResourceNotFoundException')) {
+          refused.push(`'${userId}' does not exist`);
+        } else if (isFinSpaceError(error, 'ValidationException')) {
+          refused.push(`'${userId}' was refused (${error.message})`);
+        } else {
+          throw error;
+        }
       }
-    }
-  }, () => !writesAllowed());
+    }, () => !writesAllowed());
+  } catch (error) {
+    // A call that ran out of attempts fails the event like a refusal does.
+    if (target.undoAddsOnFailure && added.length > 0) await undoAdds(client, groupId, added, context);
+    throw error;
+  }
 
   await forEachConcurrently(toRemove, context.settings.maxConcurrency, async userId => {
     try {
@@ -351,7 +357,9 @@ async function watch(client: FinSpaceDataClient, groupId: string, watched: Watch
 
 /**
  * A failed create is never followed by a delete that reaches this handler (the
- * Provider framework drops it), so undo what this create added before failing.
+ * Provider framework drops it), and the rollback of a failed move to another group
+ * updates the membership back without a word to the new group: so undo what this
+ * event added there before failing.
  */
 async function undoAdds(client: FinSpaceDataClient, groupId: string, userIds: string[], context: HandlerContext) {
   await forEachConcurrently(userIds, context.settings.maxConcurrency, async userId => {
