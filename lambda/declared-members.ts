@@ -11,6 +11,8 @@ import { DECLARED_MEMBERS_FILE, type DeclaredMembersIndex } from '../lib/declare
 export interface DeclaredMembers {
   /** The resource that declares `userId` for the group, if any does. */
   declaringResource(groupKey: string, userId: string): string | undefined;
+  /** Every user declared for the group, with the resource that declares it. */
+  declaredUsers(groupKey: string): ReadonlyArray<readonly [string, string]>;
 }
 
 /**
@@ -28,5 +30,8 @@ export function declaredMembersFromLayer(optDirectory = process.env.LOCAL_LAMBDA
 }
 
 export function declaredMembersOf(index: DeclaredMembersIndex): DeclaredMembers {
-  return { declaringResource: (groupKey, userId) => index.groups[groupKey]?.[userId] };
+  return {
+    declaringResource: (groupKey, userId) => index.groups[groupKey]?.[userId],
+    declaredUsers: groupKey => Object.entries(index.groups[groupKey] ?? {}),
+  };
 }

@@ -170,6 +170,9 @@ function targetOf(event: OnEventRequest, context: HandlerContext): Target {
       const letGo = old.userIds.filter(userId => !keep.has(userId));
       dropped = letGo.filter(userId => owner(userId) !== 'another');
       handedOver = letGo.filter(userId => owner(userId) === 'another');
+      if (old.exclusive && !props.exclusive) {
+        for (const userId of othersDeclared(props, context)) keep.add(userId);
+      }
     }
   }
   return {
@@ -181,6 +184,20 @@ function targetOf(event: OnEventRequest, context: HandlerContext): Target {
       ? [...live.keys()].filter(userId => !keep.has(userId) && mine(userId) && owner(userId) !== 'another' && present(live, userId))
       : dropped.filter(userId => present(live, userId)),
   };
+}
+
+/**
+ * The users other resources of the stack declare for this group. A membership that
+ * stops being exclusive puts them back: the exclusive sweep may have removed them
+ * when this is the rollback of a failed switch to exclusive that also removed those
+ * memberships (CloudFormation never got to delete them, and rolls back the layer,
+ * so they are declared again).
+ */
+function othersDeclared(props: GroupMembershipProperties, context: HandlerContext): string[] {
+  const index = context.settings.declaredMembers;
+  if (!index || !props.groupKey) return [];
+  const me = declaringResource(props.membershipKey, props.shardIndex);
+  return index.declaredUsers(props.groupKey).filter(([, resource]) => resource !== me).map(([userId]) => userId);
 }
 
 /**

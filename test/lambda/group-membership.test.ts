@@ -151,6 +151,15 @@ describe('update', () => {
     expect(droppedUser).toBeDefined();
   });
 
+  test('a membership that stops being exclusive puts back the users other memberships of the group declare', async () => {
+    // The rollback of a failed switch to exclusive: the sweep removed bob, whom another membership declares again.
+    await world.stop();
+    await start({}, { declaredMembers: declaredMembersOf({ groups: { g1: { alice: 'abcd1234/0', bob: 'other000/0' } } }) });
+    await create(['alice'], { GroupKey: 'g1', Exclusive: 'true' });
+    await update(['alice'], ['alice'], { GroupKey: 'g1', Exclusive: 'false' }, { GroupKey: 'g1', Exclusive: 'true' });
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('alice', 'bob'));
+  });
+
   test('a user dropped here that another membership of the group declares now is left to it', async () => {
     await world.stop();
     await start({}, { declaredMembers: declaredMembersOf({ groups: { g1: { alice: 'abcd1234/0', bob: 'other000/0' } } }) });
