@@ -175,6 +175,11 @@ const demo = project.addTask('demo', {
 demo.spawn(project.tasks.tryFind('bundle')!);
 demo.exec(`${tsNode} local/demo/index.ts`);
 
+project.addTask('chaos', {
+  description: 'Randomized lifecycles under injected faults (RELIABILITY.md): npm run chaos -- --sequences 500 --seed N',
+  exec: `${tsNode} local/chaos/cli.ts`,
+  receiveArgs: true,
+});
 project.addTask('bench', {
   description: 'Run the benchmarks (BENCHMARKS.md): npm run bench -- [--runs N] [--only SUITE,...] [--markdown] [--json FILE]',
   exec: `${tsNode} bench/run.ts`,

@@ -1,0 +1,83 @@
+/**
+ * Synthesizes one revision of a chaos app in-process, with the library's own
+ * constructs: one stack, a FinSpaceDataAccess per environment (sharing one handler),
+ * the declared groups and memberships. In-process synthesis takes tens of
+ * milliseconds; a child process per revision would take seconds.
+ */
+import { App, CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { type Declaration, ENVIRONMENT_KEYS, type EnvironmentKey, type GroupRef } from './declaration';
+import { ENVIRONMENT_IDS, IMPORTED_GROUPS } from './environments';
+import { FinSpaceDataAccess, GroupMembership, type IPermissionGroup, PermissionGroup } from '../../lib';
+
+export const STACK_NAME = 'FinSpaceChaos';
+const STACK_ENVIRONMENT = { account: '111122223333', region: 'us-east-1' };
+
+export interface AppSettings {
+  readonly maxConcurrency: number;
+  /** FinSpaceDataAccess timeout and pollInterval; the runner's poll interval scales the waiter. */
+  readonly timeout: Duration;
+  readonly pollInterval: Duration;
+}
+
+/**
+ * So long that only FinSpace's answers decide the outcome: the runner scales the
+ * waiter (pollIntervalMs replaces the second), and the handler's own deadline,
+ * which it does not scale, is never reached.
+ */
+export const PATIENT_TIMING = { timeout: Duration.minutes(50), pollInterval: Duration.seconds(1) } as const;
+
+export interface SynthesizedApp {
+  /** The cloud assembly directory. */
+  readonly directory: string;
+  /** Logical id of each declared group's and membership's custom resource, by construct id. */
+  readonly logicalIds: Readonly<Record<string, string>>;
+}
+
+export function synthesizeDeclaration(declaration: Declaration, outdir: string, settings: AppSettings): SynthesizedApp {
+  const app = new App({ outdir });
+  const stack = new Stack(app, STACK_NAME, { env: STACK_ENVIRONMENT });
+  const access = Object.fromEntries(ENVIRONMENT_KEYS.map(key => [key, new FinSpaceDataAccess(stack, `FinSpace${key.toUpperCase()}`, {
+    environmentId: ENVIRONMENT_IDS[key],
+    maxConcurrency: settings.maxConcurrency,
+    timeout: settings.timeout,
+    pollInterval: settings.pollInterval,
+  })])) as Record<EnvironmentKey, FinSpaceDataAccess>;
+
+  const groups = new Map<string, IPermissionGroup>();
+  for (const group of declaration.groups) {
+    groups.set(group.id, new PermissionGroup(stack, group.id, {
+      access: access[group.environment],
+      permissionGroupName: group.name,
+      description: group.description,
+      applicationPermissions: [...group.permissions],
+      removalPolicy: group.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    }));
+  }
+  const groupOf = (ref: GroupRef): IPermissionGroup => {
+    if ('created' in ref) return groups.get(ref.created)!;
+    const key = `imported:${ref.imported}`;
+    if (!groups.has(key)) {
+      const environment = IMPORTED_GROUPS.find(group => group.permissionGroupId === ref.imported)!.environment;
+      groups.set(key, PermissionGroup.fromPermissionGroupId(stack, `Imported${ref.imported}`, access[environment], ref.imported));
+    }
+    return groups.get(key)!;
+  };
+  const memberships = declaration.memberships.map(membership => new GroupMembership(stack, membership.id, {
+    group: groupOf(membership.group),
+    userIds: [...membership.users],
+    exclusive: membership.exclusive,
+    removalPolicy: membership.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  }));
+
+  const directory = app.synth().directory;
+  const logicalIdOf = (construct: Construct) => stack.getLogicalId(construct.node.findChild('Resource').node.defaultChild as CfnElement);
+  return {
+    directory,
+    logicalIds: Object.fromEntries([
+      ...declaration.groups.map(group => [group.id, logicalIdOf(groups.get(group.id)!)]),
+      // Memberships here never exceed one resource (3,000 users).
+      ...memberships.map(membership => [membership.node.id, logicalIdOf(membership)]),
+    ]),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The long chaos run: many planned sequences, several at once (each with its own
+ * emulator and runner), then the figures. Exits 1 when a sequence failed, printing
+ * the command that replays it.
+ *
+ *   ts-node local/chaos/cli.ts [--sequences N] [--seed S | --seeds S1,S2,...] [--concurrency C] [--steps K] [--repeat R] [--allow CAVEAT,... | --unsteered] [--verbose]
+ *
+ * Sequence i of a run has seed S + i, so `--seed <its seed> --sequences 1` replays it:
+ * the same plan, emulator settings and fault generator. Which request draws which
+ * fault follows the order in which requests arrive, which concurrent requests may
+ * change; `--repeat R` plays each sequence R times to catch such a failure again.
+ */
+import { addFigures, emptyFigures, formatFigures } from './figures';
+import { type Caveat, CAVEATS, planSequence } from './plan';
+import { runSequence, type SequenceReport } from './sequence';
+
+interface Arguments {
+  /** The sequences' seeds, in order. */
+  readonly seeds: readonly number[];
+  readonly concurrency: number;
+  readonly steps?: number;
+  readonly repeat: number;
+  /** Caveats planned into all the same. */
+  readonly allow: readonly Caveat[];
+  readonly verbose: boolean;
+}
+
+const USAGE = 'usage: chaos [--sequences N] [--seed S | --seeds S1,S2,...] [--concurrency C] [--steps K] [--repeat R] [--allow CAVEAT,... | --unsteered] [--verbose]';
+
+async function main(argv: string[]): Promise<number> {
+  let args: Arguments;
+  try {
+    args = parse(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const started = Date.now();
+  const seeds = args.seeds.flatMap(seed => Array.from({ length: args.repeat }, () => seed));
+  say(`chaos: ${seeds.length} sequences, seeds ${describeSeeds(args.seeds)}, ${args.concurrency} at once` +
+    (args.allow.length > 0 ? `, planning into ${args.allow.join(', ')}` : ''));
+  const reports: SequenceReport[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < seeds.length) {
+      const seed = seeds[next++];
+      const plan = planSequence(seed, { deploySteps: args.steps, allow: args.allow });
+      const report = await runSequence(plan, { log: args.verbose ? line => say(`  [${seed}] ${line}`) : undefined });
+      reports.push(report);
+      say(`${report.failure ? 'FAIL' : 'ok  '} seed ${seed}: ${plan.steps.length} steps, ${report.figures.steps} runner operations, ` +
+        `${(report.elapsedMs / 1000).toFixed(1)}s (${reports.length}/${seeds.length})`);
+      if (report.failure) printFailure(report, args.allow);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(args.concurrency, seeds.length) }, worker));
+
+  const total = emptyFigures();
+  reports.forEach(report => addFigures(total, report.figures));
+  const failed = [...new Set(reports.filter(report => report.failure).map(report => report.seed))].sort((a, b) => a - b);
+  say('');
+  formatFigures(total).forEach(say);
+  say(`wall time:        ${((Date.now() - started) / 1000).toFixed(0)}s for seeds ${describeSeeds(args.seeds)}`);
+  if (failed.length > 0) {
+    say(`\nFailed seeds: ${failed.join(', ')}. Replay one with: npm run chaos -- --seed ${failed[0]} --sequences 1 --verbose${allowFlag(args.allow)}`);
+    return 1;
+  }
+  return 0;
+}
+
+function printFailure(report: SequenceReport, allow: readonly Caveat[]): void {
+  const failure = report.failure!;
+  say(`  seed ${report.seed} failed at step ${failure.step} (attempt ${failure.attempt}): ${failure.changes.join('; ')}`);
+  failure.problems.forEach(problem => say(`    - ${problem}`));
+  say('    deployed before:');
+  failure.before.forEach(line => say(`      ${line}`));
+  say('    attempted:');
+  failure.attempted.forEach(line => say(`      ${line}`));
+  say(`    state file, assemblies and handler logs kept in ${failure.directory}`);
+  say(`    replay: npm run chaos -- --seed ${report.seed} --sequences 1 --verbose${allowFlag(allow)}`);
+}
+
+function allowFlag(allow: readonly Caveat[]): string {
+  return allow.length > 0 ? ` --allow ${allow.join(',')}` : '';
+}
+
+function describeSeeds(seeds: readonly number[]): string {
+  const consecutive = seeds.every((seed, i) => i === 0 || seed === seeds[i - 1] + 1);
+  return consecutive && seeds.length > 2 ? `${seeds[0]} to ${seeds.at(-1)}` : seeds.join(', ');
+}
+
+function parse(argv: string[]): Arguments {
+  const values: Record<string, string> = {};
+  const switches = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (flag === '--verbose' || flag === '--unsteered') {
+      switches.add(flag);
+    } else if (['--sequences', '--seed', '--seeds', '--concurrency', '--steps', '--repeat', '--allow'].includes(flag) && argv[i + 1] !== undefined) {
+      values[flag.slice(2)] = argv[++i];
+    } else {
+      throw new Error(`unknown or incomplete argument '${flag}'`);
+    }
+  }
+  const whole = (name: string, fallback: number | undefined, min: number) => {
+    if (values[name] === undefined) return fallback;
+    const value = Number(values[name]);
+    if (!Number.isSafeInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}`);
+    return value;
+  };
+  if (values.seeds !== undefined && (values.seed !== undefined || values.sequences !== undefined)) {
+    throw new Error('--seeds names the sequences: it takes neither --seed nor --sequences');
+  }
+  const listed = values.seeds?.split(',').map(Number);
+  if (listed && !listed.every(seed => Number.isSafeInteger(seed) && seed >= 0)) throw new Error('--seeds must be whole numbers, separated by commas');
+  // A fresh seed unless one is given; it is printed, so any run can be replayed.
+  const first = whole('seed', Date.now() % 1_000_000, 0)!;
+  return {
+    seeds: listed ?? Array.from({ length: whole('sequences', 20, 1)! }, (_, i) => first + i),
+    concurrency: whole('concurrency', 6, 1)!,
+    steps: whole('steps', undefined, 1),
+    repeat: whole('repeat', 1, 1)!,
+    allow: switches.has('--unsteered') ? Object.keys(CAVEATS) as Caveat[] : caveats(values.allow),
+    verbose: switches.has('--verbose'),
+  };
+}
+
+function caveats(list: string | undefined): Caveat[] {
+  const names = list?.split(',') ?? [];
+  const unknown = names.filter(name => !(name in CAVEATS));
+  if (unknown.length > 0) throw new Error(`--allow takes ${Object.keys(CAVEATS).join(', ')}; not ${unknown.join(', ')}`);
+  return names as Caveat[];
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+main(process.argv.slice(2)).then(code => { process.exitCode = code; }, (error: unknown) => {
+  process.stderr.write(`chaos run failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,133 @@
+/**
+ * The figures of chaos runs: what ran, what the emulator injected, what the handler
+ * sent, what the checks covered. Counted per sequence, added up per run.
+ */
+import type { CheckTally, ProblemKind } from './expectation';
+import type { Caveat } from './plan';
+import type { CallRecord, FaultCounts } from '../emulator';
+
+export interface Figures {
+  sequences: number;
+  failedSequences: number;
+  /** Runner operations (deploys and destroys), retries of unplanned failures included. */
+  steps: number;
+  /** Steps that failed as planned and rolled back. */
+  plannedRollbacks: number;
+  /** Steps that failed without being planned to (the service's faults outlasted the retries) and rolled back. */
+  unplannedRollbacks: number;
+  /** Destroys that failed (deleted in part) and were run again. */
+  failedDestroys: number;
+  /** Deletes that failed in the cleanup phase: CloudFormation let those resources go, with what they held. */
+  cleanupFailures: number;
+  /** Why unplanned failures, failed destroys and failed cleanup deletes failed, by the first line of the reason. */
+  unplannedReasons: Record<string, number>;
+  /** Requests FinSpace answered while the runner worked, faulted ones included. */
+  requests: number;
+  /** Requests that changed something (create, update, delete, associate, disassociate). */
+  writes: number;
+  /** Write requests that repeated an earlier one's clientToken and got its answer again, changing nothing. */
+  replayedWrites: number;
+  faults: FaultCounts;
+  /** Checks of the whole emulator state, one after every step. */
+  checks: number;
+  groupsChecked: number;
+  declaredMembersChecked: number;
+  outsideMembersChecked: number;
+  /** Outside members a failed exclusive attempt might have removed: accepted either way, then known. */
+  uncertainMembersChecked: number;
+  /** Members still REMOVAL_IN_PROGRESS when a rollback finished (additions a failed create undid). */
+  removalsStillSettling: number;
+  /** By kind; 'error' when the run itself broke (synthesis, the runner, the operator). */
+  problems: Partial<Record<ProblemKind | 'stack-stuck' | 'planned-failure-succeeded' | 'error', number>>;
+  /** Candidate changes that ran into each caveat (plan.ts CAVEATS). */
+  steered: Record<Caveat, number>;
+}
+
+const WRITE_OPERATIONS = new Set([
+  'CreatePermissionGroup', 'UpdatePermissionGroup', 'DeletePermissionGroup',
+  'AssociateUserToPermissionGroup', 'DisassociateUserFromPermissionGroup',
+]);
+
+export function emptyFigures(): Figures {
+  return {
+    sequences: 0,
+    failedSequences: 0,
+    steps: 0,
+    plannedRollbacks: 0,
+    unplannedRollbacks: 0,
+    failedDestroys: 0,
+    cleanupFailures: 0,
+    unplannedReasons: {},
+    requests: 0,
+    writes: 0,
+    replayedWrites: 0,
+    faults: { 'throttle': 0, 'server-error': 0, 'reset': 0, 'reset-after-write': 0, 'rate-limit': 0 },
+    checks: 0,
+    groupsChecked: 0,
+    declaredMembersChecked: 0,
+    outsideMembersChecked: 0,
+    uncertainMembersChecked: 0,
+    removalsStillSettling: 0,
+    problems: {},
+    steered: { adoption: 0 },
+  };
+}
+
+export function countCalls(figures: Figures, calls: readonly CallRecord[], faults: FaultCounts): void {
+  figures.requests += calls.length;
+  for (const call of calls) {
+    if (!WRITE_OPERATIONS.has(call.operation) || call.statusCode < 200 || call.statusCode > 299) continue;
+    if (call.replayed) figures.replayedWrites++;
+    else figures.writes++;
+  }
+  for (const [kind, count] of Object.entries(faults) as [keyof FaultCounts, number][]) figures.faults[kind] += count;
+}
+
+export function countCheck(figures: Figures, tally: CheckTally): void {
+  figures.checks++;
+  figures.groupsChecked += tally.groups;
+  figures.declaredMembersChecked += tally.declaredMembers;
+  figures.outsideMembersChecked += tally.outsideMembers;
+  figures.uncertainMembersChecked += tally.uncertainMembers;
+}
+
+export function addFigures(total: Figures, part: Figures): void {
+  for (const key of Object.keys(total) as (keyof Figures)[]) {
+    const value = part[key];
+    if (typeof value === 'number') {
+      (total[key] as number) += value;
+    } else {
+      const into = total[key] as Record<string, number>;
+      for (const [name, count] of Object.entries(value)) into[name] = (into[name] ?? 0) + (count as number);
+    }
+  }
+}
+
+/** The figures as lines of text, as the long run prints them and RELIABILITY.md quotes them. */
+export function formatFigures(figures: Figures): string[] {
+  const faulted = Object.values(figures.faults).reduce((sum, n) => sum + n, 0);
+  const share = (n: number) => figures.requests === 0 ? '0%' : `${(100 * n / figures.requests).toFixed(1)}%`;
+  const problems = Object.entries(figures.problems).filter(([, n]) => n > 0);
+  const reasons = Object.entries(figures.unplannedReasons).sort(([, a], [, b]) => b - a);
+  return [
+    `sequences:        ${figures.sequences} (${figures.failedSequences} failed)`,
+    `steps:            ${figures.steps} runner operations (deploys and destroys), ` +
+      `${figures.plannedRollbacks} planned failures rolled back, ${figures.unplannedRollbacks} unplanned failures rolled back, ` +
+      `${figures.failedDestroys} destroys failed and run again, ${figures.cleanupFailures} deletes failed in cleanup (let go)`,
+    ...reasons.map(([reason, n]) => `                  x${n}: ${reason}`),
+    `requests:         ${figures.requests} answered by FinSpace while the runner worked, ${faulted} (${share(faulted)}) of them faulted:`,
+    `                  throttled ${figures.faults.throttle} (${share(figures.faults.throttle)}), ` +
+      `5xx ${figures.faults['server-error']} (${share(figures.faults['server-error'])}), ` +
+      `reset before the write ${figures.faults.reset} (${share(figures.faults.reset)}), ` +
+      `reset after the write ${figures.faults['reset-after-write']} (${share(figures.faults['reset-after-write'])})`,
+    `writes:           ${figures.writes} took effect, ${figures.replayedWrites} retried writes answered from the clientToken memory`,
+    `checks:           ${figures.checks} full-state checks: ${figures.groupsChecked} groups, ` +
+      `${figures.declaredMembersChecked} declared members ADDITION_SUCCESS, ${figures.outsideMembersChecked} outside members left alone`,
+    `                  ${figures.uncertainMembersChecked} outside members a failed exclusive attempt may have removed (either is right), ` +
+      `${figures.removalsStillSettling} removals still settling when a rollback finished`,
+    `problems:         ${problems.length === 0 ? 'none (no lost, wrongly removed or unexpected member, no duplicate or missing group)' :
+      problems.map(([kind, n]) => `${kind} x${n}`).join(', ')}`,
+    `caveats met:      ${Object.entries(figures.steered).map(([caveat, n]) => `${caveat} x${n}`).join(', ')} ` +
+      '(candidate changes that run into a caveat: left out of the plans unless allowed)',
+  ];
+}

@@ -1,0 +1,561 @@
+/**
+ * A chaos sequence, generated from one seed before anything runs: the emulator's
+ * settings and fault profile, then revisions of the app, each reached from the one
+ * before by a few random changes (groups added, removed, renamed, re-permissioned,
+ * moved to the other environment; memberships added, removed, grown, shrunk,
+ * switched between additive and exclusive, moved to another group; users handed from
+ * one membership of a group to another; removal policies flipped), members added
+ * outside CloudFormation before some steps, some steps made to fail (a user FinSpace
+ * does not know, a name another group holds), a destroy at the end and sometimes in
+ * between. The same seed gives the same plan.
+ *
+ * Changes that would run into a known defect or a documented limitation are not
+ * planned (CAVEATS) unless allowed; each such candidate is counted, so the figures say
+ * how often the generator had to steer around them.
+ */
+import {
+  type Declaration, EMPTY_DECLARATION, ENVIRONMENT_KEYS, type EnvironmentKey, type GroupDeclaration, groupIdentity,
+  type GroupRef, type MembershipDeclaration, sameRef,
+} from './declaration';
+import { DECLARED_USERS, HANDLER_USER, IMPORTED_GROUPS, OUTSIDE_USERS, RESERVED_GROUP_NAMES, UNKNOWN_USER } from './environments';
+import { ApplicationPermission } from '../../lib/application-permission';
+import type { EmulatorBehaviour } from '../emulator';
+import { seededRandom, type RandomSource } from '../emulator/random';
+
+export interface FaultProfile {
+  readonly throttleRate: number;
+  readonly serverErrorRate: number;
+  readonly connectionResetRate: number;
+  readonly resetAfterWriteRate: number;
+  readonly latencyMs: { readonly min: number; readonly max: number };
+}
+
+export interface ChaosConfig {
+  /** FinSpaceDataAccess maxConcurrency. */
+  readonly maxConcurrency: number;
+  /** The runner's stand-in for the providers' one-second poll interval. */
+  readonly pollIntervalMs: number;
+  readonly behaviour: Partial<EmulatorBehaviour>;
+  readonly faults: FaultProfile;
+}
+
+export type PlannedFailure = 'unknown-user' | 'name-taken';
+
+/** A member added outside CloudFormation, before a step. */
+export interface OutsideAddition {
+  readonly group: GroupRef;
+  readonly user: string;
+}
+
+export interface DeployStep {
+  readonly kind: 'deploy';
+  readonly declaration: Declaration;
+  /** What changed since the revision deployed before, in words. */
+  readonly changes: readonly string[];
+  readonly outsideAdditions: readonly OutsideAddition[];
+  /** Why this step must fail and roll back, if it must. */
+  readonly plannedFailure?: PlannedFailure;
+}
+
+export interface DestroyStep {
+  readonly kind: 'destroy';
+  readonly changes: readonly string[];
+  readonly outsideAdditions: readonly OutsideAddition[];
+}
+
+export type Step = DeployStep | DestroyStep;
+
+/** What the generator does not plan, and why. */
+export const CAVEATS = {
+  adoption: 'a user who is already a member without being declared there, declared by a step that then fails, is removed ' +
+    'by the rollback: the handler cannot tell a user it added from one it found (limitation, RELIABILITY.md)',
+} as const;
+export type Caveat = keyof typeof CAVEATS;
+
+export interface Plan {
+  readonly seed: number;
+  readonly config: ChaosConfig;
+  readonly steps: readonly Step[];
+  /** Candidate changes left out, per caveat. */
+  readonly steered: Readonly<Record<Caveat, number>>;
+}
+
+export interface PlanOptions {
+  /** Deploy steps before the final destroy; default 3 to 7, from the seed. */
+  readonly deploySteps?: number;
+  /** Caveats to plan changes into all the same (default none): to see the defects, or check their fixes. */
+  readonly allow?: readonly Caveat[];
+  /** Allow every caveat. */
+  readonly unsteered?: boolean;
+}
+
+const MAX_GROUPS = 4;
+const MAX_MEMBERSHIPS = 5;
+const FAILURE_CHANCE = 0.2;
+const OUTSIDE_ADDITION_CHANCE = 0.35;
+const MIDWAY_DESTROY_CHANCE = 0.07;
+const PERMISSIONS = Object.values(ApplicationPermission);
+
+export function planSequence(seed: number, options: PlanOptions = {}): Plan {
+  const dice = new Dice(seededRandom(seed));
+  const config = chaosConfig(dice);
+  const allowed = new Set<Caveat>(options.unsteered ? Object.keys(CAVEATS) as Caveat[] : options.allow ?? []);
+  const planner = new Planner(dice, allowed);
+  const deploySteps = options.deploySteps ?? dice.int(3, 7);
+  const steps: Step[] = [];
+  for (let index = 0; index < deploySteps; index++) {
+    const destroyMidway = index > 0 && planner.hasResources() && dice.chance(MIDWAY_DESTROY_CHANCE);
+    steps.push(destroyMidway ? planner.destroyStep() : planner.deployStep());
+  }
+  steps.push(planner.destroyStep());
+  return { seed, config, steps, steered: planner.steered };
+}
+
+function chaosConfig(dice: Dice): ChaosConfig {
+  return {
+    maxConcurrency: dice.pick([1, 2, 4, 8]),
+    pollIntervalMs: dice.int(10, 30),
+    behaviour: {
+      additionDelayMs: dice.int(0, 60),
+      removalDelayMs: dice.int(0, 60),
+      // The emulator's undocumented behaviours, each answer FinSpace might give.
+      associateExistingMember: dice.pick(['conflict', 'success'] as const),
+      associateDuringRemoval: dice.pick(['conflict', 're-add'] as const),
+      disassociateNonMember: dice.pick(['not-found', 'conflict', 'success'] as const),
+      disassociateDuringRemoval: dice.pick(['conflict', 'success'] as const),
+      deleteGroupWithMembers: dice.pick(['conflict', 'allowed'] as const),
+    },
+    faults: {
+      throttleRate: round(0.2 + 0.1 * dice.next()),
+      serverErrorRate: round(0.05 + 0.03 * dice.next()),
+      connectionResetRate: round(0.02 + 0.02 * dice.next()),
+      resetAfterWriteRate: round(0.02 + 0.02 * dice.next()),
+      latencyMs: { min: 0, max: dice.int(2, 15) },
+    },
+  };
+}
+
+/** A revision being edited. */
+interface Draft {
+  groups: GroupDeclaration[];
+  memberships: MembershipDeclaration[];
+}
+
+type Mutation = (draft: Draft) => string | undefined;
+
+class Planner {
+  readonly steered: Record<Caveat, number> = { adoption: 0 };
+  /** The revision deployed when every step so far went as planned. */
+  private current: Declaration = EMPTY_DECLARATION;
+  /** Names held in each environment by groups the stack does not manage (imported, reserved, retained). */
+  private readonly heldNames: Record<EnvironmentKey, Set<string>> = {
+    a: new Set([RESERVED_GROUP_NAMES.a, ...IMPORTED_GROUPS.filter(g => g.environment === 'a').map(g => g.name)]),
+    b: new Set([RESERVED_GROUP_NAMES.b, ...IMPORTED_GROUPS.filter(g => g.environment === 'b').map(g => g.name)]),
+  };
+  /** Declared users that retained memberships left in a group, by group identity. */
+  private readonly leftBehind = new Map<string, Set<string>>();
+  private counter = 0;
+  /** Groups and memberships this step changed so far: one change each per step. */
+  private changedThisStep = new Set<string>();
+  /** What the mutation being tried changes, committed if the result is acceptable. */
+  private changing: string[] = [];
+
+  constructor(private readonly dice: Dice, private readonly allowed: ReadonlySet<Caveat>) {}
+
+  hasResources(): boolean {
+    return this.current.groups.length + this.current.memberships.length > 0;
+  }
+
+  deployStep(): DeployStep {
+    const outsideAdditions = this.outsideAdditions();
+    const draft: Draft = { groups: [...this.current.groups], memberships: [...this.current.memberships] };
+    const changes: string[] = [];
+    const wanted = this.hasResources() ? this.dice.int(1, 3) : 2;
+    this.changedThisStep = new Set();
+    for (let attempt = 0; attempt < 30 && changes.length < wanted; attempt++) {
+      const mutation = this.hasResources() || draft.groups.length > 0 ? this.pickMutation(draft) : this.addGroup;
+      const candidate: Draft = { groups: [...draft.groups], memberships: [...draft.memberships] };
+      this.changing = [];
+      const change = mutation.call(this, candidate);
+      if (change === undefined || !this.acceptable(candidate)) continue;
+      this.changing.forEach(id => this.changedThisStep.add(id));
+      draft.groups = candidate.groups;
+      draft.memberships = candidate.memberships;
+      changes.push(change);
+    }
+    let plannedFailure: PlannedFailure | undefined;
+    if (this.dice.chance(FAILURE_CHANCE)) {
+      const [failure, change] = this.dice.chance(0.3) ? this.takeReservedName(draft) : this.declareUnknownUser(draft);
+      plannedFailure = failure;
+      changes.push(change);
+    }
+    const declaration: Declaration = { groups: draft.groups, memberships: draft.memberships };
+    if (!plannedFailure) this.accept(declaration);
+    return { kind: 'deploy', declaration, changes, outsideAdditions, plannedFailure };
+  }
+
+  destroyStep(): DestroyStep {
+    const outsideAdditions = this.outsideAdditions();
+    this.accept(EMPTY_DECLARATION);
+    return { kind: 'destroy', changes: ['destroy the stack'], outsideAdditions };
+  }
+
+  private outsideAdditions(): OutsideAddition[] {
+    if (!this.dice.chance(OUTSIDE_ADDITION_CHANCE)) return [];
+    const targets = this.targets(this.current);
+    return Array.from({ length: this.dice.int(1, 2) }, () => ({
+      group: this.dice.pick(targets),
+      user: this.dice.pick([...OUTSIDE_USERS, HANDLER_USER]),
+    }));
+  }
+
+  /** Bookkeeping once a revision is planned to be deployed. */
+  private accept(next: Declaration): void {
+    const previous = this.current;
+    // A resource removed is kept by its old policy; one replaced, by its new one.
+    for (const membership of previous.memberships) {
+      const identity = groupIdentity(previous, membership.group);
+      const after = next.memberships.find(m => m.id === membership.id);
+      if (after && groupIdentity(next, after.group) === identity) continue;
+      if (!(after ?? membership).retain) continue;
+      const left = this.leftBehind.get(identity) ?? new Set<string>();
+      membership.users.forEach(user => left.add(user));
+      this.leftBehind.set(identity, left);
+    }
+    for (const group of previous.groups) {
+      const after = next.groups.find(g => g.id === group.id);
+      if (after?.environment === group.environment || !(after ?? group).retain) continue;
+      this.heldNames[group.environment].add(group.name);
+    }
+    this.current = next;
+  }
+
+  /** Whether a candidate revision synthesizes and stays clear of the caveats. */
+  private acceptable(draft: Draft): boolean {
+    const declaration: Declaration = draft;
+    for (const membership of draft.memberships) {
+      const siblings = draft.memberships.filter(m => m !== membership && sameRef(m.group, membership.group));
+      // What the constructs refuse at synth time.
+      if (siblings.length > 0 && (membership.exclusive || siblings.some(m => m.exclusive))) return false;
+      if (siblings.some(m => m.users.some(user => membership.users.includes(user)))) return false;
+      const identity = groupIdentity(declaration, membership.group);
+      const left = this.leftBehind.get(identity);
+      if (left && membership.users.some(user => left.has(user))) return this.steer('adoption');
+    }
+    return true;
+  }
+
+  /** Counts a candidate change that runs into a caveat; answers whether to plan it all the same. */
+  private steer(caveat: Caveat): boolean {
+    this.steered[caveat]++;
+    return this.allowed.has(caveat);
+  }
+
+  private pickMutation(draft: Draft): Mutation {
+    const canGrow = draft.groups.length < MAX_GROUPS;
+    const hasGroups = draft.groups.length > 0;
+    const hasMemberships = draft.memberships.length > 0;
+    const weighted: [Mutation, number][] = [
+      [this.addGroup, canGrow ? 3 : 0],
+      [this.removeGroup, hasGroups ? 1 : 0],
+      [this.renameGroup, hasGroups ? 2 : 0],
+      [this.changePermissions, hasGroups ? 2 : 0],
+      [this.changeDescription, hasGroups ? 1 : 0],
+      [this.moveGroup, hasGroups ? 1.5 : 0],
+      [this.flipGroupRetention, hasGroups ? 0.5 : 0],
+      [this.addMembership, draft.memberships.length < MAX_MEMBERSHIPS ? 3 : 0],
+      [this.removeMembership, hasMemberships ? 1.5 : 0],
+      [this.growMembers, hasMemberships ? 3 : 0],
+      [this.shrinkMembers, hasMemberships ? 2 : 0],
+      [this.swapMembers, hasMemberships ? 2 : 0],
+      [this.flipExclusive, hasMemberships ? 1.5 : 0],
+      [this.moveMembership, hasMemberships ? 1.5 : 0],
+      [this.handOver, hasMemberships ? 1.5 : 0],
+      [this.flipMembershipRetention, hasMemberships ? 0.5 : 0],
+    ];
+    return this.dice.weighted(weighted);
+  }
+
+  private addGroup(draft: Draft): string {
+    const group: GroupDeclaration = {
+      id: `Group${this.nextNumber()}`,
+      environment: this.dice.pick(ENVIRONMENT_KEYS),
+      name: `group-${this.nextNumber()}`,
+      description: this.dice.chance(0.5) ? `Description ${this.nextNumber()}` : undefined,
+      permissions: this.dice.subset(PERMISSIONS, 0, 3),
+      retain: this.dice.chance(0.15),
+    };
+    draft.groups.push(group);
+    this.changing.push(group.id);
+    let change = `add group ${group.id} '${group.name}' in ${group.environment}${group.retain ? ' (retain)' : ''}`;
+    if (draft.memberships.length < MAX_MEMBERSHIPS && this.dice.chance(0.6)) {
+      change += `, and ${this.addMembershipOn(draft, { created: group.id })}`;
+    }
+    return change;
+  }
+
+  private removeGroup(draft: Draft): string | undefined {
+    const group = this.pickUnchanged(draft.groups);
+    if (!group) return undefined;
+    draft.groups = draft.groups.filter(g => g !== group);
+    const dropped = draft.memberships.filter(m => 'created' in m.group && m.group.created === group.id);
+    draft.memberships = draft.memberships.filter(m => !dropped.includes(m));
+    return `remove group ${group.id}${dropped.length > 0 ? ` with memberships ${dropped.map(m => m.id).join(', ')}` : ''}`;
+  }
+
+  private renameGroup(draft: Draft): string | undefined {
+    const group = this.pickUnchanged(draft.groups);
+    if (!group) return undefined;
+    const name = `group-${this.nextNumber()}`;
+    replace(draft.groups, group, { ...group, name });
+    return `rename group ${group.id} '${group.name}' to '${name}'`;
+  }
+
+  private changePermissions(draft: Draft): string | undefined {
+    const group = this.pickUnchanged(draft.groups);
+    if (!group) return undefined;
+    const permissions = this.dice.subset(PERMISSIONS, 0, 4);
+    replace(draft.groups, group, { ...group, permissions });
+    return `set permissions of group ${group.id} to [${permissions.join(', ')}]`;
+  }
+
+  private changeDescription(draft: Draft): string | undefined {
+    const group = this.pickUnchanged(draft.groups);
+    if (!group) return undefined;
+    // FinSpace cannot clear a description: dropping it leaves the last one.
+    const description = group.description && this.dice.chance(0.3) ? undefined : `Description ${this.nextNumber()}`;
+    replace(draft.groups, group, { ...group, description });
+    return description ? `describe group ${group.id} anew` : `drop the description of group ${group.id}`;
+  }
+
+  private moveGroup(draft: Draft): string | undefined {
+    const group = this.pickUnchanged(draft.groups);
+    if (!group) return undefined;
+    const environment: EnvironmentKey = group.environment === 'a' ? 'b' : 'a';
+    const nameTaken = this.heldNames[environment].has(group.name) ||
+      draft.groups.some(g => g.environment === environment && g.name === group.name);
+    // Such a move must fail: planned failures take names another group holds by renaming.
+    if (nameTaken) return undefined;
+    replace(draft.groups, group, { ...group, environment });
+    return `move group ${group.id} to environment ${environment} (replacement)`;
+  }
+
+  /**
+   * A removal policy flipped together with a property: the local runner drops a
+   * policy change that comes alone (test/reliability/chaos/removal-policy-change.test.ts).
+   */
+  private flipGroupRetention(draft: Draft): string | undefined {
+    const group = this.pickUnchanged(draft.groups);
+    if (!group) return undefined;
+    const name = `group-${this.nextNumber()}`;
+    replace(draft.groups, group, { ...group, name, retain: !group.retain });
+    return `${group.retain ? 'destroy' : 'retain'} group ${group.id} on removal, and rename it '${name}'`;
+  }
+
+  private addMembership(draft: Draft): string | undefined {
+    return this.addMembershipOn(draft, this.dice.pick(this.targets(draft)));
+  }
+
+  private addMembershipOn(draft: Draft, group: GroupRef): string | undefined {
+    const siblings = draft.memberships.filter(m => sameRef(m.group, group));
+    if (siblings.some(m => m.exclusive)) return undefined;
+    const membership: MembershipDeclaration = {
+      id: `Members${this.nextNumber()}`,
+      group,
+      // Now and then none: a membership may declare no one (yet).
+      users: this.dice.subset(this.freeUsers(draft, group), this.dice.chance(0.15) ? 0 : 1, 3),
+      exclusive: siblings.length === 0 && this.dice.chance(0.35),
+      retain: this.dice.chance(0.15),
+    };
+    draft.memberships.push(membership);
+    this.changing.push(membership.id);
+    return `add ${membership.exclusive ? 'exclusive' : 'additive'} membership ${membership.id} on ${describeRef(group)} ` +
+      `[${membership.users.join(', ')}]${membership.retain ? ' (retain)' : ''}`;
+  }
+
+  private removeMembership(draft: Draft): string | undefined {
+    const membership = this.pickUnchanged(draft.memberships);
+    if (!membership) return undefined;
+    draft.memberships = draft.memberships.filter(m => m !== membership);
+    return `remove membership ${membership.id}`;
+  }
+
+  private growMembers(draft: Draft): string | undefined {
+    const membership = this.pickUnchanged(draft.memberships);
+    if (!membership) return undefined;
+    const added = this.dice.subset(this.freeUsers(draft, membership.group), 1, 3);
+    if (added.length === 0) return undefined;
+    replace(draft.memberships, membership, { ...membership, users: [...membership.users, ...added] });
+    return `add [${added.join(', ')}] to membership ${membership.id}`;
+  }
+
+  private shrinkMembers(draft: Draft): string | undefined {
+    const membership = this.pickUnchanged(draft.memberships);
+    if (!membership) return undefined;
+    if (membership.users.length === 0) return undefined;
+    const removed = this.dice.subset(membership.users, 1, 2);
+    replace(draft.memberships, membership, { ...membership, users: membership.users.filter(u => !removed.includes(u)) });
+    return `remove [${removed.join(', ')}] from membership ${membership.id}`;
+  }
+
+  private swapMembers(draft: Draft): string | undefined {
+    const membership = this.pickUnchanged(draft.memberships);
+    if (!membership) return undefined;
+    const removed = this.dice.subset(membership.users, 0, 2);
+    const added = this.dice.subset(this.freeUsers(draft, membership.group), 1, 2);
+    if (removed.length + added.length === 0) return undefined;
+    replace(draft.memberships, membership, { ...membership, users: [...membership.users.filter(u => !removed.includes(u)), ...added] });
+    return `in membership ${membership.id} replace [${removed.join(', ')}] with [${added.join(', ')}]`;
+  }
+
+  private flipExclusive(draft: Draft): string | undefined {
+    const membership = this.pickUnchanged(draft.memberships);
+    if (!membership) return undefined;
+    const alone = draft.memberships.every(m => m === membership || !sameRef(m.group, membership.group));
+    if (!membership.exclusive && !alone) return undefined;
+    replace(draft.memberships, membership, { ...membership, exclusive: !membership.exclusive });
+    return `make membership ${membership.id} ${membership.exclusive ? 'additive' : 'exclusive'}`;
+  }
+
+  private moveMembership(draft: Draft): string | undefined {
+    const membership = this.pickUnchanged(draft.memberships);
+    if (!membership) return undefined;
+    const group = this.dice.pick(this.targets(draft).filter(ref => !sameRef(ref, membership.group)));
+    if (!group) return undefined;
+    const others = draft.memberships.filter(m => sameRef(m.group, group));
+    if (others.some(m => m.exclusive) || (membership.exclusive && others.length > 0)) return undefined;
+    if (others.some(m => m.users.some(user => membership.users.includes(user)))) return undefined;
+    replace(draft.memberships, membership, { ...membership, group });
+    return `move membership ${membership.id} to ${describeRef(group)}`;
+  }
+
+  /** A user moves from one membership of a group to another, old or new, in one deploy. */
+  private handOver(draft: Draft): string | undefined {
+    const from = this.pickUnchanged(draft.memberships.filter(m => m.users.length > 0 && !m.exclusive));
+    if (!from) return undefined;
+    const user = this.dice.pick(from.users);
+    replace(draft.memberships, from, { ...from, users: from.users.filter(u => u !== user) });
+    const to = this.pickUnchanged(draft.memberships.filter(m => m.id !== from.id && sameRef(m.group, from.group)));
+    if (to) {
+      replace(draft.memberships, to, { ...to, users: [...to.users, user] });
+      return `hand ${user} from membership ${from.id} to ${to.id}`;
+    }
+    const created: MembershipDeclaration = { id: `Members${this.nextNumber()}`, group: from.group, users: [user], exclusive: false, retain: false };
+    draft.memberships.push(created);
+    this.changing.push(created.id);
+    return `hand ${user} from membership ${from.id} to a new membership ${created.id}`;
+  }
+
+  /** As flipGroupRetention: with a change of users. */
+  private flipMembershipRetention(draft: Draft): string | undefined {
+    const membership = this.pickUnchanged(draft.memberships);
+    if (!membership) return undefined;
+    const added = this.dice.subset(this.freeUsers(draft, membership.group), 1, 1);
+    const users = added.length > 0 ? [...membership.users, ...added] : membership.users.slice(1);
+    if (users.length === membership.users.length) return undefined;
+    replace(draft.memberships, membership, { ...membership, users, retain: !membership.retain });
+    return `${membership.retain ? 'destroy' : 'retain'} membership ${membership.id} on removal, and make its users [${users.join(', ')}]`;
+  }
+
+  /** Planned failure: a user FinSpace does not know, in a membership old or new. */
+  private declareUnknownUser(draft: Draft): [PlannedFailure, string] {
+    const open = this.targets(draft).filter(ref => !draft.memberships.some(m => sameRef(m.group, ref) && m.exclusive));
+    if (draft.memberships.length > 0 && (open.length === 0 || this.dice.chance(0.7))) {
+      const membership = this.dice.pick(draft.memberships);
+      replace(draft.memberships, membership, { ...membership, users: [...membership.users, UNKNOWN_USER] });
+      return ['unknown-user', `add unknown user ${UNKNOWN_USER} to membership ${membership.id} (must fail)`];
+    }
+    const group = this.dice.pick(open);
+    const membership: MembershipDeclaration = { id: `Members${this.nextNumber()}`, group, users: [UNKNOWN_USER], exclusive: false, retain: false };
+    draft.memberships.push(membership);
+    return ['unknown-user', `add membership ${membership.id} on ${describeRef(group)} with unknown user ${UNKNOWN_USER} (must fail)`];
+  }
+
+  /**
+   * Planned failure: a group renamed to (or created with) a name another group holds
+   * in its environment. Not a group this step moves: that failure could not roll back.
+   */
+  private takeReservedName(draft: Draft): [PlannedFailure, string] {
+    const unmoved = draft.groups.filter(group => !this.current.groups.some(g => g.id === group.id && g.environment !== group.environment));
+    if (unmoved.length === 0) return this.declareUnknownUser(draft);
+    const group = this.dice.pick(unmoved);
+    const name = RESERVED_GROUP_NAMES[group.environment];
+    replace(draft.groups, group, { ...group, name });
+    return ['name-taken', `name group ${group.id} '${name}', which another group holds (must fail)`];
+  }
+
+  /** One of the items this step has not changed yet, marked as being changed. */
+  private pickUnchanged<T extends { readonly id: string }>(items: readonly T[]): T | undefined {
+    const unchanged = items.filter(item => !this.changedThisStep.has(item.id));
+    if (unchanged.length === 0) return undefined;
+    const item = this.dice.pick(unchanged);
+    this.changing.push(item.id);
+    return item;
+  }
+
+  /** Groups a membership may declare members of: the revision's own and the imported ones. */
+  private targets(declaration: Declaration): GroupRef[] {
+    return [
+      ...declaration.groups.map(g => ({ created: g.id })),
+      ...IMPORTED_GROUPS.map(g => ({ imported: g.permissionGroupId })),
+    ];
+  }
+
+  /** Declared users no other membership of the group declares. */
+  private freeUsers(draft: Draft, group: GroupRef): string[] {
+    const taken = new Set(draft.memberships.filter(m => sameRef(m.group, group)).flatMap(m => m.users));
+    return DECLARED_USERS.filter(user => !taken.has(user));
+  }
+
+  private nextNumber(): number {
+    return ++this.counter;
+  }
+}
+
+function describeRef(ref: GroupRef): string {
+  return 'created' in ref ? `group ${ref.created}` : `imported group ${ref.imported}`;
+}
+
+function replace<T>(items: T[], old: T, next: T): void {
+  items[items.indexOf(old)] = next;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** Seeded choices. */
+class Dice {
+  constructor(readonly next: RandomSource) {}
+
+  chance(probability: number): boolean {
+    return this.next() < probability;
+  }
+
+  /** A whole number from min to max, both included. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)];
+  }
+
+  /** Between min and max distinct items (fewer if there are not enough), in their original order. */
+  subset<T>(items: readonly T[], min: number, max: number): T[] {
+    const count = Math.min(items.length, this.int(min, max));
+    const chosen = new Set<number>();
+    while (chosen.size < count) chosen.add(Math.floor(this.next() * items.length));
+    return items.filter((_, index) => chosen.has(index));
+  }
+
+  weighted<T>(choices: readonly [T, number][]): T {
+    const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
+    let draw = this.next() * total;
+    for (const [choice, weight] of choices) {
+      draw -= weight;
+      if (draw < 0) return choice;
+    }
+    return choices.filter(([, weight]) => weight > 0).at(-1)![0];
+  }
+}

@@ -1,0 +1,300 @@
+/**
+ * Plays one planned sequence: before each step the outside additions, then the step
+ * through the local runner under the plan's faults, then the whole emulator state
+ * compared with what the declarations say it must be. The first difference ends the
+ * sequence, with the seed that replays it.
+ *
+ * A step that fails without being planned to (FinSpace's faults outlasted the
+ * handler's retries) must still roll back to the previous declaration; it is then
+ * deployed again, as a person would, at most MAX_ATTEMPTS times in all. So is a
+ * destroy that failed. A delete that fails in the cleanup phase CloudFormation
+ * reports and lets go: what it still held stays in FinSpace, and is counted.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { PATIENT_TIMING, STACK_NAME, synthesizeDeclaration, type SynthesizedApp } from './app';
+import { type Declaration, describeDeclaration, EMPTY_DECLARATION, environmentOf, groupIdentity } from './declaration';
+import { UNKNOWN_USER } from './environments';
+import { ExpectedFinSpace, type Problem, type Touched } from './expectation';
+import { countCalls, countCheck, emptyFigures, type Figures } from './figures';
+import type { Plan, Step } from './plan';
+import { ChaosWorld } from './world';
+import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../../lib/resource-types';
+import { predictOutputs, readAssembly, type RunnerEvent } from '../runner';
+
+/** Deploys of one step, the first included, before the sequence gives up on it. */
+const MAX_ATTEMPTS = 3;
+
+export interface SequenceFailure {
+  /** 1-based, as printed. */
+  readonly step: number;
+  readonly attempt: number;
+  readonly changes: readonly string[];
+  readonly problems: readonly string[];
+  /** The declaration deployed before the step, and the one it went for. */
+  readonly before: readonly string[];
+  readonly attempted: readonly string[];
+  /** Where the state file, the assemblies and the functions' logs were kept. */
+  readonly directory: string;
+}
+
+export interface SequenceReport {
+  readonly seed: number;
+  readonly figures: Figures;
+  readonly failure?: SequenceFailure;
+  readonly elapsedMs: number;
+}
+
+export interface SequenceOptions {
+  /** Where to work; a fresh temporary directory by default. Removed afterwards unless the sequence failed. */
+  readonly directory?: string;
+  /** One line per step, for progress output. */
+  readonly log?: (line: string) => void;
+}
+
+export async function runSequence(plan: Plan, options: SequenceOptions = {}): Promise<SequenceReport> {
+  const started = Date.now();
+  const directory = options.directory ?? fs.mkdtempSync(path.join(os.tmpdir(), `chaos-${plan.seed}-`));
+  const player = new SequencePlayer(plan, directory, options.log ?? (() => undefined));
+  let failure: SequenceFailure | undefined;
+  try {
+    failure = await player.play();
+  } finally {
+    await player.stop();
+    if (!failure) fs.rmSync(directory, { recursive: true, force: true });
+  }
+  player.figures.sequences = 1;
+  player.figures.failedSequences = failure ? 1 : 0;
+  return { seed: plan.seed, figures: player.figures, failure, elapsedMs: Date.now() - started };
+}
+
+type Outcome = 'complete' | 'rolled-back' | 'destroy-failed' | 'stuck';
+
+class SequencePlayer {
+  readonly figures = emptyFigures();
+  private readonly expected = new ExpectedFinSpace();
+  private readonly logicalIds = new Map<string, string>();
+  private readonly constructIds = new Map<string, string>();
+  private deployed: Declaration = EMPTY_DECLARATION;
+  private lastApp?: SynthesizedApp;
+  private world?: ChaosWorld;
+
+  constructor(private readonly plan: Plan, private readonly directory: string, private readonly log: (line: string) => void) {
+    this.figures.steered = { ...plan.steered };
+  }
+
+  async play(): Promise<SequenceFailure | undefined> {
+    for (const [index, step] of this.plan.steps.entries()) {
+      try {
+        const app = step.kind === 'deploy' ? this.synthesize(step.declaration, index) : this.lastApp!;
+        this.world ??= await ChaosWorld.start({
+          directory: this.directory,
+          handlerRoleArn: String(predictOutputs(readAssembly(app.directory).stacks[0]).FinSpaceDataHandlerRoleArn),
+          behaviour: this.plan.config.behaviour,
+        });
+        await this.addOutsideMembers(step);
+        const failure = await this.playStep(step, index, app);
+        if (failure) return failure;
+      } catch (error) {
+        // Neither the stack nor FinSpace: the run itself broke (synthesis, the runner, the operator).
+        this.count('error');
+        const target = step.kind === 'deploy' ? step.declaration : EMPTY_DECLARATION;
+        return this.failure(step, index, 1, this.deployed, target, [`error: ${(error as Error).stack ?? String(error)}`]);
+      }
+    }
+    return undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.world?.stop();
+  }
+
+  private async playStep(step: Step, index: number, app: SynthesizedApp): Promise<SequenceFailure | undefined> {
+    const target = step.kind === 'deploy' ? step.declaration : EMPTY_DECLARATION;
+    const plannedFailure = step.kind === 'deploy' ? step.plannedFailure : undefined;
+    const before = this.deployed;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const run = await this.world!.run(step.kind, app.directory, {
+        faults: { ...this.plan.config.faults, seed: faultSeed(this.plan.seed, index, attempt) },
+        pollIntervalMs: this.plan.config.pollIntervalMs,
+      });
+      this.figures.steps++;
+      countCalls(this.figures, run.calls, run.faults);
+      const [stack] = run.result.stacks;
+      const outcome = outcomeOf(stack?.status);
+      const fail = (problems: string[]) => {
+        // What FinSpace was asked and what the runner did, for whoever investigates.
+        fs.writeFileSync(path.join(this.directory, `step${index + 1}.calls.json`), JSON.stringify(run.calls, undefined, 1));
+        fs.writeFileSync(path.join(this.directory, `step${index + 1}.events.json`), JSON.stringify(run.events, undefined, 1));
+        return this.failure(step, index, attempt, before, target, problems);
+      };
+      this.log(`step ${index + 1}/${this.plan.steps.length}${attempt > 1 ? ` (attempt ${attempt})` : ''}: ${stack?.status} ${step.changes.join('; ')}`);
+
+      if (outcome === 'destroy-failed' && attempt < MAX_ATTEMPTS) {
+        // Deleted in part: destroyed again, as a person would, and checked once it is gone.
+        this.figures.failedDestroys++;
+        this.countReason(stack?.failureReason);
+        continue;
+      }
+      if (outcome === 'stuck' || outcome === 'destroy-failed') {
+        this.count('stack-stuck');
+        return fail([`the stack is ${stack?.status}: ${stack?.failureReason ?? 'no reason'}`]);
+      }
+      if (outcome === 'complete') {
+        const letGo = this.letGo(run.events);
+        this.figures.cleanupFailures += letGo.size;
+        this.expected.deployed(this.deployed, target, this.touched(run.events).completed, letGo);
+        this.deployed = target;
+      } else {
+        this.expected.rolledBack(this.deployed, target, this.touched(run.events));
+      }
+      this.expected.learnIds(constructId => this.world!.physicalId(STACK_NAME, this.logicalIds.get(constructId) ?? ''));
+      // A completed step must have waited for every removal; a failed create may not have.
+      if (outcome === 'rolled-back') this.figures.removalsStillSettling += await this.world!.settleRemovals();
+      const { problems, tally } = this.expected.check(this.world!.snapshot());
+      countCheck(this.figures, tally);
+      problems.forEach(problem => this.count(problem.kind));
+      if (problems.length > 0) return fail(problems.map(describeProblem));
+
+      if (plannedFailure) {
+        if (outcome === 'complete') {
+          this.count('planned-failure-succeeded');
+          return fail([`the step had to fail (${plannedFailure}) but the stack is ${stack?.status}`]);
+        }
+        if (plannedFailureShows(plannedFailure, stack?.failureReason)) {
+          this.figures.plannedRollbacks++;
+          return undefined;
+        }
+      }
+      if (outcome === 'complete') return undefined;
+      this.figures.unplannedRollbacks++;
+      this.countReason(stack?.failureReason);
+      if (plannedFailure) return undefined; // it rolled back for another reason first: as good as planned
+    }
+    return this.failure(step, index, MAX_ATTEMPTS, before, target, [`the step rolled back ${MAX_ATTEMPTS} times without a planned failure`]);
+  }
+
+  /** The plan's outside additions, on whichever of their groups exist now. */
+  private async addOutsideMembers(step: Step): Promise<void> {
+    for (const addition of step.outsideAdditions) {
+      let identity: string;
+      try {
+        identity = groupIdentity(this.deployed, addition.group);
+      } catch {
+        continue; // an unplanned failure kept the group from being created
+      }
+      const permissionGroupId = this.expected.physicalIdOf(identity);
+      if (!permissionGroupId) continue;
+      if (await this.world!.addMember(environmentOf(this.deployed, addition.group), permissionGroupId, addition.user)) {
+        this.expected.addOutsideMember(identity, addition.user);
+      }
+    }
+  }
+
+  private synthesize(declaration: Declaration, index: number): SynthesizedApp {
+    const app = synthesizeDeclaration(declaration, path.join(this.directory, `cdk.out.${index + 1}`), {
+      maxConcurrency: this.plan.config.maxConcurrency,
+      ...PATIENT_TIMING,
+    });
+    for (const [constructId, logicalId] of Object.entries(app.logicalIds)) {
+      this.logicalIds.set(constructId, logicalId);
+      this.constructIds.set(logicalId, constructId);
+    }
+    this.lastApp = app;
+    return app;
+  }
+
+  /** Memberships CloudFormation created or updated on the way forward (finished or not), and updated back in a rollback. */
+  private touched(events: readonly RunnerEvent[]): Touched {
+    const started = new Set<string>();
+    const completed = new Set<string>();
+    const back = new Set<string>();
+    let rollingBack = false;
+    for (const event of events) {
+      if (event.kind === 'stack' && event.status.endsWith('ROLLBACK_IN_PROGRESS')) rollingBack = true;
+      if (event.kind !== 'resource' || event.resourceType !== GROUP_MEMBERSHIP_RESOURCE_TYPE) continue;
+      const constructId = this.constructIds.get(event.logicalId);
+      if (!constructId) continue;
+      if (rollingBack) {
+        if (event.status === 'UPDATE_COMPLETE') back.add(constructId);
+      } else if (event.status === 'CREATE_IN_PROGRESS' || event.status === 'UPDATE_IN_PROGRESS') {
+        started.add(constructId);
+      } else if (event.status === 'CREATE_COMPLETE' || event.status === 'UPDATE_COMPLETE') {
+        completed.add(constructId);
+      }
+    }
+    return { completed, failed: new Set([...started].filter(id => !completed.has(id))), back };
+  }
+
+  /**
+   * Groups and memberships whose delete failed in the cleanup phase: CloudFormation
+   * reports them and lets them go, and the stack completes.
+   */
+  private letGo(events: readonly RunnerEvent[]): Set<string> {
+    const letGo = new Set<string>();
+    let cleaningUp = false;
+    for (const event of events) {
+      if (event.kind === 'stack' && event.status === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS') cleaningUp = true;
+      if (!cleaningUp || event.kind !== 'resource' || event.status !== 'DELETE_FAILED') continue;
+      const constructId = this.constructIds.get(event.logicalId);
+      if (constructId) letGo.add(constructId);
+      this.countReason(`cleanup: ${event.reason}`);
+    }
+    return letGo;
+  }
+
+  private countReason(reason: string | undefined): void {
+    const line = firstLine(reason);
+    this.figures.unplannedReasons[line] = (this.figures.unplannedReasons[line] ?? 0) + 1;
+  }
+
+  private count(kind: keyof Figures['problems']): void {
+    this.figures.problems[kind] = (this.figures.problems[kind] ?? 0) + 1;
+  }
+
+  private failure(step: Step, index: number, attempt: number, before: Declaration, target: Declaration, problems: string[]): SequenceFailure {
+    return {
+      step: index + 1,
+      attempt,
+      changes: step.changes,
+      problems,
+      before: describeDeclaration(before),
+      attempted: describeDeclaration(target),
+      directory: this.directory,
+    };
+  }
+}
+
+function outcomeOf(status: string | undefined): Outcome {
+  switch (status) {
+    case 'CREATE_COMPLETE': case 'UPDATE_COMPLETE': case 'NO_CHANGES': case 'DELETE_COMPLETE': case 'DOES_NOT_EXIST': case 'NO_RESOURCES':
+      return 'complete';
+    case 'ROLLBACK_COMPLETE': case 'UPDATE_ROLLBACK_COMPLETE':
+      return 'rolled-back';
+    case 'DELETE_FAILED':
+      return 'destroy-failed';
+    default:
+      return 'stuck';
+  }
+}
+
+/** Whether the stack failed for the planned reason, as CloudFormation reports it. */
+function plannedFailureShows(failure: string, reason: string | undefined): boolean {
+  return failure === 'unknown-user'
+    ? reason?.includes(`'${UNKNOWN_USER}' does not exist`) === true
+    : reason?.includes('PERMISSION_GROUP_NAME_EXISTS') === true;
+}
+
+/** Different per sequence, step and attempt, and the same on every replay of the seed. */
+function faultSeed(seed: number, stepIndex: number, attempt: number): number {
+  return (seed * 1009 + stepIndex * 31 + attempt) % 2_147_483_647;
+}
+
+function firstLine(reason: string | undefined): string {
+  return (reason ?? 'no reason').split('\n')[0].replace(/\(RequestId: [^)]*\)/, '').replace(/\b[0-9a-f-]{36}\b/g, '<id>').slice(0, 200);
+}
+
+function describeProblem(problem: Problem): string {
+  return `${problem.kind}: ${problem.detail}`;
+}

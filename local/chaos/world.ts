@@ -1,0 +1,146 @@
+/**
+ * One chaos world: a FinSpace emulator seeded with the chaos environments, the local
+ * runner that deploys revisions of the app through the real handler bundle, and an
+ * operator who changes FinSpace outside CloudFormation.
+ *
+ * Faults are injected only while the runner works: the operator's changes and the
+ * checks in between see a healthy service, and each step's figures (requests,
+ * faults) are the handler's alone.
+ */
+import * as path from 'path';
+import type { EnvironmentKey } from './declaration';
+import { chaosSeed, ENVIRONMENT_IDS, HANDLER_ROLE_KEYS, OPERATOR_KEYS } from './environments';
+import { FinSpaceDataClient, isFinSpaceError, VendedCredentialCache } from '../../lambda/finspace';
+import { type CallRecord, type EmulatorBehaviour, type EmulatorSnapshot, type FaultCounts, type FaultOptions, FinSpaceEmulator } from '../emulator';
+import { deploy, destroy, loadState, type RunnerEvent, type RunResult } from '../runner';
+
+/** Far beyond the chaos runs' membership delays (at most 60 ms). */
+const SETTLE_LIMIT_MS = 10_000;
+
+export interface StepRun {
+  readonly result: RunResult;
+  readonly events: readonly RunnerEvent[];
+  /** The requests FinSpace answered during the step. */
+  readonly calls: readonly CallRecord[];
+  readonly faults: FaultCounts;
+}
+
+export interface ChaosWorldOptions {
+  /** Holds the runner's state file and the functions' logs. */
+  readonly directory: string;
+  /** The handler role's ARN, known before deployment (local/runner predictOutputs). */
+  readonly handlerRoleArn: string;
+  readonly behaviour?: Partial<EmulatorBehaviour>;
+}
+
+export class ChaosWorld {
+  static async start(options: ChaosWorldOptions): Promise<ChaosWorld> {
+    const emulator = await FinSpaceEmulator.start({ seed: chaosSeed(options.handlerRoleArn), behaviour: options.behaviour });
+    return new ChaosWorld(emulator, options.directory);
+  }
+
+  readonly stateFile: string;
+  private readonly operators = new Map<EnvironmentKey, FinSpaceDataClient>();
+
+  private constructor(readonly emulator: FinSpaceEmulator, private readonly directory: string) {
+    this.stateFile = path.join(directory, 'state.json');
+  }
+
+  /** Deploys (or destroys) an app with the runner while the emulator injects `faults`. */
+  async run(operation: 'deploy' | 'destroy', app: string, options: { faults?: FaultOptions; pollIntervalMs?: number } = {}): Promise<StepRun> {
+    const events: RunnerEvent[] = [];
+    this.emulator.resetCalls();
+    this.emulator.setFaults(options.faults);
+    try {
+      const result = await (operation === 'deploy' ? deploy : destroy)({
+        app,
+        stateFile: this.stateFile,
+        finspaceEndpoint: this.emulator.endpoint,
+        roleCredentials: HANDLER_ROLE_KEYS,
+        pollIntervalMs: options.pollIntervalMs,
+        logDirectory: path.join(this.directory, 'logs'),
+        onEvent: event => events.push(event),
+      });
+      return { result, events, calls: [...this.emulator.calls], faults: this.emulator.faultCounts() };
+    } finally {
+      this.emulator.setFaults(undefined);
+    }
+  }
+
+  /** The physical id CloudFormation (the runner) holds for a resource of the stack. */
+  physicalId(stackName: string, logicalId: string): string | undefined {
+    return loadState(this.stateFile).stacks[stackName]?.resources[logicalId]?.physicalId;
+  }
+
+  snapshot(): EmulatorSnapshot {
+    return this.emulator.snapshot();
+  }
+
+  /**
+   * Someone adds a member outside CloudFormation, and FinSpace settles it. False when
+   * FinSpace refused (already a member, or the group is gone).
+   */
+  async addMember(environment: EnvironmentKey, permissionGroupId: string, userId: string): Promise<boolean> {
+    try {
+      await this.operator(environment).associateUserToPermissionGroup({ permissionGroupId, userId });
+    } catch (error) {
+      if (isFinSpaceError(error, 'ConflictException') || isFinSpaceError(error, 'ResourceNotFoundException')) return false;
+      throw error;
+    }
+    await this.settled(environment, permissionGroupId, userId);
+    return true;
+  }
+
+  /** The operator's client in an environment: the project's FinSpace client, signed with the operator's IAM keys. */
+  operator(environment: EnvironmentKey): FinSpaceDataClient {
+    let client = this.operators.get(environment);
+    if (!client) {
+      client = new FinSpaceDataClient({
+        environmentId: ENVIRONMENT_IDS[environment],
+        region: this.emulator.region,
+        endpoint: this.emulator.endpoint,
+        credentials: async () => OPERATOR_KEYS,
+        // No faults while the operator works, but a keep-alive socket the emulator
+        // closed as idle is reset on reuse: retried, as any client would.
+        retryMode: 'standard',
+        maxAttempts: 3,
+        credentialCache: new VendedCredentialCache(),
+      });
+      this.operators.set(environment, client);
+    }
+    return client;
+  }
+
+  /**
+   * Waits until no member is REMOVAL_IN_PROGRESS any more, and answers how many were.
+   * A failed membership create undoes its additions without waiting for them (onEvent
+   * must fail at once): the stack can finish before FinSpace has.
+   */
+  async settleRemovals(): Promise<number> {
+    const removing = () => this.snapshot().environments
+      .flatMap(e => e.permissionGroups.flatMap(g => g.members))
+      .filter(m => m.membershipStatus === 'REMOVAL_IN_PROGRESS').length;
+    const found = removing();
+    await until(() => removing() === 0);
+    return found;
+  }
+
+  async stop(): Promise<void> {
+    await this.emulator.stop();
+  }
+
+  /** Waits until the member is ADDITION_SUCCESS, as a person would before deploying again. */
+  private async settled(environment: EnvironmentKey, permissionGroupId: string, userId: string): Promise<void> {
+    await until(() => {
+      const group = this.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_IDS[environment])
+        ?.permissionGroups.find(g => g.permissionGroupId === permissionGroupId);
+      return group?.members.find(m => m.userId === userId)?.membershipStatus !== 'ADDITION_IN_PROGRESS';
+    });
+  }
+}
+
+/** Polls until `done`, for at most SETTLE_LIMIT_MS: what has not settled by then, the check reports. */
+async function until(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + SETTLE_LIMIT_MS;
+  while (!done() && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 5));
+}

@@ -1,0 +1,129 @@
+/**
+ * The chaos runs' check (local/chaos/expectation.ts) against hand-made emulator
+ * states: it passes the state a deploy must leave, and catches each way FinSpace can
+ * differ from the declaration. A check that could not fail would prove nothing.
+ */
+import { ApplicationPermission } from '../../../lib/application-permission';
+import { type Declaration, EMPTY_DECLARATION } from '../../../local/chaos/declaration';
+import { chaosSeed, ENVIRONMENT_IDS, HANDLER_USER, IMPORTED_GROUPS } from '../../../local/chaos/environments';
+import { ExpectedFinSpace, type ProblemKind } from '../../../local/chaos/expectation';
+import { type EmulatorSnapshot, FinSpaceEmulator, type SnapshotPermissionGroup } from '../../../local/emulator';
+
+const DESK = IMPORTED_GROUPS.find(group => group.environment === 'a')!;
+const ANALYSTS_ID = 'analystsgroup0000000000001';
+
+const declaration: Declaration = {
+  groups: [{ id: 'Analysts', environment: 'a', name: 'analysts', permissions: [ApplicationPermission.CREATE_DATASET], retain: false }],
+  memberships: [
+    { id: 'AnalystMembers', group: { created: 'Analysts' }, users: ['user01'], exclusive: false, retain: false },
+    { id: 'DeskMembers', group: { imported: DESK.permissionGroupId }, users: ['user02'], exclusive: true, retain: false },
+  ],
+};
+
+let initial: EmulatorSnapshot;
+beforeAll(async () => {
+  const emulator = await FinSpaceEmulator.start({ seed: chaosSeed('arn:aws:iam::111122223333:role/handler') });
+  initial = emulator.snapshot();
+  await emulator.stop();
+});
+
+/** The expectation after deploying `declaration` over nothing, both memberships created. */
+function afterDeploy(): ExpectedFinSpace {
+  const expected = new ExpectedFinSpace();
+  expected.deployed(EMPTY_DECLARATION, declaration, new Set(['AnalystMembers', 'DeskMembers']));
+  expected.learnIds(constructId => constructId === 'Analysts' ? ANALYSTS_ID : undefined);
+  return expected;
+}
+
+/** The state that deploy must leave: the analysts group, and the desk with only its declared user and the handler's. */
+function converged(change: (groups: SnapshotPermissionGroup[]) => SnapshotPermissionGroup[] = groups => groups): EmulatorSnapshot {
+  return inEnvironmentA(initial, groups => change([
+    ...groups.map(g => g.permissionGroupId === DESK.permissionGroupId ? withMembers(g, [HANDLER_USER, 'user02']) : g),
+    snapshotGroup(ANALYSTS_ID, 'analysts', ['user01'], ['CreateDataset']),
+  ]));
+}
+
+const kinds = (problems: readonly { kind: ProblemKind }[]) => problems.map(problem => problem.kind);
+
+test('the seeded environments, before any deploy, pass', () => {
+  expect(new ExpectedFinSpace().check(initial).problems).toEqual([]);
+});
+
+test('the state a deploy must leave passes, and the check counts what it saw', () => {
+  const { problems, tally } = afterDeploy().check(converged());
+  expect(problems).toEqual([]);
+  // Groups: analysts and desk in a, floor in b, a reserved one in each. Outside: the
+  // handler's user in desk, and outsider02 and the handler's user in floor.
+  expect(tally).toEqual({ groups: 5, declaredMembers: 2, outsideMembers: 3, uncertainMembers: 0 });
+});
+
+test.each<[string, (groups: SnapshotPermissionGroup[]) => SnapshotPermissionGroup[], ProblemKind | ProblemKind[]]>([
+  ['a declared member missing', groups => groups.map(g => g.name === 'analysts' ? withMembers(g, []) : g), 'lost-member'],
+  ['a declared member still being added', groups => groups.map(g => g.name === 'analysts' ? withMembers(g, [['user01', 'ADDITION_IN_PROGRESS']]) : g), 'unsettled-member'],
+  ['an outside member the exclusive membership should have removed', groups => groups.map(g => g.name === DESK.name ? withMembers(g, [HANDLER_USER, 'outsider01', 'user02']) : g), 'unexpected-member'],
+  ["the handler's own user removed by the exclusive membership", groups => groups.map(g => g.name === DESK.name ? withMembers(g, ['user02']) : g), 'wrongly-removed-member'],
+  ['the group created twice', groups => [...groups, snapshotGroup('analystscopy00000000000001', 'analysts', ['user01'], ['CreateDataset'])],
+    ['duplicate-group', 'unexpected-group']],
+  ['the group with other permissions', groups => groups.map(g => g.name === 'analysts' ? { ...g, applicationPermissions: ['ViewAuditData'] } : g), 'group-differs'],
+  ['a group that should not exist', groups => [...groups, snapshotGroup('leftover000000000000000001', 'leftover', [])], 'unexpected-group'],
+  ['the group gone', groups => groups.filter(g => g.name !== 'analysts'), 'missing-group'],
+])('%s is caught', (_, change, kind) => {
+  expect(kinds(afterDeploy().check(converged(change)).problems)).toEqual([kind].flat());
+});
+
+test('an outside member of a group with additive memberships only must be left alone', () => {
+  const expected = afterDeploy();
+  expected.addOutsideMember('Analysts@a', 'outsider03');
+  expect(kinds(expected.check(converged()).problems)).toEqual(['wrongly-removed-member']);
+});
+
+test('an exclusive membership CloudFormation does not update leaves an outside member alone', () => {
+  const expected = afterDeploy();
+  expected.addOutsideMember(`imported:${DESK.permissionGroupId}`, 'outsider03');
+  expected.deployed(declaration, declaration, new Set());
+  const withOutsider = converged(groups => groups.map(g => g.name === DESK.name ? withMembers(g, [HANDLER_USER, 'outsider03', 'user02']) : g));
+  expect(expected.check(withOutsider).problems).toEqual([]);
+});
+
+describe('after a failed exclusive attempt, rolled back', () => {
+  const attempted: Declaration = { groups: [], memberships: [declaration.memberships[1]] };
+  const rolledBack = () => {
+    const expected = new ExpectedFinSpace();
+    expected.rolledBack(EMPTY_DECLARATION, attempted, { completed: new Set(), failed: new Set(['DeskMembers']), back: new Set() });
+    return expected;
+  };
+  const outsiderGone = () => inEnvironmentA(initial, groups => groups.map(g => g.name === DESK.name ? withMembers(g, [HANDLER_USER]) : g));
+
+  test('an outside member it may have removed passes whether there or not', () => {
+    expect(rolledBack().check(initial).problems).toEqual([]);
+    expect(rolledBack().check(outsiderGone()).problems).toEqual([]);
+  });
+
+  test('once seen gone, it must stay gone', () => {
+    const expected = rolledBack();
+    expect(expected.check(outsiderGone()).tally.uncertainMembers).toBe(1);
+    expect(kinds(expected.check(initial).problems)).toEqual(['unexpected-member']);
+  });
+});
+
+function inEnvironmentA(snapshot: EmulatorSnapshot, change: (groups: SnapshotPermissionGroup[]) => SnapshotPermissionGroup[]): EmulatorSnapshot {
+  return {
+    environments: snapshot.environments.map(e =>
+      e.environmentId === ENVIRONMENT_IDS.a ? { ...e, permissionGroups: change([...e.permissionGroups]) } : e),
+  };
+}
+
+type Member = string | [string, 'ADDITION_IN_PROGRESS' | 'REMOVAL_IN_PROGRESS'];
+
+function withMembers(found: SnapshotPermissionGroup, members: Member[]): SnapshotPermissionGroup {
+  return {
+    ...found,
+    members: members.map(member => typeof member === 'string'
+      ? { userId: member, membershipStatus: 'ADDITION_SUCCESS' as const }
+      : { userId: member[0], membershipStatus: member[1] }),
+  };
+}
+
+function snapshotGroup(permissionGroupId: string, name: string, members: Member[], applicationPermissions: string[] = []): SnapshotPermissionGroup {
+  return withMembers({ permissionGroupId, name, applicationPermissions, createTime: 0, lastModifiedTime: 0, members: [] }, members);
+}

@@ -1,0 +1,103 @@
+/**
+ * The fast chaos run: a few planned sequences (local/chaos), played at once through
+ * the local runner and the real handler bundle, against an emulator that throttles,
+ * fails with 5xx, resets connections before and after the write, and delays. After
+ * every step FinSpace must hold exactly what the declarations say (see
+ * local/chaos/expectation.ts); a failure names the seed and step that replay it.
+ *
+ * The seeds are chosen to cover both planned failures and their rollbacks (real
+ * users added next to the unknown one, in a membership updated and in one created on
+ * a group that outlives the rollback: both must be removed again), exclusive and
+ * additive memberships with outside members, users dropped from an additive
+ * membership, a user handed from one membership of a group to another, a group
+ * replaced by a move to the other environment, a membership moved to another group,
+ * renames, permission changes and retained resources; the last test checks that they
+ * still do.
+ *
+ * Throttling costs real time: the SDK backs off from 1 s and its adaptive limiter
+ * then paces the handler, so these four short sequences take 40 to 60 seconds where
+ * the same without faults takes one. The long run is `npm run chaos`.
+ */
+import { type Declaration, EMPTY_DECLARATION, groupIdentity } from '../../../local/chaos/declaration';
+import { addFigures, emptyFigures, type Figures } from '../../../local/chaos/figures';
+import { planSequence, type Plan } from '../../../local/chaos/plan';
+import { runSequence, type SequenceReport } from '../../../local/chaos/sequence';
+
+jest.setTimeout(300_000);
+
+const SEEDS = [2, 161, 205, 1282];
+const DEPLOY_STEPS = 2;
+
+const plans: Plan[] = SEEDS.map(seed => planSequence(seed, { deploySteps: DEPLOY_STEPS }));
+let reports: SequenceReport[];
+let total: Figures;
+beforeAll(async () => {
+  reports = await Promise.all(plans.map(plan => runSequence(plan)));
+  total = emptyFigures();
+  reports.forEach(report => addFigures(total, report.figures));
+});
+
+test.each(SEEDS)('seed %i: after every step FinSpace holds exactly what the declarations say', seed => {
+  const { failure } = reports.find(report => report.seed === seed)!;
+  const replay = `npm run chaos -- --seed ${seed} --steps ${DEPLOY_STEPS} --sequences 1 --verbose`;
+  expect(failure && [`step ${failure.step}: ${failure.changes.join('; ')}`, ...failure.problems, `replay: ${replay}`]).toBeUndefined();
+});
+
+test('every kind of fault was injected, and the handler was throttled often', () => {
+  for (const plan of plans) {
+    expect(plan.config.faults.throttleRate).toBeGreaterThanOrEqual(0.2);
+    expect(plan.config.faults.serverErrorRate).toBeGreaterThanOrEqual(0.05);
+  }
+  expect(total.faults.throttle).toBeGreaterThan(0.1 * total.requests);
+  expect(total.faults['server-error']).toBeGreaterThan(0);
+  expect(total.faults.reset).toBeGreaterThan(0);
+  expect(total.faults['reset-after-write']).toBeGreaterThan(0);
+});
+
+test('the planned failures were refused by FinSpace and rolled back, and the checks saw outside members', () => {
+  const planned = plans.flatMap(plan => plan.steps).filter(step => step.kind === 'deploy' && step.plannedFailure).length;
+  // A planned failure may be beaten to it by faults that outlast the retries: it rolls back all the same.
+  expect(total.plannedRollbacks).toBeGreaterThan(0);
+  expect(total.plannedRollbacks + total.unplannedRollbacks).toBeGreaterThanOrEqual(planned);
+  expect(total.checks).toBe(total.steps);
+  expect(total.outsideMembersChecked).toBeGreaterThan(0);
+  expect(total.declaredMembersChecked).toBeGreaterThan(0);
+});
+
+test('the seeds still cover what they were chosen for', () => {
+  const steps = plans.flatMap(plan => plan.steps);
+  const changes = steps.flatMap(step => step.changes).join('\n');
+  const failures = new Set(steps.map(step => step.kind === 'deploy' ? step.plannedFailure : undefined));
+  expect(failures).toEqual(new Set([undefined, 'unknown-user', 'name-taken']));
+  const declarations = steps.flatMap(step => step.kind === 'deploy' ? [step.declaration] : []);
+  expect(declarations.some(d => d.memberships.some(m => m.exclusive))).toBe(true);
+  expect(declarations.some(d => d.memberships.some(m => !m.exclusive && m.users.length > 0))).toBe(true);
+  expect(steps.some(step => step.outsideAdditions.length > 0)).toBe(true);
+  expect(changes).toMatch(/retain/);
+  const deployed = steps.filter(step => step.kind === 'deploy' && !step.plannedFailure).flatMap(step => step.changes).join('\n');
+  const failed = steps.filter(step => step.kind === 'deploy' && step.plannedFailure).flatMap(step => step.changes).join('\n');
+  for (const change of [/(^|[^e])move group .* \(replacement\)/, /(^|[^e])move membership/, /rename group/, /set permissions/, /hand \w+ from membership/]) {
+    expect(deployed).toMatch(change);
+  }
+  expect(plans.some(droppedFromAdditive)).toBe(true);
+  expect(failed).toMatch(/add \[\w.*\] to membership/);
+  expect(failed).toMatch(/add additive membership (Members\d+) on imported group \S+ \[\w[^]*add unknown user ghost01 to membership \1\b/);
+});
+
+/** Whether a step that succeeds drops users from an additive membership that stays on its group. */
+function droppedFromAdditive(plan: Plan): boolean {
+  let deployed: Declaration = EMPTY_DECLARATION;
+  for (const step of plan.steps) {
+    if (step.kind === 'deploy' && step.plannedFailure) continue;
+    const next = step.kind === 'deploy' ? step.declaration : EMPTY_DECLARATION;
+    const drops = next.memberships.some(membership => {
+      const before = deployed.memberships.find(m => m.id === membership.id);
+      return before !== undefined && !before.exclusive && !membership.exclusive &&
+        groupIdentity(deployed, before.group) === groupIdentity(next, membership.group) &&
+        before.users.some(user => !membership.users.includes(user));
+    });
+    if (drops) return true;
+    deployed = next;
+  }
+  return false;
+}
