@@ -35,7 +35,8 @@ function explain(error: unknown, context: FailureContext): string {
     return `invalid resource properties: ${error.message}. The template was not made by this library's constructs, or by an incompatible version.`;
   }
   if (isFinSpaceError(error)) {
-    const said = `${error.operation} failed with ${error.name}${error.reason ? ` (${error.reason})` : ''}: ${error.message}`;
+    // The reason goes on with sentences of its own: one full stop between them.
+    const said = `${error.operation} failed with ${error.name}${error.reason ? ` (${error.reason})` : ''}: ${error.message.replace(/\.+$/, '')}`;
     if (error.operation === 'GetProgrammaticAccessCredentials' && error.name === 'AccessDeniedException') {
       return `${said}. FinSpace gives credentials for environment ${context.environmentId ?? '?'} only to a role registered as the ` +
         `IAM principal ARN (apiAccessPrincipalArn) of an enabled FinSpace user with API access: register ${context.handlerRoleArn ?? 'the handler role'} ` +

@@ -11,6 +11,7 @@ import { DeploymentFailure } from './failure';
 import {
   DEFAULT_PAGE_SIZE,
   isFinSpaceError,
+  isTransient,
   listAllPermissionGroupsByUser,
   listAllUsersByPermissionGroup,
   type FinSpaceDataClient,
@@ -25,6 +26,9 @@ import { shardOf } from '../lib/membership-shards';
 
 /** Writes stop this long before the Lambda would be stopped; isComplete finishes them. */
 const WRITE_SAFETY_MARGIN_MS = 30_000;
+/** Undos of a failed event's additions stop being tried again this long before the Lambda would be stopped. */
+const UNDO_SAFETY_MARGIN_MS = 15_000;
+const UNDO_ROUND_PAUSE_MS = 1_000;
 /** How many user ids a failure reason names. */
 const NAMED_IN_REASON = 10;
 /**
@@ -120,8 +124,10 @@ async function isComplete(event: IsCompleteRequest, context: HandlerContext): Pr
       pass = await reconcile(client, target, live, event, context, 'repair');
     }
   } catch (error) {
-    // The client already retried; another poll is the better answer than failing.
-    if (isTransient(error)) {
+    // The client already retried; another poll is the better answer than failing,
+    // until the time for the whole change is up.
+    const startedAt = Number(event.ReconcileStartedAt ?? context.now());
+    if (isTransient(error) && context.now() - startedAt <= context.settings.reconcileTimeoutMs) {
       context.log('FinSpace did not answer this poll; trying again at the next one', { error: (error as Error).name });
       return { IsComplete: false };
     }
@@ -151,7 +157,11 @@ function targetOf(event: OnEventRequest, context: HandlerContext): Target {
     const handedOver = props.userIds.filter(userId => owner(userId) === 'another');
     return {
       props,
-      keep: new Set(),
+      // An exclusive membership that goes puts back what the stack's other resources
+      // declare for the group: when this is the rollback of a failed deploy that
+      // replaced an exclusive membership with this one, its sweep removed the users of
+      // the one it replaced, which stays. Otherwise they are there already.
+      keep: new Set(props.exclusive ? othersDeclared(props, context) : []),
       undoAddsOnFailure: false,
       handedOver,
       remove: live => props.userIds.filter(userId => owner(userId) !== 'another' && present(live, userId)),
@@ -197,7 +207,7 @@ function othersDeclared(props: GroupMembershipProperties, context: HandlerContex
   const index = context.settings.declaredMembers;
   if (!index || !props.groupKey) return [];
   const me = declaringResource(props.membershipKey, props.shardIndex);
-  return index.declaredUsers(props.groupKey).filter(([, resource]) => resource !== me).map(([userId]) => userId);
+  return index.declaredUsers(props.groupKey, props.environmentId).filter(([, resource]) => resource !== me).map(([userId]) => userId);
 }
 
 /**
@@ -210,7 +220,7 @@ function ownerOf(props: GroupMembershipProperties, context: HandlerContext): (us
   const me = declaringResource(props.membershipKey, props.shardIndex);
   if (index && props.groupKey) {
     return userId => {
-      const declaring = index.declaringResource(props.groupKey!, userId);
+      const declaring = index.declaringResource(props.groupKey!, props.environmentId, userId);
       return declaring === undefined ? 'none' : declaring === me ? 'this' : 'another';
     };
   }
@@ -268,8 +278,8 @@ async function reconcile(
   const added: string[] = [];
   const removed: string[] = [];
 
-  // A user still leaving may be accepted again at once, or only once gone: try.
   try {
+    // A user still leaving may be accepted again at once, or only once gone: try.
     await forEachConcurrently([...toAdd, ...waitingToReAdd], context.settings.maxConcurrency, async userId => {
       try {
         await client.associateUserToPermissionGroup({ permissionGroupId: groupId, userId, clientToken: token('add', userId) });
@@ -285,22 +295,24 @@ async function reconcile(
         }
       }
     }, () => !writesAllowed());
+
+    await forEachConcurrently(toRemove, context.settings.maxConcurrency, async userId => {
+      try {
+        await client.disassociateUserFromPermissionGroup({ permissionGroupId: groupId, userId, clientToken: token('remove', userId) });
+        removed.push(userId);
+      } catch (error) {
+        // Not a member (any more), or already leaving.
+        if (isFinSpaceError(error, 'ResourceNotFoundException') || isFinSpaceError(error, 'ConflictException')) return;
+        throw error;
+      }
+    }, () => !writesAllowed());
   } catch (error) {
-    // A call that ran out of attempts fails the event like a refusal does.
-    if (target.undoAddsOnFailure && added.length > 0) await undoAdds(client, groupId, added, context);
+    // A call that ran out of attempts (or time) fails the event like a refusal does,
+    // but a poll of isComplete that FinSpace did not answer is only tried again.
+    const failsTheEvent = mode === 'write' || !isTransient(error);
+    if (failsTheEvent && target.undoAddsOnFailure && added.length > 0) await undoAdds(client, groupId, added, context);
     throw error;
   }
-
-  await forEachConcurrently(toRemove, context.settings.maxConcurrency, async userId => {
-    try {
-      await client.disassociateUserFromPermissionGroup({ permissionGroupId: groupId, userId, clientToken: token('remove', userId) });
-      removed.push(userId);
-    } catch (error) {
-      // Not a member (any more), or already leaving.
-      if (isFinSpaceError(error, 'ResourceNotFoundException') || isFinSpaceError(error, 'ConflictException')) return;
-      throw error;
-    }
-  }, () => !writesAllowed());
 
   if (refused.length > 0) {
     if (target.undoAddsOnFailure && added.length > 0) await undoAdds(client, groupId, added, context);
@@ -379,31 +391,42 @@ async function watch(client: FinSpaceDataClient, groupId: string, watched: Watch
  * event added there before failing.
  */
 async function undoAdds(client: FinSpaceDataClient, groupId: string, userIds: string[], context: HandlerContext) {
-  await forEachConcurrently(userIds, context.settings.maxConcurrency, async userId => {
-    try {
-      await client.disassociateUserFromPermissionGroup({ permissionGroupId: groupId, userId });
-    } catch (error) {
-      context.log('could not undo an addition after a failed create', { userId, error: (error as Error).name });
+  // Nothing will come back for a user left here: while the invocation has time, try
+  // again those that FinSpace did not answer.
+  let pending = userIds;
+  for (let round = 1; ; round++) {
+    const failed: Array<{ userId: string; error: unknown }> = [];
+    await forEachConcurrently(pending, context.settings.maxConcurrency, async userId => {
+      try {
+        await client.disassociateUserFromPermissionGroup({ permissionGroupId: groupId, userId });
+      } catch (error) {
+        if (isFinSpaceError(error, 'ResourceNotFoundException') || isFinSpaceError(error, 'ConflictException')) return; // gone, or leaving
+        failed.push({ userId, error });
+      }
+    });
+    const timeLeft = context.remainingTimeMs() > UNDO_SAFETY_MARGIN_MS;
+    const again = timeLeft ? failed.filter(({ error }) => isTransient(error)) : [];
+    for (const { userId, error } of failed.filter(failure => !again.includes(failure))) {
+      context.log('could not undo an addition of the failed event', { userId, error: (error as Error).name });
     }
-  });
-}
-
-function isTransient(error: unknown): boolean {
-  if (isFinSpaceError(error)) return error.name === 'ThrottlingException' || error.statusCode >= 500;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|TimeoutError)$/.test(code);
+    if (again.length === 0) return;
+    context.log('FinSpace did not answer some undos; trying them again', { round, users: again.length });
+    await new Promise(resolve => setTimeout(resolve, UNDO_ROUND_PAUSE_MS));
+    pending = again.map(({ userId }) => userId);
+  }
 }
 
 function stuckReason(pass: Pass, startedAt: number, context: HandlerContext): string {
   const since = new Date(startedAt).toISOString();
-  const minutes = Math.round((context.now() - startedAt) / 60_000);
+  const elapsedMs = context.now() - startedAt;
+  const waited = elapsedMs < 60_000 ? `${Math.round(elapsedMs / 1000)} seconds` : `${Math.round(elapsedMs / 60_000)} minutes`;
   const parts: string[] = [];
   const adding = [...pass.pendingAdd, ...pass.added];
   const removing = [...pass.pendingRemove, ...pass.removed];
   if (adding.length > 0) parts.push(`${adding.length} still not ADDITION_SUCCESS (${name(adding)})`);
   if (pass.waitingToReAdd.length > 0) parts.push(`${pass.waitingToReAdd.length} still REMOVAL_IN_PROGRESS before they can be added again (${name(pass.waitingToReAdd)})`);
   if (removing.length > 0) parts.push(`${removing.length} still not removed (${name(removing)})`);
-  return `members did not settle within ${minutes} minutes (since ${since}): ${parts.join('; ')}. ` +
+  return `members did not settle within ${waited} (since ${since}): ${parts.join('; ')}. ` +
     'FinSpace has not finished these changes; deploy again later, or raise the timeout of FinSpaceDataAccess.';
 }
 

@@ -48,13 +48,29 @@ function loadedDeclaredMembers(): DeclaredMembers | undefined {
   return declaredMembers.value;
 }
 
+/**
+ * A call that keeps failing transiently after its attempts is tried again in further
+ * rounds until this long before the Lambda would be stopped. A failure then ends the
+ * event, whatever it was doing: a rollback or a delete that fails has lasting effects.
+ * The time kept back is for undoing a failed create's additions and for answering.
+ */
+const RESERVED_MS = { onEvent: 120_000, isComplete: 30_000 } as const;
+
+/** When this invocation's calls stop starting new rounds (a container runs one invocation at a time). */
+let roundsUntil: number | undefined;
+
+/** Sets the deadline of the invocation that begins: undefined outside Lambda. */
+export function beginInvocation(phase: keyof typeof RESERVED_MS, remainingTimeMs: number | undefined): void {
+  roundsUntil = remainingTimeMs === undefined ? undefined : Date.now() + remainingTimeMs - RESERVED_MS[phase];
+}
+
 /** One client per environment for the life of the Lambda container. */
 const clients = new Map<string, FinSpaceDataClient>();
 
 export function sharedClientFor(environmentId: string): FinSpaceDataClient {
   let client = clients.get(environmentId);
   if (!client) {
-    client = new FinSpaceDataClient({ environmentId });
+    client = new FinSpaceDataClient({ environmentId, keepTrying: { until: () => roundsUntil } });
     clients.set(environmentId, client);
   }
   return client;

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { toDeploymentFailure } from './failure';
-import { settingsFromEnvironment, sharedClientFor, type HandlerContext } from './handler-context';
+import { beginInvocation, settingsFromEnvironment, sharedClientFor, type HandlerContext } from './handler-context';
 import type { IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse } from './provider-types';
 import { lifecycleFor, nounFor } from './resource-types';
 
@@ -41,9 +41,11 @@ function lambdaContext(lambda?: Context): HandlerContext {
 }
 
 export function onEvent(event: OnEventRequest, lambda?: Context): Promise<OnEventResponse> {
+  beginInvocation('onEvent', lambda?.getRemainingTimeInMillis());
   return handle(event, lambdaContext(lambda), 'onEvent');
 }
 
 export function isComplete(event: IsCompleteRequest, lambda?: Context): Promise<IsCompleteResponse> {
+  beginInvocation('isComplete', lambda?.getRemainingTimeInMillis());
   return handle(event, lambdaContext(lambda), 'isComplete');
 }

@@ -3,7 +3,7 @@
  * declaration on update (healing drift and out-of-band deletion), delete.
  */
 import { forEachConcurrently } from './concurrency';
-import { isFinSpaceError, listAllPermissionGroups, listAllUsersByPermissionGroup, type FinSpaceDataClient, type PermissionGroup } from './finspace';
+import { isFinSpaceError, isTransient, listAllPermissionGroups, listAllUsersByPermissionGroup, type FinSpaceDataClient, type PermissionGroup } from './finspace';
 import type { HandlerContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
 import { parsePermissionGroupProperties, type PermissionGroupProperties } from './properties';
@@ -57,6 +57,13 @@ async function isComplete(event: IsCompleteRequest, context: HandlerContext): Pr
   } catch (error) {
     if (isFinSpaceError(error, 'ResourceNotFoundException')) return { IsComplete: true };
     if (isFinSpaceError(error, 'ConflictException')) return { IsComplete: false };
+    // The client already retried; another poll is the better answer than failing,
+    // until the time for the whole delete is up.
+    const startedAt = Number(event.DeleteStartedAt ?? context.now());
+    if (isTransient(error) && context.now() - startedAt <= context.settings.reconcileTimeoutMs) {
+      context.log('FinSpace did not answer this poll; trying again at the next one', { error: (error as Error).name });
+      return { IsComplete: false };
+    }
     throw error;
   }
   return { IsComplete: true };
@@ -160,7 +167,7 @@ async function deleteGroup(client: FinSpaceDataClient, event: OnEventRequest, co
     if (isFinSpaceError(error, 'ResourceNotFoundException')) return { PhysicalResourceId: groupId };
     if (!isFinSpaceError(error, 'ConflictException')) throw error;
     context.log('permission group still has members; removing them before deleting it', { permissionGroupId: groupId });
-    return { PhysicalResourceId: groupId, DeleteAfterMembersLeave: true };
+    return { PhysicalResourceId: groupId, DeleteAfterMembersLeave: true, DeleteStartedAt: context.now() };
   }
   return { PhysicalResourceId: groupId };
 }

@@ -6,9 +6,27 @@
 /** Where the index sits in the layer, and so under /opt in the function. */
 export const DECLARED_MEMBERS_FILE = 'finspace/declared-members.json';
 
+/**
+ * The handler's environment variable that lists, as JSON, the environment ids only
+ * the deployment knows (tokens at synth time), which the index refers to by position.
+ */
+export const DEPLOY_TIME_ENVIRONMENTS_VARIABLE = 'DECLARED_MEMBERS_ENVIRONMENTS';
+
 export interface DeclaredMembersIndex {
-  /** For each group (by group key), each declared user and the resource that declares it. */
-  readonly groups: Record<string, Record<string, string>>;
+  /** Each group the stack declares members for, by group key. */
+  readonly groups: Record<string, DeclaredGroup>;
+}
+
+export interface DeclaredGroup {
+  /**
+   * The group's environment: its id, or the position of the id in the list of
+   * DEPLOY_TIME_ENVIRONMENTS_VARIABLE. A group key names a group construct, and a
+   * construct whose environment changes is a new group in FinSpace: the old one, which
+   * CloudFormation deletes or retains, has no declared members.
+   */
+  readonly environment: string | number;
+  /** Each declared user, and the resource that declares it. */
+  readonly users: Record<string, string>;
 }
 
 /** How the index names a resource: the membership's key and the shard's index. */

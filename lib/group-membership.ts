@@ -77,7 +77,7 @@ export class GroupMembership extends Construct {
     registerMembership(this);
     this.groupKey = groupKeyOf(this.group);
     // The provider publishes every membership's users once the app is complete.
-    this.membershipKey = this.group.access._provider.registerMembership(this, this.groupKey,
+    this.membershipKey = this.group.access._provider.registerMembership(this, this.groupKey, this.group.access.environmentId,
       () => this.userIds.filter(userId => !Token.isUnresolved(userId)));
     this.addUsers(...(props.userIds ?? []));
 

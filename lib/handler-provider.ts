@@ -1,14 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ArnFormat, Aspects, CfnOutput, Duration, IAspect, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aspects, CfnOutput, Duration, IAspect, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-import { DECLARED_MEMBERS_FILE, DeclaredMembersIndex, declaringResource } from './declared-members';
+import { DECLARED_MEMBERS_FILE, DEPLOY_TIME_ENVIRONMENTS_VARIABLE, DeclaredMembersIndex, declaringResource } from './declared-members';
 import { assignShards } from './membership-shards';
 
 /** Where the esbuild bundle of `lambda/index.ts` lands, from both lib/ and dist/. */
@@ -51,7 +51,12 @@ export class HandlerProvider extends Construct {
   public readonly serviceTimeout: Duration;
   private readonly settings: HandlerSettings;
   private readonly handlerFunctions: lambda.Function[] = [];
-  private readonly memberships: Array<{ readonly key: string; readonly groupKey: string; readonly userIds: () => string[] }> = [];
+  private readonly memberships: Array<{
+    readonly key: string;
+    readonly groupKey: string;
+    readonly environmentId: string;
+    readonly userIds: () => string[];
+  }> = [];
 
   private constructor(scope: Construct, id: string, role: iam.IRole | undefined, settings: HandlerSettings) {
     super(scope, id);
@@ -114,9 +119,9 @@ export class HandlerProvider extends Construct {
    * the stack declares for each group (see publishDeclaredMembers); returns the short
    * key its resources carry in their physical ids.
    */
-  public registerMembership(membership: IConstruct, groupKey: string, userIds: () => string[]): string {
+  public registerMembership(membership: IConstruct, groupKey: string, environmentId: string, userIds: () => string[]): string {
     const key = membership.node.addr.slice(2, 10);
-    this.memberships.push({ key, groupKey, userIds });
+    this.memberships.push({ key, groupKey, environmentId, userIds });
     return key;
   }
 
@@ -133,10 +138,18 @@ export class HandlerProvider extends Construct {
   public publishDeclaredMembers(): void {
     if (this.memberships.length === 0) return;
     const index: DeclaredMembersIndex = { groups: {} };
+    // Environment ids known only at deploy time reach the handler through its
+    // environment, which CloudFormation resolves; the file refers to them by position.
+    const deployTimeEnvironments: string[] = [];
+    const environmentOf = (environmentId: string): string | number => {
+      if (!Token.isUnresolved(environmentId)) return environmentId;
+      const position = deployTimeEnvironments.indexOf(environmentId);
+      return position >= 0 ? position : deployTimeEnvironments.push(environmentId) - 1;
+    };
     for (const membership of this.memberships) {
-      const users = (index.groups[membership.groupKey] ??= {});
+      const group = (index.groups[membership.groupKey] ??= { environment: environmentOf(membership.environmentId), users: {} });
       assignShards(membership.userIds()).forEach((shard, shardIndex) => {
-        for (const userId of shard) users[userId] = declaringResource(membership.key, shardIndex);
+        for (const userId of shard) group.users[userId] = declaringResource(membership.key, shardIndex);
       });
     }
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'finspace-declared-members-'));
@@ -149,7 +162,12 @@ export class HandlerProvider extends Construct {
       description: 'The FinSpace group members this stack declares, for the handler',
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    for (const fn of this.handlerFunctions) fn.addLayers(layer);
+    for (const fn of this.handlerFunctions) {
+      fn.addLayers(layer);
+      if (deployTimeEnvironments.length > 0) {
+        fn.addEnvironment(DEPLOY_TIME_ENVIRONMENTS_VARIABLE, Stack.of(this).toJsonString(deployTimeEnvironments));
+      }
+    }
   }
 
   private createRole(): iam.IRole {

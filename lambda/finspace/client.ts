@@ -21,7 +21,7 @@ import { FinSpaceDataError, isFinSpaceError, requestIdOf } from './errors';
 import { RequestMetrics } from './metrics';
 import type * as m from './model';
 import { OPERATIONS, type OperationDescriptor } from './operations';
-import { createRetryStrategy, isNetworkError, retryErrorInfo, type RetryMode } from './retry';
+import { createRetryStrategy, isNetworkError, isTransient, retryErrorInfo, type RetryMode } from './retry';
 import { serializeRequest } from './serialize';
 import { defaultRequestHandler, exchange, type RequestHandler } from './transport';
 
@@ -70,6 +70,13 @@ export interface FinSpaceDataClientConfig {
   readonly maxAttempts?: number;
   /** Default: 'adaptive' (client-side rate limiting after throttles). */
   readonly retryMode?: RetryMode;
+  /**
+   * Keeps a call going past its attempts while a transient failure (throttling, 5xx,
+   * a lost connection) lasts: another round of attempts starts after a pause, until
+   * the deadline this returns (epoch ms). Default: a call fails once its attempts
+   * are used.
+   */
+  readonly keepTrying?: KeepTrying;
   /** Replaces the strategy built from maxAttempts and retryMode. */
   readonly retryStrategy?: RetryStrategyV2;
   /** Default: a module-wide keep-alive NodeHttpHandler. */
@@ -84,6 +91,15 @@ export interface FinSpaceDataClientConfig {
   readonly credentialCache?: VendedCredentialCache;
 }
 
+export interface KeepTrying {
+  /** No new round of attempts starts after this (epoch ms); undefined: none starts. */
+  readonly until: () => number | undefined;
+  /** Between rounds. Default: 5 s, plus up to as much again at random. */
+  readonly pauseMs?: number;
+}
+
+const DEFAULT_ROUND_PAUSE_MS = 5_000;
+
 export class FinSpaceDataClient {
   public readonly environmentId: string;
   public readonly region: string;
@@ -94,6 +110,7 @@ export class FinSpaceDataClient {
   private readonly baseCredentials: AwsCredentialIdentityProvider;
   private readonly credentialDurationMinutes: number;
   private readonly retryStrategy: RetryStrategyV2;
+  private readonly keepTrying?: KeepTrying;
   private readonly requestHandler: RequestHandler;
   private readonly logger?: (event: FinSpaceDebugEvent) => void;
   private readonly now: () => number;
@@ -108,6 +125,7 @@ export class FinSpaceDataClient {
     this.baseCredentials = config.credentials ?? credentialsFromEnvironment;
     this.credentialDurationMinutes = config.credentialDurationMinutes ?? DEFAULT_CREDENTIAL_DURATION_MINUTES;
     this.retryStrategy = config.retryStrategy ?? createRetryStrategy(config.retryMode, config.maxAttempts);
+    this.keepTrying = config.keepTrying;
     this.requestHandler = config.requestHandler ?? defaultRequestHandler();
     this.logger = config.logger;
     this.now = config.now ?? Date.now;
@@ -292,12 +310,33 @@ export class FinSpaceDataClient {
       try {
         retryToken = await this.retryStrategy.refreshRetryTokenForRetry(retryToken, retryErrorInfo(failure.error));
       } catch {
-        throw failure.error; // not retryable, attempts exhausted, or retry quota spent
+        // Not retryable, attempts exhausted, or retry quota spent.
+        const pause = this.nextRoundPause(failure.error);
+        if (pause === undefined) throw failure.error;
+        await sleep(pause);
+        retryToken = await this.retryStrategy.acquireInitialRetryToken('');
+        continue;
       }
-      const delay = retryToken.getRetryDelay();
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(retryToken.getRetryDelay());
     }
   }
+
+  /**
+   * The pause before another round of attempts at a call whose attempts are used,
+   * or undefined when it must fail now: the failure is not transient, or the
+   * deadline would pass.
+   */
+  private nextRoundPause(error: unknown): number | undefined {
+    const deadline = this.keepTrying?.until();
+    if (deadline === undefined || !isTransient(error)) return undefined;
+    const base = this.keepTrying!.pauseMs ?? DEFAULT_ROUND_PAUSE_MS;
+    const pause = base + Math.floor(Math.random() * base);
+    return Date.now() + pause < deadline ? pause : undefined;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
 /** Temporary credentials the service no longer accepts. */

@@ -6,6 +6,7 @@ export {
   DEFAULT_CREDENTIAL_DURATION_MINUTES,
   type FinSpaceDataClientConfig,
   type FinSpaceDebugEvent,
+  type KeepTrying,
 } from './client';
 export { credentialsFromEnvironment } from './environment-credentials';
 export {
@@ -26,5 +27,5 @@ export { RequestMetrics, type RequestCounts } from './metrics';
 export * from './model';
 export { OPERATIONS, OPERATION_NAMES, type OperationDescriptor } from './operations';
 export * from './paginate';
-export { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE, type RetryMode } from './retry';
+export { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE, isTransient, type RetryMode } from './retry';
 export type { RequestHandler } from './transport';

@@ -73,6 +73,12 @@ export function classifyRetry(error: unknown): RetryErrorType {
   return 'CLIENT_ERROR';
 }
 
+/** A failure that another attempt may cure: throttling, a 5xx, a lost connection. */
+export function isTransient(error: unknown): boolean {
+  const type = classifyRetry(error);
+  return type === 'THROTTLING' || type === 'TRANSIENT';
+}
+
 /**
  * The strategy only needs the classification. The error itself is left out on
  * purpose: older rate limiters re-classify it with the SDK's rules, which would

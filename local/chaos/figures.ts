@@ -123,7 +123,7 @@ export function formatFigures(figures: Figures): string[] {
     `writes:           ${figures.writes} took effect, ${figures.replayedWrites} retried writes answered from the clientToken memory`,
     `checks:           ${figures.checks} full-state checks: ${figures.groupsChecked} groups, ` +
       `${figures.declaredMembersChecked} declared members ADDITION_SUCCESS, ${figures.outsideMembersChecked} outside members left alone`,
-    `                  ${figures.uncertainMembersChecked} outside members a failed exclusive attempt may have removed (either is right), ` +
+    `                  ${figures.uncertainMembersChecked} members a request that failed midway may have removed (either is right), ` +
       `${figures.removalsStillSettling} removals still settling when a rollback finished`,
     `problems:         ${problems.length === 0 ? 'none (no lost, wrongly removed or unexpected member, no duplicate or missing group)' :
       problems.map(([kind, n]) => `${kind} x${n}`).join(', ')}`,

@@ -4,7 +4,7 @@
  */
 import { handle } from '../../lambda';
 import { cfnEvent, ENV, GROUP_MEMBERSHIP, HANDLER_USER, membershipProps, membersOf, PERMISSION_GROUP, groupProps, seedWith, startWorld, World } from './support/handler-world';
-import { declaredMembersOf } from '../../lambda/declared-members';
+import { declaredMembersOf, type DeclaredMembers } from '../../lambda/declared-members';
 import { shardOf } from '../../lib/membership-shards';
 import type { EmulatorBehaviour } from '../../local/emulator';
 
@@ -31,6 +31,9 @@ const disassociate = (userId: string) => world.context().clientFor(ENV).disassoc
 const writes = () => world.emulator.calls
   .filter(c => c.operation.endsWith('PermissionGroup') && !c.operation.startsWith('List') && !c.operation.startsWith('Get'))
   .map(c => `${c.operation === 'AssociateUserToPermissionGroup' ? 'add' : 'remove'}`);
+/** The stack's declared members: group g1 in `environment`, the given users and resources. */
+const declaredIn = (environment: string, users: Record<string, string>) =>
+  declaredMembersOf({ groups: { g1: { environment: 0, users } } }, [environment]);
 const settledMembers = (...userIds: string[]) => userIds.sort().map(u => [u, 'ADDITION_SUCCESS']);
 
 describe('create', () => {
@@ -141,9 +144,7 @@ describe('update', () => {
     const [droppedUser, ...stillDeclared] = moved;
     await world.stop();
     await start({}, {
-      declaredMembers: declaredMembersOf({
-        groups: { g1: Object.fromEntries([...kept.map(u => [u, 'abcd1234/0']), ...stillDeclared.map(u => [u, 'abcd1234/1'])]) },
-      }),
+      declaredMembers: declaredIn(ENV, Object.fromEntries([...kept.map(u => [u, 'abcd1234/0']), ...stillDeclared.map(u => [u, 'abcd1234/1'])])),
     });
     await create(users, { GroupKey: 'g1' });
     await update(kept, users, { ShardCount: '2', GroupKey: 'g1' }, { ShardCount: '1', GroupKey: 'g1' });
@@ -154,7 +155,7 @@ describe('update', () => {
   test('a membership that stops being exclusive puts back the users other memberships of the group declare', async () => {
     // The rollback of a failed switch to exclusive: the sweep removed bob, whom another membership declares again.
     await world.stop();
-    await start({}, { declaredMembers: declaredMembersOf({ groups: { g1: { alice: 'abcd1234/0', bob: 'other000/0' } } }) });
+    await start({}, { declaredMembers: declaredIn(ENV, { alice: 'abcd1234/0', bob: 'other000/0' }) });
     await create(['alice'], { GroupKey: 'g1', Exclusive: 'true' });
     await update(['alice'], ['alice'], { GroupKey: 'g1', Exclusive: 'false' }, { GroupKey: 'g1', Exclusive: 'true' });
     expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('alice', 'bob'));
@@ -162,7 +163,7 @@ describe('update', () => {
 
   test('a user dropped here that another membership of the group declares now is left to it', async () => {
     await world.stop();
-    await start({}, { declaredMembers: declaredMembersOf({ groups: { g1: { alice: 'abcd1234/0', bob: 'other000/0' } } }) });
+    await start({}, { declaredMembers: declaredIn(ENV, { alice: 'abcd1234/0', bob: 'other000/0' }) });
     await create(['alice', 'bob'], { GroupKey: 'g1' });
     await update(['alice'], ['alice', 'bob'], { GroupKey: 'g1' });
     expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('alice', 'bob'));
@@ -197,7 +198,7 @@ describe('delete', () => {
     const users = ['alice', 'bob', 'carol', 'dave'];
     await world.stop();
     // After the deploy: one resource (abcd1234/0) declares them all.
-    await start({}, { declaredMembers: declaredMembersOf({ groups: { g1: Object.fromEntries(users.map(u => [u, 'abcd1234/0'])) } }) });
+    await start({}, { declaredMembers: declaredIn(ENV, Object.fromEntries(users.map(u => [u, 'abcd1234/0']))) });
     await create(users, { GroupKey: 'g1' });
     const second = users.filter(u => shardOf(u, 2) === 1);
     await world.deploy(cfnEvent('Delete', GROUP_MEMBERSHIP, membershipProps(groupId, second, { ShardIndex: '1', ShardCount: '2', GroupKey: 'g1' }), {
@@ -209,7 +210,7 @@ describe('delete', () => {
   test('of a membership whose users another one of the group declares now (renamed, or handed over) keeps those, removes the rest', async () => {
     await world.stop();
     // After the deploy: membership "late0000" declares bob and carol; alice is declared by none.
-    await start({}, { declaredMembers: declaredMembersOf({ groups: { g1: { bob: 'late0000/0', carol: 'late0000/0' } } }) });
+    await start({}, { declaredMembers: declaredIn(ENV, { bob: 'late0000/0', carol: 'late0000/0' }) });
     await create(['alice', 'bob'], { GroupKey: 'g1' });
     await world.deploy(cfnEvent('Delete', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'bob'], { GroupKey: 'g1' }), {
       physicalResourceId: `${groupId}/abcd1234/0`,
@@ -217,9 +218,42 @@ describe('delete', () => {
     expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('bob'));
   });
 
+  test('of a membership of a group the deploy moved to another environment removes its users from the group left behind', async () => {
+    // After the deploy, construct g1 is a group in another environment, where membership "late0000" declares bob.
+    await world.stop();
+    await start({}, { declaredMembers: declaredIn('env-elsewhere', { bob: 'late0000/0' }) });
+    await create(['alice', 'bob'], { GroupKey: 'g1' });
+    await world.deploy(cfnEvent('Delete', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'bob'], { GroupKey: 'g1' }), {
+      physicalResourceId: `${groupId}/abcd1234/0`,
+    }));
+    expect(membersOf(world.emulator, groupId)).toEqual([]);
+  });
+
+  test('of an exclusive membership puts back the users the stack\'s other memberships declare for the group', async () => {
+    // The rollback of a failed deploy that replaced exclusive membership "early000" (alice, bob) with this one
+    // (alice): this one's sweep removed bob, and the rollback deletes it and keeps "early000".
+    let index = declaredIn(ENV, { alice: 'late0000/0' }); // the deploy's
+    const declaredMembers: DeclaredMembers = {
+      declaringResource: (...args) => index.declaringResource(...args),
+      declaredUsers: (...args) => index.declaredUsers(...args),
+    };
+    await world.stop();
+    await start({}, { declaredMembers });
+    await associate('bob');
+    await create(['alice'], { GroupKey: 'g1', Exclusive: 'true', MembershipKey: 'late0000' });
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('alice'));
+
+    index = declaredIn(ENV, { alice: 'early000/0', bob: 'early000/0' }); // the rollback's
+
+    await world.deploy(cfnEvent('Delete', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice'], { GroupKey: 'g1', Exclusive: 'true', MembershipKey: 'late0000' }), {
+      physicalResourceId: `${groupId}/late0000/0`,
+    }));
+    expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('alice', 'bob'));
+  });
+
   test('when the whole stack is deleted removes its users, which the index names as its own', async () => {
     await world.stop();
-    await start({}, { declaredMembers: declaredMembersOf({ groups: { g1: { alice: 'abcd1234/0', bob: 'abcd1234/0' } } }) });
+    await start({}, { declaredMembers: declaredIn(ENV, { alice: 'abcd1234/0', bob: 'abcd1234/0' }) });
     await create(['alice', 'bob'], { GroupKey: 'g1' });
     await world.deploy(cfnEvent('Delete', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'bob'], { GroupKey: 'g1' }), {
       physicalResourceId: `${groupId}/abcd1234/0`,
@@ -288,10 +322,34 @@ describe('timeouts and transient errors', () => {
     const failure = await create(['alice', 'bob'], {}, { logicalResourceId: 'Members' }).catch(error => error as Error);
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(new RegExp(
-      '^group membership Members: members did not settle within 0 minutes \\(since (\\S+)\\): ' +
+      '^group membership Members: members did not settle within 0 seconds \\(since (\\S+)\\): ' +
       "2 still not ADDITION_SUCCESS \\('alice', 'bob'\\)\\. FinSpace has not finished these changes; deploy again later, or raise the timeout of FinSpaceDataAccess\\.$"));
     const since = Date.parse(/since (\S+)\)/.exec((failure as Error).message)![1]);
     expect(since).toBeGreaterThanOrEqual(started - 1000);
+  });
+
+  test('an exclusive create whose removal of another member fails for good takes back the users it added', async () => {
+    await start();
+    await associate('erin');
+    // Seed 3: the four attempts at removing erin fail, and so do the first attempts of the undo.
+    world.emulator.setFaults({ seed: 3, serverErrorRate: 0.9, operations: ['DisassociateUserFromPermissionGroup'] });
+    const failure = await create(['alice'], { Exclusive: 'true' }, { logicalResourceId: 'Members' }).catch(error => error as Error);
+    world.emulator.setFaults(undefined);
+
+    expect((failure as Error).message).toBe('group membership Members: DisassociateUserFromPermissionGroup failed with InternalServerException: ' +
+      'An internal error occurred (injected fault). FinSpace kept failing after every retry; deploy again later.');
+    expect(world.logs.some(line => line.includes('FinSpace did not answer some undos; trying them again'))).toBe(true);
+    expect(membersOf(world.emulator, groupId)).toEqual([['alice', 'REMOVAL_IN_PROGRESS'], ['erin', 'ADDITION_SUCCESS']]);
+  }, 30_000);
+
+  test('throttling inside isComplete past the timeout fails with what FinSpace said', async () => {
+    await start();
+    const event = cfnEvent('Create', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice']), { logicalResourceId: 'Members' });
+    const answer = await world.onEvent(event);
+    world.emulator.setFaults({ seed: 7, throttleRate: 1, operations: ['ListUsersByPermissionGroup'] });
+    const late = { ...event, ...answer, ReconcileStartedAt: Date.now() - world.settings.reconcileTimeoutMs - 1 };
+    await expect(handle(late, world.context(), 'isComplete')).rejects.toThrow(
+      'group membership Members: ListUsersByPermissionGroup failed with ThrottlingException: Rate exceeded. FinSpace kept failing after every retry; deploy again later.');
   });
 
   test('throttling inside isComplete means not yet, not failure', async () => {

@@ -1,6 +1,7 @@
 /**
  * The group lifecycle, run through the real handler over HTTP against the emulator.
  */
+import { handle } from '../../lambda';
 import { cfnEvent, groupProps, groupsOf, membershipProps, PERMISSION_GROUP, GROUP_MEMBERSHIP, seedWith, startWorld, World, ENV, ROLE_ARN } from './support/handler-world';
 
 let world: World;
@@ -115,6 +116,24 @@ describe('delete', () => {
     const id = await createGroup();
     await world.deploy(cfnEvent('Create', GROUP_MEMBERSHIP, membershipProps(id, ['alice', 'bob'])));
     await world.deploy(cfnEvent('Delete', PERMISSION_GROUP, groupProps(), { physicalResourceId: id }));
+    expect(groupsOf(world.emulator)).toEqual([]);
+  });
+
+  test('waiting for members to leave, a poll FinSpace does not answer is tried again, until the time is up', async () => {
+    const id = await createGroup();
+    await world.deploy(cfnEvent('Create', GROUP_MEMBERSHIP, membershipProps(id, ['alice'])));
+    const event = cfnEvent('Delete', PERMISSION_GROUP, groupProps(), { physicalResourceId: id, logicalResourceId: 'Group' });
+    const answer = await world.onEvent(event);
+    expect(answer).toMatchObject({ DeleteAfterMembersLeave: true });
+
+    world.emulator.setFaults({ seed: 1, throttleRate: 1, operations: ['ListUsersByPermissionGroup'] });
+    await expect(handle({ ...event, ...answer }, world.context(), 'isComplete')).resolves.toEqual({ IsComplete: false });
+    const late = { ...event, ...answer, DeleteStartedAt: Date.now() - world.settings.reconcileTimeoutMs - 1 };
+    await expect(handle(late, world.context(), 'isComplete')).rejects.toThrow(
+      'permission group Group: ListUsersByPermissionGroup failed with ThrottlingException: Rate exceeded. FinSpace kept failing after every retry; deploy again later.');
+
+    world.emulator.setFaults(undefined);
+    await world.deploy(event);
     expect(groupsOf(world.emulator)).toEqual([]);
   });
 });

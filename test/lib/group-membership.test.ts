@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FinSpaceDataAccess, GroupMembership, PermissionGroup } from '../../lib';
 import { MAX_USERS_PER_RESOURCE, shardOf } from '../../lib/membership-shards';
@@ -90,15 +90,40 @@ describe('GroupMembership', () => {
     const assetHash = String((layers[layerId] as any).Properties.Content.S3Key).replace(/\.zip$/, '');
     const index = JSON.parse(fs.readFileSync(path.join(assembly.directory, `asset.${assetHash}`, 'finspace', 'declared-members.json'), 'utf8'));
     const resources = memberships(stack).map(([, r]) => r.Properties);
-    const expected: Record<string, Record<string, string>> = {};
+    const expected: Record<string, { environment: string; users: Record<string, string> }> = {};
     for (const props of resources) {
       for (const userId of props.UserIds) {
-        (expected[props.GroupKey] ??= {})[userId] = `${props.MembershipKey}/${props.ShardIndex}`;
+        (expected[props.GroupKey] ??= { environment: props.EnvironmentId, users: {} }).users[userId] = `${props.MembershipKey}/${props.ShardIndex}`;
       }
     }
     expect(index).toEqual({ groups: expected });
     expect(Object.keys(index.groups)).toHaveLength(2);
-    expect(Object.keys(index.groups[resources.find(p => p.PermissionGroupId === 'pg-other').GroupKey])).toHaveLength(3500);
+    expect(Object.keys(index.groups[resources.find(p => p.PermissionGroupId === 'pg-other').GroupKey].users)).toHaveLength(3500);
+    expect(handlers.every(f => f.Properties.Environment.Variables.DECLARED_MEMBERS_ENVIRONMENTS === undefined)).toBe(true);
+  });
+
+  test('the layer names the environment of each group; one known only at deploy time reaches the handler through its environment', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+    const environmentId = new CfnParameter(stack, 'EnvironmentId').valueAsString;
+    const access = new FinSpaceDataAccess(stack, 'Access', { environmentId });
+    const literal = new FinSpaceDataAccess(stack, 'Literal', { environmentId: 'fs-literal-env' });
+    new GroupMembership(stack, 'OnDeployTimeEnvironment', { group: new PermissionGroup(stack, 'Group', { access, permissionGroupName: 'g' }), userIds: ['a'] });
+    new GroupMembership(stack, 'OnLiteralEnvironment', { group: PermissionGroup.fromPermissionGroupId(stack, 'Imported', literal, 'pg-1'), userIds: ['b'] });
+    const assembly = app.synth();
+    const template = Template.fromStack(stack);
+
+    const layers = Object.values(template.findResources('AWS::Lambda::LayerVersion')) as any[];
+    expect(layers).toHaveLength(1); // one provider serves both accesses
+    const [layer] = layers;
+    const assetHash = String(layer.Properties.Content.S3Key).replace(/\.zip$/, '');
+    const index = JSON.parse(fs.readFileSync(path.join(assembly.directory, `asset.${assetHash}`, 'finspace', 'declared-members.json'), 'utf8'));
+    expect(Object.values(index.groups).map((g: any) => [g.environment, Object.keys(g.users)])).toEqual([[0, ['a']], ['fs-literal-env', ['b']]]);
+    const handlers = (Object.values(template.findResources('AWS::Lambda::Function')) as any[]).filter(f => /^index\./.test(f.Properties.Handler));
+    expect(handlers.map(f => f.Properties.Environment.Variables.DECLARED_MEMBERS_ENVIRONMENTS)).toEqual([
+      { 'Fn::Join': ['', ['["', { Ref: 'EnvironmentId' }, '"]']] },
+      { 'Fn::Join': ['', ['["', { Ref: 'EnvironmentId' }, '"]']] },
+    ]);
   });
 
   test('PermissionGroup members and addMembers build one additive GroupMembership', () => {

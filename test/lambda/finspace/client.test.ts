@@ -40,6 +40,41 @@ function newClient(handler: CapturingHandler, config: Partial<FinSpaceDataClient
 }
 
 describe('retries', () => {
+  describe('keepTrying: rounds of attempts after the strategy gives up', () => {
+    const failures = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 === 0 ? fault(429, 'ThrottlingException') : fault(500, 'InternalServerException')));
+
+    test('a transient failure that outlasts the attempts is tried again in further rounds until it succeeds', async () => {
+      const handler = scriptedHandler(failures(9));
+      const client = newClient(handler, { keepTrying: { until: () => Date.now() + 60_000, pauseMs: 1 } });
+      await expect(client.deletePermissionGroup({ permissionGroupId: 'g1', clientToken: 'same' })).resolves.toEqual({});
+      // Rounds of 4 attempts: 4 + 4 + the 10th request, which succeeds.
+      expect(handler.operationRequests).toHaveLength(10);
+      expect(new Set(handler.operationRequests.map(request => request.query?.clientToken))).toEqual(new Set(['same']));
+    });
+
+    test('no round starts once the deadline would pass: the last failure is thrown', async () => {
+      const handler = scriptedHandler(failures(20));
+      let rounds = 0;
+      const client = newClient(handler, { keepTrying: { until: () => (rounds++ < 2 ? Date.now() + 60_000 : Date.now()), pauseMs: 1 } });
+      await expect(client.getPermissionGroup({ permissionGroupId: 'g1' })).rejects.toMatchObject({ name: 'InternalServerException' });
+      expect(handler.operationRequests).toHaveLength(12);
+    });
+
+    test('a failure that is not transient ends the call at once, whatever the deadline', async () => {
+      const handler = scriptedHandler([fault(400, 'ValidationException'), ...failures(3)]);
+      const client = newClient(handler, { keepTrying: { until: () => Date.now() + 60_000, pauseMs: 1 } });
+      await expect(client.getPermissionGroup({ permissionGroupId: 'g1' })).rejects.toMatchObject({ name: 'ValidationException' });
+      expect(handler.operationRequests).toHaveLength(1);
+    });
+
+    test('without keepTrying a call fails once its attempts are used', async () => {
+      const handler = scriptedHandler(failures(9));
+      const client = newClient(handler);
+      await expect(client.getPermissionGroup({ permissionGroupId: 'g1' })).rejects.toMatchObject({ name: 'InternalServerException' });
+      expect(handler.operationRequests).toHaveLength(4);
+    });
+  });
+
   test('throttling, 5xx and connection resets are retried until success, with the same idempotency token', async () => {
     const handler = scriptedHandler([
       fault(429, 'ThrottlingException'),

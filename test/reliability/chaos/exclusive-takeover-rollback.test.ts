@@ -32,3 +32,22 @@ test('a failed switch to exclusive leaves the users of the group\'s other member
   expect(next.status).toBe('UPDATE_ROLLBACK_COMPLETE');
   expect(world.members('analysts')).toEqual(['user01', 'user02']);
 });
+
+test('a failed deploy that replaces an exclusive membership with a new one leaves the old one\'s users in place', async () => {
+  // Found by the long chaos run, seed 3311. The new exclusive membership is created,
+  // removing the old one's users; another resource fails; the rollback deletes the
+  // new membership, and keeps the old one, whose users are gone.
+  const groups = [group('Analysts'), group('Quants')];
+  await world.deploy({
+    groups,
+    memberships: [membership('Early', 'Analysts', ['user01', 'user02'], { exclusive: true }), membership('Other', 'Quants', ['user03'])],
+  });
+
+  const next = await world.deploy({
+    groups,
+    memberships: [membership('Late', 'Analysts', ['user01'], { exclusive: true }), membership('Other', 'Quants', ['user03', UNKNOWN_USER])],
+  });
+
+  expect(next.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect(world.members('analysts')).toEqual(['user01', 'user02']);
+});

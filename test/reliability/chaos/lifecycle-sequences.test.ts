@@ -15,7 +15,7 @@
  * still do.
  *
  * Throttling costs real time: the SDK backs off from 1 s and its adaptive limiter
- * then paces the handler, so these four short sequences take 40 to 60 seconds where
+ * then paces the handler, so these five short sequences take 40 to 60 seconds where
  * the same without faults takes one. The long run is `npm run chaos`.
  */
 import { type Declaration, EMPTY_DECLARATION, groupIdentity } from '../../../local/chaos/declaration';
@@ -25,7 +25,7 @@ import { runSequence, type SequenceReport } from '../../../local/chaos/sequence'
 
 jest.setTimeout(300_000);
 
-const SEEDS = [2, 161, 205, 1282];
+const SEEDS = [2, 26, 36, 161, 315];
 const DEPLOY_STEPS = 2;
 
 const plans: Plan[] = SEEDS.map(seed => planSequence(seed, { deploySteps: DEPLOY_STEPS }));
@@ -59,7 +59,8 @@ test('the planned failures were refused by FinSpace and rolled back, and the che
   // A planned failure may be beaten to it by faults that outlast the retries: it rolls back all the same.
   expect(total.plannedRollbacks).toBeGreaterThan(0);
   expect(total.plannedRollbacks + total.unplannedRollbacks).toBeGreaterThanOrEqual(planned);
-  expect(total.checks).toBe(total.steps);
+  // Every runner operation is checked, but a destroy that failed and was run again.
+  expect(total.checks).toBe(total.steps - total.failedDestroys);
   expect(total.outsideMembersChecked).toBeGreaterThan(0);
   expect(total.declaredMembersChecked).toBeGreaterThan(0);
 });
@@ -84,7 +85,10 @@ test('the seeds still cover what they were chosen for', () => {
   expect(failed).toMatch(/add additive membership (Members\d+) on imported group \S+ \[\w[^]*add unknown user ghost01 to membership \1\b/);
 });
 
-/** Whether a step that succeeds drops users from an additive membership that stays on its group. */
+/**
+ * Whether a step that succeeds drops users from an additive membership that stays on
+ * its group, and no membership of the group declares them any more.
+ */
 function droppedFromAdditive(plan: Plan): boolean {
   let deployed: Declaration = EMPTY_DECLARATION;
   for (const step of plan.steps) {
@@ -92,9 +96,10 @@ function droppedFromAdditive(plan: Plan): boolean {
     const next = step.kind === 'deploy' ? step.declaration : EMPTY_DECLARATION;
     const drops = next.memberships.some(membership => {
       const before = deployed.memberships.find(m => m.id === membership.id);
+      const identity = groupIdentity(next, membership.group);
+      const declared = (user: string) => next.memberships.some(m => groupIdentity(next, m.group) === identity && m.users.includes(user));
       return before !== undefined && !before.exclusive && !membership.exclusive &&
-        groupIdentity(deployed, before.group) === groupIdentity(next, membership.group) &&
-        before.users.some(user => !membership.users.includes(user));
+        groupIdentity(deployed, before.group) === identity && before.users.some(user => !declared(user));
     });
     if (drops) return true;
     deployed = next;
