@@ -175,16 +175,17 @@ const demo = project.addTask('demo', {
 demo.spawn(project.tasks.tryFind('bundle')!);
 demo.exec(`${tsNode} local/demo/index.ts`);
 
-project.addTask('chaos', {
+// Both play the handler bundle: build it first, as the demo does.
+const chaos = project.addTask('chaos', {
   description: 'Randomized lifecycles under injected faults (RELIABILITY.md): npm run chaos -- --sequences 500 --seed N',
-  exec: `${tsNode} local/chaos/cli.ts`,
-  receiveArgs: true,
 });
-project.addTask('bench', {
+chaos.spawn(project.tasks.tryFind('bundle')!);
+chaos.exec(`${tsNode} local/chaos/cli.ts`, { receiveArgs: true });
+const bench = project.addTask('bench', {
   description: 'Run the benchmarks (BENCHMARKS.md): npm run bench -- [--runs N] [--only SUITE,...] [--markdown] [--json FILE]',
-  exec: `${tsNode} bench/run.ts`,
-  receiveArgs: true,
 });
+bench.spawn(project.tasks.tryFind('bundle')!);
+bench.exec(`${tsNode} bench/run.ts`, { receiveArgs: true });
 
 // Without --update-on-failed, integ-runner only synthesizes and compares: nothing is deployed.
 const integRunner = 'integ-runner --directory test/integ --language typescript --parallel-regions us-east-1 ' +
