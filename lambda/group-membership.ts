@@ -19,6 +19,7 @@ import {
 } from './finspace';
 import type { HandlerContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
+import { shouldPollAgain } from './poll-again';
 import { parseGroupMembershipProperties, type GroupMembershipProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
 import { declaringResource } from '../lib/declared-members';
@@ -124,13 +125,7 @@ async function isComplete(event: IsCompleteRequest, context: HandlerContext): Pr
       pass = await reconcile(client, target, live, event, context, 'repair');
     }
   } catch (error) {
-    // The client already retried; another poll is the better answer than failing,
-    // until the time for the whole change is up.
-    const startedAt = Number(event.ReconcileStartedAt ?? context.now());
-    if (isTransient(error) && context.now() - startedAt <= context.settings.reconcileTimeoutMs) {
-      context.log('FinSpace did not answer this poll; trying again at the next one', { error: (error as Error).name });
-      return { IsComplete: false };
-    }
+    if (shouldPollAgain(error, event.ReconcileStartedAt, context)) return { IsComplete: false };
     throw error;
   }
   const waiting = pass.pendingAdd.length + pass.pendingRemove.length + pass.waitingToReAdd.length + pass.added.length + pass.removed.length;

@@ -3,9 +3,10 @@
  * declaration on update (healing drift and out-of-band deletion), delete.
  */
 import { forEachConcurrently } from './concurrency';
-import { isFinSpaceError, isTransient, listAllPermissionGroups, listAllUsersByPermissionGroup, type FinSpaceDataClient, type PermissionGroup } from './finspace';
+import { isFinSpaceError, listAllPermissionGroups, listAllUsersByPermissionGroup, type FinSpaceDataClient, type PermissionGroup } from './finspace';
 import type { HandlerContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
+import { shouldPollAgain } from './poll-again';
 import { parsePermissionGroupProperties, type PermissionGroupProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
 
@@ -57,13 +58,7 @@ async function isComplete(event: IsCompleteRequest, context: HandlerContext): Pr
   } catch (error) {
     if (isFinSpaceError(error, 'ResourceNotFoundException')) return { IsComplete: true };
     if (isFinSpaceError(error, 'ConflictException')) return { IsComplete: false };
-    // The client already retried; another poll is the better answer than failing,
-    // until the time for the whole delete is up.
-    const startedAt = Number(event.DeleteStartedAt ?? context.now());
-    if (isTransient(error) && context.now() - startedAt <= context.settings.reconcileTimeoutMs) {
-      context.log('FinSpace did not answer this poll; trying again at the next one', { error: (error as Error).name });
-      return { IsComplete: false };
-    }
+    if (shouldPollAgain(error, event.DeleteStartedAt, context)) return { IsComplete: false };
     throw error;
   }
   return { IsComplete: true };
