@@ -50,7 +50,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   docgen: true,
   eslint: true,
   eslintOptions: {
-    dirs: ['lib'],
+    dirs: ['lib', 'contract'],
     // The handler's packages are bundled at build time, so they are devDependencies.
     devdirs: ['lambda', 'local', 'example', 'test', 'bench'],
     // One type-aware config for every tree, not only lib/ (what tsconfig.json covers).
@@ -99,9 +99,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.addDevDeps('eslint-import-resolver-typescript@~3.8.0');
 
-// The jsii entry point lives in the compiled folder, not projen's default lib/.
-project.package.addField('main', 'dist/index.js');
-project.package.addField('types', 'dist/index.d.ts');
+// lib/ imports the dependency-free contract/ that the handler shares, so the compiler's
+// root is the repository: dist/lib/ and dist/contract/. jsii accepts sources outside
+// lib/ as long as its public API is declared in lib/.
+project.tsconfig!.file.addOverride('compilerOptions.rootDir', '.');
+project.tsconfig!.addInclude('contract/**/*.ts');
+project.package.addField('main', 'dist/lib/index.js');
+project.package.addField('types', 'dist/lib/index.d.ts');
 
 // One handler bundle for both resource types; ships inside the npm package. projen's
 // bundler wires the task, the assets folder and the ignore files; the esbuild options
@@ -115,7 +119,7 @@ new JsonFile(project, 'tsconfig.dev.json', {
   obj: {
     extends: './tsconfig.json',
     compilerOptions: { rootDir: '.', noEmit: true, types: ['jest', 'node'] },
-    include: ['lib/**/*.ts', 'lambda/**/*.ts', 'local/**/*.ts', 'test/**/*.ts', 'example/**/*.ts', 'bench/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'],
+    include: ['contract/**/*.ts', 'lib/**/*.ts', 'lambda/**/*.ts', 'local/**/*.ts', 'test/**/*.ts', 'example/**/*.ts', 'bench/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'],
     exclude: ['node_modules', 'cdk.out', 'test/**/cdk.out'],
   },
 });

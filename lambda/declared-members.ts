@@ -6,14 +6,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DECLARED_MEMBERS_FILE, DEPLOY_TIME_ENVIRONMENTS_VARIABLE, type DeclaredGroup, type DeclaredMembersIndex } from '../lib/declared-members';
-
-export interface DeclaredMembers {
-  /** The resource that declares `userId` for the group in that environment, if any does. */
-  declaringResource(groupKey: string, environmentId: string, userId: string): string | undefined;
-  /** Every user declared for the group in that environment, with the resource that declares it. */
-  declaredUsers(groupKey: string, environmentId: string): ReadonlyArray<readonly [string, string]>;
-}
+import {
+  DECLARED_MEMBERS_FILE,
+  DEPLOY_TIME_ENVIRONMENTS_VARIABLE,
+  declaredMembersOf,
+  type DeclaredMembers,
+  type DeclaredMembersIndex,
+} from '../contract/declared-members';
 
 /**
  * The index in the function's layers (Lambda mounts them at /opt; the local runner
@@ -30,17 +29,4 @@ export function declaredMembersFromLayer(
     return undefined;
   }
   return declaredMembersOf(JSON.parse(text) as DeclaredMembersIndex, deployTimeEnvironments ? JSON.parse(deployTimeEnvironments) : []);
-}
-
-export function declaredMembersOf(index: DeclaredMembersIndex, deployTimeEnvironments: readonly string[] = []): DeclaredMembers {
-  const groupIn = (groupKey: string, environmentId: string): DeclaredGroup | undefined => {
-    const group = index.groups[groupKey];
-    if (!group) return undefined;
-    const environment = typeof group.environment === 'number' ? deployTimeEnvironments[group.environment] : group.environment;
-    return environment === environmentId ? group : undefined;
-  };
-  return {
-    declaringResource: (groupKey, environmentId, userId) => groupIn(groupKey, environmentId)?.users[userId],
-    declaredUsers: (groupKey, environmentId) => Object.entries(groupIn(groupKey, environmentId)?.users ?? {}),
-  };
 }

@@ -9,7 +9,7 @@ import { InvalidPropertiesError } from './properties';
 /** CloudFormation's whole response must stay under 4 KiB; the reason gets a share. */
 const MAX_REASON_CHARS = 1000;
 
-/** A failure whose message is already the reason to show. */
+/** A failure whose message is the reason to show, as raised by a lifecycle or as reported. */
 export class DeploymentFailure extends Error {
   public override readonly name = 'DeploymentFailure';
 }
@@ -22,9 +22,9 @@ export interface FailureContext {
   readonly handlerRoleArn?: string;
 }
 
-export function toDeploymentFailure(error: unknown, context: FailureContext): Error {
-  const failure = new Error(truncate(`${context.resource}: ${explain(error, context)}`));
-  failure.name = 'DeploymentFailure';
+/** The failure CloudFormation reports for `error`: the resource, then the reason. */
+export function toDeploymentFailure(error: unknown, context: FailureContext): DeploymentFailure {
+  const failure = new DeploymentFailure(truncate(`${context.resource}: ${explain(error, context)}`));
   failure.stack = failure.message;
   return failure;
 }

@@ -17,18 +17,14 @@ import {
   type FinSpaceDataClient,
   type UserByPermissionGroup,
 } from './finspace';
-import type { HandlerContext } from './handler-context';
+import type { InvocationContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
 import { shouldPollAgain } from './poll-again';
 import { parseGroupMembershipProperties, type GroupMembershipProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
-import { declaringResource } from '../lib/declared-members';
-import { shardOf } from '../lib/membership-shards';
+import { declaringResource } from '../contract/declared-members';
+import { shardOf } from '../contract/membership-shards';
 
-/** Writes stop this long before the Lambda would be stopped; isComplete finishes them. */
-const WRITE_SAFETY_MARGIN_MS = 30_000;
-/** Undos of a failed event's additions stop being tried again this long before the Lambda would be stopped. */
-const UNDO_SAFETY_MARGIN_MS = 15_000;
 const UNDO_ROUND_PAUSE_MS = 1_000;
 /** How many user ids a failure reason names. */
 const NAMED_IN_REASON = 10;
@@ -75,7 +71,7 @@ interface Pass {
   readonly waitingToReAdd: string[];
 }
 
-export function groupMembershipLifecycle(context: HandlerContext): Lifecycle {
+export function groupMembershipLifecycle(context: InvocationContext): Lifecycle {
   return {
     onEvent: event => onEvent(event, context),
     isComplete: event => isComplete(event, context),
@@ -86,10 +82,10 @@ export function physicalIdOf(props: GroupMembershipProperties): string {
   return `${props.permissionGroupId}/${props.membershipKey}/${props.shardIndex}`;
 }
 
-async function onEvent(event: OnEventRequest, context: HandlerContext): Promise<OnEventResponse> {
+async function onEvent(event: OnEventRequest, context: InvocationContext): Promise<OnEventResponse> {
   const target = targetOf(event, context);
   const physicalId = event.RequestType === 'Delete' ? event.PhysicalResourceId! : physicalIdOf(target.props);
-  const base = { PhysicalResourceId: physicalId, ReconcileStartedAt: context.now() };
+  const base = { PhysicalResourceId: physicalId, ReconcileStartedAt: context.time.now() };
   if (event.RequestType === 'Delete' && physicalId !== physicalIdOf(target.props)) {
     // A failed create answered without an id of ours: nothing was left behind.
     return { ...base, NothingToDo: true };
@@ -111,7 +107,7 @@ async function onEvent(event: OnEventRequest, context: HandlerContext): Promise<
   };
 }
 
-async function isComplete(event: IsCompleteRequest, context: HandlerContext): Promise<IsCompleteResponse> {
+async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
   if (event.NothingToDo) return { IsComplete: true };
   const target = targetOf(event, context);
   const client = context.clientFor(target.props.environmentId);
@@ -131,16 +127,15 @@ async function isComplete(event: IsCompleteRequest, context: HandlerContext): Pr
   const waiting = pass.pendingAdd.length + pass.pendingRemove.length + pass.waitingToReAdd.length + pass.added.length + pass.removed.length;
   if (waiting === 0) return { IsComplete: true };
 
-  const startedAt = Number(event.ReconcileStartedAt ?? context.now());
-  if (context.now() - startedAt > context.settings.reconcileTimeoutMs) {
-    throw new DeploymentFailure(stuckReason(pass, startedAt, context));
+  if (context.time.expired(event.ReconcileStartedAt)) {
+    throw new DeploymentFailure(stuckReason(pass, context.time.changeStartedAt(event.ReconcileStartedAt), context));
   }
   context.log('waiting for FinSpace', summary(event, target, pass));
   return { IsComplete: false };
 }
 
 /** What the event asks, from its properties (and the previous ones on update). */
-function targetOf(event: OnEventRequest, context: HandlerContext): Target {
+function targetOf(event: OnEventRequest, context: InvocationContext): Target {
   const props = parseGroupMembershipProperties(event.ResourceProperties);
   const mine = (userId: string) => shardOf(userId, props.shardCount) === props.shardIndex;
   const isProtected = (member: UserByPermissionGroup | undefined) =>
@@ -198,7 +193,7 @@ function targetOf(event: OnEventRequest, context: HandlerContext): Target {
  * memberships (CloudFormation never got to delete them, and rolls back the layer,
  * so they are declared again).
  */
-function othersDeclared(props: GroupMembershipProperties, context: HandlerContext): string[] {
+function othersDeclared(props: GroupMembershipProperties, context: InvocationContext): string[] {
   const index = context.settings.declaredMembers;
   if (!index || !props.groupKey) return [];
   const me = declaringResource(props.membershipKey, props.shardIndex);
@@ -210,7 +205,7 @@ function othersDeclared(props: GroupMembershipProperties, context: HandlerContex
  * this one must not remove it. From the stack's declared members when the function
  * has them; from the shard layout alone otherwise (templates of earlier versions).
  */
-function ownerOf(props: GroupMembershipProperties, context: HandlerContext): (userId: string) => 'this' | 'another' | 'none' {
+function ownerOf(props: GroupMembershipProperties, context: InvocationContext): (userId: string) => 'this' | 'another' | 'none' {
   const index = context.settings.declaredMembers;
   const me = declaringResource(props.membershipKey, props.shardIndex);
   if (index && props.groupKey) {
@@ -246,7 +241,7 @@ async function reconcile(
   target: Target,
   live: ReadonlyMap<string, UserByPermissionGroup>,
   event: OnEventRequest,
-  context: HandlerContext,
+  context: InvocationContext,
   mode: 'write' | 'repair',
 ): Promise<Pass> {
   const status = (userId: string): MembershipStatus | undefined => live.get(userId)?.membershipStatus;
@@ -268,7 +263,6 @@ async function reconcile(
 
   const groupId = target.props.permissionGroupId;
   const token = (action: string, userId: string) => mode === 'write' ? idempotencyToken(event, `${action}:${userId}`) : undefined;
-  const writesAllowed = () => context.remainingTimeMs() > WRITE_SAFETY_MARGIN_MS;
   const refused: string[] = [];
   const added: string[] = [];
   const removed: string[] = [];
@@ -289,7 +283,7 @@ async function reconcile(
           throw error;
         }
       }
-    }, () => !writesAllowed());
+    }, () => !context.time.writesAllowed());
 
     await forEachConcurrently(toRemove, context.settings.maxConcurrency, async userId => {
       try {
@@ -300,7 +294,7 @@ async function reconcile(
         if (isFinSpaceError(error, 'ResourceNotFoundException') || isFinSpaceError(error, 'ConflictException')) return;
         throw error;
       }
-    }, () => !writesAllowed());
+    }, () => !context.time.writesAllowed());
   } catch (error) {
     // A call that ran out of attempts (or time) fails the event like a refusal does,
     // but a poll of isComplete that FinSpace did not answer is only tried again.
@@ -353,7 +347,7 @@ function watchedUsersOf(event: IsCompleteRequest): WatchedUsers | undefined {
  * undefined when one of them needs a write (its change did not take, or someone
  * undid it), which the full listing pass then makes.
  */
-async function watch(client: FinSpaceDataClient, groupId: string, watched: WatchedUsers, context: HandlerContext): Promise<Pass | undefined> {
+async function watch(client: FinSpaceDataClient, groupId: string, watched: WatchedUsers, context: InvocationContext): Promise<Pass | undefined> {
   const status = new Map<string, MembershipStatus | undefined>();
   await forEachConcurrently([...watched.add, ...watched.remove], context.settings.maxConcurrency, async userId => {
     try {
@@ -385,7 +379,7 @@ async function watch(client: FinSpaceDataClient, groupId: string, watched: Watch
  * updates the membership back without a word to the new group: so undo what this
  * event added there before failing.
  */
-async function undoAdds(client: FinSpaceDataClient, groupId: string, userIds: string[], context: HandlerContext) {
+async function undoAdds(client: FinSpaceDataClient, groupId: string, userIds: string[], context: InvocationContext) {
   // Nothing will come back for a user left here: while the invocation has time, try
   // again those that FinSpace did not answer.
   let pending = userIds;
@@ -399,8 +393,7 @@ async function undoAdds(client: FinSpaceDataClient, groupId: string, userIds: st
         failed.push({ userId, error });
       }
     });
-    const timeLeft = context.remainingTimeMs() > UNDO_SAFETY_MARGIN_MS;
-    const again = timeLeft ? failed.filter(({ error }) => isTransient(error)) : [];
+    const again = context.time.undoRetriesAllowed() ? failed.filter(({ error }) => isTransient(error)) : [];
     for (const { userId, error } of failed.filter(failure => !again.includes(failure))) {
       context.log('could not undo an addition of the failed event', { userId, error: (error as Error).name });
     }
@@ -411,21 +404,22 @@ async function undoAdds(client: FinSpaceDataClient, groupId: string, userIds: st
   }
 }
 
-function stuckReason(pass: Pass, startedAt: number, context: HandlerContext): string {
+function stuckReason(pass: Pass, startedAt: number, context: InvocationContext): string {
   const since = new Date(startedAt).toISOString();
-  const elapsedMs = context.now() - startedAt;
+  const elapsedMs = context.time.now() - startedAt;
   const waited = elapsedMs < 60_000 ? `${Math.round(elapsedMs / 1000)} seconds` : `${Math.round(elapsedMs / 60_000)} minutes`;
   const parts: string[] = [];
   const adding = [...pass.pendingAdd, ...pass.added];
   const removing = [...pass.pendingRemove, ...pass.removed];
-  if (adding.length > 0) parts.push(`${adding.length} still not ADDITION_SUCCESS (${name(adding)})`);
-  if (pass.waitingToReAdd.length > 0) parts.push(`${pass.waitingToReAdd.length} still REMOVAL_IN_PROGRESS before they can be added again (${name(pass.waitingToReAdd)})`);
-  if (removing.length > 0) parts.push(`${removing.length} still not removed (${name(removing)})`);
+  if (adding.length > 0) parts.push(`${adding.length} still not ADDITION_SUCCESS (${listUserIds(adding)})`);
+  if (pass.waitingToReAdd.length > 0) parts.push(`${pass.waitingToReAdd.length} still REMOVAL_IN_PROGRESS before they can be added again (${listUserIds(pass.waitingToReAdd)})`);
+  if (removing.length > 0) parts.push(`${removing.length} still not removed (${listUserIds(removing)})`);
   return `members did not settle within ${waited} (since ${since}): ${parts.join('; ')}. ` +
     'FinSpace has not finished these changes; deploy again later, or raise the timeout of FinSpaceDataAccess.';
 }
 
-function name(userIds: string[]): string {
+/** The first user ids, quoted, for a failure reason. */
+function listUserIds(userIds: string[]): string {
   const shown = userIds.slice(0, NAMED_IN_REASON).map(u => `'${u}'`).join(', ');
   return userIds.length > NAMED_IN_REASON ? `${shown} and ${userIds.length - NAMED_IN_REASON} more` : shown;
 }

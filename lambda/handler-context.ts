@@ -1,77 +1,78 @@
 /**
  * What a lifecycle needs from the world, so that it can be run as a plain function
- * in tests: a FinSpace client per environment, the clock, and the settings that
- * the construct put into the Lambda environment.
+ * in tests: a FinSpace client per environment, the clock, the time left, and the
+ * settings that the construct put into the Lambda environment.
  */
-import { declaredMembersFromLayer, type DeclaredMembers } from './declared-members';
-import { FinSpaceDataClient } from './finspace';
+import { declaredMembersFromLayer } from './declared-members';
+import { FinSpaceDataClient, createRetryStrategy } from './finspace';
+import { TimeBudget, type Phase } from './time-budget';
+import { handlerSettingsFrom, type HandlerSettings } from '../contract/handler-settings';
 
-export interface HandlerSettings {
-  /** FinSpace calls in flight at once. */
-  readonly maxConcurrency: number;
-  /** How long isComplete waits for members to settle before failing. */
-  readonly reconcileTimeoutMs: number;
-  /** The role the handler runs as; its FinSpace users are never removed. */
-  readonly handlerRoleArn?: string;
-  /** Every user the stack declares per group; undefined without the layer. */
-  readonly declaredMembers?: DeclaredMembers;
-}
+export type { HandlerSettings };
 
+/** What the host of the handler provides: Lambda, or a test, benchmark or local runner. */
 export interface HandlerContext {
   readonly settings: HandlerSettings;
-  clientFor(environmentId: string): FinSpaceDataClient;
+  /**
+   * A client for the environment. `retryRoundsUntil` is the invocation's deadline for
+   * further rounds of attempts at a transiently failing call.
+   */
+  clientFor(environmentId: string, retryRoundsUntil?: () => number): FinSpaceDataClient;
   now(): number;
-  /** Milliseconds left before the Lambda is stopped; writes stop in time. */
+  /** Milliseconds left before the Lambda is stopped. */
   remainingTimeMs(): number;
   /** Structured log line; callers never pass sensitive values. */
   log(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): HandlerSettings {
+/** One invocation's view of the context: what the lifecycles work with. */
+export interface InvocationContext {
+  readonly settings: HandlerSettings;
+  readonly time: TimeBudget;
+  clientFor(environmentId: string): FinSpaceDataClient;
+  log(message: string, fields?: Record<string, unknown>): void;
+}
+
+export function invocationContext(context: HandlerContext, phase: Phase): InvocationContext {
+  const time = new TimeBudget(phase, context.settings.timeoutMs, () => context.now(), () => context.remainingTimeMs());
   return {
-    maxConcurrency: positiveInteger(env.MAX_CONCURRENCY, 8),
-    reconcileTimeoutMs: positiveInteger(env.RECONCILE_TIMEOUT_SECONDS, 28 * 60) * 1000,
-    handlerRoleArn: env.HANDLER_ROLE_ARN || undefined,
-    declaredMembers: loadedDeclaredMembers(),
+    settings: context.settings,
+    time,
+    clientFor: environmentId => context.clientFor(environmentId, () => time.retryRoundsUntil()),
+    log: (message, fields) => context.log(message, fields),
   };
 }
 
-function positiveInteger(value: string | undefined, fallback: number): number {
-  const parsed = Number(value);
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
+export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): HandlerSettings {
+  return handlerSettingsFrom(env, loadedDeclaredMembers());
 }
 
 /** The layer cannot change during the life of a container: read it once. */
-let declaredMembers: { value?: DeclaredMembers } | undefined;
-function loadedDeclaredMembers(): DeclaredMembers | undefined {
+let declaredMembers: { value?: ReturnType<typeof declaredMembersFromLayer> } | undefined;
+function loadedDeclaredMembers() {
   declaredMembers ??= { value: declaredMembersFromLayer() };
   return declaredMembers.value;
 }
 
 /**
- * A call that keeps failing transiently after its attempts is tried again in further
- * rounds until this long before the Lambda would be stopped. A failure then ends the
- * event, whatever it was doing: a rollback or a delete that fails has lasting effects.
- * The time kept back is for undoing a failed create's additions and for answering.
+ * One retry strategy per environment for the life of the Lambda container: its rate
+ * limiter and retry quota outlive an invocation, as a long-lived SDK client's would.
  */
-const RESERVED_MS = { onEvent: 120_000, isComplete: 30_000 } as const;
+const retryStrategies = new Map<string, ReturnType<typeof createRetryStrategy>>();
 
-/** When this invocation's calls stop starting new rounds (a container runs one invocation at a time). */
-let roundsUntil: number | undefined;
-
-/** Sets the deadline of the invocation that begins: undefined outside Lambda. */
-export function beginInvocation(phase: keyof typeof RESERVED_MS, remainingTimeMs: number | undefined): void {
-  roundsUntil = remainingTimeMs === undefined ? undefined : Date.now() + remainingTimeMs - RESERVED_MS[phase];
-}
-
-/** One client per environment for the life of the Lambda container. */
-const clients = new Map<string, FinSpaceDataClient>();
-
-export function sharedClientFor(environmentId: string): FinSpaceDataClient {
-  let client = clients.get(environmentId);
-  if (!client) {
-    client = new FinSpaceDataClient({ environmentId, keepTrying: { until: () => roundsUntil } });
-    clients.set(environmentId, client);
+/**
+ * A client for one invocation: its retry rounds end with the invocation's budget,
+ * while the retry strategy and the vended credentials (module-wide) are shared.
+ */
+export function lambdaClientFor(environmentId: string, retryRoundsUntil?: () => number): FinSpaceDataClient {
+  let retryStrategy = retryStrategies.get(environmentId);
+  if (!retryStrategy) {
+    retryStrategy = createRetryStrategy();
+    retryStrategies.set(environmentId, retryStrategy);
   }
-  return client;
+  return new FinSpaceDataClient({
+    environmentId,
+    retryStrategy,
+    keepTrying: retryRoundsUntil ? { until: retryRoundsUntil } : undefined,
+  });
 }

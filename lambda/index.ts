@@ -5,18 +5,19 @@
  */
 import type { Context } from 'aws-lambda';
 import { toDeploymentFailure } from './failure';
-import { beginInvocation, settingsFromEnvironment, sharedClientFor, type HandlerContext } from './handler-context';
+import { invocationContext, lambdaClientFor, settingsFromEnvironment, type HandlerContext } from './handler-context';
+import { lifecycleFor, nounFor } from './lifecycles';
 import type { IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse } from './provider-types';
-import { lifecycleFor, nounFor } from './resource-types';
+import type { Phase } from './time-budget';
 
 /** The handler as a plain function of the event and its world (tests call this). */
 export async function handle<R>(
   event: OnEventRequest,
   context: HandlerContext,
-  phase: 'onEvent' | 'isComplete',
+  phase: Phase,
 ): Promise<R> {
   try {
-    const lifecycle = lifecycleFor(event.ResourceType, context);
+    const lifecycle = lifecycleFor(event.ResourceType, invocationContext(context, phase));
     const result = phase === 'onEvent' ? lifecycle.onEvent(event) : lifecycle.isComplete(event as IsCompleteRequest);
     return await (result as Promise<R>);
   } catch (error) {
@@ -33,7 +34,8 @@ export async function handle<R>(
 function lambdaContext(lambda?: Context): HandlerContext {
   return {
     settings: settingsFromEnvironment(),
-    clientFor: sharedClientFor,
+    // Outside Lambda (no remaining time to go by) a call fails once its attempts are used.
+    clientFor: (environmentId, retryRoundsUntil) => lambdaClientFor(environmentId, lambda ? retryRoundsUntil : undefined),
     now: Date.now,
     remainingTimeMs: () => lambda?.getRemainingTimeInMillis() ?? Number.MAX_SAFE_INTEGER,
     log: (message, fields) => console.log(JSON.stringify({ message, ...fields })),
@@ -41,11 +43,9 @@ function lambdaContext(lambda?: Context): HandlerContext {
 }
 
 export function onEvent(event: OnEventRequest, lambda?: Context): Promise<OnEventResponse> {
-  beginInvocation('onEvent', lambda?.getRemainingTimeInMillis());
   return handle(event, lambdaContext(lambda), 'onEvent');
 }
 
 export function isComplete(event: IsCompleteRequest, lambda?: Context): Promise<IsCompleteResponse> {
-  beginInvocation('isComplete', lambda?.getRemainingTimeInMillis());
   return handle(event, lambdaContext(lambda), 'isComplete');
 }

@@ -4,23 +4,21 @@
  */
 import { forEachConcurrently } from './concurrency';
 import { isFinSpaceError, listAllPermissionGroups, listAllUsersByPermissionGroup, type FinSpaceDataClient, type PermissionGroup } from './finspace';
-import type { HandlerContext } from './handler-context';
+import type { InvocationContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
 import { shouldPollAgain } from './poll-again';
 import { parsePermissionGroupProperties, type PermissionGroupProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
+import { isValidId } from '../contract/finspace-ids';
 
-/** PermissionGroupId in the model: what a real id looks like. */
-const GROUP_ID_PATTERN = /^(?=.*\S).{1,26}$/;
-
-export function permissionGroupLifecycle(context: HandlerContext): Lifecycle {
+export function permissionGroupLifecycle(context: InvocationContext): Lifecycle {
   return {
     onEvent: event => onEvent(event, context),
     isComplete: event => isComplete(event, context),
   };
 }
 
-async function onEvent(event: OnEventRequest, context: HandlerContext): Promise<OnEventResponse> {
+async function onEvent(event: OnEventRequest, context: InvocationContext): Promise<OnEventResponse> {
   const props = parsePermissionGroupProperties(event.ResourceProperties);
   const client = context.clientFor(props.environmentId);
   switch (event.RequestType) {
@@ -41,7 +39,7 @@ async function onEvent(event: OnEventRequest, context: HandlerContext): Promise<
   }
 }
 
-async function isComplete(event: IsCompleteRequest, context: HandlerContext): Promise<IsCompleteResponse> {
+async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
   if (event.RequestType !== 'Delete' || !event.DeleteAfterMembersLeave) return { IsComplete: true };
   // The service refused to delete a group that still had members: they were asked to
   // leave; delete once they are gone.
@@ -65,7 +63,7 @@ async function isComplete(event: IsCompleteRequest, context: HandlerContext): Pr
 }
 
 async function exists(client: FinSpaceDataClient, permissionGroupId: string): Promise<boolean> {
-  if (!GROUP_ID_PATTERN.test(permissionGroupId)) return false;
+  if (!isValidId(permissionGroupId)) return false;
   try {
     await client.getPermissionGroup({ permissionGroupId });
     return true;
@@ -87,8 +85,8 @@ function created(permissionGroupId: string): OnEventResponse {
  * names are unique in an environment, so a group that took the name meanwhile is the
  * one this create made (FinSpace would have refused the name otherwise).
  */
-async function createGroupOrCleanUp(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: HandlerContext) {
-  const startedAt = context.now();
+async function createGroupOrCleanUp(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext) {
+  const startedAt = context.time.now();
   try {
     return await createGroup(client, props, event, 'create');
   } catch (error) {
@@ -103,7 +101,7 @@ async function createGroupOrCleanUp(client: FinSpaceDataClient, props: Permissio
 /** How far the service's clock may be behind the handler's. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
-async function deleteLeftoverOf(client: FinSpaceDataClient, props: PermissionGroupProperties, startedAt: number, context: HandlerContext) {
+async function deleteLeftoverOf(client: FinSpaceDataClient, props: PermissionGroupProperties, startedAt: number, context: InvocationContext) {
   const leftovers = (await listAllPermissionGroups(client))
     .filter(group => group.name === props.name && (group.createTime ?? 0) >= startedAt - CLOCK_SKEW_MS);
   for (const group of leftovers) {
@@ -124,7 +122,7 @@ async function createGroup(client: FinSpaceDataClient, props: PermissionGroupPro
 }
 
 /** Read the live group and change only what differs from the declaration. */
-async function converge(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: HandlerContext) {
+async function converge(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext) {
   const groupId = event.PhysicalResourceId!;
   let live: PermissionGroup | undefined;
   try {
@@ -152,22 +150,22 @@ async function converge(client: FinSpaceDataClient, props: PermissionGroupProper
   return created(groupId);
 }
 
-async function deleteGroup(client: FinSpaceDataClient, event: OnEventRequest, context: HandlerContext): Promise<OnEventResponse> {
+async function deleteGroup(client: FinSpaceDataClient, event: OnEventRequest, context: InvocationContext): Promise<OnEventResponse> {
   const groupId = event.PhysicalResourceId!;
   // A failed create answers with no group id; nothing to delete then.
-  if (!GROUP_ID_PATTERN.test(groupId)) return { PhysicalResourceId: groupId };
+  if (!isValidId(groupId)) return { PhysicalResourceId: groupId };
   try {
     await client.deletePermissionGroup({ permissionGroupId: groupId, clientToken: idempotencyToken(event, 'delete') });
   } catch (error) {
     if (isFinSpaceError(error, 'ResourceNotFoundException')) return { PhysicalResourceId: groupId };
     if (!isFinSpaceError(error, 'ConflictException')) throw error;
     context.log('permission group still has members; removing them before deleting it', { permissionGroupId: groupId });
-    return { PhysicalResourceId: groupId, DeleteAfterMembersLeave: true, DeleteStartedAt: context.now() };
+    return { PhysicalResourceId: groupId, DeleteAfterMembersLeave: true, DeleteStartedAt: context.time.now() };
   }
   return { PhysicalResourceId: groupId };
 }
 
-async function removeMembers(client: FinSpaceDataClient, groupId: string, userIds: string[], context: HandlerContext) {
+async function removeMembers(client: FinSpaceDataClient, groupId: string, userIds: string[], context: InvocationContext) {
   await forEachConcurrently(userIds, context.settings.maxConcurrency, async userId => {
     try {
       await client.disassociateUserFromPermissionGroup({ permissionGroupId: groupId, userId });

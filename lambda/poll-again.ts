@@ -4,7 +4,7 @@
  * the whole change is up.
  */
 import { isTransient } from './finspace';
-import type { HandlerContext } from './handler-context';
+import type { InvocationContext } from './handler-context';
 
 /**
  * True, and logged, when the poll should simply be tried again; false when the error
@@ -12,9 +12,8 @@ import type { HandlerContext } from './handler-context';
  *
  * @param startedAt when onEvent began the change (epoch ms, as the event carries it)
  */
-export function shouldPollAgain(error: unknown, startedAt: unknown, context: HandlerContext): boolean {
-  const since = Number(startedAt ?? context.now());
-  if (!isTransient(error) || context.now() - since > context.settings.reconcileTimeoutMs) return false;
+export function shouldPollAgain(error: unknown, startedAt: unknown, context: InvocationContext): boolean {
+  if (!isTransient(error) || context.time.expired(startedAt)) return false;
   context.log('FinSpace did not answer this poll; trying again at the next one', { error: (error as Error).name });
   return true;
 }

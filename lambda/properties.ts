@@ -1,7 +1,9 @@
 /**
- * Strict parsing of the ResourceProperties that the constructs synthesize.
- * CloudFormation hands every scalar over as a string, lists as lists of strings.
+ * Strict parsing of the ResourceProperties that the constructs synthesize, by the
+ * keys of the contract's wire types. CloudFormation hands every scalar over as a
+ * string, lists as lists of strings.
  */
+import type { GroupMembershipWireProperties, PermissionGroupWireProperties } from '../contract/resource-properties';
 
 export class InvalidPropertiesError extends Error {
   public override readonly name = 'InvalidPropertiesError';
@@ -29,9 +31,11 @@ export interface GroupMembershipProperties {
 }
 
 type Raw = Record<string, unknown> | undefined;
+/** The raw properties, read only by the keys of `Wire`. */
+type RawOf<Wire> = { readonly [Key in keyof Wire]?: unknown };
 
 export function parsePermissionGroupProperties(raw: Raw): PermissionGroupProperties {
-  const props = raw ?? {};
+  const props: RawOf<PermissionGroupWireProperties> = raw ?? {};
   return {
     environmentId: requiredString(props, 'EnvironmentId'),
     name: requiredString(props, 'PermissionGroupName'),
@@ -41,7 +45,7 @@ export function parsePermissionGroupProperties(raw: Raw): PermissionGroupPropert
 }
 
 export function parseGroupMembershipProperties(raw: Raw): GroupMembershipProperties {
-  const props = raw ?? {};
+  const props: RawOf<GroupMembershipWireProperties> = raw ?? {};
   const shardCount = wholeNumber(props, 'ShardCount', 1);
   const shardIndex = wholeNumber(props, 'ShardIndex', 0);
   if (shardIndex >= shardCount) {
@@ -64,7 +68,7 @@ export function parseGroupMembershipProperties(raw: Raw): GroupMembershipPropert
   };
 }
 
-function requiredString(props: Record<string, unknown>, key: string): string {
+function requiredString<Wire>(props: RawOf<Wire>, key: keyof Wire & string): string {
   const value = props[key];
   if (typeof value !== 'string' || value.length === 0) {
     throw new InvalidPropertiesError(`${key} must be a non-empty string`);
@@ -72,11 +76,11 @@ function requiredString(props: Record<string, unknown>, key: string): string {
   return value;
 }
 
-function optionalString(props: Record<string, unknown>, key: string): string | undefined {
+function optionalString<Wire>(props: RawOf<Wire>, key: keyof Wire & string): string | undefined {
   return props[key] === undefined ? undefined : requiredString(props, key);
 }
 
-function stringList(props: Record<string, unknown>, key: string): string[] {
+function stringList<Wire>(props: RawOf<Wire>, key: keyof Wire & string): string[] {
   const value = props[key] ?? [];
   if (!Array.isArray(value) || value.some(item => typeof item !== 'string' || item.length === 0)) {
     throw new InvalidPropertiesError(`${key} must be a list of non-empty strings`);
@@ -84,14 +88,14 @@ function stringList(props: Record<string, unknown>, key: string): string[] {
   return value;
 }
 
-function booleanString(props: Record<string, unknown>, key: string): boolean {
+function booleanString<Wire>(props: RawOf<Wire>, key: keyof Wire & string): boolean {
   const value = props[key];
   if (value === 'true' || value === true) return true;
   if (value === 'false' || value === false || value === undefined) return false;
   throw new InvalidPropertiesError(`${key} must be 'true' or 'false'`);
 }
 
-function wholeNumber(props: Record<string, unknown>, key: string, min: number): number {
+function wholeNumber<Wire>(props: RawOf<Wire>, key: keyof Wire & string, min: number): number {
   const value = props[key];
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^\d+$/.test(text) || Number(text) < min) {

@@ -3,6 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HandlerProvider } from './handler-provider';
+import { isValidId } from '../contract/finspace-ids';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../contract/handler-settings';
 
 /** CloudFormation gives up on a custom resource after an hour: stay well under it. */
 const MAX_TIMEOUT = Duration.minutes(50);
@@ -93,10 +95,10 @@ export class FinSpaceDataAccess extends Construct {
   constructor(scope: Construct, id: string, props: FinSpaceDataAccessProps) {
     super(scope, id);
     validateEnvironmentId(props.environmentId);
-    const totalTimeout = props.timeout ?? Duration.minutes(30);
-    const queryInterval = props.pollInterval ?? Duration.seconds(5);
-    const maxConcurrency = props.maxConcurrency ?? 8;
-    validateTiming(totalTimeout, queryInterval);
+    const timeout = props.timeout ?? Duration.seconds(DEFAULT_TIMEOUT_SECONDS);
+    const pollInterval = props.pollInterval ?? Duration.seconds(DEFAULT_POLL_INTERVAL_SECONDS);
+    const maxConcurrency = props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+    validateTiming(timeout, pollInterval);
     if (!Token.isUnresolved(maxConcurrency) && (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 64)) {
       throw new Error(`maxConcurrency must be a whole number from 1 to 64, got ${maxConcurrency}`);
     }
@@ -104,8 +106,8 @@ export class FinSpaceDataAccess extends Construct {
     this.environmentId = props.environmentId;
     this._provider = HandlerProvider.forRole(this, props.role, {
       logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      totalTimeout,
-      queryInterval,
+      timeout,
+      pollInterval,
       maxConcurrency,
     });
     this.role = this._provider.role;
@@ -114,16 +116,15 @@ export class FinSpaceDataAccess extends Construct {
 
 function validateEnvironmentId(environmentId: string) {
   if (Token.isUnresolved(environmentId)) return;
-  // IdType in the FinSpace Data model: 1..26 characters.
-  if (environmentId.trim().length === 0 || environmentId.length > 26) {
+  if (!isValidId(environmentId)) {
     throw new Error(`environmentId must be 1 to 26 characters and not blank, got '${environmentId}'`);
   }
 }
 
-function validateTiming(totalTimeout: Duration, queryInterval: Duration) {
-  if (totalTimeout.isUnresolved() || queryInterval.isUnresolved()) return;
-  const total = totalTimeout.toMilliseconds() / 1000;
-  const interval = queryInterval.toMilliseconds() / 1000;
+function validateTiming(timeout: Duration, pollInterval: Duration) {
+  if (timeout.isUnresolved() || pollInterval.isUnresolved()) return;
+  const total = timeout.toMilliseconds() / 1000;
+  const interval = pollInterval.toMilliseconds() / 1000;
   if (interval < 1 || !Number.isInteger(interval)) {
     throw new Error(`pollInterval must be a whole number of seconds, at least 1, got ${interval}s`);
   }

@@ -1,9 +1,11 @@
 import { createHash } from 'crypto';
 import { Aspects, CustomResource, IAspect, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { assignShards } from './membership-shards';
 import type { IPermissionGroup } from './permission-group';
-import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from './resource-types';
+import { isValidId } from '../contract/finspace-ids';
+import { assignShards } from '../contract/membership-shards';
+import { wireBoolean, type GroupMembershipWireProperties } from '../contract/resource-properties';
+import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../contract/resource-types';
 
 /**
  * Properties of a `GroupMembership`.
@@ -67,18 +69,19 @@ export class GroupMembership extends Construct {
   private readonly removalPolicy: RemovalPolicy;
   private readonly groupKey: string;
   private readonly membershipKey: string;
-  private materialized = false;
+  /** Set when the app is synthesized; the users cannot change after that. */
+  private shards?: string[][];
 
   constructor(scope: Construct, id: string, props: GroupMembershipProps) {
     super(scope, id);
     this.group = props.group;
     this.exclusive = props.exclusive ?? false;
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    registerMembership(this);
+    addToMembershipsOfGroup(this);
     this.groupKey = groupKeyOf(this.group);
     // The provider publishes every membership's users once the app is complete.
-    this.membershipKey = this.group.access._provider.registerMembership(this, this.groupKey, this.group.access.environmentId,
-      () => this.userIds.filter(userId => !Token.isUnresolved(userId)));
+    this.membershipKey = this.group.access._provider.declareMembers(this, this.groupKey, this.group.access.environmentId,
+      () => this._shards());
     this.addUsers(...(props.userIds ?? []));
 
     // The number of resources depends on the final number of users, which later
@@ -93,7 +96,7 @@ export class GroupMembership extends Construct {
    * @param userIds FinSpace user ids
    */
   public addUsers(...userIds: string[]): void {
-    if (this.materialized) {
+    if (this.shards) {
       throw new Error(`${this.node.path}: users cannot be added after the app was synthesized`);
     }
     for (const userId of userIds) {
@@ -110,31 +113,42 @@ export class GroupMembership extends Construct {
     return [...this.userIds];
   }
 
+  /**
+   * The users of each resource, assigned once: the first call (when the app is
+   * synthesized) fixes the users, and the resources and the provider's index of
+   * declared members both use this one assignment.
+   *
+   * @internal
+   */
+  public _shards(): string[][] {
+    this.shards ??= assignShards(this.userIds);
+    return this.shards;
+  }
+
   /** @internal */
   public _materialize(): void {
-    if (this.materialized) return;
-    this.materialized = true;
+    if (this.node.tryFindChild('Resource')) return;
     const access = this.group.access;
     const provider = access._provider;
-    const shards = assignShards(this.userIds);
+    const shards = this._shards();
     shards.forEach((userIds, index) => {
+      const properties: GroupMembershipWireProperties = {
+        EnvironmentId: access.environmentId,
+        PermissionGroupId: this.group.permissionGroupId,
+        UserIds: userIds,
+        Exclusive: wireBoolean(this.exclusive),
+        MembershipKey: this.membershipKey,
+        GroupKey: this.groupKey,
+        ShardIndex: String(index),
+        ShardCount: String(shards.length),
+        // Exclusive mode must never remove the handler's own FinSpace user.
+        ...(this.exclusive ? { HandlerRoleArn: provider.role.roleArn } : {}),
+      };
       const resource = new CustomResource(this, index === 0 ? 'Resource' : `Resource${index}`, {
         resourceType: GROUP_MEMBERSHIP_RESOURCE_TYPE,
         serviceToken: provider.serviceToken,
         serviceTimeout: provider.serviceTimeout,
-        properties: {
-          EnvironmentId: access.environmentId,
-          PermissionGroupId: this.group.permissionGroupId,
-          UserIds: userIds,
-          Exclusive: String(this.exclusive),
-          MembershipKey: this.membershipKey,
-          // Where the handler looks the group up in the stack's declared members.
-          GroupKey: this.groupKey,
-          ShardIndex: String(index),
-          ShardCount: String(shards.length),
-          // Exclusive mode must never remove the handler's own FinSpace user.
-          ...(this.exclusive ? { HandlerRoleArn: provider.role.roleArn } : {}),
-        },
+        properties,
         removalPolicy: this.removalPolicy,
       });
       // The group must exist before members are added and outlive their removal.
@@ -150,17 +164,17 @@ class MaterializeMembership implements IAspect {
   }
 }
 
-/** UserId in the FinSpace Data model: 1..26 characters, pattern `.*\S.*`. */
 function validateUserId(userId: string) {
   if (Token.isUnresolved(userId)) return;
-  if (typeof userId !== 'string' || userId.length < 1 || userId.length > 26 || !/\S/.test(userId)) {
+  if (!isValidId(userId)) {
     throw new Error(`user id must be 1 to 26 characters with at least one that is not blank, got '${userId}'`);
   }
 }
 
 /**
- * Memberships per group, to reject declarations that would fight each other. A group
- * created in the app is known by its construct; an imported one by environment and id.
+ * The memberships of each group in an app, to reject declarations that would fight
+ * each other (the provider's index of declared members is another record, for the
+ * handler).
  */
 const membershipsByGroup = new WeakMap<IConstruct, Map<string, GroupMembership[]>>();
 
@@ -193,7 +207,7 @@ function siblingsOf(membership: GroupMembership): GroupMembership[] {
   return list;
 }
 
-function registerMembership(membership: GroupMembership) {
+function addToMembershipsOfGroup(membership: GroupMembership) {
   const siblings = siblingsOf(membership);
   const exclusive = [membership, ...siblings].find(m => m.exclusive);
   if (siblings.length > 0 && exclusive) {

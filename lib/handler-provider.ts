@@ -8,18 +8,34 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-import { DECLARED_MEMBERS_FILE, DEPLOY_TIME_ENVIRONMENTS_VARIABLE, DeclaredMembersIndex, declaringResource } from './declared-members';
-import { assignShards } from './membership-shards';
+import { DECLARED_MEMBERS_FILE, DEPLOY_TIME_ENVIRONMENTS_VARIABLE, type DeclaredMembersIndex, declaringResource } from '../contract/declared-members';
+import { handlerEnvironment, handlerTimeoutSeconds } from '../contract/handler-settings';
 
-/** Where the esbuild bundle of `lambda/index.ts` lands, from both lib/ and dist/. */
-const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'lambda', 'index');
+/**
+ * The package root: this file runs from lib/ in tests and from dist/lib/ once
+ * compiled (dist/ also holds the compiled contract/).
+ */
+const PACKAGE_ROOT = path.basename(path.dirname(__dirname)) === 'dist' ? path.join(__dirname, '..', '..') : path.join(__dirname, '..');
+
+/** Where the esbuild bundle of `lambda/index.ts` lands. */
+const HANDLER_ASSET = path.join(PACKAGE_ROOT, 'assets', 'lambda', 'index');
 
 /** The settings one provider is built with; they must agree for all who share it. */
-export interface HandlerSettings {
+export interface ProviderSettings {
   readonly logRetention: logs.RetentionDays;
-  readonly totalTimeout: Duration;
-  readonly queryInterval: Duration;
+  /** How long one deployment of a resource may take (FinSpaceDataAccessProps.timeout). */
+  readonly timeout: Duration;
+  readonly pollInterval: Duration;
   readonly maxConcurrency: number;
+}
+
+/** A membership whose users the provider publishes in the declared-members index. */
+interface MemberDeclaration {
+  readonly membershipKey: string;
+  readonly groupKey: string;
+  readonly environmentId: string;
+  /** The users of each of the membership's resources. */
+  readonly shards: () => string[][];
 }
 
 /**
@@ -32,7 +48,7 @@ export interface HandlerSettings {
  */
 export class HandlerProvider extends Construct {
   /** The provider for `role` in the stack of `scope`, created on first use. */
-  public static forRole(scope: Construct, role: iam.IRole | undefined, settings: HandlerSettings): HandlerProvider {
+  public static forRole(scope: Construct, role: iam.IRole | undefined, settings: ProviderSettings): HandlerProvider {
     const stack = Stack.of(scope);
     const id = role ? `FinSpaceDataProvider${role.node.addr}` : 'FinSpaceDataProvider';
     const existing = stack.node.tryFindChild(id);
@@ -49,16 +65,11 @@ export class HandlerProvider extends Construct {
   public readonly serviceToken: string;
   /** CloudFormation's own limit for one resource, kept above the provider's timeout. */
   public readonly serviceTimeout: Duration;
-  private readonly settings: HandlerSettings;
+  private readonly settings: ProviderSettings;
   private readonly handlerFunctions: lambda.Function[] = [];
-  private readonly memberships: Array<{
-    readonly key: string;
-    readonly groupKey: string;
-    readonly environmentId: string;
-    readonly userIds: () => string[];
-  }> = [];
+  private readonly declarations: MemberDeclaration[] = [];
 
-  private constructor(scope: Construct, id: string, role: iam.IRole | undefined, settings: HandlerSettings) {
+  private constructor(scope: Construct, id: string, role: iam.IRole | undefined, settings: ProviderSettings) {
     super(scope, id);
     this.settings = settings;
     this.role = role ?? this.createRole();
@@ -73,16 +84,11 @@ export class HandlerProvider extends Construct {
       })],
     });
 
-    // isComplete must give up with its own clear reason before the framework's
-    // waiter does: two polls of margin.
-    const reconcileTimeout = Duration.seconds(
-      settings.totalTimeout.toSeconds() - 2 * settings.queryInterval.toSeconds());
-    const environment = {
-      MAX_CONCURRENCY: String(settings.maxConcurrency),
-      // Named in failure reasons, and its FinSpace users are never removed.
-      HANDLER_ROLE_ARN: this.role.roleArn,
-      RECONCILE_TIMEOUT_SECONDS: String(reconcileTimeout.toSeconds()),
-    };
+    const environment = handlerEnvironment({
+      maxConcurrency: String(settings.maxConcurrency),
+      handlerRoleArn: this.role.roleArn,
+      timeoutSeconds: String(handlerTimeoutSeconds(settings.timeout.toSeconds(), settings.pollInterval.toSeconds())),
+    });
     const onEventHandler = this.handlerFunction('OnEvent', 'index.onEvent', Duration.minutes(10), environment);
     const isCompleteHandler = this.handlerFunction('IsComplete', 'index.isComplete', Duration.minutes(2), environment);
 
@@ -98,8 +104,8 @@ export class HandlerProvider extends Construct {
       // to the framework's log group only; the Provider adds what they invoke.
       frameworkOnEventRole: this.frameworkRole('FrameworkOnEventRole', frameworkLogs),
       frameworkCompleteAndTimeoutRole: this.frameworkRole('FrameworkWaiterRole', frameworkLogs),
-      queryInterval: settings.queryInterval,
-      totalTimeout: settings.totalTimeout,
+      queryInterval: settings.pollInterval,
+      totalTimeout: settings.timeout,
       logGroup: frameworkLogs,
       // Execution data holds names and descriptions (sensitive in the API model): log
       // the state transitions only.
@@ -110,7 +116,7 @@ export class HandlerProvider extends Construct {
       },
     });
     this.serviceToken = provider.serviceToken;
-    this.serviceTimeout = settings.totalTimeout.plus(Duration.minutes(5));
+    this.serviceTimeout = settings.timeout.plus(Duration.minutes(5));
     Aspects.of(this).add(new PublishDeclaredMembers(this));
   }
 
@@ -119,10 +125,10 @@ export class HandlerProvider extends Construct {
    * the stack declares for each group (see publishDeclaredMembers); returns the short
    * key its resources carry in their physical ids.
    */
-  public registerMembership(membership: IConstruct, groupKey: string, environmentId: string, userIds: () => string[]): string {
-    const key = membership.node.addr.slice(2, 10);
-    this.memberships.push({ key, groupKey, environmentId, userIds });
-    return key;
+  public declareMembers(membership: IConstruct, groupKey: string, environmentId: string, shards: () => string[][]): string {
+    const membershipKey = membership.node.addr.slice(2, 10);
+    this.declarations.push({ membershipKey, groupKey, environmentId, shards });
+    return membershipKey;
   }
 
   /**
@@ -136,7 +142,7 @@ export class HandlerProvider extends Construct {
    * matches the template being applied.
    */
   public publishDeclaredMembers(): void {
-    if (this.memberships.length === 0) return;
+    if (this.declarations.length === 0) return;
     const index: DeclaredMembersIndex = { groups: {} };
     // Environment ids known only at deploy time reach the handler through its
     // environment, which CloudFormation resolves; the file refers to them by position.
@@ -146,10 +152,13 @@ export class HandlerProvider extends Construct {
       const position = deployTimeEnvironments.indexOf(environmentId);
       return position >= 0 ? position : deployTimeEnvironments.push(environmentId) - 1;
     };
-    for (const membership of this.memberships) {
-      const group = (index.groups[membership.groupKey] ??= { environment: environmentOf(membership.environmentId), users: {} });
-      assignShards(membership.userIds()).forEach((shard, shardIndex) => {
-        for (const userId of shard) group.users[userId] = declaringResource(membership.key, shardIndex);
+    for (const declaration of this.declarations) {
+      const group = (index.groups[declaration.groupKey] ??= { environment: environmentOf(declaration.environmentId), users: {} });
+      declaration.shards().forEach((shard, shardIndex) => {
+        for (const userId of shard) {
+          // A user id known only at deploy time cannot be named in the file.
+          if (!Token.isUnresolved(userId)) group.users[userId] = declaringResource(declaration.membershipKey, shardIndex);
+        }
       });
     }
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'finspace-declared-members-'));
@@ -210,7 +219,7 @@ export class HandlerProvider extends Construct {
     return fn;
   }
 
-  private assertSameSettings(settings: HandlerSettings) {
+  private assertSameSettings(settings: ProviderSettings) {
     const mine = describe(this.settings);
     const theirs = describe(settings);
     if (mine !== theirs) {
@@ -231,7 +240,7 @@ class PublishDeclaredMembers implements IAspect {
   }
 }
 
-function describe(settings: HandlerSettings): string {
-  return `logRetention=${settings.logRetention}, timeout=${settings.totalTimeout.toSeconds()}s, ` +
-    `pollInterval=${settings.queryInterval.toSeconds()}s, maxConcurrency=${settings.maxConcurrency}`;
+function describe(settings: ProviderSettings): string {
+  return `logRetention=${settings.logRetention}, timeout=${settings.timeout.toSeconds()}s, ` +
+    `pollInterval=${settings.pollInterval.toSeconds()}s, maxConcurrency=${settings.maxConcurrency}`;
 }

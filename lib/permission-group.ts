@@ -3,7 +3,10 @@ import { Construct } from 'constructs';
 import { ApplicationPermission } from './application-permission';
 import { FinSpaceDataAccess } from './finspace-data-access';
 import { GroupMembership } from './group-membership';
-import { PERMISSION_GROUP_RESOURCE_TYPE } from './resource-types';
+import { isApplicationPermission, PRIVILEGED_PERMISSION } from '../contract/application-permissions';
+import { isValidDescription, isValidId, isValidName } from '../contract/finspace-ids';
+import type { PermissionGroupWireProperties } from '../contract/resource-properties';
+import { PERMISSION_GROUP_RESOURCE_TYPE } from '../contract/resource-types';
 
 /**
  * A FinSpace permission group, created in this app or imported.
@@ -149,23 +152,24 @@ export class PermissionGroup extends PermissionGroupBase {
     validateDescription(props.description);
     const permissions = props.applicationPermissions ?? [];
     validatePermissions(permissions);
-    if (permissions.includes(ApplicationPermission.MANAGE_USERS_AND_GROUPS)) {
+    if ((permissions as string[]).includes(PRIVILEGED_PERMISSION)) {
       Annotations.of(this).addWarningV2('cdk-finspace-permission-groups:PermissionGroup.privileged',
         'Permission group grants ManageUsersAndGroups: its members can grant themselves or others any permission in the FinSpace environment. Grant it only to trusted users.');
     }
 
     this.access = props.access;
     this.permissionGroupName = props.permissionGroupName;
+    const properties: PermissionGroupWireProperties = {
+      EnvironmentId: props.access.environmentId,
+      PermissionGroupName: props.permissionGroupName,
+      Description: props.description,
+      ApplicationPermissions: permissions,
+    };
     const resource = new CustomResource(this, 'Resource', {
       resourceType: PERMISSION_GROUP_RESOURCE_TYPE,
       serviceToken: props.access._provider.serviceToken,
       serviceTimeout: props.access._provider.serviceTimeout,
-      properties: {
-        EnvironmentId: props.access.environmentId,
-        PermissionGroupName: props.permissionGroupName,
-        Description: props.description,
-        ApplicationPermissions: permissions,
-      },
+      properties,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
     this.permissionGroupId = resource.ref;
@@ -174,30 +178,27 @@ export class PermissionGroup extends PermissionGroupBase {
   }
 }
 
-/** PermissionGroupName in the FinSpace Data model: 1..255, pattern `.*\S.*`. */
 function validateName(name: string) {
   if (Token.isUnresolved(name)) return;
-  if (name.length < 1 || name.length > 255 || !/\S/.test(name)) {
+  if (!isValidName(name)) {
     throw new Error(`permissionGroupName must be 1 to 255 characters with at least one that is not blank, got ${describeLength(name)}`);
   }
 }
 
-/** PermissionGroupDescription in the model: 1..4000. */
 function validateDescription(description: string | undefined) {
   if (description === undefined || Token.isUnresolved(description)) return;
-  if (description.length < 1 || description.length > 4000) {
+  if (!isValidDescription(description)) {
     throw new Error(`description must be 1 to 4,000 characters, got ${describeLength(description)}`);
   }
 }
 
 function validatePermissions(permissions: ApplicationPermission[]) {
   if (Token.isUnresolved(permissions)) return;
-  const known = new Set<string>(Object.values(ApplicationPermission));
   const seen = new Set<string>();
   for (const permission of permissions) {
     if (Token.isUnresolved(permission)) continue;
-    if (!known.has(permission)) {
-      throw new Error(`applicationPermissions: '${permission}' is not a FinSpace application permission; use one of ${[...known].join(', ')}`);
+    if (!isApplicationPermission(permission)) {
+      throw new Error(`applicationPermissions: '${permission}' is not a FinSpace application permission; use one of ${Object.values(ApplicationPermission).join(', ')}`);
     }
     if (seen.has(permission)) {
       throw new Error(`applicationPermissions: '${permission}' is listed more than once`);
@@ -206,10 +207,9 @@ function validatePermissions(permissions: ApplicationPermission[]) {
   }
 }
 
-/** PermissionGroupId in the model: 1..26, pattern `.*\S.*`. */
 function validateId(name: string, value: string) {
   if (Token.isUnresolved(value)) return;
-  if (value.length < 1 || value.length > 26 || !/\S/.test(value)) {
+  if (!isValidId(value)) {
     throw new Error(`${name} must be 1 to 26 characters with at least one that is not blank, got '${value}'`);
   }
 }

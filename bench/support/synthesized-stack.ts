@@ -9,8 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { ENVIRONMENT_ID, GROUP_ID, HANDLER_ROLE_ARN } from './finspace-seed';
+import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../../contract/resource-types';
 import { FinSpaceDataAccess, GroupMembership, PermissionGroup } from '../../lib';
-import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../../lib/resource-types';
 
 export interface MembershipDeclaration {
   readonly userIds: readonly string[];

@@ -1,6 +1,6 @@
 /**
  * A small typed client for the FinSpace Data API, standing in for
- * @aws-sdk/client-finspace-data (not installable here), assembled from the SDK's
+ * @aws-sdk/client-finspace-data, assembled from the SDK's
  * own signing, HTTP and retry packages.
  *
  * Authorization takes two steps. The base credentials (the Lambda role's) may

@@ -27,5 +27,5 @@ export { RequestMetrics, type RequestCounts } from './metrics';
 export * from './model';
 export { OPERATIONS, OPERATION_NAMES, type OperationDescriptor } from './operations';
 export * from './paginate';
-export { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE, isTransient, type RetryMode } from './retry';
+export { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE, createRetryStrategy, isTransient, type RetryMode } from './retry';
 export type { RequestHandler } from './transport';

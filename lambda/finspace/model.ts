@@ -11,16 +11,12 @@
  * reach a log line or an error message.
  */
 
-export const ApplicationPermission = {
-  CreateDataset: 'CreateDataset',
-  ManageClusters: 'ManageClusters',
-  ManageUsersAndGroups: 'ManageUsersAndGroups',
-  ManageAttributeSets: 'ManageAttributeSets',
-  ViewAuditData: 'ViewAuditData',
-  AccessNotebooks: 'AccessNotebooks',
-  GetTemporaryCredentials: 'GetTemporaryCredentials',
-} as const;
-export type ApplicationPermission = (typeof ApplicationPermission)[keyof typeof ApplicationPermission];
+import { APPLICATION_PERMISSIONS, type ApplicationPermissionValue } from '../../contract/application-permissions';
+
+export const ApplicationPermission = Object.freeze(
+  Object.fromEntries(APPLICATION_PERMISSIONS.map(permission => [permission, permission])),
+) as { readonly [P in ApplicationPermissionValue]: P };
+export type ApplicationPermission = ApplicationPermissionValue;
 
 export const UserType = {
   SUPER_USER: 'SUPER_USER',

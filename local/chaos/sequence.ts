@@ -20,7 +20,7 @@ import { ExpectedFinSpace, type Problem, type Touched } from './expectation';
 import { countCalls, countCheck, emptyFigures, type Figures } from './figures';
 import type { Plan, Step } from './plan';
 import { ChaosWorld } from './world';
-import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../../lib/resource-types';
+import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../../contract/resource-types';
 import { predictOutputs, readAssembly, type RunnerEvent } from '../runner';
 
 /** Deploys of one step, the first included, before the sequence gives up on it. */

@@ -5,7 +5,7 @@
  * groups must be exactly the declared ones, each with exactly the declared
  * permissions and members, every member ADDITION_SUCCESS.
  */
-import { GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE } from '../../lib/resource-types';
+import { GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE } from '../../contract/resource-types';
 import type { EmulatorSnapshot } from '../emulator';
 import type { AssemblyStack } from '../runner';
 

@@ -3,7 +3,7 @@
  * lines (lambda/group-membership.ts logs one "waiting for FinSpace" summary per
  * poll): how many members are still being added or removed.
  */
-import { GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE } from '../../lib/resource-types';
+import { GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE } from '../../contract/resource-types';
 
 export const FINSPACE_RESOURCE_TYPES: readonly string[] = [PERMISSION_GROUP_RESOURCE_TYPE, GROUP_MEMBERSHIP_RESOURCE_TYPE];
 

@@ -4,8 +4,8 @@
  */
 import { handle } from '../../lambda';
 import { cfnEvent, ENV, GROUP_MEMBERSHIP, HANDLER_USER, membershipProps, membersOf, PERMISSION_GROUP, groupProps, seedWith, startWorld, World } from './support/handler-world';
-import { declaredMembersOf, type DeclaredMembers } from '../../lambda/declared-members';
-import { shardOf } from '../../lib/membership-shards';
+import { declaredMembersOf, type DeclaredMembers } from '../../contract/declared-members';
+import { shardOf } from '../../contract/membership-shards';
 import type { EmulatorBehaviour } from '../../local/emulator';
 
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
@@ -317,7 +317,7 @@ describe('service variants', () => {
 
 describe('timeouts and transient errors', () => {
   test('members stuck in progress fail the deployment with how many and since when', async () => {
-    await start({ additionDelayMs: 60_000 }, { reconcileTimeoutMs: 150 });
+    await start({ additionDelayMs: 60_000 }, { timeoutMs: 150 });
     const started = Date.now();
     const failure = await create(['alice', 'bob'], {}, { logicalResourceId: 'Members' }).catch(error => error as Error);
     expect(failure).toBeInstanceOf(Error);
@@ -347,7 +347,7 @@ describe('timeouts and transient errors', () => {
     const event = cfnEvent('Create', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice']), { logicalResourceId: 'Members' });
     const answer = await world.onEvent(event);
     world.emulator.setFaults({ seed: 7, throttleRate: 1, operations: ['ListUsersByPermissionGroup'] });
-    const late = { ...event, ...answer, ReconcileStartedAt: Date.now() - world.settings.reconcileTimeoutMs - 1 };
+    const late = { ...event, ...answer, ReconcileStartedAt: Date.now() - world.settings.timeoutMs - 1 };
     await expect(handle(late, world.context(), 'isComplete')).rejects.toThrow(
       'group membership Members: ListUsersByPermissionGroup failed with ThrottlingException: Rate exceeded. FinSpace kept failing after every retry; deploy again later.');
   });

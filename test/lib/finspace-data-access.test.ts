@@ -101,7 +101,7 @@ describe('FinSpaceDataAccess', () => {
     new PermissionGroup(stack, 'A', { access, permissionGroupName: 'a' });
     const template = Template.fromStack(stack);
     const isComplete = Object.values(handlerFunctions(template)).find((f: any) => f.Properties.Handler === 'index.isComplete') as any;
-    expect(isComplete.Properties.Environment.Variables.RECONCILE_TIMEOUT_SECONDS).toBe('1180');
+    expect(isComplete.Properties.Environment.Variables.TIMEOUT_SECONDS).toBe('1180');
     template.hasResourceProperties('Custom::FinSpacePermissionGroup', { ServiceTimeout: '1500' });
     const definition = JSON.stringify(Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]);
     expect(definition).toContain('\\"IntervalSeconds\\":10');

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnParameter, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { MAX_USERS_PER_RESOURCE, shardOf } from '../../contract/membership-shards';
 import { FinSpaceDataAccess, GroupMembership, PermissionGroup } from '../../lib';
-import { MAX_USERS_PER_RESOURCE, shardOf } from '../../lib/membership-shards';
 
 function setup() {
   const app = new App();

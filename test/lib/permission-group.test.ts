@@ -1,5 +1,6 @@
 import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { APPLICATION_PERMISSIONS } from '../../contract/application-permissions';
 import { ApplicationPermission, FinSpaceDataAccess, PermissionGroup } from '../../lib';
 
 function setup() {
@@ -106,4 +107,8 @@ describe('PermissionGroup', () => {
     expect(resource.Properties.PermissionGroupName).toEqual({ Ref: 'GroupName' });
     expect(resource.Properties.ApplicationPermissions).toEqual([{ Ref: 'Permission' }]);
   });
+});
+
+test('the public ApplicationPermission enum lists exactly the values of the contract', () => {
+  expect(Object.values(ApplicationPermission)).toEqual([...APPLICATION_PERMISSIONS]);
 });

@@ -38,12 +38,12 @@ test('the package holds the compiled library, its jsii assembly and the bundled 
     'LICENSE',
     'README.md',
     'assets/lambda/index/index.js',
-    'dist/index.d.ts',
-    'dist/index.js',
+    'dist/lib/index.d.ts',
+    'dist/lib/index.js',
     'package.json',
   ]));
-  expect(packageJson.main).toBe('dist/index.js');
-  expect(packageJson.types).toBe('dist/index.d.ts');
+  expect(packageJson.main).toBe('dist/lib/index.js');
+  expect(packageJson.types).toBe('dist/lib/index.d.ts');
 });
 
 test('the package holds no TypeScript sources, tests, handler sources or local tools', () => {

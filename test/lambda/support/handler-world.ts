@@ -72,7 +72,7 @@ export async function startWorld(options: {
   const clients = new Map<string, FinSpaceDataClient>();
   const settings: HandlerSettings = {
     maxConcurrency: 4,
-    reconcileTimeoutMs: 60_000,
+    timeoutMs: 60_000,
     handlerRoleArn: ROLE_ARN,
     ...options.settings,
   };

@@ -1,17 +1,21 @@
+/**
+ * Dispatch on the resource type: which lifecycle serves each of the contract's
+ * resource types.
+ */
 import { groupMembershipLifecycle } from './group-membership';
-import type { HandlerContext } from './handler-context';
+import type { InvocationContext } from './handler-context';
 import { permissionGroupLifecycle } from './permission-group';
 import type { Lifecycle } from './provider-types';
-import { GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE } from '../lib/resource-types';
+import { GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE, type ResourceType } from '../contract/resource-types';
 
 /** The custom resource types this handler serves, and how each is described in reasons. */
-const LIFECYCLES: Record<string, { readonly noun: string; readonly create: (context: HandlerContext) => Lifecycle }> = {
+const LIFECYCLES: Record<ResourceType, { readonly noun: string; readonly create: (context: InvocationContext) => Lifecycle }> = {
   [PERMISSION_GROUP_RESOURCE_TYPE]: { noun: 'permission group', create: permissionGroupLifecycle },
   [GROUP_MEMBERSHIP_RESOURCE_TYPE]: { noun: 'group membership', create: groupMembershipLifecycle },
 };
 
-export function lifecycleFor(resourceType: string, context: HandlerContext): Lifecycle {
-  const entry = LIFECYCLES[resourceType];
+export function lifecycleFor(resourceType: string, context: InvocationContext): Lifecycle {
+  const entry = LIFECYCLES[resourceType as ResourceType];
   if (!entry) {
     throw new Error(`unsupported resource type ${resourceType}: this handler serves ${Object.keys(LIFECYCLES).join(' and ')}`);
   }
@@ -19,5 +23,5 @@ export function lifecycleFor(resourceType: string, context: HandlerContext): Lif
 }
 
 export function nounFor(resourceType: string): string {
-  return LIFECYCLES[resourceType]?.noun ?? 'resource';
+  return LIFECYCLES[resourceType as ResourceType]?.noun ?? 'resource';
 }

@@ -1,4 +1,4 @@
-import { assignShards, MAX_USERS_PER_RESOURCE, shardCountFor, shardOf } from '../../lib/membership-shards';
+import { assignShards, MAX_USERS_PER_RESOURCE, shardCountFor, shardOf } from '../../contract/membership-shards';
 
 /** The Provider framework's Step Functions waiter holds the whole event in one state. */
 const STEP_FUNCTIONS_STATE_LIMIT = 256 * 1024;

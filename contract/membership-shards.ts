@@ -1,6 +1,7 @@
 /**
- * How a large membership declaration is split over several custom resources, shared
- * by the construct (synth time) and the handler (deploy time), which must agree.
+ * How a large membership declaration is split over several custom resources: the
+ * construct assigns the users, and the handler of a template without a declared-members
+ * index tells from the same hash which users another shard holds.
  *
  * Each resource's event travels through the Provider framework's Step Functions
  * waiter, whose state limit is 256 KiB, and carries the user ids twice on an update

@@ -1,0 +1,63 @@
+/**
+ * The time one invocation has, and every decision that depends on it: until when a
+ * failing call may start another round of attempts, whether writes and undos may
+ * still start, and whether a change has run past the handler's timeout.
+ */
+
+/** The entry point being invoked. */
+export type Phase = 'onEvent' | 'isComplete';
+
+/**
+ * A call that keeps failing transiently after its attempts is tried again in further
+ * rounds until this long before the Lambda would be stopped. A failure then ends the
+ * event, whatever it was doing: a rollback or a delete that fails has lasting effects.
+ * The time kept back is for undoing a failed create's additions and for answering.
+ */
+const RETRY_RESERVE_MS: Record<Phase, number> = { onEvent: 120_000, isComplete: 30_000 };
+/** Writes stop starting this long before the Lambda would be stopped; isComplete finishes them. */
+const WRITE_MARGIN_MS = 30_000;
+/** Undos of a failed event's additions stop being tried again this long before the Lambda would be stopped. */
+const UNDO_MARGIN_MS = 15_000;
+
+export class TimeBudget {
+  /**
+   * @param phase the entry point, which decides the reserve for retry rounds
+   * @param timeoutMs how long one change may take (HandlerSettings.timeoutMs)
+   * @param now the clock, epoch ms
+   * @param remainingMs milliseconds left before the Lambda is stopped
+   */
+  constructor(
+    private readonly phase: Phase,
+    private readonly timeoutMs: number,
+    public readonly now: () => number,
+    public readonly remainingMs: () => number,
+  ) {}
+
+  /** Until when (epoch ms) a transiently failing call may start another round of attempts. */
+  public retryRoundsUntil(): number {
+    return this.now() + this.remainingMs() - RETRY_RESERVE_MS[this.phase];
+  }
+
+  /** Whether a write may still start: isComplete makes the ones that did not. */
+  public writesAllowed(): boolean {
+    return this.remainingMs() > WRITE_MARGIN_MS;
+  }
+
+  /** Whether an undo that FinSpace did not answer may be tried again. */
+  public undoRetriesAllowed(): boolean {
+    return this.remainingMs() > UNDO_MARGIN_MS;
+  }
+
+  /**
+   * Whether the change that began at `startedAt` (epoch ms, as the event carries it:
+   * absent means now) has run past the handler's timeout.
+   */
+  public expired(startedAt: unknown): boolean {
+    return this.now() - this.changeStartedAt(startedAt) > this.timeoutMs;
+  }
+
+  /** When the change began (epoch ms), from what the event carries: absent means now. */
+  public changeStartedAt(startedAt: unknown): number {
+    return startedAt === undefined || startedAt === null ? this.now() : Number(startedAt);
+  }
+}
