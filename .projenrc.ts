@@ -107,6 +107,25 @@ project.tsconfig!.addInclude('contract/**/*.ts');
 project.package.addField('main', 'dist/lib/index.js');
 project.package.addField('types', 'dist/lib/index.d.ts');
 
+// The architecture, enforced: the contract imports nothing outside itself, the handler
+// never reaches the construct library or the CDK (they would end up in its bundle), the
+// constructs never reach the handler, and the product never reaches the tooling.
+// test/architecture/boundaries.test.ts proves that a forbidden import fails.
+const TOOLING = ['./local', './bench', './test', './example'];
+project.eslint!.addRules({
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      { target: './contract', from: '.', except: ['./contract'], message: 'contract/ is dependency-free: it imports only contract/.' },
+      { target: './lambda', from: ['./lib', './node_modules/aws-cdk-lib', './node_modules/constructs'],
+        message: 'The handler shares only contract/ with the constructs, and never bundles the CDK.' },
+      { target: './lib', from: './lambda', message: 'The constructs share only contract/ with the handler.' },
+      { target: ['./lib', './lambda', './contract'], from: TOOLING, message: 'The product never imports the local tooling, benchmarks or tests.' },
+    ],
+  }],
+});
+// Node's built-ins are not paths, so no zone catches them.
+project.eslint!.addOverride({ files: ['contract/**/*.ts'], rules: { 'import/no-nodejs-modules': 'error' } });
+
 // One handler bundle for both resource types; ships inside the npm package. projen's
 // bundler wires the task, the assets folder and the ignore files; the esbuild options
 // live in projenrc/handler-bundle.ts, run as a script because they include a plugin.

@@ -18,7 +18,6 @@ import { deserializeResponse } from './deserialize';
 import { resolveEndpoint, resolveRegion, type Endpoint } from './endpoint';
 import { credentialsFromEnvironment } from './environment-credentials';
 import { FinSpaceDataError, isFinSpaceError, requestIdOf } from './errors';
-import { RequestMetrics } from './metrics';
 import type * as m from './model';
 import { OPERATIONS, type OperationDescriptor } from './operations';
 import { createRetryStrategy, isNetworkError, isTransient, retryErrorInfo, type RetryMode } from './retry';
@@ -83,8 +82,6 @@ export interface FinSpaceDataClientConfig {
   readonly requestHandler?: RequestHandler;
   /** Receives one event per HTTP attempt. */
   readonly logger?: (event: FinSpaceDebugEvent) => void;
-  /** Counts requests; pass one instance to several clients to add them up. */
-  readonly metrics?: RequestMetrics;
   /** Clock for credential expiry, epoch ms. Default: Date.now. */
   readonly now?: () => number;
   /** Default: the module-wide cache that survives between warm invocations. */
@@ -104,8 +101,6 @@ export class FinSpaceDataClient {
   public readonly environmentId: string;
   public readonly region: string;
   public readonly endpoint: Endpoint;
-  /** Requests sent, per operation. */
-  public readonly metrics: RequestMetrics;
 
   private readonly baseCredentials: AwsCredentialIdentityProvider;
   private readonly credentialDurationMinutes: number;
@@ -121,7 +116,6 @@ export class FinSpaceDataClient {
     this.environmentId = config.environmentId;
     this.region = resolveRegion(config.region);
     this.endpoint = resolveEndpoint(this.region, config.endpoint);
-    this.metrics = config.metrics ?? new RequestMetrics();
     this.baseCredentials = config.credentials ?? credentialsFromEnvironment;
     this.credentialDurationMinutes = config.credentialDurationMinutes ?? DEFAULT_CREDENTIAL_DURATION_MINUTES;
     this.retryStrategy = config.retryStrategy ?? createRetryStrategy(config.retryMode, config.maxAttempts);
@@ -282,7 +276,6 @@ export class FinSpaceDataClient {
     for (let attempt = 1; ; attempt++) {
       const signed = (await signer.sign(request)) as HttpRequest;
       const started = Date.now();
-      this.metrics.record(operation);
       let output: m.OperationOutput<Op> | undefined;
       let failure: { readonly error: unknown } | undefined;
       let statusCode: number | undefined;

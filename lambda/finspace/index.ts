@@ -23,7 +23,6 @@ export {
   type ModeledErrorName,
   type AuthErrorName,
 } from './errors';
-export { RequestMetrics, type RequestCounts } from './metrics';
 export * from './model';
 export { OPERATIONS, OPERATION_NAMES, type OperationDescriptor } from './operations';
 export * from './paginate';

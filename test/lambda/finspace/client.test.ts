@@ -4,6 +4,7 @@
  */
 import type { HttpRequest } from '@smithy/protocol-http';
 import { BASE, CapturingHandler, defaultAnswer, type CannedResponse } from './support/capturing-handler';
+import { RequestMetrics } from './support/request-metrics';
 import { retryWithoutBackoff } from './support/retry';
 import {
   credentialsFromEnvironment,
@@ -81,13 +82,14 @@ describe('retries', () => {
       fault(503),
       Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
     ]);
-    const client = newClient(handler);
+    const metrics = new RequestMetrics();
+    const client = newClient(handler, { logger: metrics.logger });
     await expect(client.createPermissionGroup({ name: 'g', applicationPermissions: [] })).resolves.toEqual({});
     const attempts = handler.operationRequests;
     expect(attempts).toHaveLength(4);
     const tokens = new Set(attempts.map((request) => JSON.parse(request.body as string).clientToken));
     expect(tokens.size).toBe(1);
-    expect(client.metrics.snapshot()).toEqual({ GetProgrammaticAccessCredentials: 1, CreatePermissionGroup: 4 });
+    expect(metrics.snapshot()).toEqual({ GetProgrammaticAccessCredentials: 1, CreatePermissionGroup: 4 });
   });
 
   test.each([

@@ -3,6 +3,7 @@
  * once and shared, renewed before they expire, and renewed transparently when
  * the service rejects them.
  */
+import { RequestMetrics } from './support/request-metrics';
 import { API_USER_ID, callNames, clientOf, startEmulator } from './support/world';
 import { RENEWAL_MARGIN_MS, VendedCredentialCache } from '../../../lambda/finspace';
 import type { FinSpaceEmulator } from '../../../local/emulator';
@@ -19,12 +20,13 @@ afterAll(() => emulator.stop());
 const exchanges = () => emulator.calls.filter((call) => call.operation === 'GetProgrammaticAccessCredentials');
 
 test('many calls, sequential and concurrent, cost one credential exchange', async () => {
-  const client = clientOf(emulator);
+  const metrics = new RequestMetrics();
+  const client = clientOf(emulator, { logger: metrics.logger });
   await Promise.all(Array.from({ length: 10 }, () => client.getUser({ userId: API_USER_ID })));
   for (let i = 0; i < 10; i++) await client.listUsers({ maxResults: 1 });
   expect(exchanges()).toHaveLength(1);
   expect(emulator.calls).toHaveLength(21);
-  expect(client.metrics.snapshot()).toEqual({ GetProgrammaticAccessCredentials: 1, GetUser: 10, ListUsers: 10 });
+  expect(metrics.snapshot()).toEqual({ GetProgrammaticAccessCredentials: 1, GetUser: 10, ListUsers: 10 });
 });
 
 test('clients sharing a cache, as in a warm Lambda, share the credentials', async () => {

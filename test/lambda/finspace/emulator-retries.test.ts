@@ -2,6 +2,7 @@
  * Retries under injected faults, counted on the server side (emulator.calls):
  * transient failures end in success, permanent ones are sent exactly once.
  */
+import { RequestMetrics } from './support/request-metrics';
 import { API_USER_ID, clientOf, startEmulator } from './support/world';
 import { isFinSpaceError, type OperationName } from '../../../lambda/finspace';
 import type { FinSpaceEmulator } from '../../../local/emulator';
@@ -24,7 +25,8 @@ test.each([
   ['connectionResetRate', 'reset'],
 ] as const)('%s: every call succeeds after retries', async (rate, kind) => {
   emulator.setFaults({ seed: 7, [rate]: 0.5, operations: ['GetUser'] });
-  const client = clientOf(emulator);
+  const metrics = new RequestMetrics();
+  const client = clientOf(emulator, { logger: metrics.logger });
   for (let i = 0; i < 12; i++) {
     await expect(client.getUser({ userId: API_USER_ID })).resolves.toMatchObject({ userId: API_USER_ID });
   }
@@ -32,7 +34,7 @@ test.each([
   expect(emulator.faultCounts()[kind]).toBeGreaterThan(0);
   expect(calls.filter((call) => call.statusCode === 200)).toHaveLength(12);
   expect(calls).toHaveLength(12 + emulator.faultCounts()[kind]);
-  expect(client.metrics.count('GetUser')).toBe(calls.length);
+  expect(metrics.count('GetUser')).toBe(calls.length);
 });
 
 test('a write whose answer is lost is retried with the same clientToken and happens once', async () => {

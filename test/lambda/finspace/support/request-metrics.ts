@@ -1,13 +1,17 @@
 /**
- * Counts HTTP requests per operation, retries and credential fetches included,
- * so benchmarks can state what a workflow costs in API calls.
+ * Counts HTTP requests per operation, retries and credential fetches included, from
+ * the client's per-attempt logger: the handler never counts, so its bundle does not
+ * carry this.
  */
-import type { OperationName } from './model';
+import type { FinSpaceDebugEvent, OperationName } from '../../../../lambda/finspace';
 
 export type RequestCounts = Readonly<Partial<Record<OperationName, number>>>;
 
 export class RequestMetrics {
   private counts: Partial<Record<OperationName, number>> = {};
+
+  /** The client's `logger`: one event per HTTP attempt. */
+  public readonly logger = (event: FinSpaceDebugEvent): void => this.record(event.operation);
 
   /** Notes one request sent for `operation`. */
   public record(operation: OperationName): void {
