@@ -116,8 +116,11 @@ project.eslint!.addRules({
   'import/no-restricted-paths': ['error', {
     zones: [
       { target: './contract', from: '.', except: ['./contract'], message: 'contract/ is dependency-free: it imports only contract/.' },
-      { target: './lambda', from: ['./lib', './node_modules/aws-cdk-lib', './node_modules/constructs'],
-        message: 'The handler shares only contract/ with the constructs, and never bundles the CDK.' },
+      {
+        target: './lambda',
+        from: ['./lib', './node_modules/aws-cdk-lib', './node_modules/constructs'],
+        message: 'The handler shares only contract/ with the constructs, and never bundles the CDK.',
+      },
       { target: './lib', from: './lambda', message: 'The constructs share only contract/ with the handler.' },
       { target: ['./lib', './lambda', './contract'], from: TOOLING, message: 'The product never imports the local tooling, benchmarks or tests.' },
     ],
@@ -156,7 +159,7 @@ project.npmignore?.removePatterns('dist');
 project.npmignore?.exclude(
   // jsii-pacmak appends its outdir to .npmignore unless this exact line is there.
   'pkg',
-  '/example/', '/local/', '/lambda/', '/cdk.json', '/cdk.out/', '/tsconfig.dev.json', '/.ci/', '/test/', '/rosetta/', '/bench/', '/BENCHMARKS.md');
+  '/example/', '/local/', '/lambda/', '/contract/', '/cdk.json', '/cdk.out/', '/tsconfig.dev.json', '/.ci/', '/test/', '/rosetta/', '/bench/', '/BENCHMARKS.md');
 
 // Locally only the JavaScript package can be built (PyPI, Maven Central and NuGet are
 // unreachable); the release workflow runs package:python/java/dotnet/go in jobs of their own.

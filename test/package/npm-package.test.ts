@@ -40,6 +40,8 @@ test('the package holds the compiled library, its jsii assembly and the bundled 
     'assets/lambda/index/index.js',
     'dist/lib/index.d.ts',
     'dist/lib/index.js',
+    // The compiled library requires the compiled contract at run time.
+    'dist/contract/resource-types.js',
     'package.json',
   ]));
   expect(packageJson.main).toBe('dist/lib/index.js');

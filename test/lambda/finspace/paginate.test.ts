@@ -2,8 +2,8 @@
  * Paging logic against a scripted sender; the emulator tests cover real
  * listings beyond 100 items for each operation.
  */
-import { paginate, paginateListUsers, type OperationSender } from '../../../lambda/finspace';
 import { RequestMetrics } from './support/request-metrics';
+import { paginate, paginateListUsers, type OperationSender } from '../../../lambda/finspace';
 
 /** Answers ListUsers with the given pages in turn and records each input. */
 function scripted(pages: { users: { userId: string }[]; nextToken?: string }[]) {
