@@ -15,6 +15,14 @@ export function isValidId(value: string): boolean {
   return isBounded(value, ID_MAX_LENGTH) && /\S/.test(value);
 }
 
+/**
+ * Whether an id begins or ends with blanks. The model's pattern allows them, but
+ * FinSpace makes no such ids: a declared ' alice ' can only be a typo of 'alice'.
+ */
+export function hasSurroundingBlanks(value: string): boolean {
+  return typeof value === 'string' && value.trim() !== value;
+}
+
 /** A permission group name as the model allows it. */
 export function isValidName(value: string): boolean {
   return isBounded(value, NAME_MAX_LENGTH) && /\S/.test(value);

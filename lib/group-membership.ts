@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
-import { Aspects, CustomResource, IAspect, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, CustomResource, IAspect, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import type { IPermissionGroup } from './permission-group';
-import { isValidId } from '../contract/finspace-ids';
+import { hasSurroundingBlanks, isValidId } from '../contract/finspace-ids';
 import { assignShards } from '../contract/membership-shards';
 import { wireBoolean, type GroupMembershipWireProperties } from '../contract/resource-properties';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../contract/resource-types';
@@ -74,6 +74,10 @@ export class GroupMembership extends Construct {
 
   constructor(scope: Construct, id: string, props: GroupMembershipProps) {
     super(scope, id);
+    // From JavaScript, the group may be missing: say so instead of a TypeError.
+    if (!props?.group?.access) {
+      throw new Error(`group must be a permission group (IPermissionGroup), got ${props?.group === undefined || props?.group === null ? String(props?.group) : 'an object without access'}`);
+    }
     this.group = props.group;
     this.exclusive = props.exclusive ?? false;
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
@@ -131,6 +135,10 @@ export class GroupMembership extends Construct {
     const access = this.group.access;
     const provider = access._provider;
     const shards = this._shards();
+    if (this.exclusive && this.userIds.length === 0) {
+      Annotations.of(this).addWarningV2('cdk-finspace-permission-groups:GroupMembership.emptiesGroup',
+        'Exclusive membership declares no users: deploying it removes every member of the group (except the FinSpace user the handler acts as).');
+    }
     shards.forEach((userIds, index) => {
       const properties: GroupMembershipWireProperties = {
         EnvironmentId: access.environmentId,
@@ -165,9 +173,15 @@ class MaterializeMembership implements IAspect {
 }
 
 function validateUserId(userId: string) {
+  if (typeof userId !== 'string') {
+    throw new Error(`user id must be 1 to 26 characters with at least one that is not blank, got ${userId === undefined || userId === null ? String(userId) : `a ${typeof userId}`}`);
+  }
   if (Token.isUnresolved(userId)) return;
   if (!isValidId(userId)) {
     throw new Error(`user id must be 1 to 26 characters with at least one that is not blank, got '${userId}'`);
+  }
+  if (hasSurroundingBlanks(userId)) {
+    throw new Error(`user id must not begin or end with blanks, got '${userId}'`);
   }
 }
 

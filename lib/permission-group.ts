@@ -4,7 +4,7 @@ import { ApplicationPermission } from './application-permission';
 import { FinSpaceDataAccess } from './finspace-data-access';
 import { GroupMembership } from './group-membership';
 import { isApplicationPermission, PRIVILEGED_PERMISSION } from '../contract/application-permissions';
-import { isValidDescription, isValidId, isValidName } from '../contract/finspace-ids';
+import { hasSurroundingBlanks, isValidDescription, isValidId, isValidName } from '../contract/finspace-ids';
 import type { PermissionGroupWireProperties } from '../contract/resource-properties';
 import { PERMISSION_GROUP_RESOURCE_TYPE } from '../contract/resource-types';
 
@@ -126,6 +126,7 @@ export class PermissionGroup extends PermissionGroupBase {
    * Refers to a permission group that exists in FinSpace.
    */
   public static fromPermissionGroupAttributes(scope: Construct, id: string, attrs: PermissionGroupAttributes): IPermissionGroup {
+    validateAccess(attrs?.access);
     validateId('permissionGroupId', attrs.permissionGroupId);
     class Import extends PermissionGroupBase {
       public readonly permissionGroupId = attrs.permissionGroupId;
@@ -148,6 +149,8 @@ export class PermissionGroup extends PermissionGroupBase {
 
   constructor(scope: Construct, id: string, props: PermissionGroupProps) {
     super(scope, id);
+    // From JavaScript, required props may be missing: say so instead of a TypeError.
+    validateAccess(props?.access);
     validateName(props.permissionGroupName);
     validateDescription(props.description);
     const permissions = props.applicationPermissions ?? [];
@@ -178,7 +181,16 @@ export class PermissionGroup extends PermissionGroupBase {
   }
 }
 
+function validateAccess(access: FinSpaceDataAccess | undefined) {
+  if (!(access instanceof FinSpaceDataAccess)) {
+    throw new Error(`access must be a FinSpaceDataAccess, got ${describeValue(access)}`);
+  }
+}
+
 function validateName(name: string) {
+  if (typeof name !== 'string') {
+    throw new Error(`permissionGroupName must be 1 to 255 characters with at least one that is not blank, got ${describeValue(name)}`);
+  }
   if (Token.isUnresolved(name)) return;
   if (!isValidName(name)) {
     throw new Error(`permissionGroupName must be 1 to 255 characters with at least one that is not blank, got ${describeLength(name)}`);
@@ -208,10 +220,21 @@ function validatePermissions(permissions: ApplicationPermission[]) {
 }
 
 function validateId(name: string, value: string) {
+  if (typeof value !== 'string') {
+    throw new Error(`${name} must be 1 to 26 characters with at least one that is not blank, got ${describeValue(value)}`);
+  }
   if (Token.isUnresolved(value)) return;
   if (!isValidId(value)) {
     throw new Error(`${name} must be 1 to 26 characters with at least one that is not blank, got '${value}'`);
   }
+  if (hasSurroundingBlanks(value)) {
+    throw new Error(`${name} must not begin or end with blanks, got '${value}'`);
+  }
+}
+
+/** A value of the wrong type, as a message shows it. */
+function describeValue(value: unknown): string {
+  return value === undefined || value === null ? String(value) : `a ${typeof value}`;
 }
 
 function describeLength(value: string): string {

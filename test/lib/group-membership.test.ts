@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnParameter, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { MAX_USERS_PER_RESOURCE, shardOf } from '../../contract/membership-shards';
 import { FinSpaceDataAccess, GroupMembership, PermissionGroup } from '../../lib';
 
@@ -153,10 +153,17 @@ describe('GroupMembership', () => {
     expect(memberships(stack)[0][1].DeletionPolicy).toBe('Retain');
   });
 
-  test('an empty exclusive membership is allowed: it empties the group', () => {
+  test('an empty exclusive membership is allowed: it empties the group, with a warning that can be acknowledged', () => {
     const { stack, group } = setup();
     new GroupMembership(stack, 'Nobody', { group, exclusive: true });
-    expect(memberships(stack)[0][1].Properties.UserIds).toEqual([]);
+    new GroupMembership(stack, 'EmptyAdditive', { group: PermissionGroup.fromPermissionGroupId(stack, 'Other', group.access, 'other1') });
+    expect(memberships(stack).find(([id]) => id.startsWith('Nobody'))![1].Properties.UserIds).toEqual([]);
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('declares no users'));
+    expect(warnings.map(w => [w.id, w.entry.data])).toEqual([[
+      '/Stack/Nobody',
+      'Exclusive membership declares no users: deploying it removes every member of the group (except the FinSpace user the handler acts as). ' +
+      '[ack: cdk-finspace-permission-groups:GroupMembership.emptiesGroup]',
+    ]]);
   });
 
   // Invalid declarations and conflicts with their messages: test/reliability/bad-input.test.ts.
