@@ -10,6 +10,7 @@ import { forEachConcurrently } from './concurrency';
 import { DeploymentFailure } from './failure';
 import {
   DEFAULT_PAGE_SIZE,
+  FinSpaceDataError,
   isFinSpaceError,
   isTransient,
   listAllPermissionGroupsByUser,
@@ -274,11 +275,16 @@ async function reconcile(
         await client.associateUserToPermissionGroup({ permissionGroupId: groupId, userId, clientToken: token('add', userId) });
         added.push(userId);
       } catch (error) {
-        if (isFinSpaceError(error, 'ConflictException')) return; // already a member, or still leaving: the listing tells
+        if (isFinSpaceError(error, 'ConflictException')) {
+          // Usually already a member, or still leaving; but FinSpace may answer 409 for
+          // other reasons (a disabled user, say), and then the user never joins.
+          if (await membershipStatusOf(client, groupId, userId) === undefined) refused.push(`'${userId}' was refused (${describeRefusal(error)})`);
+          return;
+        }
         if (isFinSpaceError(error, 'ResourceNotFoundException')) {
           refused.push(`'${userId}' does not exist`);
         } else if (isFinSpaceError(error, 'ValidationException')) {
-          refused.push(`'${userId}' was refused (${error.message})`);
+          refused.push(`'${userId}' was refused (${describeRefusal(error)})`);
         } else {
           throw error;
         }
@@ -317,6 +323,22 @@ async function reconcile(
     pendingRemove: [...pendingRemove, ...toRemove.filter(userId => !removed.includes(userId))],
     waitingToReAdd: waitingToReAdd.filter(userId => !added.includes(userId)),
   };
+}
+
+/** The user's membership of the group as FinSpace reports it now; undefined when none. */
+async function membershipStatusOf(client: FinSpaceDataClient, groupId: string, userId: string): Promise<MembershipStatus | undefined> {
+  try {
+    const groups = await listAllPermissionGroupsByUser(client, userId);
+    return groups.find(group => group.permissionGroupId === groupId)?.membershipStatus;
+  } catch (error) {
+    if (isFinSpaceError(error, 'ResourceNotFoundException')) return undefined;
+    throw error;
+  }
+}
+
+/** What FinSpace said when it refused a user: its reason code, if any, and message. */
+function describeRefusal(error: FinSpaceDataError): string {
+  return `${error.name}${error.reason ? ` ${error.reason}` : ''}: ${error.message.replace(/\.+$/, '')}`;
 }
 
 /**

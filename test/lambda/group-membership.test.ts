@@ -300,11 +300,17 @@ describe('service variants', () => {
   });
 
   test.each<[string, Partial<EmulatorBehaviour>, string]>([
-    ['refused as invalid', { associateDisabledUser: 'validation' }, "'erin' was refused"],
-  ])('a disabled user %s fails with a reason naming it', async (_, behaviour, named) => {
+    ['refused as invalid', { associateDisabledUser: 'validation' }, "'erin' was refused (ValidationException USER_DISABLED: User 'erin' is DISABLED)"],
+    ['refused as a conflict', { associateDisabledUser: 'conflict' }, "'erin' was refused (ConflictException USER_DISABLED: User 'erin' is DISABLED)"],
+  ])('a disabled user %s fails at once with FinSpace\'s reason, and the create takes back what it added', async (_, behaviour, refusal) => {
     await start(behaviour);
     await world.context().clientFor(ENV).disableUser({ userId: 'erin' });
-    await expect(create(['alice', 'erin'])).rejects.toThrow(named);
+    const event = cfnEvent('Create', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'erin']), { logicalResourceId: 'Members' });
+    // onEvent itself fails: no poll waits for a membership that cannot come.
+    await expect(world.onEvent(event)).rejects.toThrow(
+      `group membership Members: FinSpace refused 1 of 2 declared users of permission group ${groupId}: ${refusal}. ` +
+      'Create or enable these users in FinSpace, or remove them from the declaration.');
+    expect(membersOf(world.emulator, groupId)).toEqual([['alice', 'REMOVAL_IN_PROGRESS']]);
   });
 
   test('a disabled user that the service accepts becomes a member', async () => {
