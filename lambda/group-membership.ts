@@ -421,7 +421,7 @@ async function undoAdds(client: FinSpaceDataClient, groupId: string, userIds: st
     }
     if (again.length === 0) return;
     context.log('FinSpace did not answer some undos; trying them again', { round, users: again.length });
-    await new Promise(resolve => setTimeout(resolve, UNDO_ROUND_PAUSE_MS));
+    await context.sleep(UNDO_ROUND_PAUSE_MS);
     pending = again.map(({ userId }) => userId);
   }
 }

@@ -13,16 +13,23 @@ export type { HandlerSettings };
 /** What the host of the handler provides: Lambda, or a test, benchmark or local runner. */
 export interface HandlerContext {
   readonly settings: HandlerSettings;
-  /**
-   * A client for the environment. `retryRoundsUntil` is the invocation's deadline for
-   * further rounds of attempts at a transiently failing call.
-   */
-  clientFor(environmentId: string, retryRoundsUntil?: () => number): FinSpaceDataClient;
+  /** A client for the environment that keeps to the invocation's deadlines, when given. */
+  clientFor(environmentId: string, deadlines?: CallDeadlines): FinSpaceDataClient;
   now(): number;
+  /** Waits; default: a timer. (Tests move a simulated clock instead.) */
+  sleep?(ms: number): Promise<void>;
   /** Milliseconds left before the Lambda is stopped. */
   remainingTimeMs(): number;
   /** Structured log line; callers never pass sensitive values. */
   log(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** The deadlines of one invocation, for the calls it makes (epoch ms). */
+export interface CallDeadlines {
+  /** After this, a transiently failing call starts no further round of attempts. */
+  retryRoundsUntil(): number;
+  /** By this, every call is over: no attempt or pause runs past it. */
+  callsEndBy(): number;
 }
 
 /** One invocation's view of the context: what the lifecycles work with. */
@@ -30,6 +37,7 @@ export interface InvocationContext {
   readonly settings: HandlerSettings;
   readonly time: TimeBudget;
   clientFor(environmentId: string): FinSpaceDataClient;
+  sleep(ms: number): Promise<void>;
   log(message: string, fields?: Record<string, unknown>): void;
 }
 
@@ -38,7 +46,11 @@ export function invocationContext(context: HandlerContext, phase: Phase): Invoca
   return {
     settings: context.settings,
     time,
-    clientFor: environmentId => context.clientFor(environmentId, () => time.retryRoundsUntil()),
+    clientFor: environmentId => context.clientFor(environmentId, {
+      retryRoundsUntil: () => time.retryRoundsUntil(),
+      callsEndBy: () => time.callsEndBy(),
+    }),
+    sleep: ms => (context.sleep ? context.sleep(ms) : new Promise(resolve => setTimeout(resolve, ms))),
     log: (message, fields) => context.log(message, fields),
   };
 }
@@ -64,7 +76,7 @@ const retryStrategies = new Map<string, ReturnType<typeof createRetryStrategy>>(
  * A client for one invocation: its retry rounds end with the invocation's budget,
  * while the retry strategy and the vended credentials (module-wide) are shared.
  */
-export function lambdaClientFor(environmentId: string, retryRoundsUntil?: () => number): FinSpaceDataClient {
+export function lambdaClientFor(environmentId: string, deadlines?: CallDeadlines): FinSpaceDataClient {
   let retryStrategy = retryStrategies.get(environmentId);
   if (!retryStrategy) {
     retryStrategy = createRetryStrategy();
@@ -73,6 +85,7 @@ export function lambdaClientFor(environmentId: string, retryRoundsUntil?: () => 
   return new FinSpaceDataClient({
     environmentId,
     retryStrategy,
-    keepTrying: retryRoundsUntil ? { until: retryRoundsUntil } : undefined,
+    keepTrying: deadlines ? { until: () => deadlines.retryRoundsUntil() } : undefined,
+    callsEndBy: deadlines ? () => deadlines.callsEndBy() : undefined,
   });
 }

@@ -35,7 +35,7 @@ function lambdaContext(lambda?: Context): HandlerContext {
   return {
     settings: settingsFromEnvironment(),
     // Outside Lambda (no remaining time to go by) a call fails once its attempts are used.
-    clientFor: (environmentId, retryRoundsUntil) => lambdaClientFor(environmentId, lambda ? retryRoundsUntil : undefined),
+    clientFor: (environmentId, deadlines) => lambdaClientFor(environmentId, lambda ? deadlines : undefined),
     now: Date.now,
     remainingTimeMs: () => lambda?.getRemainingTimeInMillis() ?? Number.MAX_SAFE_INTEGER,
     log: (message, fields) => console.log(JSON.stringify({ message, ...fields })),

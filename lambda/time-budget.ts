@@ -14,6 +14,8 @@ export type Phase = 'onEvent' | 'isComplete';
  * The time kept back is for undoing a failed create's additions and for answering.
  */
 const RETRY_RESERVE_MS: Record<Phase, number> = { onEvent: 120_000, isComplete: 30_000 };
+/** Every call to FinSpace is over this long before the Lambda would be stopped: time to answer. */
+const ANSWER_MARGIN_MS = 5_000;
 /** Writes stop starting this long before the Lambda would be stopped; isComplete finishes them. */
 const WRITE_MARGIN_MS = 30_000;
 /** Undos of a failed event's additions stop being tried again this long before the Lambda would be stopped. */
@@ -36,6 +38,14 @@ export class TimeBudget {
   /** Until when (epoch ms) a transiently failing call may start another round of attempts. */
   public retryRoundsUntil(): number {
     return this.now() + this.remainingMs() - RETRY_RESERVE_MS[this.phase];
+  }
+
+  /**
+   * When (epoch ms) every call to FinSpace must be over, retries and pauses included,
+   * so that the invocation answers before the Lambda is stopped.
+   */
+  public callsEndBy(): number {
+    return this.now() + this.remainingMs() - ANSWER_MARGIN_MS;
   }
 
   /** Whether a write may still start: isComplete makes the ones that did not. */

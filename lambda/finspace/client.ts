@@ -20,7 +20,7 @@ import { credentialsFromEnvironment } from './environment-credentials';
 import { FinSpaceDataError, isFinSpaceError, requestIdOf } from './errors';
 import type * as m from './model';
 import { OPERATIONS, type OperationDescriptor } from './operations';
-import { createRetryStrategy, isNetworkError, isTransient, retryErrorInfo, type RetryMode } from './retry';
+import { backoffDelayMs, createRetryStrategy, isNetworkError, isTransient, retryErrorInfo, type RetryMode } from './retry';
 import { serializeRequest } from './serialize';
 import { defaultRequestHandler, exchange, type RequestHandler } from './transport';
 
@@ -76,13 +76,27 @@ export interface FinSpaceDataClientConfig {
    * are used.
    */
   readonly keepTrying?: KeepTrying;
+  /**
+   * When every call must be over (epoch ms, by `now`): no attempt starts and no pause
+   * between attempts runs past it, and an attempt still waiting for its answer then
+   * is abandoned. The call fails with its last error (or a TimeoutError). Without it,
+   * the backoff of one call may outlast the Lambda. Default: no deadline.
+   */
+  readonly callsEndBy?: () => number | undefined;
+  /**
+   * The wait before retry number `retryCount + 1` of a call that failed with `error`.
+   * Default: the SDK's exponential backoff with full jitter (backoffDelayMs).
+   */
+  readonly backoff?: (retryCount: number, error: unknown) => number;
+  /** Waits between attempts. Default: a timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
   /** Replaces the strategy built from maxAttempts and retryMode. */
   readonly retryStrategy?: RetryStrategyV2;
   /** Default: a module-wide keep-alive NodeHttpHandler. */
   readonly requestHandler?: RequestHandler;
   /** Receives one event per HTTP attempt. */
   readonly logger?: (event: FinSpaceDebugEvent) => void;
-  /** Clock for credential expiry, epoch ms. Default: Date.now. */
+  /** Clock for signatures, credential expiry and deadlines, epoch ms. Default: Date.now. */
   readonly now?: () => number;
   /** Default: the module-wide cache that survives between warm invocations. */
   readonly credentialCache?: VendedCredentialCache;
@@ -106,6 +120,9 @@ export class FinSpaceDataClient {
   private readonly credentialDurationMinutes: number;
   private readonly retryStrategy: RetryStrategyV2;
   private readonly keepTrying?: KeepTrying;
+  private readonly callsEndBy: () => number | undefined;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly backoff: (retryCount: number, error: unknown) => number;
   private readonly requestHandler: RequestHandler;
   private readonly logger?: (event: FinSpaceDebugEvent) => void;
   private readonly now: () => number;
@@ -120,6 +137,9 @@ export class FinSpaceDataClient {
     this.credentialDurationMinutes = config.credentialDurationMinutes ?? DEFAULT_CREDENTIAL_DURATION_MINUTES;
     this.retryStrategy = config.retryStrategy ?? createRetryStrategy(config.retryMode, config.maxAttempts);
     this.keepTrying = config.keepTrying;
+    this.callsEndBy = config.callsEndBy ?? (() => undefined);
+    this.sleep = config.sleep ?? sleep;
+    this.backoff = config.backoff ?? backoffDelayMs;
     this.requestHandler = config.requestHandler ?? defaultRequestHandler();
     this.logger = config.logger;
     this.now = config.now ?? Date.now;
@@ -274,14 +294,16 @@ export class FinSpaceDataClient {
     });
     let retryToken = await this.retryStrategy.acquireInitialRetryToken('');
     for (let attempt = 1; ; attempt++) {
-      const signed = (await signer.sign(request)) as HttpRequest;
+      const timeLeft = this.timeLeftMs();
+      if (timeLeft <= 0) throw deadlinePassed(operation);
+      const signed = (await signer.sign(request, { signingDate: new Date(this.now()) })) as HttpRequest;
       const started = Date.now();
       let output: m.OperationOutput<Op> | undefined;
       let failure: { readonly error: unknown } | undefined;
       let statusCode: number | undefined;
       let requestId: string | undefined;
       try {
-        const response = await exchange(this.requestHandler, signed);
+        const response = await exchangeWithin(this.requestHandler, signed, timeLeft, operation);
         statusCode = response.statusCode;
         requestId = requestIdOf(response.headers);
         output = deserializeResponse(operation, response, sensitive);
@@ -300,18 +322,27 @@ export class FinSpaceDataClient {
         this.retryStrategy.recordSuccess(retryToken);
         return output as m.OperationOutput<Op>;
       }
+      const delay = this.backoff(retryToken.getRetryCount(), failure.error);
       try {
         retryToken = await this.retryStrategy.refreshRetryTokenForRetry(retryToken, retryErrorInfo(failure.error));
       } catch {
         // Not retryable, attempts exhausted, or retry quota spent.
         const pause = this.nextRoundPause(failure.error);
         if (pause === undefined) throw failure.error;
-        await sleep(pause);
+        await this.sleep(pause);
         retryToken = await this.retryStrategy.acquireInitialRetryToken('');
         continue;
       }
-      await sleep(retryToken.getRetryDelay());
+      // An attempt after the deadline would never run: fail now with what FinSpace said.
+      if (delay >= this.timeLeftMs()) throw failure.error;
+      await this.sleep(delay);
     }
+  }
+
+  /** Milliseconds until callsEndBy; unbounded without it. */
+  private timeLeftMs(): number {
+    const deadline = this.callsEndBy();
+    return deadline === undefined ? Number.POSITIVE_INFINITY : deadline - this.now();
   }
 
   /**
@@ -324,8 +355,31 @@ export class FinSpaceDataClient {
     if (deadline === undefined || !isTransient(error)) return undefined;
     const base = this.keepTrying!.pauseMs ?? DEFAULT_ROUND_PAUSE_MS;
     const pause = base + Math.floor(Math.random() * base);
-    return Date.now() + pause < deadline ? pause : undefined;
+    return this.now() + pause < deadline && pause < this.timeLeftMs() ? pause : undefined;
   }
+}
+
+/**
+ * One attempt, abandoned when it has not been answered within `timeLeftMs`: the
+ * caller's deadline is nearer than the transport's own timeout.
+ */
+async function exchangeWithin(handler: RequestHandler, request: HttpRequest, timeLeftMs: number, operation: m.OperationName) {
+  if (!Number.isFinite(timeLeftMs)) return exchange(handler, request);
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeLeftMs);
+  try {
+    return await exchange(handler, request, abort.signal);
+  } catch (error) {
+    if (abort.signal.aborted) throw deadlinePassed(operation);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Transient by its name (see isNetworkError): the next invocation may try again. */
+function deadlinePassed(operation: m.OperationName): Error {
+  return Object.assign(new Error(`${operation} was not answered before the invocation's deadline`), { name: 'TimeoutError' });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -4,7 +4,13 @@
  * client-side rate limiting all come from @smithy/util-retry.
  */
 import type { RetryErrorInfo, RetryErrorType, RetryStrategyV2 } from '@smithy/types';
-import { AdaptiveRetryStrategy, StandardRetryStrategy } from '@smithy/util-retry';
+import {
+  AdaptiveRetryStrategy,
+  DEFAULT_RETRY_DELAY_BASE,
+  MAXIMUM_RETRY_DELAY,
+  StandardRetryStrategy,
+  THROTTLING_RETRY_DELAY_BASE,
+} from '@smithy/util-retry';
 import { FinSpaceDataError } from './errors';
 
 export type RetryMode = 'adaptive' | 'standard';
@@ -26,6 +32,11 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
  */
 export const DEFAULT_RETRY_MODE: RetryMode = 'adaptive';
 
+/**
+ * The strategy decides whether a call may be tried again (attempts, retry quota,
+ * client-side rate limiting); the client waits the backoff itself (backoffDelayMs).
+ * Left to the strategy, the wait happens inside it, where no deadline can cut it short.
+ */
 export function createRetryStrategy(
   mode: RetryMode = DEFAULT_RETRY_MODE,
   maxAttempts: number = DEFAULT_MAX_ATTEMPTS,
@@ -33,7 +44,19 @@ export function createRetryStrategy(
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new Error(`maxAttempts must be a positive integer, got ${maxAttempts}`);
   }
-  return mode === 'adaptive' ? new AdaptiveRetryStrategy(maxAttempts) : new StandardRetryStrategy(maxAttempts);
+  const options = { maxAttempts, backoff: WAIT_IN_CLIENT };
+  return mode === 'adaptive' ? new AdaptiveRetryStrategy(maxAttempts, options) : new StandardRetryStrategy(options);
+}
+
+const WAIT_IN_CLIENT = { computeNextBackoffDelay: () => 0, setDelayBase: () => undefined };
+
+/**
+ * The SDK's backoff before retry number `retryCount + 1`: exponential from a base
+ * that is longer after throttling, full jitter, at most 20 s.
+ */
+export function backoffDelayMs(retryCount: number, error: unknown, random: () => number = Math.random): number {
+  const base = classifyRetry(error) === 'THROTTLING' ? THROTTLING_RETRY_DELAY_BASE : DEFAULT_RETRY_DELAY_BASE;
+  return Math.floor(Math.min(MAXIMUM_RETRY_DELAY, random() * 2 ** retryCount * base));
 }
 
 /** Status codes the SDK treats as transient; other 5xx (501, 505, ...) are permanent. */

@@ -40,8 +40,8 @@ export function defaultRequestHandler(): RequestHandler {
   return sharedHandler;
 }
 
-export async function exchange(handler: RequestHandler, request: HttpRequest): Promise<RawResponse> {
-  const { response } = await handler.handle(request);
+export async function exchange(handler: RequestHandler, request: HttpRequest, abortSignal?: AbortSignal): Promise<RawResponse> {
+  const { response } = await handler.handle(request, abortSignal ? { abortSignal } : undefined);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers)) headers[name.toLowerCase()] = value;
   // Read to the end even for errors, so the keep-alive socket can be reused.

@@ -30,7 +30,7 @@ async function pollUntilComplete(event: OnEventRequest): Promise<number> {
   for (let polls = 1; polls <= 100; polls++) {
     const answer = await handle<IsCompleteResponse>(event, world.context(), 'isComplete');
     if (answer.IsComplete) return polls;
-    await new Promise(resolve => setTimeout(resolve, 25));
+    world.clock.advance(25);
   }
   throw new Error('isComplete did not finish');
 }
@@ -54,7 +54,7 @@ test('a watched change that someone undid is made again through a full listing',
   const answer = await world.onEvent(event);
   expect(answer.WatchedUsers).toEqual({ add: ['newcomer'], remove: [] });
   await world.context().clientFor(ENV).disassociateUserFromPermissionGroup({ permissionGroupId: GROUP, userId: 'newcomer' });
-  await new Promise(resolve => setTimeout(resolve, 100)); // the removal settles
+  world.clock.advance(100); // the removal settles
   world.emulator.resetCalls();
 
   await pollUntilComplete({ ...event, ...answer } as OnEventRequest);

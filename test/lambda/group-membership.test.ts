@@ -109,7 +109,7 @@ describe('update', () => {
   test('adds back members removed outside CloudFormation', async () => {
     await create(['alice', 'bob']);
     await disassociate('bob');
-    await new Promise(resolve => setTimeout(resolve, 60));
+    world.clock.advance(60);
     await update(['alice', 'bob'], ['alice', 'bob']);
     expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('alice', 'bob'));
   });
@@ -283,7 +283,7 @@ describe('service variants', () => {
     await start(behaviour);
     await create(['alice', 'bob']);
     await disassociate('bob');
-    await new Promise(resolve => setTimeout(resolve, 60));
+    world.clock.advance(60);
     await world.deploy(cfnEvent('Delete', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'bob']), { physicalResourceId: `${groupId}/abcd1234/0` }));
     expect(membersOf(world.emulator, groupId)).toEqual([]);
   });
@@ -324,7 +324,7 @@ describe('service variants', () => {
 describe('timeouts and transient errors', () => {
   test('members stuck in progress fail the deployment with how many and since when', async () => {
     await start({ additionDelayMs: 60_000 }, { timeoutMs: 150 });
-    const started = Date.now();
+    const started = world.clock.now();
     const failure = await create(['alice', 'bob'], {}, { logicalResourceId: 'Members' }).catch(error => error as Error);
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(new RegExp(
@@ -353,13 +353,14 @@ describe('timeouts and transient errors', () => {
     const event = cfnEvent('Create', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice']), { logicalResourceId: 'Members' });
     const answer = await world.onEvent(event);
     world.emulator.setFaults({ seed: 7, throttleRate: 1, operations: ['ListUsersByPermissionGroup'] });
-    const late = { ...event, ...answer, ReconcileStartedAt: Date.now() - world.settings.timeoutMs - 1 };
+    const late = { ...event, ...answer, ReconcileStartedAt: world.clock.now() - world.settings.timeoutMs - 1 };
     await expect(handle(late, world.context(), 'isComplete')).rejects.toThrow(
       'group membership Members: ListUsersByPermissionGroup failed with ThrottlingException: Rate exceeded. FinSpace kept failing after every retry; deploy again later.');
   });
 
   test('throttling inside isComplete means not yet, not failure', async () => {
-    await start();
+    // Longer than the throttled poll keeps trying, so the poll after it still finds alice being added.
+    await start({ additionDelayMs: 10 * 60_000 });
     const event = cfnEvent('Create', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice']));
     const answer = await world.onEvent(event);
     world.emulator.setFaults({ seed: 7, throttleRate: 1, operations: ['ListUsersByPermissionGroup'] });

@@ -128,7 +128,7 @@ describe('delete', () => {
 
     world.emulator.setFaults({ seed: 1, throttleRate: 1, operations: ['ListUsersByPermissionGroup'] });
     await expect(handle({ ...event, ...answer }, world.context(), 'isComplete')).resolves.toEqual({ IsComplete: false });
-    const late = { ...event, ...answer, DeleteStartedAt: Date.now() - world.settings.timeoutMs - 1 };
+    const late = { ...event, ...answer, DeleteStartedAt: world.clock.now() - world.settings.timeoutMs - 1 };
     await expect(handle(late, world.context(), 'isComplete')).rejects.toThrow(
       'permission group Group: ListUsersByPermissionGroup failed with ThrottlingException: Rate exceeded. FinSpace kept failing after every retry; deploy again later.');
 

@@ -35,6 +35,7 @@ function newClient(handler: CapturingHandler, config: Partial<FinSpaceDataClient
     credentials: async () => BASE,
     requestHandler: handler,
     retryStrategy: retryWithoutBackoff(4),
+    backoff: () => 0,
     credentialCache: new VendedCredentialCache(),
     ...config,
   });
@@ -73,6 +74,69 @@ describe('retries', () => {
       const client = newClient(handler);
       await expect(client.getPermissionGroup({ permissionGroupId: 'g1' })).rejects.toMatchObject({ name: 'InternalServerException' });
       expect(handler.operationRequests).toHaveLength(4);
+    });
+  });
+
+  describe('callsEndBy: no attempt, pause or answer awaited past the deadline', () => {
+
+    test('a backoff that would end past the deadline is not slept: the call fails with the last error', async () => {
+      let clock = 1_000_000;
+      const handler = scriptedHandler(Array.from({ length: 8 }, () => fault(429, 'ThrottlingException')));
+      const client = newClient(handler, {
+        retryStrategy: retryWithoutBackoff(8),
+        backoff: () => 20_000,
+        now: () => clock,
+        sleep: async ms => { clock += ms; },
+        callsEndBy: () => 1_000_000 + 50_000,
+      });
+      await expect(client.getPermissionGroup({ permissionGroupId: 'g1' })).rejects.toMatchObject({ name: 'ThrottlingException' });
+      // Attempts at 0 s, 20 s and 40 s; the next would start at 60 s.
+      expect(handler.operationRequests).toHaveLength(3);
+      expect(clock).toBe(1_000_000 + 40_000);
+    });
+
+    test('rounds of attempts also stop at the deadline, even when keepTrying would allow another', async () => {
+      let clock = 1_000_000;
+      const handler = scriptedHandler(Array.from({ length: 20 }, () => fault(500, 'InternalServerException')));
+      const client = newClient(handler, {
+        now: () => clock,
+        sleep: async ms => { clock += ms; },
+        keepTrying: { until: () => clock + 600_000, pauseMs: 10_000 },
+        callsEndBy: () => 1_000_000 + 9_000,
+      });
+      await expect(client.getPermissionGroup({ permissionGroupId: 'g1' })).rejects.toMatchObject({ name: 'InternalServerException' });
+      // One round of 4: a pause of 10 to 20 s would outlast the deadline, so none starts.
+      expect(handler.operationRequests).toHaveLength(4);
+      expect(clock).toBe(1_000_000);
+    });
+
+    test('an attempt still unanswered at the deadline is abandoned as a TimeoutError', async () => {
+      const never = new Promise<never>(() => undefined);
+      let aborted = false;
+      const client = newClient(new CapturingHandler(), {
+        requestHandler: {
+          handle: (request, options) => {
+            if (isCredentialExchange(request)) return new CapturingHandler().handle(request);
+            const signal = options?.abortSignal as unknown as AbortSignal;
+            signal.addEventListener('abort', () => { aborted = true; });
+            return Promise.race([never, new Promise<never>((_, reject) =>
+              signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))))]);
+          },
+        },
+        callsEndBy: () => Date.now() + 20,
+      });
+      await expect(client.getPermissionGroup({ permissionGroupId: 'g1' })).rejects.toMatchObject({
+        name: 'TimeoutError',
+        message: "GetPermissionGroup was not answered before the invocation's deadline",
+      });
+      expect(aborted).toBe(true);
+    });
+
+    test('no attempt starts once the deadline has passed', async () => {
+      const handler = scriptedHandler([]);
+      const client = newClient(handler, { callsEndBy: () => Date.now() - 1 });
+      await expect(client.getPermissionGroup({ permissionGroupId: 'g1' })).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(handler.requests).toHaveLength(0);
     });
   });
 

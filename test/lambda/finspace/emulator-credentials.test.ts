@@ -66,14 +66,19 @@ test('concurrent callers hit by an expiry renew only once', async () => {
 
 test('credentials are renewed ahead of their expiry, judged by the injected clock', async () => {
   let offset = 0;
+  // The client signs with its clock too, so the emulator's moves with it, as AWS's agrees with a real client's.
+  const moveTo = (to: number) => {
+    emulator.advanceClock(to - offset);
+    offset = to;
+  };
   const client = clientOf(emulator, { now: () => Date.now() + offset, credentialDurationMinutes: 60 });
   await client.getUser({ userId: API_USER_ID });
 
-  offset = 60 * MINUTE - RENEWAL_MARGIN_MS - MINUTE;
+  moveTo(60 * MINUTE - RENEWAL_MARGIN_MS - MINUTE);
   await client.getUser({ userId: API_USER_ID });
   expect(exchanges()).toHaveLength(1);
 
-  offset = 60 * MINUTE - RENEWAL_MARGIN_MS + MINUTE;
+  moveTo(60 * MINUTE - RENEWAL_MARGIN_MS + MINUTE);
   await client.getUser({ userId: API_USER_ID });
   expect(callNames(emulator)).toEqual([
     'GetProgrammaticAccessCredentials',

@@ -2,8 +2,13 @@
  * Runs the real handler (lambda/index.ts `handle`) over real HTTP against the
  * emulator, the way the Provider framework would: onEvent once, then isComplete
  * until it answers IsComplete: true.
+ *
+ * Time is simulated: the emulator, the handler and its client read one clock, and
+ * every wait (between polls, retries, undo rounds) moves it instead of sleeping,
+ * so no outcome depends on the speed of the machine.
  */
 import { randomUUID } from 'crypto';
+import type { RetryStrategyV2 } from '@smithy/types';
 import { handle } from '../../../lambda';
 import { FinSpaceDataClient, VendedCredentialCache } from '../../../lambda/finspace';
 import type { HandlerContext, HandlerSettings } from '../../../lambda/handler-context';
@@ -34,13 +39,27 @@ export function seedWith(users: string[], extra: Partial<EmulatorSeed['environme
   };
 }
 
+/** The one clock of a world. It starts at a fixed time and moves only when told. */
+export class SimulatedClock {
+  private current = Date.UTC(2026, 0, 5, 9, 0, 0);
+  public readonly now = (): number => this.current;
+  public advance(ms: number): void {
+    this.current += ms;
+  }
+  /** A wait that takes no real time. */
+  public readonly sleep = async (ms: number): Promise<void> => {
+    this.advance(Math.max(0, ms));
+  };
+}
+
 export interface World {
   readonly emulator: FinSpaceEmulator;
+  readonly clock: SimulatedClock;
   readonly logs: string[];
   readonly settings: HandlerSettings;
   context(overrides?: Partial<HandlerContext>): HandlerContext;
   onEvent(event: OnEventRequest): Promise<OnEventResponse>;
-  /** onEvent, then isComplete every `pollMs` until done; returns what the framework would report. */
+  /** onEvent, then isComplete every `pollMs` (simulated) until done; returns what the framework would report. */
   deploy(event: OnEventRequest, options?: { pollMs?: number; maxPolls?: number }): Promise<DeployResult>;
   /** Write calls the emulator answered since the last resetCalls(). */
   writes(): string[];
@@ -62,45 +81,54 @@ export async function startWorld(options: {
   seed: EmulatorSeed;
   behaviour?: Partial<EmulatorBehaviour>;
   settings?: Partial<HandlerSettings>;
+  /** How long one invocation may run (simulated). Default: 2 minutes. */
+  invocationMs?: number;
+  /** Default: four attempts per round without backoff. */
+  retryStrategy?: () => RetryStrategyV2;
 }): Promise<World> {
+  const clock = new SimulatedClock();
   const emulator = await FinSpaceEmulator.start({
+    now: clock.now,
     seed: options.seed,
     behaviour: { additionDelayMs: 40, removalDelayMs: 40, ...options.behaviour },
   });
   const logs: string[] = [];
   const credentialCache = new VendedCredentialCache();
-  const clients = new Map<string, FinSpaceDataClient>();
   const settings: HandlerSettings = {
     maxConcurrency: 4,
-    timeoutMs: 60_000,
+    timeoutMs: 30 * 60_000,
     handlerRoleArn: ROLE_ARN,
     ...options.settings,
   };
-  const context = (overrides: Partial<HandlerContext> = {}): HandlerContext => ({
-    settings,
-    clientFor: environmentId => {
-      let client = clients.get(environmentId);
-      if (!client) {
-        client = new FinSpaceDataClient({
-          environmentId,
-          region: emulator.region,
-          endpoint: emulator.endpoint,
-          credentials: async () => ROLE_KEYS,
-          retryStrategy: retryWithoutBackoff(4),
-          credentialCache,
-        });
-        clients.set(environmentId, client);
-      }
-      return client;
-    },
-    now: Date.now,
-    remainingTimeMs: () => 600_000,
-    log: (message, fields) => logs.push(JSON.stringify({ message, ...fields })),
-    ...overrides,
-  });
+  const context = (overrides: Partial<HandlerContext> = {}): HandlerContext => {
+    const invokedAt = clock.now();
+    return {
+      settings,
+      // One client per invocation, as in Lambda: it keeps to that invocation's deadlines.
+      clientFor: (environmentId, deadlines) => new FinSpaceDataClient({
+        environmentId,
+        region: emulator.region,
+        endpoint: emulator.endpoint,
+        credentials: async () => ROLE_KEYS,
+        retryStrategy: options.retryStrategy?.() ?? retryWithoutBackoff(4),
+        keepTrying: deadlines ? { until: () => deadlines.retryRoundsUntil() } : undefined,
+        callsEndBy: deadlines ? () => deadlines.callsEndBy() : undefined,
+        credentialCache,
+        now: clock.now,
+        sleep: clock.sleep,
+      }),
+      now: clock.now,
+      sleep: clock.sleep,
+      // Each invocation (each context) has the time of the provider's isComplete Lambda.
+      remainingTimeMs: () => invokedAt + (options.invocationMs ?? 120_000) - clock.now(),
+      log: (message, fields) => logs.push(JSON.stringify({ message, ...fields })),
+      ...overrides,
+    };
+  };
 
   const world: World = {
     emulator,
+    clock,
     logs,
     settings,
     context,
@@ -113,7 +141,7 @@ export async function startWorld(options: {
         if (answer.IsComplete) {
           return { physicalResourceId: merged.PhysicalResourceId!, data: { ...first.Data, ...answer.Data }, polls };
         }
-        await new Promise(resolve => setTimeout(resolve, pollMs));
+        clock.advance(pollMs);
       }
       throw new Error(`isComplete did not finish within ${maxPolls} polls`);
     },

@@ -57,6 +57,7 @@ export function clientOf(emulator: FinSpaceEmulator, config: Partial<FinSpaceDat
     endpoint: emulator.endpoint,
     credentials: async () => ROLE_KEYS,
     retryStrategy: retryWithoutBackoff(8),
+    backoff: () => 0,
     credentialCache: new VendedCredentialCache(),
     ...config,
   });
