@@ -3,7 +3,7 @@
  * declaration on update (healing drift and out-of-band deletion), delete.
  */
 import { forEachConcurrently } from './concurrency';
-import { isFinSpaceError, listAllPermissionGroups, listAllUsersByPermissionGroup, type FinSpaceDataClient, type PermissionGroup } from './finspace';
+import { isFinSpaceError, listAllUsersByPermissionGroup, type FinSpaceDataClient, type PermissionGroup } from './finspace';
 import type { InvocationContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
 import { shouldPollAgain } from './poll-again';
@@ -80,33 +80,25 @@ function created(permissionGroupId: string): OnEventResponse {
 /**
  * A create whose every answer was lost may still have made the group. A failed
  * Create gets no Delete that reaches this handler (the Provider framework drops it),
- * so such a group would be left behind, holding the name the next deploy needs. So
- * before failing, delete a group of this name that appeared after the request began:
- * names are unique in an environment, so a group that took the name meanwhile is the
- * one this create made (FinSpace would have refused the name otherwise).
+ * so such a group would be left behind, holding the name the next deploy needs.
+ * Only the create's own clientToken tells which group it made: FinSpace answers a
+ * repeated token with the first answer (for 10 minutes), so ask once more. A group
+ * of the same name found by listing could be anyone's, and is never deleted.
  */
 async function createGroupOrCleanUp(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext) {
-  const startedAt = context.time.now();
   try {
     return await createGroup(client, props, event, 'create');
   } catch (error) {
-    if (!isFinSpaceError(error) || error.name === 'ThrottlingException' || error.statusCode >= 500) {
-      await deleteLeftoverOf(client, props, startedAt, context).catch(cleanupError =>
-        context.log('could not look for a group left by the failed create', { error: (cleanupError as Error).name }));
+    if (isFinSpaceError(error) && error.name !== 'ThrottlingException' && error.statusCode < 500) throw error;
+    context.log('the create was not answered; asking again with its clientToken', { error: (error as Error).name });
+    const groupId = await createGroup(client, props, event, 'create').catch(() => undefined);
+    if (groupId === undefined) {
+      context.log('a group made by this create may be left behind: FinSpace did not say which, and a group of the name may be someone else\'s');
+      throw error;
     }
-    throw error;
-  }
-}
-
-/** How far the service's clock may be behind the handler's. */
-const CLOCK_SKEW_MS = 5 * 60_000;
-
-async function deleteLeftoverOf(client: FinSpaceDataClient, props: PermissionGroupProperties, startedAt: number, context: InvocationContext) {
-  const leftovers = (await listAllPermissionGroups(client))
-    .filter(group => group.name === props.name && (group.createTime ?? 0) >= startedAt - CLOCK_SKEW_MS);
-  for (const group of leftovers) {
-    context.log('deleting the group a failed create left behind', { permissionGroupId: group.permissionGroupId });
-    await client.deletePermissionGroup({ permissionGroupId: group.permissionGroupId! });
+    // The same token answered: the group is the one this event made, whether
+    // the first create made it or this one did.
+    return groupId;
   }
 }
 
