@@ -6,9 +6,11 @@ import { forEachConcurrently } from './concurrency';
 import { isFinSpaceError, listAllUsersByPermissionGroup, type FinSpaceDataClient, type PermissionGroup } from './finspace';
 import type { InvocationContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
+import { refuseLossOfOwnPrivilege } from './own-privilege';
 import { shouldPollAgain } from './poll-again';
 import { parsePermissionGroupProperties, type PermissionGroupProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
+import { PRIVILEGED_PERMISSION } from '../contract/application-permissions';
 import { isValidId } from '../contract/finspace-ids';
 
 export function permissionGroupLifecycle(context: InvocationContext): Lifecycle {
@@ -35,7 +37,7 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
       return converge(client, props, event, context);
     }
     case 'Delete':
-      return deleteGroup(client, event, context);
+      return deleteGroup(client, props, event, context);
   }
 }
 
@@ -135,6 +137,9 @@ async function converge(client: FinSpaceDataClient, props: PermissionGroupProper
     changes.applicationPermissions = props.applicationPermissions as PermissionGroup['applicationPermissions'];
   }
   const changed = Object.keys(changes);
+  if (grants(live.applicationPermissions) && !grants(props.applicationPermissions)) {
+    await refuseLossOfOwnPrivilege(client, groupId, 'removing ManageUsersAndGroups from', context);
+  }
   if (changed.length > 0) {
     await client.updatePermissionGroup({ permissionGroupId: groupId, ...changes, clientToken: idempotencyToken(event, 'update') });
   }
@@ -142,10 +147,11 @@ async function converge(client: FinSpaceDataClient, props: PermissionGroupProper
   return created(groupId);
 }
 
-async function deleteGroup(client: FinSpaceDataClient, event: OnEventRequest, context: InvocationContext): Promise<OnEventResponse> {
+async function deleteGroup(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext): Promise<OnEventResponse> {
   const groupId = event.PhysicalResourceId!;
   // A failed create answers with no group id; nothing to delete then.
   if (!isValidId(groupId)) return { PhysicalResourceId: groupId };
+  if (grants(props.applicationPermissions)) await refuseLossOfOwnPrivilege(client, groupId, 'deleting', context);
   try {
     await client.deletePermissionGroup({ permissionGroupId: groupId, clientToken: idempotencyToken(event, 'delete') });
   } catch (error) {
@@ -166,6 +172,10 @@ async function removeMembers(client: FinSpaceDataClient, groupId: string, userId
       if (!isFinSpaceError(error, 'ResourceNotFoundException') && !isFinSpaceError(error, 'ConflictException')) throw error;
     }
   });
+}
+
+function grants(permissions: readonly string[] | undefined): boolean {
+  return (permissions ?? []).includes(PRIVILEGED_PERMISSION);
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

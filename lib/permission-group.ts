@@ -157,7 +157,9 @@ export class PermissionGroup extends PermissionGroupBase {
     validatePermissions(permissions);
     if ((permissions as string[]).includes(PRIVILEGED_PERMISSION)) {
       Annotations.of(this).addWarningV2('cdk-finspace-permission-groups:PermissionGroup.privileged',
-        'Permission group grants ManageUsersAndGroups: its members can grant themselves or others any permission in the FinSpace environment. Grant it only to trusted users.');
+        'Permission group grants ManageUsersAndGroups: its members can grant themselves or others any permission in the FinSpace environment. Grant it only to trusted users. ' +
+        'If the FinSpace user the handler acts as gets the permission from this group alone, deploys that delete the group or remove the permission are refused ' +
+        '(the handler would lock itself out): grant it to that user through a group outside the stack, or make the user a superuser.');
     }
 
     this.access = props.access;

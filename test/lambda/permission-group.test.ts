@@ -2,7 +2,7 @@
  * The group lifecycle, run through the real handler over HTTP against the emulator.
  */
 import { handle } from '../../lambda';
-import { cfnEvent, groupProps, groupsOf, membershipProps, PERMISSION_GROUP, GROUP_MEMBERSHIP, seedWith, startWorld, World, ENV, ROLE_ARN } from './support/handler-world';
+import { cfnEvent, groupProps, groupsOf, membershipProps, PERMISSION_GROUP, GROUP_MEMBERSHIP, seedWith, startWorld, World, ENV, ROLE_ARN, HANDLER_USER } from './support/handler-world';
 
 let world: World;
 beforeEach(async () => {
@@ -179,4 +179,86 @@ test('the rollback of a failed move to another environment converges the group w
   expect(result.physicalResourceId).toBe(id);
   expect(groupsOf(world.emulator).map(g => g.permissionGroupId)).toEqual([id]);
   expect(world.writes()).toEqual([]);
+});
+
+describe('the handler never takes its own ManageUsersAndGroups away', () => {
+  const ADMINS = 'grpAdmins';
+  const SPARE = 'grpSpareAdmins';
+  const MANAGE = ['ManageUsersAndGroups'];
+
+  /** The handler's user is an app user whose privilege comes from group grpAdmins (and grpSpareAdmins, if `spare`). */
+  async function startPrivilegedBy({ spare = false, superUser = false } = {}) {
+    await world.stop();
+    const seed = seedWith(['alice']);
+    const environment = seed.environments![0];
+    const handlerUser = { ...environment.users![0], type: superUser ? 'SUPER_USER' as const : 'APP_USER' as const };
+    world = await startWorld({
+      seed: {
+        ...seed,
+        environments: [{
+          ...environment,
+          users: [handlerUser, ...environment.users!.slice(1)],
+          permissionGroups: [
+            { permissionGroupId: ADMINS, name: 'admins', applicationPermissions: MANAGE, members: [HANDLER_USER, 'alice'] },
+            ...(spare ? [{ permissionGroupId: SPARE, name: 'spare', applicationPermissions: MANAGE, members: [HANDLER_USER] }] : []),
+          ],
+        }],
+      },
+    });
+    world.emulator.resetCalls();
+  }
+  const dropPermission = () => cfnEvent('Update', PERMISSION_GROUP, groupProps({ PermissionGroupName: 'admins', ApplicationPermissions: ['ViewAuditData'] }), {
+    old: groupProps({ PermissionGroupName: 'admins', ApplicationPermissions: MANAGE }),
+    physicalResourceId: ADMINS,
+    logicalResourceId: 'Admins',
+  });
+  const deleteAdmins = () => cfnEvent('Delete', PERMISSION_GROUP, groupProps({ PermissionGroupName: 'admins', ApplicationPermissions: MANAGE }), {
+    physicalResourceId: ADMINS,
+    logicalResourceId: 'Admins',
+  });
+  const refusal = (change: string) =>
+    `permission group Admins: refused: ${change} permission group ${ADMINS} would take ManageUsersAndGroups from FinSpace user ${HANDLER_USER}, ` +
+    'which this handler acts as and which no other group grants it; every later change, rollback and delete would then fail with AccessDenied. ' +
+    'First grant the user ManageUsersAndGroups through another group (or make it a superuser).';
+
+  test('an update that drops the permission from the group that grants it is refused before any write', async () => {
+    await startPrivilegedBy();
+    await expect(world.deploy(dropPermission())).rejects.toThrow(refusal('removing ManageUsersAndGroups from'));
+    expect(world.writes()).toEqual([]);
+    expect(groupsOf(world.emulator).find(g => g.permissionGroupId === ADMINS)!.applicationPermissions).toEqual(MANAGE);
+    // The handler can still act: the rollback (back to the old properties) succeeds.
+    const rollback = cfnEvent('Update', PERMISSION_GROUP, groupProps({ PermissionGroupName: 'admins', ApplicationPermissions: MANAGE }), {
+      old: groupProps({ PermissionGroupName: 'admins', ApplicationPermissions: ['ViewAuditData'] }),
+      physicalResourceId: ADMINS,
+    });
+    await expect(world.deploy(rollback)).resolves.toMatchObject({ physicalResourceId: ADMINS });
+  });
+
+  test('deleting the group that grants it is refused before any member is removed', async () => {
+    await startPrivilegedBy();
+    await expect(world.deploy(deleteAdmins())).rejects.toThrow(refusal('deleting'));
+    expect(world.writes()).toEqual([]);
+    expect(groupsOf(world.emulator).find(g => g.permissionGroupId === ADMINS)!.members.map(m => m.userId)).toEqual([HANDLER_USER, 'alice']);
+  });
+
+  test.each([
+    ['another group still grants it', { spare: true }],
+    ['the handler acts as a superuser', { superUser: true }],
+  ])('both go ahead when %s', async (_, setup) => {
+    await startPrivilegedBy(setup);
+    await world.deploy(dropPermission());
+    expect(groupsOf(world.emulator).find(g => g.permissionGroupId === ADMINS)!.applicationPermissions).toEqual(['ViewAuditData']);
+    await world.deploy(deleteAdmins());
+    expect(groupsOf(world.emulator).map(g => g.permissionGroupId)).not.toContain(ADMINS);
+  });
+
+  test('a change that does not touch the permission costs no check', async () => {
+    await startPrivilegedBy();
+    await world.deploy(cfnEvent('Update', PERMISSION_GROUP, groupProps({ PermissionGroupName: 'admins', Description: 'New', ApplicationPermissions: MANAGE }), {
+      old: groupProps({ PermissionGroupName: 'admins', ApplicationPermissions: MANAGE }),
+      physicalResourceId: ADMINS,
+    }));
+    expect(world.emulator.calls.map(call => call.operation).filter(op => op !== 'GetProgrammaticAccessCredentials'))
+      .toEqual(['GetPermissionGroup', 'UpdatePermissionGroup']);
+  });
 });

@@ -76,7 +76,9 @@ describe('PermissionGroup', () => {
     expect(warnings.map(w => w.id)).toEqual(['/Stack/Admins']);
     expect(warnings[0].entry.data).toBe(
       'Permission group grants ManageUsersAndGroups: its members can grant themselves or others any permission in the FinSpace environment. ' +
-      'Grant it only to trusted users. [ack: cdk-finspace-permission-groups:PermissionGroup.privileged]');
+      'Grant it only to trusted users. If the FinSpace user the handler acts as gets the permission from this group alone, deploys that delete the group ' +
+      'or remove the permission are refused (the handler would lock itself out): grant it to that user through a group outside the stack, or make the user a superuser. ' +
+      '[ack: cdk-finspace-permission-groups:PermissionGroup.privileged]');
   });
 
   test('imports an existing group by id', () => {
