@@ -92,19 +92,29 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
     return { ...base, NothingToDo: true };
   }
   const client = context.clientFor(target.props.environmentId);
-  const live = await liveMembers(client, target, event.RequestType === 'Delete');
-  if (!live) return { ...base, NothingToDo: true };
-
+  const data = { PermissionGroupId: target.props.permissionGroupId, Members: target.keep.size };
   if (target.handedOver.length > 0) {
     context.log('users left to the resource that declares them now', { userIds: target.handedOver });
   }
-  const pass = await reconcile(client, target, live, event, context, 'write');
+  let live: Map<string, UserByPermissionGroup> | undefined;
+  let pass: Pass;
+  try {
+    live = await liveMembers(client, target, event.RequestType === 'Delete');
+    if (!live) return { ...base, NothingToDo: true };
+    pass = await reconcile(client, target, live, event, context, 'write');
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    // An outage must not fail the event (a failed rollback cannot be undone): the
+    // polls of isComplete list the group and make what is left, until the timeout.
+    context.log('FinSpace did not answer; the polls make the remaining changes', { error: (error as Error).name });
+    return { ...base, Data: data };
+  }
   context.log('membership reconciled', summary(event, target, pass));
   const watched = usersToWatch(pass, live.size);
   return {
     ...base,
     ...(watched ? { WatchedUsers: watched } : {}),
-    Data: { PermissionGroupId: target.props.permissionGroupId, Members: target.keep.size },
+    Data: data,
   };
 }
 
@@ -302,10 +312,9 @@ async function reconcile(
       }
     }, () => !context.time.writesAllowed());
   } catch (error) {
-    // A call that ran out of attempts (or time) fails the event like a refusal does,
-    // but a poll of isComplete that FinSpace did not answer is only tried again.
-    const failsTheEvent = mode === 'write' || !isTransient(error);
-    if (failsTheEvent && target.undoAddsOnFailure && added.length > 0) await undoAdds(client, groupId, added, context);
+    // A call FinSpace did not answer is made again by the next poll; anything else
+    // fails the event, which takes back what a create added.
+    if (!isTransient(error) && target.undoAddsOnFailure && added.length > 0) await undoAdds(client, groupId, added, context);
     throw error;
   }
 

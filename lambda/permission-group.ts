@@ -3,13 +3,15 @@
  * declaration on update (healing drift and out-of-band deletion), delete.
  */
 import { forEachConcurrently } from './concurrency';
-import { isFinSpaceError, listAllUsersByPermissionGroup, type FinSpaceDataClient, type PermissionGroup } from './finspace';
+import { DeploymentFailure } from './failure';
+import { isFinSpaceError, isTransient, listAllUsersByPermissionGroup, type FinSpaceDataClient, type PermissionGroup } from './finspace';
 import type { InvocationContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
 import { refuseLossOfOwnPrivilege } from './own-privilege';
 import { shouldPollAgain } from './poll-again';
 import { parsePermissionGroupProperties, type PermissionGroupProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
+import type { Phase } from './time-budget';
 import { PRIVILEGED_PERMISSION } from '../contract/application-permissions';
 import { isValidId } from '../contract/finspace-ids';
 
@@ -28,27 +30,44 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
       return created(await createGroupOrCleanUp(client, props, event, context));
     case 'Update': {
       const old = parsePermissionGroupProperties(event.OldResourceProperties);
-      if (old.environmentId !== props.environmentId && !(await exists(client, event.PhysicalResourceId!))) {
-        // Another environment is another group: CloudFormation deletes the old one
-        // (with its old properties) once this answer carries a new id. (When the group
-        // is already there, this is the rollback of a failed move: converge it.)
-        return created(await createGroup(client, props, event, 'replace'));
+      try {
+        if (old.environmentId !== props.environmentId && !(await exists(client, event.PhysicalResourceId!))) {
+          // Another environment is another group: CloudFormation deletes the old one
+          // (with its old properties) once this answer carries a new id. (When the group
+          // is already there, this is the rollback of a failed move: converge it.)
+          return created(await createGroup(client, props, event, 'replace'));
+        }
+        return await converge(client, props, event, context, 'onEvent');
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        // An outage must not fail the event (a failed rollback cannot be undone):
+        // the polls of isComplete converge the group once FinSpace answers.
+        context.log('FinSpace did not answer; the polls converge the group', { error: (error as Error).name });
+        return { ...created(event.PhysicalResourceId!), ConvergeInPolls: true, ConvergeStartedAt: context.time.now() };
       }
-      return converge(client, props, event, context);
     }
     case 'Delete':
-      return deleteGroup(client, props, event, context);
+      try {
+        return await deleteGroup(client, props, event, context);
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        context.log('FinSpace did not answer; the polls delete the group', { error: (error as Error).name });
+        return { PhysicalResourceId: event.PhysicalResourceId, DeleteAfterMembersLeave: true, DeleteStartedAt: context.time.now() };
+      }
   }
 }
 
 async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
+  if (event.RequestType === 'Update' && event.ConvergeInPolls) return convergeInPoll(event, context);
   if (event.RequestType !== 'Delete' || !event.DeleteAfterMembersLeave) return { IsComplete: true };
-  // The service refused to delete a group that still had members: they were asked to
-  // leave; delete once they are gone.
+  // The service refused to delete a group that still had members, or did not answer:
+  // ask the members to leave, and delete once they are gone.
   const props = parsePermissionGroupProperties(event.ResourceProperties);
   const client = context.clientFor(props.environmentId);
   const groupId = event.PhysicalResourceId!;
   try {
+    // onEvent may not have got as far as this check.
+    if (grants(props.applicationPermissions)) await refuseLossOfOwnPrivilege(client, groupId, 'deleting', context);
     const members = await listAllUsersByPermissionGroup(client, groupId);
     if (members.length > 0) {
       await removeMembers(client, groupId, members.filter(m => m.membershipStatus !== 'REMOVAL_IN_PROGRESS').map(m => m.userId!), context);
@@ -59,6 +78,18 @@ async function isComplete(event: IsCompleteRequest, context: InvocationContext):
     if (isFinSpaceError(error, 'ResourceNotFoundException')) return { IsComplete: true };
     if (isFinSpaceError(error, 'ConflictException')) return { IsComplete: false };
     if (shouldPollAgain(error, event.DeleteStartedAt, context)) return { IsComplete: false };
+    throw error;
+  }
+  return { IsComplete: true };
+}
+
+/** A poll of an update that FinSpace did not answer in onEvent. */
+async function convergeInPoll(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
+  const props = parsePermissionGroupProperties(event.ResourceProperties);
+  try {
+    await converge(context.clientFor(props.environmentId), props, event, context, 'isComplete');
+  } catch (error) {
+    if (shouldPollAgain(error, event.ConvergeStartedAt, context)) return { IsComplete: false };
     throw error;
   }
   return { IsComplete: true };
@@ -116,7 +147,9 @@ async function createGroup(client: FinSpaceDataClient, props: PermissionGroupPro
 }
 
 /** Read the live group and change only what differs from the declaration. */
-async function converge(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext) {
+async function converge(
+  client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext, phase: Phase,
+) {
   const groupId = event.PhysicalResourceId!;
   let live: PermissionGroup | undefined;
   try {
@@ -125,6 +158,10 @@ async function converge(client: FinSpaceDataClient, props: PermissionGroupProper
     if (!isFinSpaceError(error, 'ResourceNotFoundException')) throw error;
   }
   if (!live) {
+    if (phase === 'isComplete') {
+      // Only onEvent can answer with the id of a new group.
+      throw new DeploymentFailure(`permission group ${groupId} was deleted outside CloudFormation while FinSpace was not answering; deploy again to create it anew.`);
+    }
     context.log('permission group was deleted outside CloudFormation; creating it again', { permissionGroupId: groupId });
     return created(await createGroup(client, props, event, 'recreate'));
   }
@@ -147,7 +184,9 @@ async function converge(client: FinSpaceDataClient, props: PermissionGroupProper
   return created(groupId);
 }
 
-async function deleteGroup(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext): Promise<OnEventResponse> {
+async function deleteGroup(
+  client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext,
+): Promise<OnEventResponse> {
   const groupId = event.PhysicalResourceId!;
   // A failed create answers with no group id; nothing to delete then.
   if (!isValidId(groupId)) return { PhysicalResourceId: groupId };

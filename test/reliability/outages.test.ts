@@ -1,0 +1,82 @@
+/**
+ * A FinSpace outage must not fail an event before the handler's timeout: a failed
+ * rollback leaves the stack UPDATE_ROLLBACK_FAILED. onEvent answers, and the polls
+ * of isComplete make the remaining changes once FinSpace answers again. Time is
+ * simulated (see handler-world): the outages below outlast several invocations.
+ */
+import { handle } from '../../lambda';
+import type { IsCompleteResponse, OnEventRequest, OnEventResponse } from '../../lambda/provider-types';
+import { cfnEvent, GROUP_MEMBERSHIP, groupProps, groupsOf, membershipProps, membersOf, PERMISSION_GROUP, seedWith, startWorld, World } from '../lambda/support/handler-world';
+
+/** How long one invocation may run (the provider's isComplete Lambda). */
+const INVOCATION_MS = 2 * 60_000;
+/** The Provider framework's queryInterval. */
+const POLL_INTERVAL_MS = 5_000;
+const MINUTE = 60_000;
+
+let world: World;
+let groupId: string;
+beforeEach(async () => {
+  world = await startWorld({ seed: seedWith(['alice', 'bob', 'carol']), invocationMs: INVOCATION_MS, settings: { timeoutMs: 30 * MINUTE } });
+  groupId = (await world.deploy(cfnEvent('Create', PERMISSION_GROUP, groupProps()))).physicalResourceId;
+});
+afterEach(() => world.stop());
+
+/**
+ * Plays `event` as the Provider framework would while FinSpace answers nothing but
+ * 500s for `outageMs`: onEvent, then a poll every POLL_INTERVAL_MS until complete.
+ */
+async function deployThroughOutage(event: OnEventRequest, outageMs: number) {
+  const startedAt = world.clock.now();
+  const outageEnds = startedAt + outageMs;
+  world.emulator.setFaults({ seed: 1, serverErrorRate: 1 });
+  const answer = await handle<OnEventResponse>(event, world.context(), 'onEvent');
+  for (let polls = 1; ; polls++) {
+    if (world.clock.now() >= outageEnds) world.emulator.setFaults(undefined);
+    const poll = await handle<IsCompleteResponse>({ ...event, ...answer } as OnEventRequest, world.context(), 'isComplete');
+    if (poll.IsComplete) return { answer, polls, elapsedMs: world.clock.now() - startedAt };
+    world.clock.advance(POLL_INTERVAL_MS);
+  }
+}
+
+test('the rollback of a membership survives a 20-minute outage and puts the members back', async () => {
+  const created = cfnEvent('Create', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'bob']));
+  await world.deploy(created);
+  // The failed deploy had made carol the only member; its rollback restores alice and bob.
+  await world.deploy(cfnEvent('Update', GROUP_MEMBERSHIP, membershipProps(groupId, ['carol']), {
+    old: membershipProps(groupId, ['alice', 'bob']), physicalResourceId: `${groupId}/abcd1234/0`,
+  }));
+  const rollback = cfnEvent('Update', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'bob']), {
+    old: membershipProps(groupId, ['carol']), physicalResourceId: `${groupId}/abcd1234/0`,
+  });
+
+  const { answer, polls, elapsedMs } = await deployThroughOutage(rollback, 20 * MINUTE);
+
+  expect(answer.PhysicalResourceId).toBe(`${groupId}/abcd1234/0`);
+  expect(elapsedMs).toBeGreaterThan(20 * MINUTE);
+  expect(polls).toBeGreaterThan(1);
+  expect(membersOf(world.emulator, groupId)).toEqual([['alice', 'ADDITION_SUCCESS'], ['bob', 'ADDITION_SUCCESS']]);
+  expect(world.logs).toContain(JSON.stringify({ message: 'FinSpace did not answer; the polls make the remaining changes', error: 'InternalServerException' }));
+});
+
+test('a group update and then its delete each survive a 10-minute outage', async () => {
+  const renamed = cfnEvent('Update', PERMISSION_GROUP, groupProps({ PermissionGroupName: 'quants' }), { old: groupProps(), physicalResourceId: groupId });
+  const update = await deployThroughOutage(renamed, 10 * MINUTE);
+  expect(update.answer.PhysicalResourceId).toBe(groupId);
+  expect(update.elapsedMs).toBeGreaterThan(10 * MINUTE);
+  expect(groupsOf(world.emulator).map(group => group.name)).toEqual(['quants']);
+
+  const deleted = await deployThroughOutage(cfnEvent('Delete', PERMISSION_GROUP, groupProps({ PermissionGroupName: 'quants' }), { physicalResourceId: groupId }), 10 * MINUTE);
+  expect(deleted.elapsedMs).toBeGreaterThan(10 * MINUTE);
+  expect(groupsOf(world.emulator)).toEqual([]);
+});
+
+test('an outage longer than the timeout fails the event once the timeout has passed, with what FinSpace said', async () => {
+  const event = cfnEvent('Create', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice']), { logicalResourceId: 'Members' });
+  const startedAt = world.clock.now();
+  const failure = await deployThroughOutage(event, 60 * MINUTE).then(() => undefined, error => error as Error);
+  expect(failure?.message).toBe('group membership Members: ListUsersByPermissionGroup failed with InternalServerException: ' +
+    'An internal error occurred (injected fault). FinSpace kept failing after every retry; deploy again later.');
+  expect(world.clock.now() - startedAt).toBeGreaterThan(30 * MINUTE);
+  expect(world.clock.now() - startedAt).toBeLessThan(30 * MINUTE + INVOCATION_MS + POLL_INTERVAL_MS);
+});
