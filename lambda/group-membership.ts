@@ -110,6 +110,12 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
     return { ...base, Data: data };
   }
   context.log('membership reconciled', summary(event, target, pass));
+  if (target.props.exclusive && event.RequestType === 'Create' && pass.removed.length > 0) {
+    // A new exclusive declaration found members that no declaration of this stack
+    // names: someone else manages this group too, and each deploy undoes the other's.
+    context.log('an exclusive membership removed members that this stack does not declare; if another stack or app also declares members ' +
+      'of this group, their deploys remove each other\'s users: keep one owner per group', { userIds: pass.removed.slice(0, NAMED_IN_REASON) });
+  }
   const watched = usersToWatch(pass, live.size);
   return {
     ...base,

@@ -104,6 +104,8 @@ describe('update', () => {
     await associate('frank');
     await create(['alice'], { Exclusive: 'true' });
     expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('alice', HANDLER_USER));
+    // Members it did not add and the stack does not declare: another owner of the group, maybe.
+    expect(world.logs.filter(line => line.includes('keep one owner per group')).map(line => JSON.parse(line).userIds)).toEqual([['erin', 'frank']]);
   });
 
   test('adds back members removed outside CloudFormation', async () => {
