@@ -243,7 +243,8 @@ async function liveMembers(client: FinSpaceDataClient, target: Target, deleting:
     if (!isFinSpaceError(error, 'ResourceNotFoundException')) throw error;
     if (deleting) return undefined;
     throw new DeploymentFailure(
-      `permission group ${target.props.permissionGroupId} does not exist in FinSpace environment ${target.props.environmentId}`);
+      `permission group ${target.props.permissionGroupId} does not exist in FinSpace environment ${target.props.environmentId}. ` +
+      'If it was deleted outside CloudFormation, change the PermissionGroup (its description, say) in the next deploy so that it is created again.');
   }
 }
 

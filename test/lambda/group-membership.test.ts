@@ -68,7 +68,8 @@ describe('create', () => {
   test('a group that does not exist fails clearly', async () => {
     groupId = 'nosuchgroup';
     await expect(create(['alice'], {}, { logicalResourceId: 'Members' })).rejects.toThrow(
-      `group membership Members: permission group nosuchgroup does not exist in FinSpace environment ${ENV}`);
+      `group membership Members: permission group nosuchgroup does not exist in FinSpace environment ${ENV}. ` +
+      'If it was deleted outside CloudFormation, change the PermissionGroup (its description, say) in the next deploy so that it is created again.');
   });
 });
 
