@@ -106,7 +106,7 @@ project.package.addField('types', 'dist/index.d.ts');
 // One handler bundle for both resource types; ships inside the npm package. projen's
 // bundler wires the task, the assets folder and the ignore files; the esbuild options
 // live in projenrc/handler-bundle.ts, run as a script because they include a plugin.
-project.bundler.addBundle('lambda/index.ts', { platform: 'node', target: 'node22' });
+project.bundler.addBundle('lambda/index.ts', { platform: 'node', target: 'node20' });
 project.tasks.tryFind('bundle:lambda/index')!
   .reset('ts-node --transpile-only --project tsconfig.dev.json projenrc/handler-bundle.ts');
 
@@ -235,7 +235,7 @@ new TextFile(project, '.ci/run', {
   executable: true,
 });
 
-// The build machines run Node 20 (end of life); the handler itself runs on nodejs22.x.
+// The build machines run Node 20 (end of life); the handler runs on nodejs22.x or later.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 project.synth();

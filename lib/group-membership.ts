@@ -3,6 +3,7 @@ import { Aspects, CustomResource, IAspect, RemovalPolicy, Token } from 'aws-cdk-
 import { Construct, IConstruct } from 'constructs';
 import { assignShards } from './membership-shards';
 import type { IPermissionGroup } from './permission-group';
+import { validateRemovalPolicy } from './removal-policy';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from './resource-types';
 
 /**
@@ -47,7 +48,7 @@ export interface GroupMembershipProps {
  * which waits until FinSpace reports every declared user as ADDITION_SUCCESS.
  *
  * All the users are held by one custom resource, or, beyond 3,000 of them, by as
- * few as CloudFormation's payload limits allow (see `MAX_USERS_PER_RESOURCE`), so a
+ * few as CloudFormation's payload limits allow (see "Members" in the README), so a
  * stack can declare many thousands of members.
  *
  * @example
@@ -64,7 +65,8 @@ export class GroupMembership extends Construct {
   /** Whether the declaration is exclusive. */
   public readonly exclusive: boolean;
   private readonly userIds: string[] = [];
-  private readonly removalPolicy: RemovalPolicy;
+  private removalPolicy: RemovalPolicy;
+  private readonly resources: CustomResource[] = [];
   private readonly groupKey: string;
   private readonly membershipKey: string;
   private materialized = false;
@@ -73,7 +75,7 @@ export class GroupMembership extends Construct {
     super(scope, id);
     this.group = props.group;
     this.exclusive = props.exclusive ?? false;
-    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    this.removalPolicy = validateRemovalPolicy(this, props.removalPolicy ?? RemovalPolicy.DESTROY);
     registerMembership(this);
     this.groupKey = groupKeyOf(this.group);
     // The provider publishes every membership's users once the app is complete.
@@ -103,6 +105,15 @@ export class GroupMembership extends Construct {
       }
       this.userIds.push(userId);
     }
+  }
+
+  /**
+   * What happens to the declared members when this membership leaves the stack or
+   * the stack is deleted (see `removalPolicy`).
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.removalPolicy = validateRemovalPolicy(this, policy);
+    for (const resource of this.resources) resource.applyRemovalPolicy(policy);
   }
 
   /** The declared user ids, in declaration order. */
@@ -139,6 +150,7 @@ export class GroupMembership extends Construct {
       });
       // The group must exist before members are added and outlive their removal.
       resource.node.addDependency(this.group);
+      this.resources.push(resource);
     });
   }
 }

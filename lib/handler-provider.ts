@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { DECLARED_MEMBERS_FILE, DEPLOY_TIME_ENVIRONMENTS_VARIABLE, DeclaredMembersIndex, declaringResource } from './declared-members';
 import { assignShards } from './membership-shards';
@@ -16,6 +17,7 @@ const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'lambda', 'index');
 
 /** The settings one provider is built with; they must agree for all who share it. */
 export interface HandlerSettings {
+  readonly runtime: lambda.Runtime;
   readonly logRetention: logs.RetentionDays;
   readonly totalTimeout: Duration;
   readonly queryInterval: Duration;
@@ -46,11 +48,12 @@ export class HandlerProvider extends Construct {
 
   /** The role the handler runs as: the identity FinSpace must know. */
   public readonly role: iam.IRole;
-  public readonly serviceToken: string;
   /** CloudFormation's own limit for one resource, kept above the provider's timeout. */
   public readonly serviceTimeout: Duration;
   private readonly settings: HandlerSettings;
   private readonly handlerFunctions: lambda.Function[] = [];
+  /** Created by the first resource that needs it: an unused access deploys no provider. */
+  private provider?: cr.Provider;
   private readonly memberships: Array<{
     readonly key: string;
     readonly groupKey: string;
@@ -73,6 +76,18 @@ export class HandlerProvider extends Construct {
       })],
     });
 
+    this.serviceTimeout = settings.totalTimeout.plus(Duration.minutes(5));
+    Aspects.of(this).add(new PublishDeclaredMembers(this));
+  }
+
+  /** The provider's ServiceToken; the first call creates the provider. */
+  public get serviceToken(): string {
+    return this.createProvider().serviceToken;
+  }
+
+  private createProvider(): cr.Provider {
+    if (this.provider) return this.provider;
+    const settings = this.settings;
     // isComplete must give up with its own clear reason before the framework's
     // waiter does: two polls of margin.
     const reconcileTimeout = Duration.seconds(
@@ -90,7 +105,7 @@ export class HandlerProvider extends Construct {
       retention: settings.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const provider = new cr.Provider(this, 'Provider', {
+    this.provider = new cr.Provider(this, 'Provider', {
       onEventHandler,
       isCompleteHandler,
       // Roles of our own instead of the framework's default ones, which carry the AWS
@@ -101,17 +116,18 @@ export class HandlerProvider extends Construct {
       queryInterval: settings.queryInterval,
       totalTimeout: settings.totalTimeout,
       logGroup: frameworkLogs,
+      // Explicitly on: newer aws-cdk-lib turns the waiter's logging off by default.
       // Execution data holds names and descriptions (sensitive in the API model): log
       // the state transitions only.
+      disableWaiterStateMachineLogging: false,
       waiterStateMachineLogOptions: {
         destination: frameworkLogs,
         level: sfn.LogLevel.ALL,
         includeExecutionData: false,
       },
     });
-    this.serviceToken = provider.serviceToken;
-    this.serviceTimeout = settings.totalTimeout.plus(Duration.minutes(5));
-    Aspects.of(this).add(new PublishDeclaredMembers(this));
+    hideEventsFromFrameworkLogs(this.provider);
+    return this.provider;
   }
 
   /**
@@ -137,6 +153,7 @@ export class HandlerProvider extends Construct {
    */
   public publishDeclaredMembers(): void {
     if (this.memberships.length === 0) return;
+    this.createProvider();
     const index: DeclaredMembersIndex = { groups: {} };
     // Environment ids known only at deploy time reach the handler through its
     // environment, which CloudFormation resolves; the file refers to them by position.
@@ -153,15 +170,24 @@ export class HandlerProvider extends Construct {
       });
     }
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'finspace-declared-members-'));
-    const file = path.join(directory, DECLARED_MEMBERS_FILE);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(index));
-    const layer = new lambda.LayerVersion(this, 'DeclaredMembers', {
-      code: lambda.Code.fromAsset(directory),
-      compatibleRuntimes: [lambda.Runtime.NODEJS_22_X],
-      description: 'The FinSpace group members this stack declares, for the handler',
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    let layer: lambda.LayerVersion;
+    try {
+      const file = path.join(directory, DECLARED_MEMBERS_FILE);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(index));
+      layer = new lambda.LayerVersion(this, 'DeclaredMembers', {
+        code: lambda.Code.fromAsset(directory),
+        compatibleRuntimes: [this.settings.runtime],
+        description: 'The FinSpace group members this stack declares, for the handler',
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+    } finally {
+      // The asset is copied into the cloud assembly when the layer is created. Without
+      // staging (a tool such as SAM reads assets in place) the directory is the asset.
+      if (!this.node.tryGetContext(cxapi.DISABLE_ASSET_STAGING_CONTEXT)) {
+        fs.rmSync(directory, { recursive: true, force: true });
+      }
+    }
     for (const fn of this.handlerFunctions) {
       fn.addLayers(layer);
       if (deployTimeEnvironments.length > 0) {
@@ -197,7 +223,7 @@ export class HandlerProvider extends Construct {
     const fn = new lambda.Function(this, id, {
       code: lambda.Code.fromAsset(HANDLER_ASSET),
       handler,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: this.settings.runtime,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout,
@@ -231,7 +257,23 @@ class PublishDeclaredMembers implements IAspect {
   }
 }
 
+/**
+ * The framework's functions log every event whole, group names and descriptions
+ * included (sensitive in the API model): console.log at each step, and a Retry error
+ * holding the event on every poll that is not yet complete. With JSON log format and
+ * application log level FATAL, Lambda writes neither. Newer aws-cdk-lib sets exactly
+ * this itself; setting it here makes every supported version synthesize alike.
+ */
+function hideEventsFromFrameworkLogs(provider: cr.Provider): void {
+  for (const child of provider.node.children) {
+    if (!(child instanceof lambda.Function)) continue;
+    const fn = child.node.defaultChild as lambda.CfnFunction;
+    fn.addPropertyOverride('LoggingConfig.LogFormat', 'JSON');
+    fn.addPropertyOverride('LoggingConfig.ApplicationLogLevel', 'FATAL');
+  }
+}
+
 function describe(settings: HandlerSettings): string {
-  return `logRetention=${settings.logRetention}, timeout=${settings.totalTimeout.toSeconds()}s, ` +
+  return `runtime=${settings.runtime.name}, logRetention=${settings.logRetention}, timeout=${settings.totalTimeout.toSeconds()}s, ` +
     `pollInterval=${settings.queryInterval.toSeconds()}s, maxConcurrency=${settings.maxConcurrency}`;
 }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ApplicationPermission } from './application-permission';
 import { FinSpaceDataAccess } from './finspace-data-access';
 import { GroupMembership } from './group-membership';
+import { validateRemovalPolicy } from './removal-policy';
 import { PERMISSION_GROUP_RESOURCE_TYPE } from './resource-types';
 
 /**
@@ -142,6 +143,7 @@ export class PermissionGroup extends PermissionGroupBase {
   public readonly access: FinSpaceDataAccess;
   /** The name of the group. */
   public readonly permissionGroupName: string;
+  private readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: PermissionGroupProps) {
     super(scope, id);
@@ -166,11 +168,21 @@ export class PermissionGroup extends PermissionGroupBase {
         Description: props.description,
         ApplicationPermissions: permissions,
       },
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      removalPolicy: validateRemovalPolicy(this, props.removalPolicy ?? RemovalPolicy.DESTROY),
     });
+    this.resource = resource;
     this.permissionGroupId = resource.ref;
 
     if (props.members) this.addMembers(...props.members);
+  }
+
+  /**
+   * What happens to the group in FinSpace when it leaves the stack or the stack is
+   * deleted (see `removalPolicy`). Applies to the group only; its members follow the
+   * removal policy of their `GroupMembership`.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.resource.applyRemovalPolicy(validateRemovalPolicy(this, policy));
   }
 }
 
