@@ -14,9 +14,9 @@ import {
   AwsSolutionsChecks, NagSuppressions, type INagLogger, type NagLoggerNonComplianceData, type NagLoggerSuppressedData,
 } from 'cdk-nag';
 import { EXAMPLE_ENVIRONMENT, FinSpaceGroupsExampleStack } from '../../example/app';
-import { runInStack, snippetWithFixture } from '../readme/readme-snippets';
+import { runInStack, snippetWithFixture, typeErrors } from '../readme/readme-snippets';
 
-const README_NAG2 = snippetWithFixture('cdk-nag', 'with-access');
+const README_NAG2 = snippetWithFixture('cdk-nag', 'cdk-nag-2');
 
 /** Collects nag's findings as lists the tests can compare (nag annotates the resources as well). */
 class Findings implements INagLogger {
@@ -46,6 +46,14 @@ function checkExample(): Findings {
   app.synth();
   return findings;
 }
+
+test("the README's cdk-nag 2 example compiles with the imports it names", () => {
+  expect(typeErrors([
+    "import { CfnElement, Stack } from 'aws-cdk-lib';",
+    "import { Construct, IConstruct } from 'constructs';",
+    "import { NagSuppressions } from 'cdk-nag';",
+  ].join('\n'), README_NAG2.code)).toEqual([]);
+});
 
 test('AwsSolutions leaves no finding unsuppressed and no rule in error', () => {
   const findings = checkExample();

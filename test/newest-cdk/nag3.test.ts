@@ -9,7 +9,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag-v3';
 import { EXAMPLE_ENVIRONMENT, FinSpaceGroupsExampleStack } from '../../example/app';
-import { runInStack, snippetWithFixture } from '../readme/readme-snippets';
+import { runInStack, snippetWithFixture, typeErrors } from '../readme/readme-snippets';
 
 const README_NAG3 = snippetWithFixture('cdk-nag', 'cdk-nag-3');
 
@@ -25,6 +25,13 @@ function findings(app: App): string[] {
   return report.violations.flatMap(violation => violation.violatingResources.map(resource =>
     `${(resource.constructPath ?? '').replace(/^FinSpaceGroupsExample\/FinSpaceDataProvider\//, '')} ${violation.ruleName}`)).sort();
 }
+
+test("the README's cdk-nag 3 example compiles with the imports it names", () => {
+  expect(typeErrors([
+    "import { CfnElement, Stack, Validations } from 'aws-cdk-lib';",
+    "import { Construct, IConstruct } from 'constructs';",
+  ].join('\n'), README_NAG3.code)).toEqual([]);
+});
 
 test('with the README acknowledgements, AwsSolutions finds nothing and the synthesis passes its validation', () => {
   const app = exampleApp(true);
