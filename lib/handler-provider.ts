@@ -237,6 +237,10 @@ export class HandlerProvider extends Construct {
   }
 
   private assertSameSettings(settings: HandlerSettings) {
+    if (this.settings.runtime.name !== settings.runtime.name) {
+      throw new Error('FinSpaceDataAccess instances that share a handler role in one stack share one provider, ' +
+        `so they need the same runtime: ${this.settings.runtime.name} vs ${settings.runtime.name}`);
+    }
     const mine = describe(this.settings);
     const theirs = describe(settings);
     if (mine !== theirs) {
@@ -274,6 +278,6 @@ function hideEventsFromFrameworkLogs(provider: cr.Provider): void {
 }
 
 function describe(settings: HandlerSettings): string {
-  return `runtime=${settings.runtime.name}, logRetention=${settings.logRetention}, timeout=${settings.totalTimeout.toSeconds()}s, ` +
+  return `logRetention=${settings.logRetention}, timeout=${settings.totalTimeout.toSeconds()}s, ` +
     `pollInterval=${settings.queryInterval.toSeconds()}s, maxConcurrency=${settings.maxConcurrency}`;
 }

@@ -186,6 +186,13 @@ describe('FinSpaceDataAccess', () => {
     Template.fromStack(defaultStack).hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleRuntimes: [NEWEST_NODE_RUNTIME] });
   });
 
+  test('accesses that share a provider must agree on the runtime', () => {
+    const stack = newStack();
+    new FinSpaceDataAccess(stack, 'One', { environmentId: 'env1', runtime: lambda.Runtime.NODEJS_20_X });
+    expect(() => new FinSpaceDataAccess(stack, 'Two', { environmentId: 'env2', runtime: lambda.Runtime.NODEJS_22_X })).toThrow(
+      'FinSpaceDataAccess instances that share a handler role in one stack share one provider, so they need the same runtime: nodejs20.x vs nodejs22.x');
+  });
+
   test('refuses a runtime that is not Node.js 20 or later', () => {
     expect(() => new FinSpaceDataAccess(newStack(), 'FinSpace', { environmentId: 'env1', runtime: lambda.Runtime.NODEJS_18_X }))
       .toThrow('runtime must be a Node.js runtime, 20 or later (nodejs20.x, nodejs22.x, ...), got nodejs18.x');
