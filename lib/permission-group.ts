@@ -128,6 +128,10 @@ export class PermissionGroup extends PermissionGroupBase {
     class Import extends PermissionGroupBase {
       public readonly permissionGroupId = attrs.permissionGroupId;
       public readonly access = attrs.access;
+      public applyRemovalPolicy(): void {
+        throw new Error(`${this.node.path}: an imported permission group is not deployed by this stack, so it has no removal policy; ` +
+          'set the removal policy of its GroupMembership instead');
+      }
     }
     return new Import(scope, id);
   }

@@ -66,6 +66,14 @@ describe('PermissionGroup', () => {
       .toThrow(`Stack/Snap: ${message}`);
   });
 
+  test('an imported group has no removal policy to apply', () => {
+    const { stack, access } = setup();
+    const imported = PermissionGroup.fromPermissionGroupId(stack, 'Existing', access, 'pg1');
+    expect(() => imported.applyRemovalPolicy(RemovalPolicy.RETAIN)).toThrow(
+      'Stack/Existing: an imported permission group is not deployed by this stack, so it has no removal policy; ' +
+      'set the removal policy of its GroupMembership instead');
+  });
+
   test('two groups share one provider', () => {
     const { stack, access } = setup();
     new PermissionGroup(stack, 'A', { access, permissionGroupName: 'a' });
