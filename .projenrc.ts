@@ -294,7 +294,8 @@ new TextFile(project, '.ci/newest-cdk', {
     'npx cdk synth --no-notices --quiet -o floor.out',
     'cdk_lib="$(npm view aws-cdk-lib version)"',
     'constructs="$(npm view constructs version)"',
-    'nag3="$(npm view cdk-nag@3 version | tail -n 1 | sed -E "s/.* \'(.*)\'$/\\1/")"',
+    // The highest 3.x: npm view lists the matching versions in publication order.
+    'nag3="$(npm view \'cdk-nag@3\' version --json | node -e "const v = [].concat(JSON.parse(require(\'fs\').readFileSync(0, \'utf8\'))); console.log(v.sort(require(\'semver\').compare).pop())")"',
     'echo "newest-cdk: aws-cdk-lib $cdk_lib, constructs $constructs, cdk-nag $nag3 (as cdk-nag-v3)"',
     '# cdk-nag 2 stays `cdk-nag` (test/example/nag.test.ts); cdk-nag 3 comes in under an alias.',
     'npm install --no-save --no-audit --no-fund "aws-cdk-lib@$cdk_lib" "constructs@$constructs" "cdk-nag-v3@npm:cdk-nag@$nag3"',
