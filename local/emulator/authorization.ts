@@ -7,9 +7,9 @@
  * reason saves a debugging session. Callers must have settled the environment.
  */
 import { IamPrincipal, Principal, VendedCredentials } from './credentials';
+import { EnvironmentState, UserRecord } from './environment';
 import { modeledError } from './errors';
 import { OperationName } from './model';
-import { EnvironmentState, UserRecord } from './state';
 
 const CREDENTIALS_ACTION = 'finspace-api:GetProgrammaticAccessCredentials';
 

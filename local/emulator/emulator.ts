@@ -3,17 +3,20 @@
  */
 import * as http from 'http';
 import { AddressInfo, Socket } from 'net';
-import { AdminTarget, handleAdminRequest, isAdminPath } from './admin';
+import { ADMIN_PREFIX, handleAdminRequest } from './admin';
 import { DEFAULT_BEHAVIOUR, EmulatorBehaviour, changeBehaviour } from './behaviour';
-import { CallRecord } from './calls';
-import { EmulatorSnapshot, EmulatorState } from './emulator-state';
+import { CredentialStore } from './credentials';
+import { Environments } from './environment';
 import { frontDoorError } from './errors';
 import { FaultCounts, FaultInjector, FaultOptions, checkFaultOptions, emptyCounts } from './faults';
-import { BodyTooLargeError, collectHeaders, readBody, splitTarget, writeAnswer } from './http-io';
 import { newRequestId } from './ids';
-import { serializeError } from './protocol';
-import { EmulatorSeed } from './seed';
-import { FinSpaceDataService } from './service';
+import { HttpAnswer, serializeError } from './protocol';
+import { EmulatorSeed, addSeed } from './seed';
+import { CallRecord, FinSpaceDataService } from './service';
+import { EmulatorSnapshot, snapshotOf } from './snapshot';
+
+/** API Gateway's payload limit; the API's largest request is a few kilobytes. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface EmulatorOptions {
   /** Default 0: any free port. */
@@ -29,7 +32,7 @@ export interface EmulatorOptions {
   readonly now?: () => number;
 }
 
-export class FinSpaceEmulator implements AdminTarget {
+export class FinSpaceEmulator {
   static async start(options: EmulatorOptions = {}): Promise<FinSpaceEmulator> {
     const emulator = new FinSpaceEmulator(options);
     await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
@@ -47,7 +50,8 @@ export class FinSpaceEmulator implements AdminTarget {
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
   private readonly sleeping = new Set<NodeJS.Timeout>();
-  private readonly state = new EmulatorState();
+  private readonly environments: Environments = new Map();
+  private readonly credentials = new CredentialStore();
   private readonly service: FinSpaceDataService;
   private readonly clock: () => number;
   private clockOffsetMs = 0;
@@ -62,8 +66,10 @@ export class FinSpaceEmulator implements AdminTarget {
     this.currentBehaviour = changeBehaviour(DEFAULT_BEHAVIOUR, options.behaviour ?? {});
     if (options.faults) this.setFaults(options.faults);
     if (options.seed) this.seed(options.seed);
-    this.service = new FinSpaceDataService(this.state, {
+    this.service = new FinSpaceDataService({
       region: this.region,
+      environments: this.environments,
+      credentials: this.credentials,
       now: () => this.now(),
       behaviour: () => this.currentBehaviour,
       faults: () => this.faultInjector,
@@ -103,14 +109,8 @@ export class FinSpaceEmulator implements AdminTarget {
 
   /** Replaces the fault options (undefined: none), restarting the generator from its seed and the counts from 0. */
   setFaults(options: FaultOptions | undefined): void {
-    if (options === undefined) {
-      this.faultOptions = undefined;
-      this.faultInjector = undefined;
-      return;
-    }
-    const checked = checkFaultOptions(options);
-    this.faultOptions = checked;
-    this.faultInjector = new FaultInjector(checked, this.now());
+    this.faultOptions = options === undefined ? undefined : checkFaultOptions(options);
+    this.faultInjector = this.faultOptions && new FaultInjector(this.faultOptions, this.now());
   }
 
   /** Faults injected since the last setFaults, by kind. */
@@ -120,16 +120,16 @@ export class FinSpaceEmulator implements AdminTarget {
 
   /** Adds environments, users, groups, members and IAM keys; throws SeedError and changes nothing if any of it is invalid. */
   seed(seed: EmulatorSeed): void {
-    this.state.seed(seed, this.now());
+    addSeed(seed, { environments: this.environments, credentials: this.credentials }, this.now());
   }
 
   snapshot(): EmulatorSnapshot {
-    return this.state.snapshot(this.now());
+    return snapshotOf(this.environments.values(), this.now());
   }
 
   /** Makes every vended credential (of one environment, if given) expired from now on. */
   expireCredentials(environmentId?: string): void {
-    this.state.credentials.expire(this.now(), environmentId);
+    this.credentials.expire(this.now(), environmentId);
   }
 
   /** The emulator's clock: the injected clock plus any advanceClock. */
@@ -182,32 +182,57 @@ export class FinSpaceEmulator implements AdminTarget {
   }
 
   private async onRequest(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-    const { rawPath, query } = splitTarget(request.url ?? '/');
-    let body: Buffer;
-    try {
-      body = await readBody(request);
-    } catch (error) {
-      if (!(error instanceof BodyTooLargeError)) throw error;
+    const url = request.url ?? '/';
+    // The path is kept as sent, not normalized: SigV4 signs it so.
+    const queryAt = url.includes('?') ? url.indexOf('?') : url.length;
+    const rawPath = url.slice(0, queryAt);
+    const body = await readBody(request);
+    if (!body) {
       response.setHeader('connection', 'close');
-      writeAnswer(response, serializeError(frontDoorError('RequestEntityTooLargeException', error.message), newRequestId()));
+      const tooLarge = frontDoorError('RequestEntityTooLargeException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+      writeAnswer(response, serializeError(tooLarge, newRequestId()));
       return;
     }
-    if (isAdminPath(rawPath)) {
+    if (rawPath.startsWith(ADMIN_PREFIX)) {
       writeAnswer(response, handleAdminRequest(this, request.method ?? 'GET', rawPath, body, newRequestId()));
       return;
     }
-    const outcome = await this.service.handle({
-      method: request.method ?? 'GET',
-      rawPath,
-      query,
-      headers: collectHeaders(request),
-      body,
-    });
-    this.callLog.push(outcome.call);
-    if (!outcome.answer) {
-      request.socket.destroy();
-      return;
+    // Repeated headers are joined with ',' (what SigV4 canonicalization expects), which node's `headers` does not do for all.
+    const headers: Record<string, string> = {};
+    for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) {
+      const [name, value] = [request.rawHeaders[index].toLowerCase(), request.rawHeaders[index + 1]];
+      headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
     }
-    writeAnswer(response, outcome.answer);
+    const query = new URLSearchParams(url.slice(queryAt + 1));
+    const outcome = await this.service.handle({ method: request.method ?? 'GET', rawPath, query, headers, body });
+    this.callLog.push(outcome.call);
+    if (outcome.answer) writeAnswer(response, outcome.answer);
+    else request.socket.destroy();
   }
+}
+
+/** The body, or undefined when it exceeds MAX_BODY_BYTES (the rest is drained unread). */
+function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        request.removeAllListeners('data');
+        request.resume();
+        resolve(undefined);
+      } else {
+        chunks.push(chunk);
+      }
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function writeAnswer(response: http.ServerResponse, answer: HttpAnswer): void {
+  const body = Buffer.from(answer.body, 'utf8');
+  response.writeHead(answer.statusCode, { ...answer.headers, 'content-length': String(body.length) });
+  response.end(body);
 }

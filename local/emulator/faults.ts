@@ -9,7 +9,6 @@
  */
 import { OperationName, isOperationName } from './model';
 import { RandomSource, seededRandom } from './random';
-import { TokenBucket } from './token-bucket';
 
 export type FaultKind = 'throttle' | 'server-error' | 'reset' | 'reset-after-write' | 'rate-limit';
 
@@ -41,7 +40,38 @@ export interface FaultDecision {
 
 export type FaultCounts = Record<FaultKind, number>;
 
+/** The faults drawn by share, in the order one draw is matched against them. */
+const RATES = [
+  ['throttle', 'throttleRate'],
+  ['server-error', 'serverErrorRate'],
+  ['reset', 'connectionResetRate'],
+  ['reset-after-write', 'resetAfterWriteRate'],
+] as const;
+const RATE_KEYS = RATES.map(([, key]) => key);
+
 const NO_FAULT: FaultDecision = { latencyMs: 0 };
+
+/**
+ * A token bucket for the rate limit: holds up to one second's worth of requests
+ * and refills continuously, so short bursts pass and sustained excess is refused.
+ */
+class TokenBucket {
+  private readonly capacity: number;
+  private tokens: number;
+
+  constructor(private readonly perSecond: number, private lastRefill: number) {
+    this.capacity = Math.max(1, perSecond);
+    this.tokens = this.capacity;
+  }
+
+  tryTake(now: number): boolean {
+    this.tokens = Math.min(this.capacity, this.tokens + (Math.max(0, now - this.lastRefill) * this.perSecond) / 1000);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
 
 export class FaultInjector {
   private readonly random: RandomSource;
@@ -77,15 +107,9 @@ export class FaultInjector {
   /** One draw picks at most one fault, each with its own share of [0, 1). */
   private drawFault(): FaultKind | undefined {
     const draw = this.random();
-    const shares: [FaultKind, number | undefined][] = [
-      ['throttle', this.options.throttleRate],
-      ['server-error', this.options.serverErrorRate],
-      ['reset', this.options.connectionResetRate],
-      ['reset-after-write', this.options.resetAfterWriteRate],
-    ];
     let upTo = 0;
-    for (const [kind, share] of shares) {
-      upTo += share ?? 0;
+    for (const [kind, rateKey] of RATES) {
+      upTo += this.options[rateKey] ?? 0;
       if (draw < upTo) return kind;
     }
     return undefined;
@@ -93,10 +117,9 @@ export class FaultInjector {
 }
 
 export function emptyCounts(): FaultCounts {
-  return { 'throttle': 0, 'server-error': 0, 'reset': 0, 'reset-after-write': 0, 'rate-limit': 0 };
+  return Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as FaultCounts;
 }
 
-const RATE_KEYS = ['throttleRate', 'serverErrorRate', 'connectionResetRate', 'resetAfterWriteRate'] as const;
 const KNOWN_KEYS = new Set<string>(['seed', 'latencyMs', 'maxRequestsPerSecond', 'operations', ...RATE_KEYS]);
 
 /** Checks options from code or the admin route; a typo must not silently mean "no faults". */
@@ -125,12 +148,9 @@ export function checkFaultOptions(value: unknown): FaultOptions {
     problems.push('maxRequestsPerSecond must be a number > 0');
   }
   const operations = options.operations;
-  if (operations !== undefined) {
-    if (!Array.isArray(operations)) {problems.push('operations must be a list of operation names');} else {
-      for (const name of operations) {
-        if (typeof name !== 'string' || !isOperationName(name)) problems.push(`unknown operation '${String(name)}'`);
-      }
-    }
+  if (operations !== undefined && !Array.isArray(operations)) problems.push('operations must be a list of operation names');
+  for (const name of Array.isArray(operations) ? operations : []) {
+    if (typeof name !== 'string' || !isOperationName(name)) problems.push(`unknown operation '${String(name)}'`);
   }
   if (problems.length > 0) throw new Error(`Invalid fault options: ${problems.join('; ')}`);
   return options as FaultOptions;

@@ -47,22 +47,16 @@ export function idempotencyKey(environmentId: string, operation: OperationName, 
   return JSON.stringify([environmentId, operation, clientToken]);
 }
 
-/** The request's parameters without its token(s), in a form independent of key order. */
-export function fingerprintOf(input: OperationInput, tokenMembers: readonly string[]): string {
-  const parameters: OperationInput = {};
-  for (const [name, value] of Object.entries(input)) {
-    if (!tokenMembers.includes(name)) parameters[name] = value;
-  }
+/** A request's parameters (without its token) in a form independent of key order. */
+export function fingerprintOf(parameters: OperationInput): string {
   return canonicalJson(parameters);
 }
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }

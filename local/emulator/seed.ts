@@ -1,9 +1,13 @@
 /**
  * The seed format: environments, users, groups, memberships and IAM keys to
- * start from. Values are checked against the same model shapes the API uses, so
- * a seed cannot hold what the service would refuse to store.
+ * start from, how a seed is checked and how it is added. Values are checked
+ * against the same model shapes the API uses, so a seed cannot hold what the
+ * service would refuse to store.
  */
 import * as fs from 'fs';
+import { CredentialStore } from './credentials';
+import { EnvironmentState, Environments, PermissionGroupRecord } from './environment';
+import { shapeNamed } from './model';
 import { validateMember } from './validation';
 
 export interface SeedIamPrincipal {
@@ -48,18 +52,6 @@ export interface EmulatorSeed {
   readonly environments?: SeedEnvironment[];
 }
 
-/** What a seed is checked against when it is added to a running emulator. */
-export interface ExistingState {
-  hasAccessKey(accessKeyId: string): boolean;
-  environment(environmentId: string): ExistingEnvironment | undefined;
-}
-
-export interface ExistingEnvironment {
-  hasUser(userId: string): boolean;
-  hasGroup(permissionGroupId: string): boolean;
-  hasEmail(emailAddress: string): boolean;
-}
-
 export class SeedError extends Error {
   constructor(readonly source: string, readonly problems: readonly string[]) {
     super(`Invalid seed (${source}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
@@ -84,13 +76,20 @@ export function loadSeedFile(path: string): EmulatorSeed {
   return validateSeed(parsed, path);
 }
 
-type FieldKind = 'string' | 'boolean' | 'string-list' | 'list';
-
 interface FieldRule {
-  readonly kind: FieldKind;
+  readonly kind: 'string' | 'boolean' | 'string-list' | 'list';
   readonly required?: boolean;
   /** Model shape the value must satisfy. */
   readonly shape?: string;
+}
+
+/** Fields that hold a member of a model structure are checked against that member's shape. */
+function modelFields(structure: string, names: string[], required: string[]): Record<string, FieldRule> {
+  const members = shapeNamed(structure).members ?? {};
+  return Object.fromEntries(names.map((name) => {
+    const shape = members[name].shape;
+    return [name, { kind: shapeNamed(shape).type === 'list' ? 'string-list' : 'string', shape, required: required.includes(name) }];
+  }));
 }
 
 const PRINCIPAL_FIELDS: Record<string, FieldRule> = {
@@ -107,30 +106,72 @@ const ENVIRONMENT_FIELDS: Record<string, FieldRule> = {
   permissionGroups: { kind: 'list' },
 };
 
-const USER_FIELDS: Record<string, FieldRule> = {
-  userId: { kind: 'string', required: true, shape: 'UserId' },
-  type: { kind: 'string', required: true, shape: 'UserType' },
-  status: { kind: 'string', shape: 'UserStatus' },
-  firstName: { kind: 'string', shape: 'FirstName' },
-  lastName: { kind: 'string', shape: 'LastName' },
-  emailAddress: { kind: 'string', required: true, shape: 'Email' },
-  apiAccess: { kind: 'string', shape: 'ApiAccess' },
-  apiAccessPrincipalArn: { kind: 'string', shape: 'RoleArn' },
-};
+const USER_FIELDS = modelFields(
+  'User',
+  ['userId', 'type', 'status', 'firstName', 'lastName', 'emailAddress', 'apiAccess', 'apiAccessPrincipalArn'],
+  ['userId', 'type', 'emailAddress'],
+);
 
 const GROUP_FIELDS: Record<string, FieldRule> = {
-  permissionGroupId: { kind: 'string', required: true, shape: 'PermissionGroupId' },
-  name: { kind: 'string', required: true, shape: 'PermissionGroupName' },
-  description: { kind: 'string', shape: 'PermissionGroupDescription' },
-  applicationPermissions: { kind: 'string-list', required: true, shape: 'ApplicationPermissionList' },
+  ...modelFields('PermissionGroup', ['permissionGroupId', 'name', 'description', 'applicationPermissions'], ['permissionGroupId', 'name', 'applicationPermissions']),
   members: { kind: 'string-list' },
 };
+
+/** The state a seed is added to: checked against it, so ids and keys stay unique. */
+export interface SeedTarget {
+  readonly environments: Environments;
+  readonly credentials: CredentialStore;
+}
+
+/**
+ * Adds a seed after checking all of it, so a bad seed changes nothing.
+ * Environments already present are added to, not replaced.
+ */
+export function addSeed(value: unknown, target: SeedTarget, now: number): void {
+  const seed = validateSeed(value, 'seed', target);
+  for (const principal of seed.iamPrincipals ?? []) {
+    target.credentials.addIamPrincipal({
+      kind: 'iam',
+      ...principal,
+      allowGetProgrammaticAccessCredentials: principal.allowGetProgrammaticAccessCredentials ?? true,
+    });
+  }
+  for (const seeded of seed.environments ?? []) {
+    const environment = target.environments.get(seeded.environmentId) ?? new EnvironmentState(seeded.environmentId);
+    target.environments.set(seeded.environmentId, environment);
+    for (const user of seeded.users ?? []) {
+      const status = user.status ?? 'ENABLED';
+      environment.addUser({
+        ...user,
+        sequence: environment.nextSequence(),
+        status,
+        apiAccess: user.apiAccess ?? 'DISABLED',
+        createTime: now,
+        lastModifiedTime: now,
+        lastEnabledTime: status === 'ENABLED' ? now : undefined,
+        lastDisabledTime: status === 'DISABLED' ? now : undefined,
+      });
+    }
+    for (const { members = [], ...seededGroup } of seeded.permissionGroups ?? []) {
+      const group: PermissionGroupRecord = {
+        ...seededGroup,
+        sequence: environment.nextSequence(),
+        applicationPermissions: [...new Set(seededGroup.applicationPermissions)],
+        createTime: now,
+        lastModifiedTime: now,
+        members: new Map(),
+      };
+      environment.groups.set(group.permissionGroupId, group);
+      for (const userId of members) environment.addMember(group, userId, now, 0);
+    }
+  }
+}
 
 /**
  * Checks a seed's form, its values against the model, and its references
  * (members, duplicates), also against `existing` state when given.
  */
-export function validateSeed(value: unknown, source = 'seed', existing?: ExistingState): EmulatorSeed {
+export function validateSeed(value: unknown, source = 'seed', existing?: SeedTarget): EmulatorSeed {
   const problems: string[] = [];
   if (!checkObject(value, { iamPrincipals: { kind: 'list' }, environments: { kind: 'list' } }, '$', problems)) {
     throw new SeedError(source, problems);
@@ -141,7 +182,7 @@ export function validateSeed(value: unknown, source = 'seed', existing?: Existin
     const path = `$.iamPrincipals[${index}]`;
     if (!checkObject(principal, PRINCIPAL_FIELDS, path, problems)) return;
     const { accessKeyId } = principal as SeedIamPrincipal;
-    if (accessKeys.has(accessKeyId) || existing?.hasAccessKey(accessKeyId)) {
+    if (accessKeys.has(accessKeyId) || existing?.credentials.find(accessKeyId)) {
       problems.push(`${path}.accessKeyId: access key '${accessKeyId}' appears more than once`);
     }
     accessKeys.add(accessKeyId);
@@ -155,7 +196,7 @@ export function validateSeed(value: unknown, source = 'seed', existing?: Existin
       problems.push(`${path}.environmentId: environment '${environmentId}' appears more than once`);
     }
     environmentIds.add(environmentId);
-    checkEnvironmentContent(environment as SeedEnvironment, path, existing?.environment(environmentId), problems);
+    checkEnvironmentContent(environment as SeedEnvironment, path, existing?.environments.get(environmentId), problems);
   });
   if (problems.length > 0) throw new SeedError(source, problems);
   return value as EmulatorSeed;
@@ -164,7 +205,7 @@ export function validateSeed(value: unknown, source = 'seed', existing?: Existin
 function checkEnvironmentContent(
   environment: SeedEnvironment,
   path: string,
-  existing: ExistingEnvironment | undefined,
+  existing: EnvironmentState | undefined,
   problems: string[],
 ): void {
   const userIds = new Set<string>();
@@ -172,13 +213,13 @@ function checkEnvironmentContent(
   (environment.users ?? []).forEach((user, index) => {
     const userPath = `${path}.users[${index}]`;
     if (!checkObject(user, USER_FIELDS, userPath, problems)) return;
-    if (userIds.has(user.userId) || existing?.hasUser(user.userId)) {
+    if (userIds.has(user.userId) || existing?.users.has(user.userId)) {
       problems.push(`${userPath}.userId: user '${user.userId}' appears more than once`);
     }
     userIds.add(user.userId);
     // The address itself is sensitive, so the message points at the entry only.
     const email = user.emailAddress.toLowerCase();
-    if (emails.has(email) || existing?.hasEmail(email)) {
+    if (emails.has(email) || existing?.findUserByEmail(email)) {
       problems.push(`${userPath}.emailAddress: this email address is used by another user`);
     }
     emails.add(email);
@@ -187,14 +228,14 @@ function checkEnvironmentContent(
   (environment.permissionGroups ?? []).forEach((group, index) => {
     const groupPath = `${path}.permissionGroups[${index}]`;
     if (!checkObject(group, GROUP_FIELDS, groupPath, problems)) return;
-    if (groupIds.has(group.permissionGroupId) || existing?.hasGroup(group.permissionGroupId)) {
+    if (groupIds.has(group.permissionGroupId) || existing?.groups.has(group.permissionGroupId)) {
       problems.push(`${groupPath}.permissionGroupId: group '${group.permissionGroupId}' appears more than once`);
     }
     groupIds.add(group.permissionGroupId);
     const members = new Set<string>();
     (group.members ?? []).forEach((userId, memberIndex) => {
       const memberPath = `${groupPath}.members[${memberIndex}]`;
-      if (!userIds.has(userId) && !existing?.hasUser(userId)) {
+      if (!userIds.has(userId) && !existing?.users.has(userId)) {
         problems.push(`${memberPath}: no user '${userId}' in environment '${environment.environmentId}'`);
       }
       if (members.has(userId)) problems.push(`${memberPath}: user '${userId}' is listed twice`);
@@ -244,7 +285,7 @@ function checkObject(value: unknown, rules: Record<string, FieldRule>, path: str
   return readable;
 }
 
-function typeProblemOf(kind: FieldKind, value: unknown): string | undefined {
+function typeProblemOf(kind: FieldRule['kind'], value: unknown): string | undefined {
   switch (kind) {
     case 'string':
       return typeof value === 'string' ? undefined : 'must be a string';

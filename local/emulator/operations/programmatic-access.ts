@@ -6,8 +6,8 @@
 import { authorizeCredentialVending } from '../authorization';
 import { EmulatorBehaviour } from '../behaviour';
 import { CredentialStore, Principal } from '../credentials';
+import { EnvironmentState } from '../environment';
 import { OperationOutput } from '../protocol';
-import { EnvironmentState } from '../state';
 
 export interface CredentialRequestContext {
   readonly principal: Principal;

@@ -1,6 +1,6 @@
 /**
- * In-memory state of the emulated environments: users, permission groups and
- * memberships.
+ * One emulated FinSpace environment: its users, permission groups and
+ * memberships, in memory.
  *
  * Time-driven changes (a membership finishing its addition or removal, a user
  * leaving CREATING) are not run by timers: each record keeps the clock time at
@@ -54,6 +54,9 @@ export interface PermissionGroupRecord {
   readonly members: Map<string, MembershipRecord>;
 }
 
+/** Environments by id. */
+export type Environments = Map<string, EnvironmentState>;
+
 export class EnvironmentState {
   readonly users = new Map<string, UserRecord>();
   readonly groups = new Map<string, PermissionGroupRecord>();
@@ -97,10 +100,6 @@ export class EnvironmentState {
     if (user.status === 'CREATING' && user.creatingUntil !== undefined) this.creatingUsers.add(user);
   }
 
-  addGroup(group: PermissionGroupRecord): void {
-    this.groups.set(group.permissionGroupId, group);
-  }
-
   deleteGroup(group: PermissionGroupRecord): void {
     for (const membership of group.members.values()) this.changingMemberships.delete(membership);
     this.groups.delete(group.permissionGroupId);
@@ -131,11 +130,7 @@ export class EnvironmentState {
   }
 
   findUserByEmail(emailAddress: string): UserRecord | undefined {
-    const wanted = emailAddress.toLowerCase();
-    for (const user of this.users.values()) {
-      if (user.emailAddress.toLowerCase() === wanted) return user;
-    }
-    return undefined;
+    return [...this.users.values()].find((user) => user.emailAddress.toLowerCase() === emailAddress.toLowerCase());
   }
 
   usersWithPrincipal(principalArn: string): UserRecord[] {
@@ -144,11 +139,9 @@ export class EnvironmentState {
 
   /** Groups a user is in (any membership status), in group creation order. */
   membershipsOf(userId: string): { group: PermissionGroupRecord; membership: MembershipRecord }[] {
-    const found: { group: PermissionGroupRecord; membership: MembershipRecord }[] = [];
-    for (const group of this.groups.values()) {
+    return [...this.groups.values()].flatMap((group) => {
       const membership = group.members.get(userId);
-      if (membership) found.push({ group, membership });
-    }
-    return found;
+      return membership ? [{ group, membership }] : [];
+    });
   }
 }
