@@ -182,67 +182,61 @@ export function validateSeed(value: unknown, source = 'seed', existing?: SeedTar
     const path = `$.iamPrincipals[${index}]`;
     if (!checkObject(principal, PRINCIPAL_FIELDS, path, problems)) return;
     const { accessKeyId } = principal as SeedIamPrincipal;
-    if (accessKeys.has(accessKeyId) || existing?.credentials.find(accessKeyId)) {
+    if (!addOnce(accessKeys, accessKeyId) || existing?.credentials.find(accessKeyId)) {
       problems.push(`${path}.accessKeyId: access key '${accessKeyId}' appears more than once`);
     }
-    accessKeys.add(accessKeyId);
   });
   const environmentIds = new Set<string>();
   ((seed.environments as unknown[] | undefined) ?? []).forEach((environment, index) => {
     const path = `$.environments[${index}]`;
     if (!checkObject(environment, ENVIRONMENT_FIELDS, path, problems)) return;
     const { environmentId } = environment as SeedEnvironment;
-    if (environmentIds.has(environmentId)) {
-      problems.push(`${path}.environmentId: environment '${environmentId}' appears more than once`);
-    }
-    environmentIds.add(environmentId);
+    if (!addOnce(environmentIds, environmentId)) problems.push(`${path}.environmentId: environment '${environmentId}' appears more than once`);
     checkEnvironmentContent(environment as SeedEnvironment, path, existing?.environments.get(environmentId), problems);
   });
   if (problems.length > 0) throw new SeedError(source, problems);
   return value as EmulatorSeed;
 }
 
-function checkEnvironmentContent(
-  environment: SeedEnvironment,
-  path: string,
-  existing: EnvironmentState | undefined,
-  problems: string[],
-): void {
+function checkEnvironmentContent(environment: SeedEnvironment, path: string, existing: EnvironmentState | undefined, problems: string[]): void {
   const userIds = new Set<string>();
   const emails = new Set<string>();
   (environment.users ?? []).forEach((user, index) => {
     const userPath = `${path}.users[${index}]`;
     if (!checkObject(user, USER_FIELDS, userPath, problems)) return;
-    if (userIds.has(user.userId) || existing?.users.has(user.userId)) {
-      problems.push(`${userPath}.userId: user '${user.userId}' appears more than once`);
-    }
-    userIds.add(user.userId);
+    if (!addOnce(userIds, user.userId) || existing?.users.has(user.userId)) problems.push(`${userPath}.userId: user '${user.userId}' appears more than once`);
     // The address itself is sensitive, so the message points at the entry only.
     const email = user.emailAddress.toLowerCase();
-    if (emails.has(email) || existing?.findUserByEmail(email)) {
-      problems.push(`${userPath}.emailAddress: this email address is used by another user`);
-    }
-    emails.add(email);
+    if (!addOnce(emails, email) || existing?.findUserByEmail(email)) problems.push(`${userPath}.emailAddress: this email address is used by another user`);
   });
   const groupIds = new Set<string>();
   (environment.permissionGroups ?? []).forEach((group, index) => {
     const groupPath = `${path}.permissionGroups[${index}]`;
     if (!checkObject(group, GROUP_FIELDS, groupPath, problems)) return;
-    if (groupIds.has(group.permissionGroupId) || existing?.groups.has(group.permissionGroupId)) {
-      problems.push(`${groupPath}.permissionGroupId: group '${group.permissionGroupId}' appears more than once`);
+    const { permissionGroupId } = group;
+    if (!addOnce(groupIds, permissionGroupId) || existing?.groups.has(permissionGroupId)) {
+      problems.push(`${groupPath}.permissionGroupId: group '${permissionGroupId}' appears more than once`);
     }
-    groupIds.add(group.permissionGroupId);
     const members = new Set<string>();
     (group.members ?? []).forEach((userId, memberIndex) => {
       const memberPath = `${groupPath}.members[${memberIndex}]`;
-      if (!userIds.has(userId) && !existing?.users.has(userId)) {
-        problems.push(`${memberPath}: no user '${userId}' in environment '${environment.environmentId}'`);
-      }
-      if (members.has(userId)) problems.push(`${memberPath}: user '${userId}' is listed twice`);
-      members.add(userId);
+      if (!userIds.has(userId) && !existing?.users.has(userId)) problems.push(`${memberPath}: no user '${userId}' in environment '${environment.environmentId}'`);
+      if (!addOnce(members, userId)) problems.push(`${memberPath}: user '${userId}' is listed twice`);
     });
   });
 }
+
+/** Adds a value to a set; false when it was there already. */
+function addOnce(seen: Set<string>, value: string): boolean {
+  return seen.size < seen.add(value).size;
+}
+
+const TYPE_CHECKS: Record<FieldRule['kind'], [(value: unknown) => boolean, string]> = {
+  'string': [(value) => typeof value === 'string', 'must be a string'],
+  'boolean': [(value) => typeof value === 'boolean', 'must be true or false'],
+  'string-list': [(value) => Array.isArray(value) && value.every((item) => typeof item === 'string'), 'must be a list of strings'],
+  'list': [Array.isArray, 'must be a list'],
+};
 
 /**
  * Checks an object's keys and field types, then model constraints. Returns
@@ -256,44 +250,19 @@ function checkObject(value: unknown, rules: Record<string, FieldRule>, path: str
     return false;
   }
   const record = value as Record<string, unknown>;
-  let readable = true;
   for (const key of Object.keys(record)) {
     if (!rules[key]) problems.push(`${path}.${key}: unknown field (expected one of ${Object.keys(rules).join(', ')})`);
   }
+  let readable = true;
   for (const [key, rule] of Object.entries(rules)) {
-    const fieldPath = `${path}.${key}`;
-    const field = record[key];
-    if (field === undefined) {
-      if (rule.required) {
-        problems.push(`${fieldPath}: required`);
-        readable = false;
-      }
-      continue;
-    }
-    const typeProblem = typeProblemOf(rule.kind, field);
-    if (typeProblem) {
-      problems.push(`${fieldPath}: ${typeProblem}`);
+    const [field, fieldPath] = [record[key], `${path}.${key}`];
+    const [hasType, typeProblem] = TYPE_CHECKS[rule.kind];
+    if (field === undefined ? rule.required : !hasType(field)) {
+      problems.push(`${fieldPath}: ${field === undefined ? 'required' : typeProblem}`);
       readable = false;
-      continue;
-    }
-    if (rule.shape) {
-      for (const violation of validateMember({ shape: rule.shape }, field, fieldPath)) {
-        problems.push(`${fieldPath}: ${violation.constraint}`);
-      }
+    } else if (field !== undefined && rule.shape) {
+      for (const violation of validateMember({ shape: rule.shape }, field, fieldPath)) problems.push(`${fieldPath}: ${violation.constraint}`);
     }
   }
   return readable;
-}
-
-function typeProblemOf(kind: FieldRule['kind'], value: unknown): string | undefined {
-  switch (kind) {
-    case 'string':
-      return typeof value === 'string' ? undefined : 'must be a string';
-    case 'boolean':
-      return typeof value === 'boolean' ? undefined : 'must be true or false';
-    case 'string-list':
-      return Array.isArray(value) && value.every((item) => typeof item === 'string') ? undefined : 'must be a list of strings';
-    case 'list':
-      return Array.isArray(value) ? undefined : 'must be a list';
-  }
 }
