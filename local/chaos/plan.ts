@@ -20,7 +20,7 @@ import {
 import { DECLARED_USERS, HANDLER_USER, IMPORTED_GROUPS, OUTSIDE_USERS, RESERVED_GROUP_NAMES, UNKNOWN_USER } from './environments';
 import { ApplicationPermission } from '../../lib/application-permission';
 import type { EmulatorBehaviour } from '../emulator';
-import { seededRandom, type RandomSource } from '../emulator/random';
+import { seededRandom, type RandomSource } from '../emulator/faults';
 
 export interface FaultProfile {
   readonly throttleRate: number;

@@ -16,6 +16,9 @@ const CREDENTIALS_ACTION = 'finspace-api:GetProgrammaticAccessCredentials';
 /** The permission that lets an application user manage users and groups. */
 export const MANAGE_USERS_AND_GROUPS = 'ManageUsersAndGroups';
 
+/** Every refusal of either layer is an AccessDeniedException; only the message differs. */
+const denied = (message: string) => modeledError('AccessDeniedException', message);
+
 /**
  * Finds the FinSpace user the IAM principal may obtain credentials for.
  * An unknown environment is an AccessDeniedException too: the operation's error
@@ -30,44 +33,29 @@ export function authorizeCredentialVending(
   uniqueApiAccessPrincipals: boolean,
 ): UserRecord {
   if (principal.kind !== 'iam') {
-    throw modeledError(
-      'AccessDeniedException',
+    throw denied(
       'Temporary FinSpace credentials are not authorized to call GetProgrammaticAccessCredentials; ' +
         'sign it with the IAM credentials of the role registered on a FinSpace user.',
     );
   }
   if (!principal.allowGetProgrammaticAccessCredentials) {
-    throw modeledError(
-      'AccessDeniedException',
+    throw denied(
       `User: ${principal.roleArn} is not authorized to perform: ${CREDENTIALS_ACTION} on resource: ` +
         `${credentialsResourceArn(principal, region)} because no identity-based policy allows the ${CREDENTIALS_ACTION} action`,
     );
   }
-  if (!environment) {
-    throw modeledError('AccessDeniedException', `No FinSpace environment '${environmentId}' exists in this account.`);
-  }
+  if (!environment) throw denied(`No FinSpace environment '${environmentId}' exists in this account.`);
   const registered = environment.usersWithPrincipal(principal.roleArn);
   if (registered.length === 0) {
-    throw modeledError(
-      'AccessDeniedException',
-      `No FinSpace user in environment '${environmentId}' has API access registered for principal '${principal.roleArn}'.`,
-    );
+    throw denied(`No FinSpace user in environment '${environmentId}' has API access registered for principal '${principal.roleArn}'.`);
   }
   // With duplicates allowed, any registered user that qualifies will do; the first explains a refusal.
   const candidates = uniqueApiAccessPrincipals ? registered.slice(0, 1) : registered;
   const usable = candidates.find((user) => user.status === 'ENABLED' && user.apiAccess === 'ENABLED');
   if (usable) return usable;
-  const user = candidates[0];
-  if (user.status !== 'ENABLED') {
-    throw modeledError(
-      'AccessDeniedException',
-      `The FinSpace user '${user.userId}' registered for principal '${principal.roleArn}' is ${user.status}, not ENABLED.`,
-    );
-  }
-  throw modeledError(
-    'AccessDeniedException',
-    `The FinSpace user '${user.userId}' registered for principal '${principal.roleArn}' does not have API access enabled.`,
-  );
+  const [user] = candidates;
+  const refusal = user.status !== 'ENABLED' ? `is ${user.status}, not ENABLED` : 'does not have API access enabled';
+  throw denied(`The FinSpace user '${user.userId}' registered for principal '${principal.roleArn}' ${refusal}.`);
 }
 
 function credentialsResourceArn(principal: IamPrincipal, region: string): string {
@@ -86,28 +74,18 @@ export interface ActingUser {
  * FinSpace user the credentials were vended for, who must still be ENABLED and
  * be a superuser or a settled member of a group with ManageUsersAndGroups.
  */
-export function authorizeUserManagement(
-  operation: OperationName,
-  principal: Principal,
-  environment: EnvironmentState | undefined,
-): ActingUser {
+export function authorizeUserManagement(operation: OperationName, principal: Principal, environment: EnvironmentState | undefined): ActingUser {
   if (principal.kind !== 'vended') {
-    throw modeledError(
-      'AccessDeniedException',
+    throw denied(
       `${operation} must be signed with temporary credentials from GetProgrammaticAccessCredentials; ` +
         'IAM credentials are only authorized for GetProgrammaticAccessCredentials.',
     );
   }
   const user = environment?.users.get(principal.userId);
-  if (!environment || !user) {
-    throw modeledError('AccessDeniedException', `The FinSpace user '${principal.userId}' behind these credentials no longer exists.`);
-  }
-  if (user.status !== 'ENABLED') {
-    throw modeledError('AccessDeniedException', `The FinSpace user '${user.userId}' behind these credentials is ${user.status}.`);
-  }
+  if (!environment || !user) throw denied(`The FinSpace user '${principal.userId}' behind these credentials no longer exists.`);
+  if (user.status !== 'ENABLED') throw denied(`The FinSpace user '${user.userId}' behind these credentials is ${user.status}.`);
   if (user.type !== 'SUPER_USER' && !managesUsersAndGroups(environment, user.userId)) {
-    throw modeledError(
-      'AccessDeniedException',
+    throw denied(
       `The FinSpace user '${user.userId}' is neither a superuser nor an ADDITION_SUCCESS member of a permission group ` +
         `with ${MANAGE_USERS_AND_GROUPS}, which ${operation} requires.`,
     );
@@ -116,7 +94,7 @@ export function authorizeUserManagement(
 }
 
 function managesUsersAndGroups(environment: EnvironmentState, userId: string): boolean {
-  return environment
-    .membershipsOf(userId)
-    .some(({ group, membership }) => membership.status === 'ADDITION_SUCCESS' && group.applicationPermissions.includes(MANAGE_USERS_AND_GROUPS));
+  return environment.membershipsOf(userId).some(
+    ({ group, membership }) => membership.status === 'ADDITION_SUCCESS' && group.applicationPermissions.includes(MANAGE_USERS_AND_GROUPS),
+  );
 }

@@ -63,7 +63,7 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = Object.freeze({
 });
 
 /** Returns a message when the value is not acceptable. */
-type Check = (value: unknown) => string | undefined;
+export type Check = (value: unknown) => string | undefined;
 
 const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
 const nonNegativeInteger: Check = (value) => (isCount(value) ? undefined : 'must be an integer >= 0');
@@ -94,20 +94,29 @@ const CHECKS: { readonly [Name in keyof EmulatorBehaviour]: Check } = {
 };
 
 /**
- * Applies a partial change after checking every key and value, so that a typo
- * from a test or the admin route fails loudly instead of being ignored.
+ * The problems of a settings object (behaviours, fault options) checked key by
+ * key, so that a typo from a test or the admin route fails loudly instead of
+ * being ignored. With `undefinedIsAbsent`, a key set to undefined is not checked.
  */
+export function checkSettings(
+  value: unknown,
+  checks: Readonly<Record<string, Check>>,
+  what: string,
+  unknownKey: string,
+  undefinedIsAbsent = false,
+): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${what} must be an object`);
+  return Object.entries(value).flatMap(([key, field]) => {
+    if (field === undefined && undefinedIsAbsent) return [];
+    if (!Object.prototype.hasOwnProperty.call(checks, key)) return [`unknown ${unknownKey} '${key}'`];
+    const problem = checks[key](field);
+    return problem === undefined ? [] : [`${key} ${problem}`];
+  });
+}
+
+/** Applies a partial change after checking every key and value. */
 export function changeBehaviour(current: EmulatorBehaviour, change: unknown): EmulatorBehaviour {
-  if (typeof change !== 'object' || change === null || Array.isArray(change)) throw new Error('behaviour must be an object');
-  const problems: string[] = [];
-  for (const [key, value] of Object.entries(change)) {
-    if (!Object.prototype.hasOwnProperty.call(CHECKS, key)) {
-      problems.push(`unknown behaviour '${key}'`);
-    } else {
-      const problem = CHECKS[key as keyof EmulatorBehaviour](value);
-      if (problem) problems.push(`${key} ${problem}`);
-    }
-  }
+  const problems = checkSettings(change, CHECKS, 'behaviour', 'behaviour');
   if (problems.length > 0) throw new Error(`Invalid behaviour: ${problems.join('; ')}`);
   return Object.freeze({ ...current, ...(change as Partial<EmulatorBehaviour>) });
 }

@@ -1,8 +1,10 @@
 /**
  * The emulator as a running HTTP server, and its control surface for tests.
  */
+import { once } from 'events';
 import * as http from 'http';
 import { AddressInfo, Socket } from 'net';
+import { setTimeout as sleep } from 'timers/promises';
 import { ADMIN_PREFIX, handleAdminRequest } from './admin';
 import { DEFAULT_BEHAVIOUR, EmulatorBehaviour, changeBehaviour } from './behaviour';
 import { CredentialStore } from './credentials';
@@ -49,7 +51,8 @@ export class FinSpaceEmulator {
   private endpointUrl = '';
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
-  private readonly sleeping = new Set<NodeJS.Timeout>();
+  /** Aborts the real-time waits for injected latency when the emulator stops. */
+  private readonly stopping = new AbortController();
   private readonly environments: Environments = new Map();
   private readonly credentials = new CredentialStore();
   private readonly service: FinSpaceDataService;
@@ -73,7 +76,7 @@ export class FinSpaceEmulator {
       now: () => this.now(),
       behaviour: () => this.currentBehaviour,
       faults: () => this.faultInjector,
-      sleep: (ms) => this.sleep(ms),
+      sleep: (ms) => sleep(ms, undefined, { signal: this.stopping.signal }),
     });
     this.server = http.createServer((request, response) => {
       this.onRequest(request, response).catch(() => response.destroy());
@@ -150,35 +153,18 @@ export class FinSpaceEmulator {
   async stop(): Promise<void> {
     if (!this.server.listening) return;
     // Requests waiting out injected latency are dropped with their connections, not finished.
-    for (const timer of this.sleeping) clearTimeout(timer);
-    this.sleeping.clear();
+    this.stopping.abort();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
     await closed;
   }
 
   private async listen(port: number, host: string): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    // once() rejects on 'error' (a port in use) instead.
+    await once(this.server.listen(port, host), 'listening');
     const address = this.server.address() as AddressInfo;
     const hostInUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     this.endpointUrl = `http://${hostInUrl}:${address.port}`;
-  }
-
-  /** Real-time wait for injected latency; stop() cancels it. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.sleeping.delete(timer);
-        resolve();
-      }, ms);
-      this.sleeping.add(timer);
-    });
   }
 
   private async onRequest(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
@@ -211,24 +197,15 @@ export class FinSpaceEmulator {
   }
 }
 
-/** The body, or undefined when it exceeds MAX_BODY_BYTES (the rest is drained unread). */
-function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        request.removeAllListeners('data');
-        request.resume();
-        resolve(undefined);
-      } else {
-        chunks.push(chunk);
-      }
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
+/** The body, or undefined when it exceeds MAX_BODY_BYTES (the rest is read and dropped). */
+async function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  }
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
 }
 
 function writeAnswer(response: http.ServerResponse, answer: HttpAnswer): void {

@@ -7,12 +7,12 @@
  * and one for the fault, in arrival order, whatever the outcome; the rate
  * limit is applied on top and does not disturb that sequence.
  */
+import { Check, checkSettings } from './behaviour';
 import { OperationName, isOperationName } from './model';
-import { RandomSource, seededRandom } from './random';
 
-export type FaultKind = 'throttle' | 'server-error' | 'reset' | 'reset-after-write' | 'rate-limit';
+export const FAULT_KINDS = ['throttle', 'server-error', 'reset', 'reset-after-write', 'rate-limit'] as const;
 
-export const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'server-error', 'reset', 'reset-after-write', 'rate-limit'];
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultOptions {
   /** Seed of the generator. Default 1. */
@@ -120,40 +120,27 @@ export function emptyCounts(): FaultCounts {
   return Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as FaultCounts;
 }
 
-const KNOWN_KEYS = new Set<string>(['seed', 'latencyMs', 'maxRequestsPerSecond', 'operations', ...RATE_KEYS]);
+const rate: Check = (value) => (typeof value === 'number' && value >= 0 && value <= 1 ? undefined : 'must be a number from 0 to 1');
+
+const CHECKS: Readonly<Record<keyof FaultOptions, Check>> = {
+  seed: (value) => (Number.isSafeInteger(value) ? undefined : 'must be an integer'),
+  latencyMs: (value) => (isLatency(value) ? undefined : 'must be a number >= 0 or { min, max } with 0 <= min <= max'),
+  ...(Object.fromEntries(RATE_KEYS.map((key) => [key, rate])) as Record<(typeof RATE_KEYS)[number], Check>),
+  maxRequestsPerSecond: (value) => (typeof value === 'number' && value > 0 ? undefined : 'must be a number > 0'),
+  operations: (value) => {
+    if (!Array.isArray(value)) return 'must be a list of operation names';
+    const unknown = value.find((name) => typeof name !== 'string' || !isOperationName(name));
+    return unknown === undefined ? undefined : `names an unknown operation '${String(unknown)}'`;
+  },
+};
 
 /** Checks options from code or the admin route; a typo must not silently mean "no faults". */
 export function checkFaultOptions(value: unknown): FaultOptions {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('fault options must be an object');
-  const options = value as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_KEYS.has(key)) problems.push(`unknown fault option '${key}'`);
-  }
-  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) problems.push('seed must be an integer');
-  let total = 0;
-  for (const key of RATE_KEYS) {
-    const rate = options[key];
-    if (rate === undefined) continue;
-    if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) problems.push(`${key} must be a number from 0 to 1`);
-    else total += rate;
-  }
-  if (total > 1) problems.push('the fault rates must add up to at most 1');
-  const latency = options.latencyMs;
-  if (latency !== undefined && !isLatency(latency)) {
-    problems.push('latencyMs must be a number >= 0 or { min, max } with 0 <= min <= max');
-  }
-  const perSecond = options.maxRequestsPerSecond;
-  if (perSecond !== undefined && !(typeof perSecond === 'number' && perSecond > 0)) {
-    problems.push('maxRequestsPerSecond must be a number > 0');
-  }
-  const operations = options.operations;
-  if (operations !== undefined && !Array.isArray(operations)) problems.push('operations must be a list of operation names');
-  for (const name of Array.isArray(operations) ? operations : []) {
-    if (typeof name !== 'string' || !isOperationName(name)) problems.push(`unknown operation '${String(name)}'`);
-  }
+  const problems = checkSettings(value, CHECKS, 'fault options', 'fault option', true);
+  const options = value as FaultOptions;
+  if (RATE_KEYS.reduce((total, key) => total + (options[key] ?? 0), 0) > 1) problems.push('the fault rates must add up to at most 1');
   if (problems.length > 0) throw new Error(`Invalid fault options: ${problems.join('; ')}`);
-  return options as FaultOptions;
+  return options;
 }
 
 function isLatency(value: unknown): boolean {
@@ -162,3 +149,21 @@ function isLatency(value: unknown): boolean {
   const { min, max } = value as { min?: unknown; max?: unknown };
   return typeof min === 'number' && typeof max === 'number' && min >= 0 && min <= max;
 }
+
+/** The fault generator (mulberry32): the same seed and request order replay the same faults. */
+export type RandomSource = () => number;
+
+/* eslint-disable no-bitwise -- a PRNG is 32-bit integer arithmetic */
+
+/** Returns numbers in [0, 1). */
+export function seededRandom(seed: number): RandomSource {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+/* eslint-enable no-bitwise */
