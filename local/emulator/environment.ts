@@ -95,9 +95,34 @@ export class EnvironmentState {
     }
   }
 
-  addUser(user: UserRecord): void {
+  /** Adds a user created (or seeded) at `now`, with the defaults CreateUser gives. */
+  addUser(fields: Omit<UserRecord, 'sequence' | 'apiAccess' | 'createTime' | 'lastModifiedTime'> & { apiAccess?: ApiAccess }, now: number): UserRecord {
+    const user: UserRecord = {
+      ...fields,
+      sequence: this.nextSequence(),
+      apiAccess: fields.apiAccess ?? 'DISABLED',
+      createTime: now,
+      lastModifiedTime: now,
+      lastEnabledTime: fields.status === 'ENABLED' ? now : undefined,
+      lastDisabledTime: fields.status === 'DISABLED' ? now : undefined,
+    };
     this.users.set(user.userId, user);
     if (user.status === 'CREATING' && user.creatingUntil !== undefined) this.creatingUsers.add(user);
+    return user;
+  }
+
+  /** Adds a group created (or seeded) at `now`; its permissions are a set. */
+  addGroup(fields: Pick<PermissionGroupRecord, 'permissionGroupId' | 'name' | 'description' | 'applicationPermissions'>, now: number): PermissionGroupRecord {
+    const group: PermissionGroupRecord = {
+      ...fields,
+      sequence: this.nextSequence(),
+      applicationPermissions: [...new Set(fields.applicationPermissions)],
+      createTime: now,
+      lastModifiedTime: now,
+      members: new Map(),
+    };
+    this.groups.set(group.permissionGroupId, group);
+    return group;
   }
 
   deleteGroup(group: PermissionGroupRecord): void {

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import { CredentialStore } from './credentials';
-import { EnvironmentState, Environments, PermissionGroupRecord } from './environment';
+import { EnvironmentState, Environments } from './environment';
 import { shapeNamed } from './model';
 import { validateMember } from './validation';
 
@@ -139,29 +139,9 @@ export function addSeed(value: unknown, target: SeedTarget, now: number): void {
   for (const seeded of seed.environments ?? []) {
     const environment = target.environments.get(seeded.environmentId) ?? new EnvironmentState(seeded.environmentId);
     target.environments.set(seeded.environmentId, environment);
-    for (const user of seeded.users ?? []) {
-      const status = user.status ?? 'ENABLED';
-      environment.addUser({
-        ...user,
-        sequence: environment.nextSequence(),
-        status,
-        apiAccess: user.apiAccess ?? 'DISABLED',
-        createTime: now,
-        lastModifiedTime: now,
-        lastEnabledTime: status === 'ENABLED' ? now : undefined,
-        lastDisabledTime: status === 'DISABLED' ? now : undefined,
-      });
-    }
+    for (const user of seeded.users ?? []) environment.addUser({ ...user, status: user.status ?? 'ENABLED' }, now);
     for (const { members = [], ...seededGroup } of seeded.permissionGroups ?? []) {
-      const group: PermissionGroupRecord = {
-        ...seededGroup,
-        sequence: environment.nextSequence(),
-        applicationPermissions: [...new Set(seededGroup.applicationPermissions)],
-        createTime: now,
-        lastModifiedTime: now,
-        members: new Map(),
-      };
-      environment.groups.set(group.permissionGroupId, group);
+      const group = environment.addGroup(seededGroup, now);
       for (const userId of members) environment.addMember(group, userId, now, 0);
     }
   }
@@ -173,62 +153,52 @@ export function addSeed(value: unknown, target: SeedTarget, now: number): void {
  */
 export function validateSeed(value: unknown, source = 'seed', existing?: SeedTarget): EmulatorSeed {
   const problems: string[] = [];
+  /** Reports a value met before in this seed, or already in the state. */
+  const unique = (seen: Set<string>, key: string, inState: unknown, problem: string) => {
+    if (seen.size === seen.add(key).size || inState) problems.push(problem);
+  };
   if (!checkObject(value, { iamPrincipals: { kind: 'list' }, environments: { kind: 'list' } }, '$', problems)) {
     throw new SeedError(source, problems);
   }
-  const seed = value as Record<string, unknown>;
-  const accessKeys = new Set<string>();
-  ((seed.iamPrincipals as unknown[] | undefined) ?? []).forEach((principal, index) => {
+  const seed = value as EmulatorSeed;
+  const [accessKeys, environmentIds] = [new Set<string>(), new Set<string>()];
+  (seed.iamPrincipals ?? []).forEach((principal, index) => {
     const path = `$.iamPrincipals[${index}]`;
     if (!checkObject(principal, PRINCIPAL_FIELDS, path, problems)) return;
-    const { accessKeyId } = principal as SeedIamPrincipal;
-    if (!addOnce(accessKeys, accessKeyId) || existing?.credentials.find(accessKeyId)) {
-      problems.push(`${path}.accessKeyId: access key '${accessKeyId}' appears more than once`);
-    }
+    const { accessKeyId } = principal;
+    unique(accessKeys, accessKeyId, existing?.credentials.find(accessKeyId), `${path}.accessKeyId: access key '${accessKeyId}' appears more than once`);
   });
-  const environmentIds = new Set<string>();
-  ((seed.environments as unknown[] | undefined) ?? []).forEach((environment, index) => {
+  (seed.environments ?? []).forEach((environment, index) => {
     const path = `$.environments[${index}]`;
     if (!checkObject(environment, ENVIRONMENT_FIELDS, path, problems)) return;
-    const { environmentId } = environment as SeedEnvironment;
-    if (!addOnce(environmentIds, environmentId)) problems.push(`${path}.environmentId: environment '${environmentId}' appears more than once`);
-    checkEnvironmentContent(environment as SeedEnvironment, path, existing?.environments.get(environmentId), problems);
-  });
-  if (problems.length > 0) throw new SeedError(source, problems);
-  return value as EmulatorSeed;
-}
-
-function checkEnvironmentContent(environment: SeedEnvironment, path: string, existing: EnvironmentState | undefined, problems: string[]): void {
-  const userIds = new Set<string>();
-  const emails = new Set<string>();
-  (environment.users ?? []).forEach((user, index) => {
-    const userPath = `${path}.users[${index}]`;
-    if (!checkObject(user, USER_FIELDS, userPath, problems)) return;
-    if (!addOnce(userIds, user.userId) || existing?.users.has(user.userId)) problems.push(`${userPath}.userId: user '${user.userId}' appears more than once`);
-    // The address itself is sensitive, so the message points at the entry only.
-    const email = user.emailAddress.toLowerCase();
-    if (!addOnce(emails, email) || existing?.findUserByEmail(email)) problems.push(`${userPath}.emailAddress: this email address is used by another user`);
-  });
-  const groupIds = new Set<string>();
-  (environment.permissionGroups ?? []).forEach((group, index) => {
-    const groupPath = `${path}.permissionGroups[${index}]`;
-    if (!checkObject(group, GROUP_FIELDS, groupPath, problems)) return;
-    const { permissionGroupId } = group;
-    if (!addOnce(groupIds, permissionGroupId) || existing?.groups.has(permissionGroupId)) {
-      problems.push(`${groupPath}.permissionGroupId: group '${permissionGroupId}' appears more than once`);
-    }
-    const members = new Set<string>();
-    (group.members ?? []).forEach((userId, memberIndex) => {
-      const memberPath = `${groupPath}.members[${memberIndex}]`;
-      if (!userIds.has(userId) && !existing?.users.has(userId)) problems.push(`${memberPath}: no user '${userId}' in environment '${environment.environmentId}'`);
-      if (!addOnce(members, userId)) problems.push(`${memberPath}: user '${userId}' is listed twice`);
+    const { environmentId } = environment;
+    unique(environmentIds, environmentId, false, `${path}.environmentId: environment '${environmentId}' appears more than once`);
+    const inState = existing?.environments.get(environmentId);
+    const [userIds, emails, groupIds] = [new Set<string>(), new Set<string>(), new Set<string>()];
+    (environment.users ?? []).forEach((user, userIndex) => {
+      const userPath = `${path}.users[${userIndex}]`;
+      if (!checkObject(user, USER_FIELDS, userPath, problems)) return;
+      unique(userIds, user.userId, inState?.users.has(user.userId), `${userPath}.userId: user '${user.userId}' appears more than once`);
+      // The address itself is sensitive, so the message points at the entry only.
+      const email = user.emailAddress.toLowerCase();
+      unique(emails, email, inState?.findUserByEmail(email), `${userPath}.emailAddress: this email address is used by another user`);
+    });
+    (environment.permissionGroups ?? []).forEach((group, groupIndex) => {
+      const groupPath = `${path}.permissionGroups[${groupIndex}]`;
+      if (!checkObject(group, GROUP_FIELDS, groupPath, problems)) return;
+      const { permissionGroupId } = group;
+      const duplicate = `${groupPath}.permissionGroupId: group '${permissionGroupId}' appears more than once`;
+      unique(groupIds, permissionGroupId, inState?.groups.has(permissionGroupId), duplicate);
+      const members = new Set<string>();
+      (group.members ?? []).forEach((userId, memberIndex) => {
+        const memberPath = `${groupPath}.members[${memberIndex}]`;
+        if (!userIds.has(userId) && !inState?.users.has(userId)) problems.push(`${memberPath}: no user '${userId}' in environment '${environmentId}'`);
+        unique(members, userId, false, `${memberPath}: user '${userId}' is listed twice`);
+      });
     });
   });
-}
-
-/** Adds a value to a set; false when it was there already. */
-function addOnce(seen: Set<string>, value: string): boolean {
-  return seen.size < seen.add(value).size;
+  if (problems.length > 0) throw new SeedError(source, problems);
+  return seed;
 }
 
 const TYPE_CHECKS: Record<FieldRule['kind'], [(value: unknown) => boolean, string]> = {

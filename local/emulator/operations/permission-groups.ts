@@ -20,16 +20,7 @@ export const createPermissionGroup: OperationHandler<CreatePermissionGroupInput>
   if (behaviour.maxPermissionGroups !== null && environment.groups.size >= behaviour.maxPermissionGroups) {
     throw modeledError('LimitExceededException', `The environment already has the maximum of ${behaviour.maxPermissionGroups} permission groups.`);
   }
-  const group: PermissionGroupRecord = {
-    ...input,
-    permissionGroupId: newResourceId(),
-    sequence: environment.nextSequence(),
-    applicationPermissions: [...new Set(input.applicationPermissions)],
-    createTime: now,
-    lastModifiedTime: now,
-    members: new Map(),
-  };
-  environment.groups.set(group.permissionGroupId, group);
+  const group = environment.addGroup({ ...input, permissionGroupId: newResourceId() }, now);
   return { permissionGroupId: group.permissionGroupId };
 };
 

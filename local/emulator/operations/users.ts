@@ -26,18 +26,15 @@ export const createUser: OperationHandler<CreateUserInput> = ({ environment, beh
   if (input.apiAccessPrincipalArn !== undefined) assertPrincipalFree(environment, behaviour, input.apiAccessPrincipalArn);
   assertSeatAvailable(environment, behaviour);
   const creating = behaviour.userCreationDelayMs > 0;
-  const user: UserRecord = {
-    ...input,
-    userId: newResourceId(),
-    sequence: environment.nextSequence(),
-    status: creating ? 'CREATING' : 'ENABLED',
-    creatingUntil: creating ? now + behaviour.userCreationDelayMs : undefined,
-    apiAccess: input.apiAccess ?? 'DISABLED',
-    createTime: now,
-    lastModifiedTime: now,
-    lastEnabledTime: creating ? undefined : now,
-  };
-  environment.addUser(user);
+  const user = environment.addUser(
+    {
+      ...input,
+      userId: newResourceId(),
+      status: creating ? 'CREATING' : 'ENABLED',
+      creatingUntil: creating ? now + behaviour.userCreationDelayMs : undefined,
+    },
+    now,
+  );
   return { userId: user.userId };
 };
 
