@@ -184,11 +184,7 @@ export class FinSpaceEmulator {
       return;
     }
     // Repeated headers are joined with ',' (what SigV4 canonicalization expects), which node's `headers` does not do for all.
-    const headers: Record<string, string> = {};
-    for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) {
-      const [name, value] = [request.rawHeaders[index].toLowerCase(), request.rawHeaders[index + 1]];
-      headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
-    }
+    const headers = Object.fromEntries(Object.entries(request.headersDistinct).map(([name, values]) => [name, values!.join(',')]));
     const query = new URLSearchParams(url.slice(queryAt + 1));
     const outcome = await this.service.handle({ method: request.method ?? 'GET', rawPath, query, headers, body });
     this.callLog.push(outcome.call);

@@ -47,16 +47,9 @@ export function idempotencyKey(environmentId: string, operation: OperationName, 
   return JSON.stringify([environmentId, operation, clientToken]);
 }
 
-/** A request's parameters (without its token) in a form independent of key order. */
+/** A request's parameters (without its token) as JSON with sorted keys, so that key order does not matter. */
 export function fingerprintOf(parameters: OperationInput): string {
-  return canonicalJson(parameters);
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+  const sortKeys = (_key: string, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))) : value;
+  return JSON.stringify(parameters, sortKeys);
 }

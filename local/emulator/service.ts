@@ -108,11 +108,10 @@ export class FinSpaceDataService {
 
   private run(operation: OperationName, input: OperationInput, principal: Principal, now: number, details: CallDetails): OperationOutput {
     const behaviour = this.settings.behaviour();
-    const { environments, credentials, region } = this.settings;
     if (operation === 'GetProgrammaticAccessCredentials') {
-      return getProgrammaticAccessCredentials({ principal, environments, credentials, region, now, behaviour }, input as never);
+      return getProgrammaticAccessCredentials(this.settings, { principal, now, behaviour }, input as never);
     }
-    const environmentOfCaller = principal.kind === 'vended' ? environments.get(principal.environmentId) : undefined;
+    const environmentOfCaller = principal.kind === 'vended' ? this.settings.environments.get(principal.environmentId) : undefined;
     environmentOfCaller?.settle(now);
     const { environment, user } = authorizeUserManagement(operation, principal, environmentOfCaller);
     // Handlers see the parameters; the token is idempotency's business.
