@@ -14,21 +14,11 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CredentialStore, Principal } from './credentials';
 import { frontDoorError } from './errors';
+import { WireRequest } from './protocol';
 
 /** AWS rejects signatures more than 15 minutes away from its clock. */
 const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
-
-/** An incoming request, as it came off the wire. */
-export interface WireRequest {
-  readonly method: string;
-  /** Path as sent, still percent-encoded (SigV4 encodes it once more). */
-  readonly rawPath: string;
-  readonly query: URLSearchParams;
-  /** Lower-case names; repeated headers joined with ','. */
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: Buffer;
-}
 
 interface AuthorizationHeader {
   readonly accessKeyId: string;

@@ -56,10 +56,14 @@ function compileRoute(operation: OperationName): Route {
   return { operation, method, pattern: new RegExp(`^${source}$`), labelNames, literalLength };
 }
 
-export interface HttpRequestParts {
-  /** URI label values as matched in the path, still percent-encoded. */
-  readonly rawLabels: Readonly<Record<string, string>>;
+/** An incoming request, as it came off the wire. */
+export interface WireRequest {
+  readonly method: string;
+  /** Path as sent, still percent-encoded (SigV4 encodes it once more). */
+  readonly rawPath: string;
   readonly query: URLSearchParams;
+  /** Lower-case names; repeated headers joined with ','. */
+  readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer;
 }
 
@@ -73,17 +77,17 @@ export interface HttpAnswer {
 export type OperationInput = Record<string, unknown>;
 export type OperationOutput = Record<string, unknown>;
 
-export function deserializeInput(operation: OperationName, parts: HttpRequestParts): OperationInput {
+export function deserializeInput({ operation, rawLabels }: RouteMatch, request: WireRequest): OperationInput {
   const members = Object.entries(inputShapeOf(operation).members ?? {});
-  const body = members.some(([, ref]) => ref.location === undefined) ? parseJsonObject(parts.body) : {};
+  const body = members.some(([, ref]) => ref.location === undefined) ? parseJsonObject(request.body) : {};
   const input: OperationInput = {};
   for (const [name, ref] of members) {
     const wireName = ref.locationName ?? name;
     let value: unknown;
     if (ref.location === 'uri') {
-      value = decodeLabel(parts.rawLabels[wireName]);
+      value = decodeLabel(rawLabels[wireName]);
     } else if (ref.location === 'querystring') {
-      const raw = parts.query.get(wireName);
+      const raw = request.query.get(wireName);
       value = raw === null ? undefined : fromText(shapeNamed(ref.shape), raw, name);
     } else if (ref.location === undefined) {
       value = fromJson(ref, body[wireName], name);

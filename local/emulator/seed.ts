@@ -61,19 +61,15 @@ export class SeedError extends Error {
 
 /** Reads and checks a seed file. Errors name the file and every problem, with its JSON path. */
 export function loadSeedFile(path: string): EmulatorSeed {
-  let text: string;
-  try {
-    text = fs.readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new SeedError(path, [`cannot read the file: ${(error as Error).message}`]);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new SeedError(path, [`not valid JSON: ${(error as Error).message}`]);
-  }
-  return validateSeed(parsed, path);
+  const attempt = <T>(step: () => T, problem: string): T => {
+    try {
+      return step();
+    } catch (error) {
+      throw new SeedError(path, [`${problem}: ${(error as Error).message}`]);
+    }
+  };
+  const text = attempt(() => fs.readFileSync(path, 'utf8'), 'cannot read the file');
+  return validateSeed(attempt((): unknown => JSON.parse(text), 'not valid JSON'), path);
 }
 
 interface FieldRule {

@@ -6,7 +6,7 @@
  * It knows nothing of sockets: it returns what to answer, or that the
  * connection must be dropped, and the server carries that out.
  */
-import { WireRequest, authenticate } from './authentication';
+import { authenticate } from './authentication';
 import { authorizeUserManagement } from './authorization';
 import { EmulatorBehaviour } from './behaviour';
 import { CredentialStore, Principal } from './credentials';
@@ -18,7 +18,7 @@ import { newRequestId } from './ids';
 import { OperationName, declaredErrorsOf, idempotencyMembersOf, inputShapeOf, serviceModel } from './model';
 import { USER_OPERATIONS, getProgrammaticAccessCredentials } from './operations';
 import { PageTokens } from './pagination';
-import { HttpAnswer, OperationInput, OperationOutput, Router, deserializeInput, serializeError, serializeOutput } from './protocol';
+import { HttpAnswer, OperationInput, OperationOutput, Router, WireRequest, deserializeInput, serializeError, serializeOutput } from './protocol';
 import { describeViolations, validateStructure } from './validation';
 
 /** The record of an API request the emulator answered (admin routes are not recorded). Sensitive values never enter it. */
@@ -92,7 +92,7 @@ export class FinSpaceDataService {
       const signingService = serviceModel.metadata.signingName;
       const principal = await authenticate(request, this.settings.credentials, { signingService, region: this.settings.region, now });
       if (principal.kind === 'vended') details.environmentId = principal.environmentId;
-      const input = deserializeInput(operation, { rawLabels: route.rawLabels, query: request.query, body: request.body });
+      const input = deserializeInput(route, request);
       if (operation === 'GetProgrammaticAccessCredentials') details.environmentId = input.environmentId as string | undefined;
       details.clientToken = idempotencyMembersOf(operation).map((member) => input[member]).find((token) => typeof token === 'string') as string;
       const violations = validateStructure(inputShapeOf(operation), input);

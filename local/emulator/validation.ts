@@ -68,12 +68,8 @@ const compiledPatterns = new Map<string, RegExp>();
 
 /** Model patterns are Java regular expressions applied with `matches()`: the whole value must match. */
 function fullMatch(pattern: string): RegExp {
-  let regex = compiledPatterns.get(pattern);
-  if (!regex) {
-    regex = new RegExp(`^(?:${pattern})$`);
-    compiledPatterns.set(pattern, regex);
-  }
-  return regex;
+  if (!compiledPatterns.has(pattern)) compiledPatterns.set(pattern, new RegExp(`^(?:${pattern})$`));
+  return compiledPatterns.get(pattern)!;
 }
 
 /** The message AWS sends with a ValidationException for constraint failures. */
