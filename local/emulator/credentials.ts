@@ -4,15 +4,11 @@
  * vends, each bound to one environment and one FinSpace user.
  */
 import { newSecretAccessKey, newSessionToken, newTemporaryAccessKeyId } from './ids';
+import type { SeedIamPrincipal } from './seed';
 
-export interface IamPrincipal {
+/** A long-term key as seeded; FinSpace users register its roleArn for API access. */
+export interface IamPrincipal extends SeedIamPrincipal {
   readonly kind: 'iam';
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-  /** The role the key stands for; FinSpace users register this ARN for API access. */
-  readonly roleArn: string;
-  /** Stands for the IAM policy allowing finspace-api:GetProgrammaticAccessCredentials. */
   readonly allowGetProgrammaticAccessCredentials: boolean;
 }
 

@@ -14,6 +14,7 @@ export interface SeedIamPrincipal {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly sessionToken?: string;
+  /** The role the key stands for; FinSpace users register this ARN for API access. */
   readonly roleArn: string;
   /** Models the IAM policy allowing finspace-api:GetProgrammaticAccessCredentials. Default true. */
   readonly allowGetProgrammaticAccessCredentials?: boolean;
