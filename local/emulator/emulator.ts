@@ -3,7 +3,7 @@
  */
 import { once } from 'events';
 import * as http from 'http';
-import { AddressInfo, Socket } from 'net';
+import { AddressInfo } from 'net';
 import { setTimeout as sleep } from 'timers/promises';
 import { ADMIN_PREFIX, handleAdminRequest } from './admin';
 import { DEFAULT_BEHAVIOUR, EmulatorBehaviour, changeBehaviour } from './behaviour';
@@ -50,7 +50,6 @@ export class FinSpaceEmulator {
 
   private endpointUrl = '';
   private readonly server: http.Server;
-  private readonly sockets = new Set<Socket>();
   /** Aborts the real-time waits for injected latency when the emulator stops. */
   private readonly stopping = new AbortController();
   private readonly environments: Environments = new Map();
@@ -80,10 +79,6 @@ export class FinSpaceEmulator {
     });
     this.server = http.createServer((request, response) => {
       this.onRequest(request, response).catch(() => response.destroy());
-    });
-    this.server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
     });
   }
 
@@ -155,7 +150,7 @@ export class FinSpaceEmulator {
     // Requests waiting out injected latency are dropped with their connections, not finished.
     this.stopping.abort();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
+    this.server.closeAllConnections();
     await closed;
   }
 
