@@ -6,8 +6,8 @@
  * Denials say what is missing: the emulator is a test tool, and a precise
  * reason saves a debugging session. Callers must have settled the environment.
  */
-import { Principal, VendedCredentials } from './credentials';
-import { EnvironmentState, UserRecord } from './environment';
+import { Principal } from './credentials';
+import { EnvironmentState } from './environment';
 import { modeledError } from './errors';
 import { OperationName } from './model';
 
@@ -17,18 +17,13 @@ export const MANAGE_USERS_AND_GROUPS = 'ManageUsersAndGroups';
 /** Every refusal of either layer is an AccessDeniedException; only the message differs. */
 export const denied = (message: string) => modeledError('AccessDeniedException', message);
 
-export interface ActingUser {
-  readonly credentials: VendedCredentials;
-  readonly environment: EnvironmentState;
-  readonly user: UserRecord;
-}
-
 /**
  * Every operation other than GetProgrammaticAccessCredentials acts as the
  * FinSpace user the credentials were vended for, who must still be ENABLED and
  * be a superuser or a settled member of a group with ManageUsersAndGroups.
+ * Answers the environment the credentials act in.
  */
-export function authorizeUserManagement(operation: OperationName, principal: Principal, environment: EnvironmentState | undefined): ActingUser {
+export function authorizeUserManagement(operation: OperationName, principal: Principal, environment: EnvironmentState | undefined): EnvironmentState {
   if (principal.kind !== 'vended') {
     throw denied(
       `${operation} must be signed with temporary credentials from GetProgrammaticAccessCredentials; ` +
@@ -44,7 +39,7 @@ export function authorizeUserManagement(operation: OperationName, principal: Pri
         `with ${MANAGE_USERS_AND_GROUPS}, which ${operation} requires.`,
     );
   }
-  return { credentials: principal, environment, user };
+  return environment;
 }
 
 function managesUsersAndGroups(environment: EnvironmentState, userId: string): boolean {

@@ -113,7 +113,7 @@ export class FinSpaceDataService {
     }
     const environmentOfCaller = principal.kind === 'vended' ? this.settings.environments.get(principal.environmentId) : undefined;
     environmentOfCaller?.settle(now);
-    const { environment, user } = authorizeUserManagement(operation, principal, environmentOfCaller);
+    const environment = authorizeUserManagement(operation, principal, environmentOfCaller);
     // Handlers see the parameters; the token is idempotency's business.
     const tokenMembers = idempotencyMembersOf(operation);
     const parameters = Object.fromEntries(Object.entries(input).filter(([name]) => !tokenMembers.includes(name)));
@@ -130,7 +130,7 @@ export class FinSpaceDataService {
       }
     }
     // The input passed the model's validation, which is what the handler's input type states.
-    const output = USER_OPERATIONS[operation]({ environment, actingUser: user, now, behaviour, pages: this.pages }, parameters as never);
+    const output = USER_OPERATIONS[operation]({ environment, now, behaviour, pages: this.pages }, parameters as never);
     if (key !== undefined) this.idempotency.remember(key, fingerprint, output, now, behaviour.clientTokenTtlMs);
     return output;
   }

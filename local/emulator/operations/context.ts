@@ -5,13 +5,12 @@
 import { EmulatorBehaviour } from '../behaviour';
 import { EnvironmentState, PermissionGroupRecord, UserRecord } from '../environment';
 import { modeledError } from '../errors';
-import { PageRequest, PageTokens } from '../pagination';
+import { PageTokens } from '../pagination';
 import { OperationOutput } from '../protocol';
 
-/** The environment and user the vended credentials stand for, this request's clock reading and the behaviours. */
+/** The environment the vended credentials stand for, this request's clock reading and the behaviours. */
 export interface OperationContext {
   readonly environment: EnvironmentState;
-  readonly actingUser: UserRecord;
   /** One clock reading per request, so a request sees a single instant. */
   readonly now: number;
   readonly behaviour: EmulatorBehaviour;
@@ -20,9 +19,6 @@ export interface OperationContext {
 
 /** An operation's logic. The input has passed the model's validation, so its type can be trusted. */
 export type OperationHandler<Input> = (context: OperationContext, input: Input) => OperationOutput;
-
-/** Members every List* request has. */
-export type ListInput = PageRequest;
 
 export function requireGroup(environment: EnvironmentState, permissionGroupId: string): PermissionGroupRecord {
   const group = environment.groups.get(permissionGroupId);

@@ -11,7 +11,8 @@ import { EmulatorBehaviour } from '../behaviour';
 import { UserRecord } from '../environment';
 import { Reason, modeledError } from '../errors';
 import { viewAs } from '../model';
-import { ListInput, OperationHandler, requireGroup, requireUser } from './context';
+import { PageRequest } from '../pagination';
+import { OperationHandler, requireGroup, requireUser } from './context';
 
 interface MembershipInput {
   readonly permissionGroupId: string;
@@ -69,7 +70,7 @@ export const disassociateUserFromPermissionGroup: OperationHandler<MembershipInp
   return ACCEPTED;
 };
 
-export const listUsersByPermissionGroup: OperationHandler<ListInput & { readonly permissionGroupId: string }> = ({ environment, pages }, input) => {
+export const listUsersByPermissionGroup: OperationHandler<PageRequest & { readonly permissionGroupId: string }> = ({ environment, pages }, input) => {
   const group = requireGroup(environment, input.permissionGroupId);
   const memberships = [...group.members.values()].sort((a, b) => a.sequence - b.sequence);
   const scope = { operation: 'ListUsersByPermissionGroup', environmentId: environment.environmentId, subject: group.permissionGroupId };
@@ -81,7 +82,7 @@ export const listUsersByPermissionGroup: OperationHandler<ListInput & { readonly
   };
 };
 
-export const listPermissionGroupsByUser: OperationHandler<ListInput & { readonly userId: string }> = ({ environment, pages }, input) => {
+export const listPermissionGroupsByUser: OperationHandler<PageRequest & { readonly userId: string }> = ({ environment, pages }, input) => {
   const user = requireUser(environment, input.userId);
   const memberships = environment.membershipsOf(user.userId).sort((a, b) => a.membership.sequence - b.membership.sequence);
   const scope = { operation: 'ListPermissionGroupsByUser', environmentId: environment.environmentId, subject: user.userId };

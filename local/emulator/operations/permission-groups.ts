@@ -7,7 +7,8 @@ import { EnvironmentState, PermissionGroupRecord } from '../environment';
 import { modeledError } from '../errors';
 import { newResourceId } from '../ids';
 import { viewAs } from '../model';
-import { ListInput, OperationHandler, applyUpdate, requireGroup } from './context';
+import { PageRequest } from '../pagination';
+import { OperationHandler, applyUpdate, requireGroup } from './context';
 
 interface CreatePermissionGroupInput {
   readonly name: string;
@@ -56,7 +57,7 @@ export const getPermissionGroup: OperationHandler<PermissionGroupIdInput> = ({ e
   permissionGroup: viewAs('PermissionGroup', requireGroup(environment, input.permissionGroupId)),
 });
 
-export const listPermissionGroups: OperationHandler<ListInput> = ({ environment, pages }, input) => {
+export const listPermissionGroups: OperationHandler<PageRequest> = ({ environment, pages }, input) => {
   const scope = { operation: 'ListPermissionGroups', environmentId: environment.environmentId };
   const page = pages.page([...environment.groups.values()], (group) => group.sequence, input, scope);
   return { permissionGroups: page.items.map((group) => viewAs('PermissionGroup', group)), nextToken: page.nextToken };

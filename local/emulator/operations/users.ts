@@ -7,7 +7,8 @@ import { ApiAccess, EnvironmentState, UserRecord, UserType } from '../environmen
 import { modeledError } from '../errors';
 import { newResourceId } from '../ids';
 import { viewAs } from '../model';
-import { ListInput, OperationHandler, applyUpdate, requireUser } from './context';
+import { PageRequest } from '../pagination';
+import { OperationHandler, applyUpdate, requireUser } from './context';
 
 interface CreateUserInput {
   readonly emailAddress: string;
@@ -54,7 +55,7 @@ export const updateUser: OperationHandler<UserIdInput & Partial<UserRecord>> = (
   return { userId: user.userId };
 };
 
-export const listUsers: OperationHandler<ListInput> = ({ environment, pages }, input) => {
+export const listUsers: OperationHandler<PageRequest> = ({ environment, pages }, input) => {
   const page = pages.page([...environment.users.values()], (user) => user.sequence, input, { operation: 'ListUsers', environmentId: environment.environmentId });
   return { users: page.items.map((user) => viewAs('User', user)), nextToken: page.nextToken };
 };
