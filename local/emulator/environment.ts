@@ -54,6 +54,12 @@ export interface PermissionGroupRecord {
   readonly members: Map<string, MembershipRecord>;
 }
 
+/** What adding a user takes; the rest is set on the way in. */
+export type NewUser = Omit<UserRecord, 'sequence' | 'apiAccess' | 'createTime' | 'lastModifiedTime'> & { readonly apiAccess?: ApiAccess };
+
+/** What adding a group takes. */
+export type NewGroup = Pick<PermissionGroupRecord, 'permissionGroupId' | 'name' | 'description' | 'applicationPermissions'>;
+
 /** Environments by id. */
 export type Environments = Map<string, EnvironmentState>;
 
@@ -96,7 +102,7 @@ export class EnvironmentState {
   }
 
   /** Adds a user created (or seeded) at `now`, with the defaults CreateUser gives. */
-  addUser(fields: Omit<UserRecord, 'sequence' | 'apiAccess' | 'createTime' | 'lastModifiedTime'> & { apiAccess?: ApiAccess }, now: number): UserRecord {
+  addUser(fields: NewUser, now: number): UserRecord {
     const user: UserRecord = {
       ...fields,
       sequence: this.nextSequence(),
@@ -112,7 +118,7 @@ export class EnvironmentState {
   }
 
   /** Adds a group created (or seeded) at `now`; its permissions are a set. */
-  addGroup(fields: Pick<PermissionGroupRecord, 'permissionGroupId' | 'name' | 'description' | 'applicationPermissions'>, now: number): PermissionGroupRecord {
+  addGroup(fields: NewGroup, now: number): PermissionGroupRecord {
     const group: PermissionGroupRecord = {
       ...fields,
       sequence: this.nextSequence(),

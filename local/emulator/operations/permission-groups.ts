@@ -3,20 +3,14 @@
  * GetPermissionGroup and ListPermissionGroups. `PermissionGroup`'s
  * membershipStatus only has a meaning relative to a user, so it is left out.
  */
-import { EnvironmentState, PermissionGroupRecord } from '../environment';
+import { EnvironmentState, NewGroup, PermissionGroupRecord } from '../environment';
 import { modeledError } from '../errors';
 import { newResourceId } from '../ids';
 import { viewAs } from '../model';
 import { PageRequest } from '../pagination';
 import { OperationHandler, applyUpdate, requireGroup } from './context';
 
-interface CreatePermissionGroupInput {
-  readonly name: string;
-  readonly description?: string;
-  readonly applicationPermissions: string[];
-}
-
-export const createPermissionGroup: OperationHandler<CreatePermissionGroupInput> = ({ environment, behaviour, now }, input) => {
+export const createPermissionGroup: OperationHandler<Omit<NewGroup, 'permissionGroupId'>> = ({ environment, behaviour, now }, input) => {
   if (behaviour.uniqueGroupNames) assertNameFree(environment, input.name);
   if (behaviour.maxPermissionGroups !== null && environment.groups.size >= behaviour.maxPermissionGroups) {
     throw modeledError('LimitExceededException', `The environment already has the maximum of ${behaviour.maxPermissionGroups} permission groups.`);

@@ -3,21 +3,14 @@
  * There is no DeleteUser in the API; the e-mail address is set once and unique.
  */
 import { EmulatorBehaviour } from '../behaviour';
-import { ApiAccess, EnvironmentState, UserRecord, UserType } from '../environment';
+import { EnvironmentState, NewUser, UserRecord } from '../environment';
 import { modeledError } from '../errors';
 import { newResourceId } from '../ids';
 import { viewAs } from '../model';
 import { PageRequest } from '../pagination';
 import { OperationHandler, applyUpdate, requireUser } from './context';
 
-interface CreateUserInput {
-  readonly emailAddress: string;
-  readonly type: UserType;
-  readonly firstName?: string;
-  readonly lastName?: string;
-  readonly apiAccess?: ApiAccess;
-  readonly apiAccessPrincipalArn?: string;
-}
+type CreateUserInput = Pick<NewUser, 'emailAddress' | 'type' | 'firstName' | 'lastName' | 'apiAccess' | 'apiAccessPrincipalArn'>;
 
 export const createUser: OperationHandler<CreateUserInput> = ({ environment, behaviour, now }, input) => {
   if (environment.findUserByEmail(input.emailAddress)) {
