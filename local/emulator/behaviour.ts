@@ -26,42 +26,6 @@ const VARIANTS = {
 
 type VariantBehaviours = { readonly [Name in keyof typeof VARIANTS]: (typeof VARIANTS)[Name][number] };
 
-export interface EmulatorBehaviour extends VariantBehaviours {
-  /** How long a new membership stays ADDITION_IN_PROGRESS. Default 1000. */
-  readonly additionDelayMs: number;
-  /** How long a removed membership stays REMOVAL_IN_PROGRESS before it disappears. Default 1000. */
-  readonly removalDelayMs: number;
-  /** How long a user from CreateUser stays CREATING before ENABLED. Default 0. */
-  readonly userCreationDelayMs: number;
-  /** Lifetime of vended credentials when the request has no durationInMinutes. Default 60. */
-  readonly defaultCredentialDurationMinutes: number;
-  /** How long a clientToken is remembered. Default 600000 (10 minutes). */
-  readonly clientTokenTtlMs: number;
-  /** Group names unique within an environment (exact match). Default true. */
-  readonly uniqueGroupNames: boolean;
-  /** At most one user per apiAccessPrincipalArn within an environment. Default true. */
-  readonly uniqueApiAccessPrincipals: boolean;
-  /** LimitExceededException from CreatePermissionGroup above this many groups; null = no limit. Default null. */
-  readonly maxPermissionGroups: number | null;
-  /** LimitExceededException from CreateUser / EnableUser above this many non-disabled users; null = no limit. Default null. */
-  readonly maxActiveUsers: number | null;
-}
-
-const variantDefaults = Object.fromEntries(Object.entries(VARIANTS).map(([name, variants]) => [name, variants[0]])) as VariantBehaviours;
-
-export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = Object.freeze({
-  additionDelayMs: 1000,
-  removalDelayMs: 1000,
-  userCreationDelayMs: 0,
-  defaultCredentialDurationMinutes: 60,
-  clientTokenTtlMs: 10 * 60 * 1000,
-  ...variantDefaults,
-  uniqueGroupNames: true,
-  uniqueApiAccessPrincipals: true,
-  maxPermissionGroups: null,
-  maxActiveUsers: null,
-});
-
 /** Returns a message when the value is not acceptable. */
 export type Check = (value: unknown) => string | undefined;
 
@@ -80,17 +44,45 @@ const sessionDuration: Check = (value) => {
     : `must be an integer from ${min} to ${max} (the model's SessionDuration)`;
 };
 
-const CHECKS: { readonly [Name in keyof EmulatorBehaviour]: Check } = {
-  additionDelayMs: nonNegativeInteger,
-  removalDelayMs: nonNegativeInteger,
-  userCreationDelayMs: nonNegativeInteger,
-  defaultCredentialDurationMinutes: sessionDuration,
-  clientTokenTtlMs: nonNegativeInteger,
-  ...(Object.fromEntries(Object.entries(VARIANTS).map(([name, variants]) => [name, oneOf(variants)])) as Record<keyof VariantBehaviours, Check>),
-  uniqueGroupNames: flag,
-  uniqueApiAccessPrincipals: flag,
-  maxPermissionGroups: optionalLimit,
-  maxActiveUsers: optionalLimit,
+const setting = <T>(defaultValue: T, check: Check) => ({ defaultValue, check });
+
+/** The behaviours that are a number or a switch: each with its default and the check a change must pass. */
+const SETTINGS = {
+  /** How long a new membership stays ADDITION_IN_PROGRESS. Default 1000. */
+  additionDelayMs: setting(1000, nonNegativeInteger),
+  /** How long a removed membership stays REMOVAL_IN_PROGRESS before it disappears. Default 1000. */
+  removalDelayMs: setting(1000, nonNegativeInteger),
+  /** How long a user from CreateUser stays CREATING before ENABLED. Default 0. */
+  userCreationDelayMs: setting(0, nonNegativeInteger),
+  /** Lifetime of vended credentials when the request has no durationInMinutes. Default 60. */
+  defaultCredentialDurationMinutes: setting(60, sessionDuration),
+  /** How long a clientToken is remembered. Default 600000 (10 minutes). */
+  clientTokenTtlMs: setting(10 * 60 * 1000, nonNegativeInteger),
+  /** Group names unique within an environment (exact match). Default true. */
+  uniqueGroupNames: setting(true, flag),
+  /** At most one user per apiAccessPrincipalArn within an environment. Default true. */
+  uniqueApiAccessPrincipals: setting(true, flag),
+  /** LimitExceededException from CreatePermissionGroup above this many groups; null = no limit. Default null. */
+  maxPermissionGroups: setting<number | null>(null, optionalLimit),
+  /** LimitExceededException from CreateUser / EnableUser above this many non-disabled users; null = no limit. Default null. */
+  maxActiveUsers: setting<number | null>(null, optionalLimit),
+};
+
+type SettingBehaviours = { readonly [Name in keyof typeof SETTINGS]: (typeof SETTINGS)[Name]['defaultValue'] };
+
+export interface EmulatorBehaviour extends VariantBehaviours, SettingBehaviours {}
+
+const settingEntries = Object.entries(SETTINGS);
+const variantEntries = Object.entries(VARIANTS);
+
+const settingDefaults = Object.fromEntries(settingEntries.map(([name, { defaultValue }]) => [name, defaultValue])) as SettingBehaviours;
+const variantDefaults = Object.fromEntries(variantEntries.map(([name, variants]) => [name, variants[0]])) as VariantBehaviours;
+
+export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = Object.freeze({ ...settingDefaults, ...variantDefaults });
+
+const CHECKS: Readonly<Record<string, Check>> = {
+  ...Object.fromEntries(settingEntries.map(([name, { check }]) => [name, check])),
+  ...Object.fromEntries(variantEntries.map(([name, variants]) => [name, oneOf(variants)])),
 };
 
 /**
