@@ -19,16 +19,13 @@ import {
 } from './declaration';
 import { DECLARED_USERS, HANDLER_USER, IMPORTED_GROUPS, OUTSIDE_USERS, RESERVED_GROUP_NAMES, UNKNOWN_USER } from './environments';
 import { ApplicationPermission } from '../../lib/application-permission';
-import type { EmulatorBehaviour } from '../emulator';
+import type { EmulatorBehaviour, FaultOptions } from '../emulator';
 import { seededRandom, type RandomSource } from '../emulator/faults';
 
-export interface FaultProfile {
-  readonly throttleRate: number;
-  readonly serverErrorRate: number;
-  readonly connectionResetRate: number;
-  readonly resetAfterWriteRate: number;
+/** The emulator's fault rates, every one set, and a latency range. */
+export type FaultProfile = Required<Pick<FaultOptions, 'throttleRate' | 'serverErrorRate' | 'connectionResetRate' | 'resetAfterWriteRate'>> & {
   readonly latencyMs: { readonly min: number; readonly max: number };
-}
+};
 
 export interface ChaosConfig {
   /** FinSpaceDataAccess maxConcurrency. */
