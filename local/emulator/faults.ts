@@ -138,7 +138,9 @@ const CHECKS: Readonly<Record<keyof FaultOptions, Check>> = {
 export function checkFaultOptions(value: unknown): FaultOptions {
   const problems = checkSettings(value, CHECKS, 'fault options', 'fault option', true);
   const options = value as FaultOptions;
-  if (RATE_KEYS.reduce((total, key) => total + (options[key] ?? 0), 0) > 1) problems.push('the fault rates must add up to at most 1');
+  // Rates already refused do not count again in the total.
+  const total = RATE_KEYS.reduce((sum, key) => sum + (rate(options[key]) === undefined ? (options[key] as number) : 0), 0);
+  if (total > 1) problems.push('the fault rates must add up to at most 1');
   if (problems.length > 0) throw new Error(`Invalid fault options: ${problems.join('; ')}`);
   return options;
 }
