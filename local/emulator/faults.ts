@@ -129,8 +129,8 @@ const CHECKS: Readonly<Record<keyof FaultOptions, Check>> = {
   maxRequestsPerSecond: (value) => (typeof value === 'number' && value > 0 ? undefined : 'must be a number > 0'),
   operations: (value) => {
     if (!Array.isArray(value)) return 'must be a list of operation names';
-    const unknown = value.find((name) => typeof name !== 'string' || !isOperationName(name));
-    return unknown === undefined ? undefined : `names an unknown operation '${String(unknown)}'`;
+    const unknown = value.filter((name) => typeof name !== 'string' || !isOperationName(name));
+    return unknown.length === 0 ? undefined : `lists ${unknown.map((name) => `unknown operation '${String(name)}'`).join(', ')}`;
   },
 };
 
