@@ -59,15 +59,11 @@ export function shapeNamed(name: string): Shape {
 
 const EMPTY_STRUCTURE: Shape = { type: 'structure', members: {} };
 
-export function inputShapeOf(operation: OperationName): Shape {
-  const ref = serviceModel.operations[operation].input;
-  return ref ? shapeNamed(ref.shape) : EMPTY_STRUCTURE;
-}
+/** An operation without an input or output shape takes or gives an empty structure. */
+const ioShape = (ref: { readonly shape: string } | undefined): Shape => (ref ? shapeNamed(ref.shape) : EMPTY_STRUCTURE);
 
-export function outputShapeOf(operation: OperationName): Shape {
-  const ref = serviceModel.operations[operation].output;
-  return ref ? shapeNamed(ref.shape) : EMPTY_STRUCTURE;
-}
+export const inputShapeOf = (operation: OperationName): Shape => ioShape(serviceModel.operations[operation].input);
+export const outputShapeOf = (operation: OperationName): Shape => ioShape(serviceModel.operations[operation].output);
 
 /** Names of the input members flagged `idempotencyToken` (the clientToken, here). */
 export function idempotencyMembersOf(operation: OperationName): string[] {
