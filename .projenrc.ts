@@ -199,11 +199,24 @@ project.addDevDeps(
 project.gitignore.exclude('/local-runner-state.json');
 
 const tsNode = 'ts-node --transpile-only --project tsconfig.dev.json';
-project.addTask('emulator', {
-  description: 'Serve the FinSpace Data emulator: npm run emulator -- --port PORT --seed FILE',
-  exec: `${tsNode} local/emulator/cli.ts`,
-  receiveArgs: true,
+// The emulator runs from an esbuild bundle: building it takes about 0.1 s, transpiling it
+// with ts-node on every start took a second idle and many on a busy machine. It is rebuilt
+// on every start, so it is never stale. npm runs the two commands itself (without projen
+// in between, which costs another 0.4 s) and `exec` hands signals straight to the server.
+const EMULATOR_BUNDLE = 'build/emulator/cli.js';
+const bundleEmulator = project.addTask('bundle:emulator', {
+  description: 'Bundle the FinSpace Data emulator CLI into build/emulator (what `npm run emulator` serves from)',
+  exec: `esbuild local/emulator/cli.ts --bundle --platform=node --target=node20 --sourcemap --log-level=warning --outfile=${EMULATOR_BUNDLE}`,
 });
+const serveEmulator = `node --enable-source-maps ${EMULATOR_BUNDLE}`;
+const emulator = project.addTask('emulator', {
+  description: 'Serve the FinSpace Data emulator: npm run emulator -- --port PORT --seed FILE',
+});
+emulator.spawn(bundleEmulator);
+emulator.exec(serveEmulator, { receiveArgs: true });
+project.package.setScript('emulator', `${bundleEmulator.steps[0].exec} && exec ${serveEmulator}`);
+project.gitignore.exclude('/build/');
+project.npmignore?.exclude('/build/');
 project.addTask('local', {
   description: 'Deploy or destroy a synthesized app against a local FinSpace endpoint (local/runner)',
   exec: `${tsNode} local/runner/cli.ts`,
