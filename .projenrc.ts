@@ -52,7 +52,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   eslintOptions: {
     dirs: ['lib'],
     // The handler's packages are bundled at build time, so they are devDependencies.
-    devdirs: ['lambda', 'local', 'example', 'test', 'bench'],
+    devdirs: ['lambda', 'local', 'model', 'example', 'test', 'bench'],
     // One type-aware config for every tree, not only lib/ (what tsconfig.json covers).
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
@@ -115,7 +115,7 @@ new JsonFile(project, 'tsconfig.dev.json', {
   obj: {
     extends: './tsconfig.json',
     compilerOptions: { rootDir: '.', noEmit: true, types: ['jest', 'node'] },
-    include: ['lib/**/*.ts', 'lambda/**/*.ts', 'local/**/*.ts', 'test/**/*.ts', 'example/**/*.ts', 'bench/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'],
+    include: ['lib/**/*.ts', 'lambda/**/*.ts', 'local/**/*.ts', 'model/**/*.ts', 'test/**/*.ts', 'example/**/*.ts', 'bench/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'],
     exclude: ['node_modules', 'cdk.out', 'test/**/cdk.out'],
   },
 });
@@ -133,7 +133,7 @@ project.npmignore?.removePatterns('dist');
 project.npmignore?.exclude(
   // jsii-pacmak appends its outdir to .npmignore unless this exact line is there.
   'pkg',
-  '/example/', '/local/', '/lambda/', '/cdk.json', '/cdk.out/', '/tsconfig.dev.json', '/.ci/', '/test/', '/rosetta/', '/bench/', '/BENCHMARKS.md');
+  '/example/', '/local/', '/model/', '/lambda/', '/cdk.json', '/cdk.out/', '/tsconfig.dev.json', '/.ci/', '/test/', '/rosetta/', '/bench/', '/BENCHMARKS.md');
 
 // Locally only the JavaScript package can be built (PyPI, Maven Central and NuGet are
 // unreachable); the release workflow runs package:python/java/dotnet/go in jobs of their own.
