@@ -89,8 +89,6 @@ export class LocalLambdaService {
       TZ: ':UTC',
       _HANDLER: configuration.handler,
       LAMBDA_TASK_ROOT: configuration.codeDirectory,
-      // /opt cannot be mounted per container here: code that reads its layers honours this.
-      ...(configuration.optDirectory ? { LOCAL_LAMBDA_OPT: configuration.optDirectory } : {}),
       AWS_EXECUTION_ENV: `AWS_Lambda_${configuration.runtime}`,
       AWS_LAMBDA_FUNCTION_NAME: configuration.functionName,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
