@@ -19,6 +19,10 @@
  *
  * The frames of the framework's own code are left out of stacks (they would name
  * this file, not framework.js); frames the user function reported are kept.
+ *
+ * This is the one driving loop of a custom resource: the runner runs it with user
+ * functions in local Lambda containers, the handler's unit tests and the benchmarks
+ * with the handler called in-process (`invokeInProcess`).
  */
 import type { FunctionConfiguration, InvocationAnswer } from './lambda/service';
 import { AwsError, checkExecutionInput, checkStateData } from './limits';
@@ -53,10 +57,15 @@ export interface CustomResourceResponse {
   readonly Data?: Record<string, unknown>;
 }
 
+/** What the framework knows of a user function: its ARN (named in failure reasons). */
+export interface UserFunction {
+  readonly functionArn: string;
+}
+
 /** The user functions behind one provider, and its waiter. */
-export interface ProviderFunctions {
-  readonly onEvent: FunctionConfiguration;
-  readonly isComplete?: FunctionConfiguration;
+export interface ProviderFunctions<F extends UserFunction = FunctionConfiguration> {
+  readonly onEvent: F;
+  readonly isComplete?: F;
   readonly waiter?: WaiterSettings;
 }
 
@@ -71,9 +80,9 @@ export interface WaiterPoll {
   readonly logs: readonly string[];
 }
 
-export interface FrameworkHooks {
+export interface FrameworkHooks<F extends UserFunction = FunctionConfiguration> {
   /** A synchronous (RequestResponse) Lambda invocation. */
-  invoke(configuration: FunctionConfiguration, payload: string): Promise<InvocationAnswer>;
+  invoke(fn: F, payload: string): Promise<InvocationAnswer>;
   sleep(ms: number): Promise<void>;
   onPoll?(poll: WaiterPoll): void;
 }
@@ -89,14 +98,16 @@ type Event = Record<string, any>;
 /** Thrown by framework isComplete to make Step Functions retry (cfn-response.js `Retry`). */
 class Retry extends Error {}
 
-export async function runProvider(request: CustomResourceRequest, functions: ProviderFunctions, hooks: FrameworkHooks): Promise<ProviderOutcome> {
+export async function runProvider<F extends UserFunction>(
+  request: CustomResourceRequest, functions: ProviderFunctions<F>, hooks: FrameworkHooks<F>,
+): Promise<ProviderOutcome> {
   const framework = new Framework(functions, hooks);
   const started = await framework.onEvent({ ...request });
   return 'execution' in started ? framework.runWaiter(started.execution) : started;
 }
 
-class Framework {
-  constructor(private readonly functions: ProviderFunctions, private readonly hooks: FrameworkHooks) {}
+class Framework<F extends UserFunction> {
+  constructor(private readonly functions: ProviderFunctions<F>, private readonly hooks: FrameworkHooks<F>) {}
 
   /** framework.onEvent: answers at once, or starts the waiter with this event. */
   async onEvent(cfnRequest: Event): Promise<ProviderOutcome | { readonly execution: Event }> {
@@ -187,7 +198,7 @@ class Framework {
   }
 
   /** framework.js invokeUserFunction: a function error becomes an Error naming the function's log group. */
-  private async invokeUserFunction(fn: FunctionConfiguration, sanitizedPayload: Event, responseUrl: string, logs?: string[]): Promise<Event> {
+  private async invokeUserFunction(fn: F, sanitizedPayload: Event, responseUrl: string, logs?: string[]): Promise<Event> {
     const answer = await this.hooks.invoke(fn, JSON.stringify({ ...sanitizedPayload, ResponseURL: responseUrl }));
     logs?.push(...answer.logs.map(record => record.message));
     const jsonPayload = parseJsonPayload(answer.payload);
@@ -201,6 +212,27 @@ class Framework {
     }
     return jsonPayload;
   }
+}
+
+/**
+ * A user function called in this process, answered as Lambda's Invoke answers: its
+ * result as the payload, or what it threw as the Node.js runtime's error document.
+ */
+export async function invokeInProcess(call: () => Promise<unknown>): Promise<InvocationAnswer> {
+  try {
+    return { payload: JSON.stringify(await call()) ?? 'null', logs: [] };
+  } catch (error) {
+    const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
+    const trace = (stack ?? '').split('\n').filter(line => line.length > 0);
+    return { payload: JSON.stringify({ errorType: name, errorMessage: message, trace }), functionError: 'Unhandled', logs: [] };
+  }
+}
+
+/** A waiter that polls every `intervalMs`, `maxAttempts` times in all, before onTimeout. */
+export function fixedIntervalWaiter(intervalMs: number, maxAttempts: number): WaiterSettings {
+  return {
+    isCompleteState: 'framework-isComplete-task', timeoutState: 'framework-onTimeout-task', intervalMs, maxRetries: maxAttempts - 1, backoffRate: 1,
+  };
 }
 
 function createResponseEvent(cfnRequest: Event, onEventResult: Event | null): Event {

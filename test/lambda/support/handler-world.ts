@@ -1,14 +1,18 @@
 /**
  * Runs the real handler (lambda/index.ts `handle`) over real HTTP against the
- * emulator, the way the Provider framework would: onEvent once, then isComplete
- * until it answers IsComplete: true.
+ * emulator, in-process, driven by the runner's Provider framework (onEvent once,
+ * then isComplete until it answers IsComplete: true): the same loop the runner and
+ * the benchmarks use, without Lambda processes, so these tests stay fast.
  */
 import { randomUUID } from 'crypto';
 import { handle } from '../../../lambda';
 import { FinSpaceDataClient, VendedCredentialCache } from '../../../lambda/finspace';
 import type { HandlerContext, HandlerSettings } from '../../../lambda/handler-context';
-import type { IsCompleteResponse, OnEventRequest, OnEventResponse } from '../../../lambda/provider-types';
+import type { OnEventRequest, OnEventResponse } from '../../../lambda/provider-types';
 import { FinSpaceEmulator, type EmulatorBehaviour, type EmulatorSeed } from '../../../local/emulator';
+import {
+  fixedIntervalWaiter, invokeInProcess, runProvider, type CustomResourceRequest, type CustomResourceResponse,
+} from '../../../local/runner/provider-framework';
 import { retryWithoutBackoff } from '../finspace/support/retry';
 
 export const ENV = 'envhandlertests';
@@ -40,7 +44,7 @@ export interface World {
   readonly settings: HandlerSettings;
   context(overrides?: Partial<HandlerContext>): HandlerContext;
   onEvent(event: OnEventRequest): Promise<OnEventResponse>;
-  /** onEvent, then isComplete every `pollMs` until done; returns what the framework would report. */
+  /** onEvent, then isComplete every `pollMs` until done; returns what the framework reports, or throws its failure reason. */
   deploy(event: OnEventRequest, options?: { pollMs?: number; maxPolls?: number }): Promise<DeployResult>;
   /** Write calls the emulator answered since the last resetCalls(). */
   writes(): string[];
@@ -106,16 +110,22 @@ export async function startWorld(options: {
     context,
     onEvent: event => handle<OnEventResponse>(event, context(), 'onEvent'),
     async deploy(event, { pollMs = 25, maxPolls = 400 } = {}) {
-      const first = await handle<OnEventResponse>(event, context(), 'onEvent');
-      const merged = { ...event, ...first, PhysicalResourceId: first.PhysicalResourceId ?? event.PhysicalResourceId ?? event.RequestId };
-      for (let polls = 1; polls <= maxPolls; polls++) {
-        const answer = await handle<IsCompleteResponse>(merged as OnEventRequest, context(), 'isComplete');
-        if (answer.IsComplete) {
-          return { physicalResourceId: merged.PhysicalResourceId!, data: { ...first.Data, ...answer.Data }, polls };
-        }
-        await new Promise(resolve => setTimeout(resolve, pollMs));
-      }
-      throw new Error(`isComplete did not finish within ${maxPolls} polls`);
+      const onEvent = { functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:Handler-OnEvent', phase: 'onEvent' as 'onEvent' | 'isComplete' };
+      const isComplete = { functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:Handler-IsComplete', phase: 'isComplete' as 'onEvent' | 'isComplete' };
+      let polls = 0;
+      // The tests examine what the handler threw, not only the reason the framework made of it.
+      let thrown: unknown;
+      const call = (phase: 'onEvent' | 'isComplete', payload: string) =>
+        handle(JSON.parse(payload) as OnEventRequest, context(), phase).catch(error => { thrown = error; throw error; });
+      const outcome = await runProvider(event as unknown as CustomResourceRequest, { onEvent, isComplete, waiter: fixedIntervalWaiter(pollMs, maxPolls) }, {
+        invoke: (fn, payload) => invokeInProcess(() => call(fn.phase, payload)),
+        sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+        onPoll: () => { polls++; },
+      });
+      if ('noResponse' in outcome) throw new Error(outcome.noResponse);
+      const response = JSON.parse(outcome.responseBody) as CustomResourceResponse;
+      if (response.Status === 'FAILED') throw thrown ?? new Error(response.Reason);
+      return { physicalResourceId: response.PhysicalResourceId, data: response.Data ?? {}, polls };
     },
     writes: () => emulator.calls.filter(call => WRITE_OPERATIONS.has(call.operation)).map(call => call.operation),
     stop: () => emulator.stop(),
