@@ -9,11 +9,26 @@
 import { randomUUID } from 'crypto';
 import { isDeepStrictEqual } from 'util';
 import { LambdaContainer, type FinSpaceTarget } from './lambda-container';
-import { runCustomResource, type ResourceOutcome } from './provider-framework';
 import type { SynthesizedMembership, SynthesizedResource } from './synthesized-stack';
 import { physicalIdOf } from '../../lambda/group-membership';
 import { parseGroupMembershipProperties } from '../../lambda/properties';
 import type { OnEventRequest } from '../../lambda/provider-types';
+import {
+  fixedIntervalWaiter, invokeInProcess, runProvider, type CustomResourceRequest, type CustomResourceResponse,
+} from '../../local/runner/provider-framework';
+
+export interface ResourceOutcome {
+  readonly logicalId: string;
+  readonly ok: boolean;
+  /** The CloudFormation reason of a failure. */
+  readonly reason?: string;
+  readonly onEventMs: number;
+  readonly totalMs: number;
+  /** isComplete invocations. */
+  readonly polls: number;
+  /** What the resource answered, for a later Update or Delete. */
+  readonly physicalResourceId?: string;
+}
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:111122223333:stack/BenchMembership/0f3e4c50-0000-4000-8000-000000000000';
 
@@ -48,7 +63,7 @@ export async function deploy(
     const onEvent = new LambdaContainer(next.onEvent, target);
     const isComplete = new LambdaContainer(next.isComplete, target);
     containers.push(onEvent, isComplete);
-    return runCustomResource(e, { onEvent, isComplete, pollIntervalMs: next.pollIntervalMs, totalTimeoutMs: next.totalTimeoutMs });
+    return runCustomResource(e, onEvent, isComplete, next);
   };
 
   const startedAt = Date.now();
@@ -60,6 +75,46 @@ export async function deploy(
     resources: outcomes,
     lambdaTimeouts: containers.reduce((sum, c) => sum + c.timeouts, 0),
     lambdaEnvironmentsCalling: containers.filter(c => c.calledFinSpace).length,
+  };
+}
+
+/**
+ * One resource through the runner's Provider framework, the handler called in its
+ * Lambda environment; the Lambda and Step Functions overheads of a real deployment
+ * are not modelled: they would only add time.
+ */
+async function runCustomResource(
+  e: OnEventRequest, onEvent: LambdaContainer, isComplete: LambdaContainer, stack: SynthesizedMembership,
+): Promise<ResourceOutcome> {
+  const startedAt = Date.now();
+  let onEventMs: number | undefined;
+  let polls = 0;
+  const functions = {
+    onEvent: { functionArn: `${e.ServiceToken}-user-onEvent`, container: onEvent, phase: 'onEvent' as 'onEvent' | 'isComplete' },
+    isComplete: { functionArn: `${e.ServiceToken}-user-isComplete`, container: isComplete, phase: 'isComplete' as 'onEvent' | 'isComplete' },
+    // As the synthesized waiter: the first poll at once, then MaxAttempts (total / interval) retries.
+    waiter: fixedIntervalWaiter(stack.pollIntervalMs, Math.round(stack.totalTimeoutMs / stack.pollIntervalMs) + 1),
+  };
+  const outcome = await runProvider(e as unknown as CustomResourceRequest, functions, {
+    invoke: async (fn, payload) => {
+      const answer = await invokeInProcess(() => fn.container.invoke(JSON.parse(payload) as OnEventRequest, fn.phase));
+      if (fn.phase === 'onEvent') onEventMs = Date.now() - startedAt;
+      return answer;
+    },
+    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+    onPoll: () => { polls++; },
+  });
+  const totalMs = Date.now() - startedAt;
+  const response = 'noResponse' in outcome ? undefined : JSON.parse(outcome.responseBody) as CustomResourceResponse;
+  const ok = response?.Status === 'SUCCESS';
+  return {
+    logicalId: e.LogicalResourceId,
+    ok,
+    reason: ok ? undefined : response?.Reason ?? (outcome as { noResponse: string }).noResponse,
+    onEventMs: onEventMs ?? totalMs,
+    totalMs,
+    polls,
+    physicalResourceId: ok ? response!.PhysicalResourceId : undefined,
   };
 }
 
