@@ -117,7 +117,8 @@ export async function startWorld(options: {
       let thrown: unknown;
       const call = (phase: 'onEvent' | 'isComplete', payload: string) =>
         handle(JSON.parse(payload) as OnEventRequest, context(), phase).catch(error => { thrown = error; throw error; });
-      const outcome = await runProvider(event as unknown as CustomResourceRequest, { onEvent, isComplete, waiter: fixedIntervalWaiter(pollMs, maxPolls) }, {
+      const functions = { onEvent, isComplete, waiter: fixedIntervalWaiter(pollMs, maxPolls) };
+      const outcome = await runProvider(event as unknown as CustomResourceRequest, functions, {
         invoke: (fn, payload) => invokeInProcess(() => call(fn.phase, payload)),
         sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
         onPoll: () => { polls++; },
