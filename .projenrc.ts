@@ -90,6 +90,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'p-limit@^3',
     // The only packaged FinSpace Data client left: proves the emulator speaks the real protocol.
     'aws-sdk@^2',
+    // What the Lambda Node.js runtime provides the Provider framework's own code, which the local runner runs.
+    '@aws-sdk/client-lambda@3.1178.0',
+    '@aws-sdk/client-sfn@3.1178.0',
   ],
 });
 
