@@ -13,9 +13,7 @@ import type { SynthesizedMembership, SynthesizedResource } from './synthesized-s
 import { physicalIdOf } from '../../lambda/group-membership';
 import { parseGroupMembershipProperties } from '../../lambda/properties';
 import type { OnEventRequest } from '../../lambda/provider-types';
-import {
-  fixedIntervalWaiter, invokeInProcess, runProvider, type CustomResourceRequest, type CustomResourceResponse,
-} from '../../local/runner/provider-framework';
+import { provideInProcess } from '../../local/runner/in-process-provider';
 
 export interface ResourceOutcome {
   readonly logicalId: string;
@@ -79,43 +77,36 @@ export async function deploy(
 }
 
 /**
- * One resource through the runner's Provider framework, the handler called in its
- * Lambda environment; the Lambda and Step Functions overheads of a real deployment
- * are not modelled: they would only add time.
+ * One resource through the Provider framework's order of calls, the handler called in
+ * its Lambda environment; the Lambda and Step Functions overheads of a real
+ * deployment are not modelled: they would only add time.
  */
 async function runCustomResource(
   e: OnEventRequest, onEvent: LambdaContainer, isComplete: LambdaContainer, stack: SynthesizedMembership,
 ): Promise<ResourceOutcome> {
   const startedAt = Date.now();
   let onEventMs: number | undefined;
-  let polls = 0;
-  const functions = {
-    onEvent: { functionArn: `${e.ServiceToken}-user-onEvent`, container: onEvent, phase: 'onEvent' as 'onEvent' | 'isComplete' },
-    isComplete: { functionArn: `${e.ServiceToken}-user-isComplete`, container: isComplete, phase: 'isComplete' as 'onEvent' | 'isComplete' },
-    // As the synthesized waiter: the first poll at once, then MaxAttempts (total / interval) retries.
-    waiter: fixedIntervalWaiter(stack.pollIntervalMs, Math.round(stack.totalTimeoutMs / stack.pollIntervalMs) + 1),
-  };
-  const outcome = await runProvider(e as unknown as CustomResourceRequest, functions, {
-    invoke: async (fn, payload) => {
-      const answer = await invokeInProcess(() => fn.container.invoke(JSON.parse(payload) as OnEventRequest, fn.phase));
-      if (fn.phase === 'onEvent') onEventMs = Date.now() - startedAt;
-      return answer;
-    },
-    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
-    onPoll: () => { polls++; },
-  });
-  const totalMs = Date.now() - startedAt;
-  const response = 'noResponse' in outcome ? undefined : JSON.parse(outcome.responseBody) as CustomResourceResponse;
-  const ok = response?.Status === 'SUCCESS';
-  return {
-    logicalId: e.LogicalResourceId,
-    ok,
-    reason: ok ? undefined : response?.Reason ?? (outcome as { noResponse: string }).noResponse,
-    onEventMs: onEventMs ?? totalMs,
-    totalMs,
-    polls,
-    physicalResourceId: ok ? response!.PhysicalResourceId : undefined,
-  };
+  try {
+    const result = await provideInProcess(e, {
+      onEvent: async request => {
+        try {
+          return await onEvent.invoke(request, 'onEvent');
+        } finally {
+          onEventMs = Date.now() - startedAt;
+        }
+      },
+      isComplete: request => isComplete.invoke(request, 'isComplete'),
+    }, {
+      intervalMs: stack.pollIntervalMs,
+      // As the synthesized waiter: the first poll at once, then MaxAttempts (total / interval) retries.
+      maxAttempts: Math.round(stack.totalTimeoutMs / stack.pollIntervalMs) + 1,
+    });
+    const totalMs = Date.now() - startedAt;
+    return { logicalId: e.LogicalResourceId, ok: true, onEventMs: onEventMs!, totalMs, polls: result.polls, physicalResourceId: result.physicalResourceId };
+  } catch (error) {
+    const totalMs = Date.now() - startedAt;
+    return { logicalId: e.LogicalResourceId, ok: false, reason: String((error as Error).stack ?? error), onEventMs: onEventMs ?? totalMs, totalMs, polls: 0 };
+  }
 }
 
 function event(requestType: 'Create' | 'Update' | 'Delete', resource: SynthesizedResource, old?: SynthesizedResource): OnEventRequest {

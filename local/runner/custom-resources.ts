@@ -6,7 +6,9 @@
  */
 import { randomBytes, randomUUID } from 'crypto';
 import { AwsError, checkCustomResourceResponse, checkEventInvokePayload } from './limits';
-import { runProvider, type CustomResourceRequest, type CustomResourceResponse, type FrameworkHooks, type ProviderFunctions } from './provider-framework';
+import { RESPONSE_HOST_PREFIX } from './lambda/protocol';
+import type { DeployedProvider, ProviderEndpoint, WaiterPoll } from './provider-endpoint';
+import type { CustomResourceRequest, CustomResourceResponse } from './provider-framework';
 import type { StackEnvironment } from './stack-environment';
 
 export interface CustomResourceCall {
@@ -38,8 +40,9 @@ export class CustomResourceFailure extends Error {
 export async function callCustomResource(
   call: CustomResourceCall,
   env: StackEnvironment,
-  provider: ProviderFunctions,
-  hooks: FrameworkHooks,
+  provider: DeployedProvider,
+  endpoint: ProviderEndpoint,
+  hooks: { sleep(ms: number): Promise<void>; onPoll(poll: WaiterPoll): void },
 ): Promise<CustomResourceResult> {
   const requestId = randomUUID();
   const request: CustomResourceRequest = {
@@ -60,7 +63,7 @@ export async function callCustomResource(
     throw new CustomResourceFailure((error as AwsError).message, call.physicalId);
   }
 
-  const outcome = await runProvider(request, provider, hooks);
+  const outcome = await endpoint.run({ requestId, provider, ...hooks }, JSON.stringify(request));
   if ('noResponse' in outcome) {
     const waited = call.serviceTimeoutSeconds ? ` (after the ServiceTimeout of ${call.serviceTimeoutSeconds} seconds, not waited out locally)` : '';
     throw new CustomResourceFailure(
@@ -96,7 +99,7 @@ function responseUrl(env: StackEnvironment, logicalId: string, requestId: string
   const date = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
   const key = encodeURIComponent(`${env.stackId}|${logicalId}|${requestId}`);
   const credential = encodeURIComponent(`AKIA${randomBytes(8).toString('hex').toUpperCase()}/${date.slice(0, 8)}/${env.region}/s3/aws4_request`);
-  return `https://cloudformation-custom-resource-response-${env.region.replace(/-/g, '')}.s3.${env.region}.${env.urlSuffix}/${key}` +
+  return `https://${RESPONSE_HOST_PREFIX}${env.region.replace(/-/g, '')}.s3.${env.region}.${env.urlSuffix}/${key}` +
     `?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${date}&X-Amz-SignedHeaders=host&X-Amz-Expires=7200` +
     `&X-Amz-Credential=${credential}&X-Amz-Signature=${randomBytes(32).toString('hex')}`;
 }

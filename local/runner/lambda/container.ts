@@ -7,7 +7,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { transformSync } from 'esbuild';
+import { buildSync } from 'esbuild';
 import type { FunctionErrorPayload, InvokeMessage, LogLevel, RuntimeMessage } from './protocol';
 
 /** A function as Lambda would run it, after CloudFormation resolved its properties. */
@@ -155,12 +155,12 @@ function functionError(error: FunctionErrorPayload): InvocationAnswer {
   return { payload: JSON.stringify(error), functionError: 'Unhandled', logs: [] };
 }
 
-/** runtime.ts transpiled to JavaScript, once per runner process. */
+/** runtime.ts bundled to JavaScript, once per runner process. */
 let runtimeSource: string | undefined;
 
 /**
  * Starts runtime.ts in a plain node process. From TypeScript sources (ts-node,
- * ts-jest) it is transpiled with esbuild rather than run under ts-node, whose
+ * ts-jest) it is bundled with esbuild rather than run under ts-node, whose
  * require hooks would otherwise sit in the "Lambda" and change how it loads modules.
  * A function with a layer gets it at /opt, where Lambda mounts it: the process runs
  * in a mount namespace of its own with the layer bound there.
@@ -172,11 +172,9 @@ function startRuntime(environment: Readonly<Record<string, string>>, cwd: string
   if (fs.existsSync(compiled)) {
     node = [process.execPath, compiled];
   } else {
-    runtimeSource ??= transformSync(fs.readFileSync(path.join(__dirname, 'runtime.ts'), 'utf8'), {
-      loader: 'ts',
-      format: 'cjs',
-      target: 'node20',
-    }).code;
+    runtimeSource ??= buildSync({
+      entryPoints: [path.join(__dirname, 'runtime.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false,
+    }).outputFiles[0].text;
     node = [process.execPath, '-e', runtimeSource];
   }
   if (!optDirectory) return spawn(node[0], node.slice(1), options);

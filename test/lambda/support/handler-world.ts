@@ -1,8 +1,8 @@
 /**
  * Runs the real handler (lambda/index.ts `handle`) over real HTTP against the
- * emulator, in-process, driven by the runner's Provider framework (onEvent once,
- * then isComplete until it answers IsComplete: true): the same loop the runner and
- * the benchmarks use, without Lambda processes, so these tests stay fast.
+ * emulator, in-process (onEvent once, then isComplete until it answers IsComplete:
+ * true), without Lambda processes, so these tests stay fast; the benchmarks drive it
+ * the same way.
  */
 import { randomUUID } from 'crypto';
 import { handle } from '../../../lambda';
@@ -10,9 +10,7 @@ import { FinSpaceDataClient, VendedCredentialCache } from '../../../lambda/finsp
 import type { HandlerContext, HandlerSettings } from '../../../lambda/handler-context';
 import type { OnEventRequest, OnEventResponse } from '../../../lambda/provider-types';
 import { FinSpaceEmulator, type EmulatorBehaviour, type EmulatorSeed } from '../../../local/emulator';
-import {
-  fixedIntervalWaiter, invokeInProcess, runProvider, type CustomResourceRequest, type CustomResourceResponse,
-} from '../../../local/runner/provider-framework';
+import { provideInProcess } from '../../../local/runner/in-process-provider';
 import { retryWithoutBackoff } from '../finspace/support/retry';
 
 export const ENV = 'envhandlertests';
@@ -44,7 +42,7 @@ export interface World {
   readonly settings: HandlerSettings;
   context(overrides?: Partial<HandlerContext>): HandlerContext;
   onEvent(event: OnEventRequest): Promise<OnEventResponse>;
-  /** onEvent, then isComplete every `pollMs` until done; returns what the framework reports, or throws its failure reason. */
+  /** onEvent, then isComplete every `pollMs` until done; throws what the handler threw, or "Operation timed out". */
   deploy(event: OnEventRequest, options?: { pollMs?: number; maxPolls?: number }): Promise<DeployResult>;
   /** Write calls the emulator answered since the last resetCalls(). */
   writes(): string[];
@@ -109,25 +107,10 @@ export async function startWorld(options: {
     settings,
     context,
     onEvent: event => handle<OnEventResponse>(event, context(), 'onEvent'),
-    async deploy(event, { pollMs = 25, maxPolls = 400 } = {}) {
-      const onEvent = { functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:Handler-OnEvent', phase: 'onEvent' as 'onEvent' | 'isComplete' };
-      const isComplete = { functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:Handler-IsComplete', phase: 'isComplete' as 'onEvent' | 'isComplete' };
-      let polls = 0;
-      // The tests examine what the handler threw, not only the reason the framework made of it.
-      let thrown: unknown;
-      const call = (phase: 'onEvent' | 'isComplete', payload: string) =>
-        handle(JSON.parse(payload) as OnEventRequest, context(), phase).catch(error => { thrown = error; throw error; });
-      const functions = { onEvent, isComplete, waiter: fixedIntervalWaiter(pollMs, maxPolls) };
-      const outcome = await runProvider(event as unknown as CustomResourceRequest, functions, {
-        invoke: (fn, payload) => invokeInProcess(() => call(fn.phase, payload)),
-        sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
-        onPoll: () => { polls++; },
-      });
-      if ('noResponse' in outcome) throw new Error(outcome.noResponse);
-      const response = JSON.parse(outcome.responseBody) as CustomResourceResponse;
-      if (response.Status === 'FAILED') throw thrown ?? new Error(response.Reason);
-      return { physicalResourceId: response.PhysicalResourceId, data: response.Data ?? {}, polls };
-    },
+    deploy: (event, { pollMs = 25, maxPolls = 400 } = {}) => provideInProcess(event, {
+      onEvent: e => handle(e, context(), 'onEvent'),
+      isComplete: e => handle(e, context(), 'isComplete'),
+    }, { intervalMs: pollMs, maxAttempts: maxPolls }),
     writes: () => emulator.calls.filter(call => WRITE_OPERATIONS.has(call.operation)).map(call => call.operation),
     stop: () => emulator.stop(),
   };
