@@ -8,8 +8,29 @@ import { randomBytes, randomUUID } from 'crypto';
 import { AwsError, checkCustomResourceResponse, checkEventInvokePayload } from './limits';
 import { RESPONSE_HOST_PREFIX } from './lambda/protocol';
 import type { DeployedProvider, ProviderEndpoint, WaiterPoll } from './provider-endpoint';
-import type { CustomResourceRequest, CustomResourceResponse } from './provider-framework';
 import type { StackEnvironment } from './stack-environment';
+
+/** The request CloudFormation sends to a custom resource's ServiceToken. */
+interface CustomResourceRequest {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly ServiceToken: string;
+  readonly ResponseURL: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly ResourceType: string;
+  readonly ResourceProperties: Record<string, unknown>;
+  readonly OldResourceProperties?: Record<string, unknown>;
+  readonly PhysicalResourceId?: string;
+}
+
+/** What the provider PUTs to the ResponseURL (the fields read here). */
+interface CustomResourceResponse {
+  readonly Status: 'SUCCESS' | 'FAILED';
+  readonly Reason: string;
+  readonly PhysicalResourceId: string;
+  readonly Data?: Record<string, unknown>;
+}
 
 export interface CustomResourceCall {
   readonly requestType: CustomResourceRequest['RequestType'];
