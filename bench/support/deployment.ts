@@ -102,10 +102,14 @@ async function runCustomResource(
       maxAttempts: Math.round(stack.totalTimeoutMs / stack.pollIntervalMs) + 1,
     });
     const totalMs = Date.now() - startedAt;
-    return { logicalId: e.LogicalResourceId, ok: true, onEventMs: onEventMs!, totalMs, polls: result.polls, physicalResourceId: result.physicalResourceId };
+    return {
+      logicalId: e.LogicalResourceId, ok: true, onEventMs: onEventMs!, totalMs, polls: result.polls, physicalResourceId: result.physicalResourceId,
+    };
   } catch (error) {
     const totalMs = Date.now() - startedAt;
-    return { logicalId: e.LogicalResourceId, ok: false, reason: String((error as Error).stack ?? error), onEventMs: onEventMs ?? totalMs, totalMs, polls: 0 };
+    return {
+      logicalId: e.LogicalResourceId, ok: false, reason: String((error as Error).stack ?? error), onEventMs: onEventMs ?? totalMs, totalMs, polls: 0,
+    };
   }
 }
 

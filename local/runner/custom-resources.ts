@@ -5,8 +5,8 @@
  * reasons in CloudFormation's words, physical id and Data attributes.
  */
 import { randomBytes, randomUUID } from 'crypto';
-import { AwsError, checkCustomResourceResponse, checkEventInvokePayload } from './limits';
 import { RESPONSE_HOST_PREFIX } from './lambda/protocol';
+import { AwsError, checkCustomResourceResponse, checkEventInvokePayload } from './limits';
 import type { DeployedProvider, ProviderEndpoint, WaiterPoll } from './provider-endpoint';
 import type { StackEnvironment } from './stack-environment';
 

@@ -66,19 +66,12 @@ export interface ProviderCall {
 }
 
 interface Flight extends ProviderCall {
-  settle(outcome: ProviderOutcome): void;
   executionStarted?: number;
   attempt?: number;
+  settle(outcome: ProviderOutcome): void;
 }
 
 export class ProviderEndpoint {
-  private readonly server = http.createServer((request, response) => void this.serve(request, response));
-  private readonly flights = new Map<string, Flight>();
-  private readonly sdkDirectory = providedSdkDirectory();
-  private lambda!: LocalLambdaService;
-
-  private constructor() {}
-
   /**
    * Listens on a free local port, and runs functions with what Lambda gives them for
    * the framework: the AWS SDK's Lambda and Step Functions clients on NODE_PATH, and
@@ -100,6 +93,13 @@ export class ProviderEndpoint {
     });
     return endpoint;
   }
+
+  private readonly server = http.createServer((request, response) => void this.serve(request, response));
+  private readonly flights = new Map<string, Flight>();
+  private readonly sdkDirectory = providedSdkDirectory();
+  private lambda!: LocalLambdaService;
+
+  private constructor() {}
 
   /**
    * Sends `request` (CloudFormation's request, JSON) to the framework's onEvent as an
@@ -191,7 +191,8 @@ export class ProviderEndpoint {
     }
     checkExecutionInput(request.input);
     flight.executionStarted = Date.now();
-    void this.execute(flight, flight.provider.waiter, request.input);
+    this.execute(flight, flight.provider.waiter, request.input).catch((error: Error) =>
+      flight.settle({ noResponse: `the waiter's execution failed: ${error.message}` }));
     const executionArn = `${request.stateMachineArn.replace(':stateMachine:', ':execution:')}:${request.name}`;
     return { executionArn, startDate: flight.executionStarted / 1000 };
   }

@@ -117,7 +117,8 @@ function redirectCustomResourceResponses(): void {
   delete process.env[RESPONSE_ENDPOINT_VARIABLE];
   if (!endpoint) return;
   const runner = new URL(endpoint);
-  // The module object itself, which the framework's code reads `request` from at each call.
+  // The module object itself (an import would be a copy), which the framework's code reads `request` from at each call.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const https = require('https') as { request: typeof http.request };
   const request = https.request;
   https.request = ((options: http.RequestOptions, callback?: (response: http.IncomingMessage) => void) => {
