@@ -52,7 +52,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   eslintOptions: {
     dirs: ['lib', 'contract'],
     // The handler's packages are bundled at build time, so they are devDependencies.
-    devdirs: ['lambda', 'local', 'example', 'test', 'bench'],
+    devdirs: ['lambda', 'local', 'model', 'example', 'test', 'bench'],
     // One type-aware config for every tree, not only lib/ (what tsconfig.json covers).
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
@@ -94,6 +94,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'p-limit@^3',
     // The only packaged FinSpace Data client left: proves the emulator speaks the real protocol.
     'aws-sdk@^2',
+    // What the Lambda Node.js runtime provides the Provider framework's own code, which the local runner runs.
+    '@aws-sdk/client-lambda@3.1178.0',
+    '@aws-sdk/client-sfn@3.1178.0',
   ],
 });
 
@@ -115,7 +118,7 @@ project.package.addField('types', 'dist/lib/index.d.ts');
 // never reaches the construct library or the CDK (they would end up in its bundle), the
 // constructs never reach the handler, and the product never reaches the tooling.
 // test/architecture/boundaries.test.ts proves that a forbidden import fails.
-const TOOLING = ['./local', './bench', './test', './example'];
+const TOOLING = ['./local', './model', './bench', './test', './example'];
 project.eslint!.addRules({
   'import/no-restricted-paths': ['error', {
     zones: [
@@ -141,7 +144,7 @@ project.tasks.tryFind('bundle:lambda/index')!
   .reset('ts-node --transpile-only --project tsconfig.dev.json projenrc/handler-bundle.ts');
 
 // Everything outside lib/ is type-checked here: ts-jest runs with isolatedModules and does not.
-const DEV_SOURCES = ['contract/**/*.ts', 'lib/**/*.ts', 'lambda/**/*.ts', 'local/**/*.ts', 'test/**/*.ts', 'example/**/*.ts', 'bench/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'];
+const DEV_SOURCES = ['contract/**/*.ts', 'lib/**/*.ts', 'lambda/**/*.ts', 'local/**/*.ts', 'model/**/*.ts', 'test/**/*.ts', 'example/**/*.ts', 'bench/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'];
 new JsonFile(project, 'tsconfig.dev.json', {
   obj: {
     extends: './tsconfig.json',
@@ -173,7 +176,7 @@ project.npmignore?.removePatterns('dist');
 project.npmignore?.exclude(
   // jsii-pacmak appends its outdir to .npmignore unless this exact line is there.
   'pkg',
-  '/example/', '/local/', '/lambda/', '/contract/', '/cdk.json', '/cdk.out/', '/tsconfig.dev.json', '/.ci/', '/test/', '/rosetta/', '/bench/', '/BENCHMARKS.md');
+  '/example/', '/local/', '/model/', '/lambda/', '/contract/', '/cdk.json', '/cdk.out/', '/tsconfig.dev.json', '/.ci/', '/test/', '/rosetta/', '/bench/', '/BENCHMARKS.md');
 
 // Locally only the JavaScript package can be built (PyPI, Maven Central and NuGet are
 // unreachable); the release workflow runs package:python/java/dotnet/go in jobs of their own.

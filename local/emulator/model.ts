@@ -2,9 +2,9 @@
  * The FinSpace Data API model, typed just enough for the emulator to derive its
  * routes, (de)serialization, validation, error lists and record views from it
  * instead of restating them. The source is the trimmed official model in
- * local/model/finspace-data.json.
+ * model/finspace-data.json.
  */
-import modelJson from '../model/finspace-data.json';
+import modelJson from '../../model/finspace-data.json';
 
 /** The 16 operations, as named in the model (a compile-time view of its keys). */
 export type OperationName = keyof typeof modelJson.operations;

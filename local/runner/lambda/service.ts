@@ -32,6 +32,7 @@ export type InvocationType = 'RequestResponse' | 'Event';
 
 export class LocalLambdaService {
   private readonly containers: LambdaContainer[] = [];
+  private shutDown = false;
 
   constructor(private readonly options: LambdaServiceOptions) {
     if (options.logDirectory) fs.mkdirSync(options.logDirectory, { recursive: true });
@@ -42,6 +43,8 @@ export class LocalLambdaService {
    * request throw (an API error), a handler error is a FunctionError answer.
    */
   async invoke(configuration: FunctionConfiguration, payload: string, invocationType: InvocationType = 'RequestResponse'): Promise<InvocationAnswer> {
+    // What a run left behind (a waiter's execution after its response) starts no container after the run.
+    if (this.shutDown) throw new Error(`the local Lambda service has shut down: ${configuration.functionName} was not invoked`);
     if (invocationType === 'Event') checkEventInvokePayload(payload);
     else checkSyncInvokeRequest(payload);
     const requestId = randomUUID();
@@ -57,6 +60,7 @@ export class LocalLambdaService {
 
   /** Stops every container. */
   async shutdown(): Promise<void> {
+    this.shutDown = true;
     await Promise.all(this.containers.splice(0).map(container => container.stop()));
   }
 
@@ -89,8 +93,6 @@ export class LocalLambdaService {
       TZ: ':UTC',
       _HANDLER: configuration.handler,
       LAMBDA_TASK_ROOT: configuration.codeDirectory,
-      // /opt cannot be mounted per container here: code that reads its layers honours this.
-      ...(configuration.optDirectory ? { LOCAL_LAMBDA_OPT: configuration.optDirectory } : {}),
       AWS_EXECUTION_ENV: `AWS_Lambda_${configuration.runtime}`,
       AWS_LAMBDA_FUNCTION_NAME: configuration.functionName,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',

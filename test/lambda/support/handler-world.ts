@@ -1,14 +1,16 @@
 /**
  * Runs the real handler (lambda/index.ts `handle`) over real HTTP against the
- * emulator, the way the Provider framework would: onEvent once, then isComplete
- * until it answers IsComplete: true.
+ * emulator, in-process (onEvent once, then isComplete until it answers IsComplete:
+ * true), without Lambda processes, so these tests stay fast; the benchmarks drive it
+ * the same way.
  */
 import { randomUUID } from 'crypto';
 import { handle } from '../../../lambda';
 import { FinSpaceDataClient, VendedCredentialCache } from '../../../lambda/finspace';
 import type { HandlerContext, HandlerSettings } from '../../../lambda/handler-context';
-import type { IsCompleteResponse, OnEventRequest, OnEventResponse } from '../../../lambda/provider-types';
+import type { OnEventRequest, OnEventResponse } from '../../../lambda/provider-types';
 import { FinSpaceEmulator, type EmulatorBehaviour, type EmulatorSeed } from '../../../local/emulator';
+import { provideInProcess } from '../../../local/runner/in-process-provider';
 import { retryWithoutBackoff } from '../finspace/support/retry';
 
 export const ENV = 'envhandlertests';
@@ -40,7 +42,7 @@ export interface World {
   readonly settings: HandlerSettings;
   context(overrides?: Partial<HandlerContext>): HandlerContext;
   onEvent(event: OnEventRequest): Promise<OnEventResponse>;
-  /** onEvent, then isComplete every `pollMs` until done; returns what the framework would report. */
+  /** onEvent, then isComplete every `pollMs` until done; throws what the handler threw, or "Operation timed out". */
   deploy(event: OnEventRequest, options?: { pollMs?: number; maxPolls?: number }): Promise<DeployResult>;
   /** Write calls the emulator answered since the last resetCalls(). */
   writes(): string[];
@@ -105,18 +107,10 @@ export async function startWorld(options: {
     settings,
     context,
     onEvent: event => handle<OnEventResponse>(event, context(), 'onEvent'),
-    async deploy(event, { pollMs = 25, maxPolls = 400 } = {}) {
-      const first = await handle<OnEventResponse>(event, context(), 'onEvent');
-      const merged = { ...event, ...first, PhysicalResourceId: first.PhysicalResourceId ?? event.PhysicalResourceId ?? event.RequestId };
-      for (let polls = 1; polls <= maxPolls; polls++) {
-        const answer = await handle<IsCompleteResponse>(merged as OnEventRequest, context(), 'isComplete');
-        if (answer.IsComplete) {
-          return { physicalResourceId: merged.PhysicalResourceId!, data: { ...first.Data, ...answer.Data }, polls };
-        }
-        await new Promise(resolve => setTimeout(resolve, pollMs));
-      }
-      throw new Error(`isComplete did not finish within ${maxPolls} polls`);
-    },
+    deploy: (event, { pollMs = 25, maxPolls = 400 } = {}) => provideInProcess(event, {
+      onEvent: e => handle(e, context(), 'onEvent'),
+      isComplete: e => handle(e, context(), 'isComplete'),
+    }, { intervalMs: pollMs, maxAttempts: maxPolls }),
     writes: () => emulator.calls.filter(call => WRITE_OPERATIONS.has(call.operation)).map(call => call.operation),
     stop: () => emulator.stop(),
   };
