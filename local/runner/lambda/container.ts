@@ -106,7 +106,8 @@ export class LambdaContainer {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    // A process that never started (spawn failed) has nothing to wait for.
+    if (this.child.pid === undefined || this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.stopped = true;
     const exited = new Promise(resolve => this.child.once('exit', resolve));
     this.child.kill();

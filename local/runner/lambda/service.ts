@@ -32,6 +32,8 @@ export type InvocationType = 'RequestResponse' | 'Event';
 
 export class LocalLambdaService {
   private readonly containers: LambdaContainer[] = [];
+  /** Containers retired while the service runs: shutdown waits for their processes too, so none outlives the runner. */
+  private readonly retiring = new Set<Promise<void>>();
   private shutDown = false;
 
   constructor(private readonly options: LambdaServiceOptions) {
@@ -61,7 +63,7 @@ export class LocalLambdaService {
   /** Stops every container. */
   async shutdown(): Promise<void> {
     this.shutDown = true;
-    await Promise.all(this.containers.splice(0).map(container => container.stop()));
+    await Promise.all([...this.containers.splice(0).map(container => container.stop()), ...this.retiring]);
   }
 
   /** A warm container of exactly this configuration, or a new one; containers of older configurations are retired. */
@@ -71,7 +73,8 @@ export class LocalLambdaService {
       const stale = container.configuration.functionName === configuration.functionName && JSON.stringify(container.configuration) !== fingerprint;
       if (!container.alive || (stale && !container.busy)) {
         this.containers.splice(this.containers.indexOf(container), 1);
-        void container.stop();
+        const stopped = container.stop().finally(() => this.retiring.delete(stopped));
+        this.retiring.add(stopped);
       }
     }
     const warm = this.containers.find(c => !c.busy && JSON.stringify(c.configuration) === fingerprint);
