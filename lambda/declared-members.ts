@@ -14,12 +14,9 @@ import {
   type DeclaredMembersIndex,
 } from '../contract/declared-members';
 
-/**
- * The index in the function's layers (Lambda mounts them at /opt; the local runner
- * names its stand-in in LOCAL_LAMBDA_OPT), or undefined when the function has none.
- */
+/** The index in the function's layer, which Lambda mounts at /opt; undefined when the function has none. */
 export function declaredMembersFromLayer(
-  optDirectory = process.env.LOCAL_LAMBDA_OPT || '/opt',
+  optDirectory = '/opt',
   deployTimeEnvironments = process.env[DEPLOY_TIME_ENVIRONMENTS_VARIABLE],
 ): DeclaredMembers | undefined {
   let text: string;

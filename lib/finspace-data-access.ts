@@ -1,10 +1,17 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HandlerProvider } from './handler-provider';
 import { isValidId } from '../contract/finspace-ids';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../contract/handler-settings';
+
+/** The oldest Node.js the handler bundle is built for. */
+const OLDEST_NODE_MAJOR = 20;
+
+/** The runtime the handler gets by default, never below this one. */
+const DEFAULT_NODE_MAJOR_FLOOR = 22;
 
 /** CloudFormation gives up on a custom resource after an hour: stay well under it. */
 const MAX_TIMEOUT = Duration.minutes(50);
@@ -37,6 +44,16 @@ export interface FinSpaceDataAccessProps {
    * @default - one role per stack, created by the library
    */
   readonly role?: iam.IRole;
+
+  /**
+   * The Lambda runtime of the handler's two functions (and the compatible runtime of
+   * the layer that carries the declared members): Node.js 20 or later.
+   *
+   * @default - the highest Node.js runtime that the installed aws-cdk-lib lists in
+   * `lambda.Runtime.ALL` (nodejs22.x at the least), the one cdk-nag's
+   * AwsSolutions-L1 expects; upgrading aws-cdk-lib moves it
+   */
+  readonly runtime?: lambda.Runtime;
 
   /**
    * How long the handler's and the provider framework's logs are kept.
@@ -104,13 +121,45 @@ export class FinSpaceDataAccess extends Construct {
     }
 
     this.environmentId = props.environmentId;
+    const runtime = props.runtime ?? latestNodeRuntime();
+    validateRuntime(runtime);
     this._provider = HandlerProvider.forRole(this, props.role, {
+      runtime,
       logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       timeout,
       pollInterval,
       maxConcurrency,
     });
     this.role = this._provider.role;
+  }
+}
+
+/**
+ * The highest Node.js runtime the installed aws-cdk-lib knows, by version number;
+ * NODEJS_LATEST is left out, as it lags behind (nodejs24.x when nodejs26.x is listed).
+ */
+function latestNodeRuntime(): lambda.Runtime {
+  let latest = lambda.Runtime.NODEJS_22_X;
+  let latestMajor = DEFAULT_NODE_MAJOR_FLOOR;
+  for (const runtime of lambda.Runtime.ALL) {
+    const major = nodeMajor(runtime);
+    if (major !== undefined && major > latestMajor && !runtime.isVariable) {
+      latest = runtime;
+      latestMajor = major;
+    }
+  }
+  return latest;
+}
+
+function nodeMajor(runtime: lambda.Runtime): number | undefined {
+  const match = /^nodejs(\d+)\.x$/.exec(runtime.name);
+  return runtime.family === lambda.RuntimeFamily.NODEJS && match ? Number(match[1]) : undefined;
+}
+
+function validateRuntime(runtime: lambda.Runtime) {
+  const major = nodeMajor(runtime);
+  if (major === undefined || major < OLDEST_NODE_MAJOR) {
+    throw new Error(`runtime must be a Node.js runtime, ${OLDEST_NODE_MAJOR} or later (nodejs${OLDEST_NODE_MAJOR}.x, nodejs22.x, ...), got ${runtime.name}`);
   }
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { Annotations, Aspects, CustomResource, IAspect, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import type { IPermissionGroup } from './permission-group';
+import { validateRemovalPolicy } from './removal-policy';
 import { hasSurroundingBlanks, isValidId } from '../contract/finspace-ids';
 import { assignShards } from '../contract/membership-shards';
 import { wireBoolean, type GroupMembershipWireProperties } from '../contract/resource-properties';
@@ -49,7 +50,7 @@ export interface GroupMembershipProps {
  * which waits until FinSpace reports every declared user as ADDITION_SUCCESS.
  *
  * All the users are held by one custom resource, or, beyond 3,000 of them, by as
- * few as CloudFormation's payload limits allow (see `MAX_USERS_PER_RESOURCE`), so a
+ * few as CloudFormation's payload limits allow (see "Members" in the README), so a
  * stack can declare many thousands of members.
  *
  * @example
@@ -66,7 +67,8 @@ export class GroupMembership extends Construct {
   /** Whether the declaration is exclusive. */
   public readonly exclusive: boolean;
   private readonly userIds: string[] = [];
-  private readonly removalPolicy: RemovalPolicy;
+  private removalPolicy: RemovalPolicy;
+  private readonly resources: CustomResource[] = [];
   private readonly groupKey: string;
   private readonly membershipKey: string;
   /** Set when the app is synthesized; the users cannot change after that. */
@@ -80,7 +82,7 @@ export class GroupMembership extends Construct {
     }
     this.group = props.group;
     this.exclusive = props.exclusive ?? false;
-    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    this.removalPolicy = validateRemovalPolicy(this, props.removalPolicy ?? RemovalPolicy.DESTROY);
     addToMembershipsOfGroup(this);
     this.groupKey = groupKeyOf(this.group);
     // The provider publishes every membership's users once the app is complete.
@@ -110,6 +112,15 @@ export class GroupMembership extends Construct {
       }
       this.userIds.push(userId);
     }
+  }
+
+  /**
+   * What happens to the declared members when this membership leaves the stack or
+   * the stack is deleted (see `removalPolicy`).
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.removalPolicy = validateRemovalPolicy(this, policy);
+    for (const resource of this.resources) resource.applyRemovalPolicy(policy);
   }
 
   /** The declared user ids, in declaration order. */
@@ -161,6 +172,7 @@ export class GroupMembership extends Construct {
       });
       // The group must exist before members are added and outlive their removal.
       resource.node.addDependency(this.group);
+      this.resources.push(resource);
     });
   }
 }

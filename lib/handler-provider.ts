@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { DECLARED_MEMBERS_FILE, DEPLOY_TIME_ENVIRONMENTS_VARIABLE, type DeclaredMembersIndex, declaringResource } from '../contract/declared-members';
 import { handlerEnvironment, handlerTimeoutSeconds } from '../contract/handler-settings';
@@ -22,6 +23,7 @@ const HANDLER_ASSET = path.join(PACKAGE_ROOT, 'assets', 'lambda', 'index');
 
 /** The settings one provider is built with; they must agree for all who share it. */
 export interface ProviderSettings {
+  readonly runtime: lambda.Runtime;
   readonly logRetention: logs.RetentionDays;
   /** How long one deployment of a resource may take (FinSpaceDataAccessProps.timeout). */
   readonly timeout: Duration;
@@ -62,12 +64,13 @@ export class HandlerProvider extends Construct {
 
   /** The role the handler runs as: the identity FinSpace must know. */
   public readonly role: iam.IRole;
-  public readonly serviceToken: string;
   /** CloudFormation's own limit for one resource, kept above the provider's timeout. */
   public readonly serviceTimeout: Duration;
   private readonly settings: ProviderSettings;
   private readonly handlerFunctions: lambda.Function[] = [];
   private readonly declarations: MemberDeclaration[] = [];
+  /** Created by the first resource that needs it: an unused access deploys no provider. */
+  private provider?: cr.Provider;
 
   private constructor(scope: Construct, id: string, role: iam.IRole | undefined, settings: ProviderSettings) {
     super(scope, id);
@@ -84,6 +87,18 @@ export class HandlerProvider extends Construct {
       })],
     });
 
+    this.serviceTimeout = settings.timeout.plus(Duration.minutes(5));
+    Aspects.of(this).add(new PublishDeclaredMembers(this));
+  }
+
+  /** The provider's ServiceToken; the first call creates the provider. */
+  public get serviceToken(): string {
+    return this.createProvider().serviceToken;
+  }
+
+  private createProvider(): cr.Provider {
+    if (this.provider) return this.provider;
+    const settings = this.settings;
     const environment = handlerEnvironment({
       maxConcurrency: String(settings.maxConcurrency),
       handlerRoleArn: this.role.roleArn,
@@ -96,7 +111,7 @@ export class HandlerProvider extends Construct {
       retention: settings.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const provider = new cr.Provider(this, 'Provider', {
+    this.provider = new cr.Provider(this, 'Provider', {
       onEventHandler,
       isCompleteHandler,
       // Roles of our own instead of the framework's default ones, which carry the AWS
@@ -107,17 +122,18 @@ export class HandlerProvider extends Construct {
       queryInterval: settings.pollInterval,
       totalTimeout: settings.timeout,
       logGroup: frameworkLogs,
+      // Explicitly on: newer aws-cdk-lib turns the waiter's logging off by default.
       // Execution data holds names and descriptions (sensitive in the API model): log
       // the state transitions only.
+      disableWaiterStateMachineLogging: false,
       waiterStateMachineLogOptions: {
         destination: frameworkLogs,
         level: sfn.LogLevel.ALL,
         includeExecutionData: false,
       },
     });
-    this.serviceToken = provider.serviceToken;
-    this.serviceTimeout = settings.timeout.plus(Duration.minutes(5));
-    Aspects.of(this).add(new PublishDeclaredMembers(this));
+    hideEventsFromFrameworkLogs(this.provider);
+    return this.provider;
   }
 
   /**
@@ -143,6 +159,7 @@ export class HandlerProvider extends Construct {
    */
   public publishDeclaredMembers(): void {
     if (this.declarations.length === 0) return;
+    this.createProvider();
     const index: DeclaredMembersIndex = { groups: {} };
     // Environment ids known only at deploy time reach the handler through its
     // environment, which CloudFormation resolves; the file refers to them by position.
@@ -162,15 +179,24 @@ export class HandlerProvider extends Construct {
       });
     }
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'finspace-declared-members-'));
-    const file = path.join(directory, DECLARED_MEMBERS_FILE);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(index));
-    const layer = new lambda.LayerVersion(this, 'DeclaredMembers', {
-      code: lambda.Code.fromAsset(directory),
-      compatibleRuntimes: [lambda.Runtime.NODEJS_22_X],
-      description: 'The FinSpace group members this stack declares, for the handler',
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    let layer: lambda.LayerVersion;
+    try {
+      const file = path.join(directory, DECLARED_MEMBERS_FILE);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(index));
+      layer = new lambda.LayerVersion(this, 'DeclaredMembers', {
+        code: lambda.Code.fromAsset(directory),
+        compatibleRuntimes: [this.settings.runtime],
+        description: 'The FinSpace group members this stack declares, for the handler',
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+    } finally {
+      // The asset is copied into the cloud assembly when the layer is created. Without
+      // staging (a tool such as SAM reads assets in place) the directory is the asset.
+      if (!this.node.tryGetContext(cxapi.DISABLE_ASSET_STAGING_CONTEXT)) {
+        fs.rmSync(directory, { recursive: true, force: true });
+      }
+    }
     for (const fn of this.handlerFunctions) {
       fn.addLayers(layer);
       if (deployTimeEnvironments.length > 0) {
@@ -206,7 +232,7 @@ export class HandlerProvider extends Construct {
     const fn = new lambda.Function(this, id, {
       code: lambda.Code.fromAsset(HANDLER_ASSET),
       handler,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: this.settings.runtime,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout,
@@ -220,6 +246,10 @@ export class HandlerProvider extends Construct {
   }
 
   private assertSameSettings(settings: ProviderSettings) {
+    if (this.settings.runtime.name !== settings.runtime.name) {
+      throw new Error('FinSpaceDataAccess instances that share a handler role in one stack share one provider, ' +
+        `so they need the same runtime: ${this.settings.runtime.name} vs ${settings.runtime.name}`);
+    }
     const mine = describe(this.settings);
     const theirs = describe(settings);
     if (mine !== theirs) {
@@ -237,6 +267,22 @@ class PublishDeclaredMembers implements IAspect {
     if (node !== this.provider || this.published) return;
     this.published = true;
     this.provider.publishDeclaredMembers();
+  }
+}
+
+/**
+ * The framework's functions log every event whole, group names and descriptions
+ * included (sensitive in the API model): console.log at each step, and a Retry error
+ * holding the event on every poll that is not yet complete. With JSON log format and
+ * application log level FATAL, Lambda writes neither. Newer aws-cdk-lib sets exactly
+ * this itself; setting it here makes every supported version synthesize alike.
+ */
+function hideEventsFromFrameworkLogs(provider: cr.Provider): void {
+  for (const child of provider.node.children) {
+    if (!(child instanceof lambda.Function)) continue;
+    const fn = child.node.defaultChild as lambda.CfnFunction;
+    fn.addPropertyOverride('LoggingConfig.LogFormat', 'JSON');
+    fn.addPropertyOverride('LoggingConfig.ApplicationLogLevel', 'FATAL');
   }
 }
 

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ApplicationPermission } from './application-permission';
 import { FinSpaceDataAccess } from './finspace-data-access';
 import { GroupMembership } from './group-membership';
+import { validateRemovalPolicy } from './removal-policy';
 import { isApplicationPermission, PRIVILEGED_PERMISSION } from '../contract/application-permissions';
 import { hasSurroundingBlanks, isValidDescription, isValidId, isValidName } from '../contract/finspace-ids';
 import type { PermissionGroupWireProperties } from '../contract/resource-properties';
@@ -131,6 +132,10 @@ export class PermissionGroup extends PermissionGroupBase {
     class Import extends PermissionGroupBase {
       public readonly permissionGroupId = attrs.permissionGroupId;
       public readonly access = attrs.access;
+      public applyRemovalPolicy(): void {
+        throw new Error(`${this.node.path}: an imported permission group is not deployed by this stack, so it has no removal policy; ` +
+          'set the removal policy of its GroupMembership instead');
+      }
     }
     return new Import(scope, id);
   }
@@ -146,6 +151,7 @@ export class PermissionGroup extends PermissionGroupBase {
   public readonly access: FinSpaceDataAccess;
   /** The name of the group. */
   public readonly permissionGroupName: string;
+  private readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: PermissionGroupProps) {
     super(scope, id);
@@ -175,11 +181,21 @@ export class PermissionGroup extends PermissionGroupBase {
       serviceToken: props.access._provider.serviceToken,
       serviceTimeout: props.access._provider.serviceTimeout,
       properties,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      removalPolicy: validateRemovalPolicy(this, props.removalPolicy ?? RemovalPolicy.DESTROY),
     });
+    this.resource = resource;
     this.permissionGroupId = resource.ref;
 
     if (props.members) this.addMembers(...props.members);
+  }
+
+  /**
+   * What happens to the group in FinSpace when it leaves the stack or the stack is
+   * deleted (see `removalPolicy`). Applies to the group only; its members follow the
+   * removal policy of their `GroupMembership`.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.resource.applyRemovalPolicy(validateRemovalPolicy(this, policy));
   }
 }
 

@@ -19,7 +19,7 @@ export const HANDLER_BUNDLE_OPTIONS: BuildOptions = {
   absWorkingDir: REPO,
   bundle: true,
   platform: 'node',
-  target: 'node22',
+  target: 'node20',
   minify: true,
   // ESM builds of @smithy/* avoid the CommonJS barrels (271 kB -> 59 kB, toolchain notes).
   mainFields: ['module', 'main'],

@@ -9,11 +9,24 @@
 import { randomUUID } from 'crypto';
 import { isDeepStrictEqual } from 'util';
 import { LambdaContainer, type FinSpaceTarget } from './lambda-container';
-import { runCustomResource, type ResourceOutcome } from './provider-framework';
 import type { SynthesizedMembership, SynthesizedResource } from './synthesized-stack';
 import { physicalIdOf } from '../../lambda/group-membership';
 import { parseGroupMembershipProperties } from '../../lambda/properties';
 import type { OnEventRequest } from '../../lambda/provider-types';
+import { provideInProcess } from '../../local/runner/in-process-provider';
+
+export interface ResourceOutcome {
+  readonly logicalId: string;
+  readonly ok: boolean;
+  /** The CloudFormation reason of a failure. */
+  readonly reason?: string;
+  readonly onEventMs: number;
+  readonly totalMs: number;
+  /** isComplete invocations. */
+  readonly polls: number;
+  /** What the resource answered, for a later Update or Delete. */
+  readonly physicalResourceId?: string;
+}
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:111122223333:stack/BenchMembership/0f3e4c50-0000-4000-8000-000000000000';
 
@@ -48,7 +61,7 @@ export async function deploy(
     const onEvent = new LambdaContainer(next.onEvent, target);
     const isComplete = new LambdaContainer(next.isComplete, target);
     containers.push(onEvent, isComplete);
-    return runCustomResource(e, { onEvent, isComplete, pollIntervalMs: next.pollIntervalMs, totalTimeoutMs: next.totalTimeoutMs });
+    return runCustomResource(e, onEvent, isComplete, next);
   };
 
   const startedAt = Date.now();
@@ -61,6 +74,43 @@ export async function deploy(
     lambdaTimeouts: containers.reduce((sum, c) => sum + c.timeouts, 0),
     lambdaEnvironmentsCalling: containers.filter(c => c.calledFinSpace).length,
   };
+}
+
+/**
+ * One resource through the Provider framework's order of calls, the handler called in
+ * its Lambda environment; the Lambda and Step Functions overheads of a real
+ * deployment are not modelled: they would only add time.
+ */
+async function runCustomResource(
+  e: OnEventRequest, onEvent: LambdaContainer, isComplete: LambdaContainer, stack: SynthesizedMembership,
+): Promise<ResourceOutcome> {
+  const startedAt = Date.now();
+  let onEventMs: number | undefined;
+  try {
+    const result = await provideInProcess(e, {
+      onEvent: async request => {
+        try {
+          return await onEvent.invoke(request, 'onEvent');
+        } finally {
+          onEventMs = Date.now() - startedAt;
+        }
+      },
+      isComplete: request => isComplete.invoke(request, 'isComplete'),
+    }, {
+      intervalMs: stack.pollIntervalMs,
+      // As the synthesized waiter: the first poll at once, then MaxAttempts (total / interval) retries.
+      maxAttempts: Math.round(stack.totalTimeoutMs / stack.pollIntervalMs) + 1,
+    });
+    const totalMs = Date.now() - startedAt;
+    return {
+      logicalId: e.LogicalResourceId, ok: true, onEventMs: onEventMs!, totalMs, polls: result.polls, physicalResourceId: result.physicalResourceId,
+    };
+  } catch (error) {
+    const totalMs = Date.now() - startedAt;
+    return {
+      logicalId: e.LogicalResourceId, ok: false, reason: String((error as Error).stack ?? error), onEventMs: onEventMs ?? totalMs, totalMs, polls: 0,
+    };
+  }
 }
 
 function event(requestType: 'Create' | 'Update' | 'Delete', resource: SynthesizedResource, old?: SynthesizedResource): OnEventRequest {

@@ -10,6 +10,7 @@
  * fault follows the order in which requests arrive, which concurrent requests may
  * change; `--repeat R` plays each sequence R times to catch such a failure again.
  */
+import { parseArgs } from 'util';
 import { addFigures, emptyFigures, formatFigures } from './figures';
 import { type Caveat, CAVEATS, planSequence } from './plan';
 import { runSequence, type SequenceReport } from './sequence';
@@ -89,19 +90,12 @@ function describeSeeds(seeds: readonly number[]): string {
 }
 
 function parse(argv: string[]): Arguments {
-  const values: Record<string, string> = {};
-  const switches = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === '--verbose' || flag === '--unsteered') {
-      switches.add(flag);
-    } else if (['--sequences', '--seed', '--seeds', '--concurrency', '--steps', '--repeat', '--allow'].includes(flag) && argv[i + 1] !== undefined) {
-      values[flag.slice(2)] = argv[++i];
-    } else {
-      throw new Error(`unknown or incomplete argument '${flag}'`);
-    }
-  }
-  const whole = (name: string, fallback: number | undefined, min: number) => {
+  const [text, flag] = [{ type: 'string' }, { type: 'boolean' }] as const;
+  const { values } = parseArgs({
+    args: argv,
+    options: { sequences: text, seed: text, seeds: text, concurrency: text, steps: text, repeat: text, allow: text, verbose: flag, unsteered: flag },
+  });
+  const whole = (name: 'seed' | 'sequences' | 'concurrency' | 'steps' | 'repeat', fallback: number | undefined, min: number) => {
     if (values[name] === undefined) return fallback;
     const value = Number(values[name]);
     if (!Number.isSafeInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}`);
@@ -119,8 +113,8 @@ function parse(argv: string[]): Arguments {
     concurrency: whole('concurrency', 6, 1)!,
     steps: whole('steps', undefined, 1),
     repeat: whole('repeat', 1, 1)!,
-    allow: switches.has('--unsteered') ? Object.keys(CAVEATS) as Caveat[] : caveats(values.allow),
-    verbose: switches.has('--verbose'),
+    allow: values.unsteered ? Object.keys(CAVEATS) as Caveat[] : caveats(values.allow),
+    verbose: values.verbose === true,
   };
 }
 

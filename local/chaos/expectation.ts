@@ -111,8 +111,8 @@ export class ExpectedFinSpace {
         // UpdateReplacePolicy, which the new declaration sets.
         const retained = (next ?? membership).retain;
         for (const user of membership.users) {
-          if (retained) markOutside(group, user);
-          else if (letGo.has(membership.id)) markMaybeRemoved(group, user);
+          if (retained) reown(group, user, 'outside');
+          else if (letGo.has(membership.id)) reown(group, user, 'outside-maybe-removed');
           else group.members.delete(user);
         }
       } else {
@@ -128,7 +128,7 @@ export class ExpectedFinSpace {
       const retained = (after.groups.find(g => g.id === group.id) ?? group).retain;
       if (retained) this.groups.set(`retained:${++this.orphans}`, { ...expected, managedAs: undefined });
       if (letGo.has(group.id)) {
-        [...expected.members.keys()].forEach(user => markMaybeRemoved(expected, user));
+        [...expected.members.keys()].forEach(user => reown(expected, user, 'outside-maybe-removed'));
         this.groups.set(`let-go:${++this.orphans}`, { ...expected, managedAs: undefined, mayBeGone: true });
       }
     }
@@ -251,8 +251,9 @@ export class ExpectedFinSpace {
   }
 }
 
-function markOutside(group: ExpectedGroup, user: string): void {
-  if (group.members.has(user)) group.members.set(user, 'outside');
+/** Changes why a user is expected, if it is expected at all. */
+function reown(group: ExpectedGroup, user: string, ownership: Ownership): void {
+  if (group.members.has(user)) group.members.set(user, ownership);
 }
 
 /** What an exclusive membership leaves: its users and the handler's own. */
@@ -266,10 +267,6 @@ function removeOutside(group: ExpectedGroup): void {
   for (const [user, ownership] of [...group.members]) {
     if (ownership !== 'declared' && user !== HANDLER_USER) group.members.delete(user);
   }
-}
-
-function markMaybeRemoved(group: ExpectedGroup, user: string): void {
-  if (group.members.has(user)) group.members.set(user, 'outside-maybe-removed');
 }
 
 function mayHaveRemovedOutside(group: ExpectedGroup): void {

@@ -3,75 +3,55 @@
  * sent, what the checks covered. Counted per sequence, added up per run.
  */
 import type { CheckTally, ProblemKind } from './expectation';
-import type { Caveat } from './plan';
-import type { CallRecord, FaultCounts } from '../emulator';
-
-export interface Figures {
-  sequences: number;
-  failedSequences: number;
-  /** Runner operations (deploys and destroys), retries of unplanned failures included. */
-  steps: number;
-  /** Steps that failed as planned and rolled back. */
-  plannedRollbacks: number;
-  /** Steps that failed without being planned to (the service's faults outlasted the retries) and rolled back. */
-  unplannedRollbacks: number;
-  /** Destroys that failed (deleted in part) and were run again. */
-  failedDestroys: number;
-  /** Deletes that failed in the cleanup phase: CloudFormation let those resources go, with what they held. */
-  cleanupFailures: number;
-  /** Why unplanned failures, failed destroys and failed cleanup deletes failed, by the first line of the reason. */
-  unplannedReasons: Record<string, number>;
-  /** Requests FinSpace answered while the runner worked, faulted ones included. */
-  requests: number;
-  /** Requests that changed something (create, update, delete, associate, disassociate). */
-  writes: number;
-  /** Write requests that repeated an earlier one's clientToken and got its answer again, changing nothing. */
-  replayedWrites: number;
-  faults: FaultCounts;
-  /** Checks of the whole emulator state, one after every step. */
-  checks: number;
-  groupsChecked: number;
-  declaredMembersChecked: number;
-  outsideMembersChecked: number;
-  /** Outside members a failed exclusive attempt might have removed: accepted either way, then known. */
-  uncertainMembersChecked: number;
-  /** Members still REMOVAL_IN_PROGRESS when a rollback finished (additions a failed create undid). */
-  removalsStillSettling: number;
-  /** By kind; 'error' when the run itself broke (synthesis, the runner, the operator). */
-  problems: Partial<Record<ProblemKind | 'stack-stuck' | 'planned-failure-succeeded' | 'error', number>>;
-  /** Candidate changes that ran into each caveat (plan.ts CAVEATS). */
-  steered: Record<Caveat, number>;
-}
+import { type Caveat, CAVEATS } from './plan';
+import { type CallRecord, FAULT_KINDS, type FaultCounts } from '../emulator';
 
 const WRITE_OPERATIONS = new Set([
   'CreatePermissionGroup', 'UpdatePermissionGroup', 'DeletePermissionGroup',
   'AssociateUserToPermissionGroup', 'DisassociateUserFromPermissionGroup',
 ]);
 
-export function emptyFigures(): Figures {
+/** No figures yet; the Figures type follows from this. */
+export function emptyFigures() {
   return {
     sequences: 0,
     failedSequences: 0,
+    /** Runner operations (deploys and destroys), retries of unplanned failures included. */
     steps: 0,
+    /** Steps that failed as planned and rolled back. */
     plannedRollbacks: 0,
+    /** Steps that failed without being planned to (the service's faults outlasted the retries) and rolled back. */
     unplannedRollbacks: 0,
+    /** Destroys that failed (deleted in part) and were run again. */
     failedDestroys: 0,
+    /** Deletes that failed in the cleanup phase: CloudFormation let those resources go, with what they held. */
     cleanupFailures: 0,
-    unplannedReasons: {},
+    /** Why unplanned failures, failed destroys and failed cleanup deletes failed, by the first line of the reason. */
+    unplannedReasons: {} as Record<string, number>,
+    /** Requests FinSpace answered while the runner worked, faulted ones included. */
     requests: 0,
+    /** Requests that changed something (create, update, delete, associate, disassociate). */
     writes: 0,
+    /** Write requests that repeated an earlier one's clientToken and got its answer again, changing nothing. */
     replayedWrites: 0,
-    faults: { 'throttle': 0, 'server-error': 0, 'reset': 0, 'reset-after-write': 0, 'rate-limit': 0 },
+    faults: Object.fromEntries(FAULT_KINDS.map(kind => [kind, 0])) as FaultCounts,
+    /** Checks of the whole emulator state, one after every step. */
     checks: 0,
     groupsChecked: 0,
     declaredMembersChecked: 0,
     outsideMembersChecked: 0,
+    /** Outside members a failed exclusive attempt might have removed: accepted either way, then known. */
     uncertainMembersChecked: 0,
+    /** Members still REMOVAL_IN_PROGRESS when a rollback finished (additions a failed create undid). */
     removalsStillSettling: 0,
-    problems: {},
-    steered: { adoption: 0 },
+    /** By kind; 'error' when the run itself broke (synthesis, the runner, the operator). */
+    problems: {} as Partial<Record<ProblemKind | 'stack-stuck' | 'planned-failure-succeeded' | 'error', number>>,
+    /** Candidate changes that ran into each caveat (plan.ts CAVEATS). */
+    steered: Object.fromEntries(Object.keys(CAVEATS).map(caveat => [caveat, 0])) as Record<Caveat, number>,
   };
 }
+
+export type Figures = ReturnType<typeof emptyFigures>;
 
 export function countCalls(figures: Figures, calls: readonly CallRecord[], faults: FaultCounts): void {
   figures.requests += calls.length;

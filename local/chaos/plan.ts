@@ -19,16 +19,13 @@ import {
 } from './declaration';
 import { DECLARED_USERS, HANDLER_USER, IMPORTED_GROUPS, OUTSIDE_USERS, RESERVED_GROUP_NAMES, UNKNOWN_USER } from './environments';
 import { ApplicationPermission } from '../../lib/application-permission';
-import type { EmulatorBehaviour } from '../emulator';
-import { seededRandom, type RandomSource } from '../emulator/random';
+import type { EmulatorBehaviour, FaultOptions } from '../emulator';
+import { seededRandom, type RandomSource } from '../emulator/faults';
 
-export interface FaultProfile {
-  readonly throttleRate: number;
-  readonly serverErrorRate: number;
-  readonly connectionResetRate: number;
-  readonly resetAfterWriteRate: number;
+/** The emulator's fault rates, every one set, and a latency range. */
+export type FaultProfile = Required<Pick<FaultOptions, 'throttleRate' | 'serverErrorRate' | 'connectionResetRate' | 'resetAfterWriteRate'>> & {
   readonly latencyMs: { readonly min: number; readonly max: number };
-}
+};
 
 export interface ChaosConfig {
   /** FinSpaceDataAccess maxConcurrency. */
@@ -47,20 +44,18 @@ export interface OutsideAddition {
   readonly user: string;
 }
 
-export interface DeployStep {
-  readonly kind: 'deploy';
-  readonly declaration: Declaration;
+export interface DestroyStep {
+  readonly kind: 'destroy';
   /** What changed since the revision deployed before, in words. */
   readonly changes: readonly string[];
   readonly outsideAdditions: readonly OutsideAddition[];
-  /** Why this step must fail and roll back, if it must. */
-  readonly plannedFailure?: PlannedFailure;
 }
 
-export interface DestroyStep {
-  readonly kind: 'destroy';
-  readonly changes: readonly string[];
-  readonly outsideAdditions: readonly OutsideAddition[];
+export interface DeployStep extends Omit<DestroyStep, 'kind'> {
+  readonly kind: 'deploy';
+  readonly declaration: Declaration;
+  /** Why this step must fail and roll back, if it must. */
+  readonly plannedFailure?: PlannedFailure;
 }
 
 export type Step = DeployStep | DestroyStep;
@@ -148,10 +143,10 @@ class Planner {
   /** The revision deployed when every step so far went as planned. */
   private current: Declaration = EMPTY_DECLARATION;
   /** Names held in each environment by groups the stack does not manage (imported, reserved, retained). */
-  private readonly heldNames: Record<EnvironmentKey, Set<string>> = {
-    a: new Set([RESERVED_GROUP_NAMES.a, ...IMPORTED_GROUPS.filter(g => g.environment === 'a').map(g => g.name)]),
-    b: new Set([RESERVED_GROUP_NAMES.b, ...IMPORTED_GROUPS.filter(g => g.environment === 'b').map(g => g.name)]),
-  };
+  private readonly heldNames = Object.fromEntries(ENVIRONMENT_KEYS.map(key => [
+    key,
+    new Set([RESERVED_GROUP_NAMES[key], ...IMPORTED_GROUPS.filter(g => g.environment === key).map(g => g.name)]),
+  ])) as Record<EnvironmentKey, Set<string>>;
   /** Declared users that retained memberships left in a group, by group identity. */
   private readonly leftBehind = new Map<string, Set<string>>();
   private counter = 0;
@@ -255,23 +250,32 @@ class Planner {
     const canGrow = draft.groups.length < MAX_GROUPS;
     const hasGroups = draft.groups.length > 0;
     const hasMemberships = draft.memberships.length > 0;
+    // Most mutations change one group or membership this step has not changed yet.
+    const onGroup = (mutation: (draft: Draft, group: GroupDeclaration) => string | undefined): Mutation => (candidate) => {
+      const group = this.pickUnchanged(candidate.groups);
+      return group && mutation.call(this, candidate, group);
+    };
+    const onMembership = (mutation: (draft: Draft, membership: MembershipDeclaration) => string | undefined): Mutation => (candidate) => {
+      const membership = this.pickUnchanged(candidate.memberships);
+      return membership && mutation.call(this, candidate, membership);
+    };
     const weighted: [Mutation, number][] = [
       [this.addGroup, canGrow ? 3 : 0],
-      [this.removeGroup, hasGroups ? 1 : 0],
-      [this.renameGroup, hasGroups ? 2 : 0],
-      [this.changePermissions, hasGroups ? 2 : 0],
-      [this.changeDescription, hasGroups ? 1 : 0],
-      [this.moveGroup, hasGroups ? 1.5 : 0],
-      [this.flipGroupRetention, hasGroups ? 0.5 : 0],
+      [onGroup(this.removeGroup), hasGroups ? 1 : 0],
+      [onGroup(this.renameGroup), hasGroups ? 2 : 0],
+      [onGroup(this.changePermissions), hasGroups ? 2 : 0],
+      [onGroup(this.changeDescription), hasGroups ? 1 : 0],
+      [onGroup(this.moveGroup), hasGroups ? 1.5 : 0],
+      [onGroup(this.flipGroupRetention), hasGroups ? 0.5 : 0],
       [this.addMembership, draft.memberships.length < MAX_MEMBERSHIPS ? 3 : 0],
-      [this.removeMembership, hasMemberships ? 1.5 : 0],
-      [this.growMembers, hasMemberships ? 3 : 0],
-      [this.shrinkMembers, hasMemberships ? 2 : 0],
-      [this.swapMembers, hasMemberships ? 2 : 0],
-      [this.flipExclusive, hasMemberships ? 1.5 : 0],
-      [this.moveMembership, hasMemberships ? 1.5 : 0],
+      [onMembership(this.removeMembership), hasMemberships ? 1.5 : 0],
+      [onMembership(this.growMembers), hasMemberships ? 3 : 0],
+      [onMembership(this.shrinkMembers), hasMemberships ? 2 : 0],
+      [onMembership(this.swapMembers), hasMemberships ? 2 : 0],
+      [onMembership(this.flipExclusive), hasMemberships ? 1.5 : 0],
+      [onMembership(this.moveMembership), hasMemberships ? 1.5 : 0],
       [this.handOver, hasMemberships ? 1.5 : 0],
-      [this.flipMembershipRetention, hasMemberships ? 0.5 : 0],
+      [onMembership(this.flipMembershipRetention), hasMemberships ? 0.5 : 0],
     ];
     return this.dice.weighted(weighted);
   }
@@ -294,43 +298,33 @@ class Planner {
     return change;
   }
 
-  private removeGroup(draft: Draft): string | undefined {
-    const group = this.pickUnchanged(draft.groups);
-    if (!group) return undefined;
+  private removeGroup(draft: Draft, group: GroupDeclaration): string | undefined {
     draft.groups = draft.groups.filter(g => g !== group);
     const dropped = draft.memberships.filter(m => 'created' in m.group && m.group.created === group.id);
     draft.memberships = draft.memberships.filter(m => !dropped.includes(m));
     return `remove group ${group.id}${dropped.length > 0 ? ` with memberships ${dropped.map(m => m.id).join(', ')}` : ''}`;
   }
 
-  private renameGroup(draft: Draft): string | undefined {
-    const group = this.pickUnchanged(draft.groups);
-    if (!group) return undefined;
+  private renameGroup(draft: Draft, group: GroupDeclaration): string | undefined {
     const name = `group-${this.nextNumber()}`;
     replace(draft.groups, group, { ...group, name });
     return `rename group ${group.id} '${group.name}' to '${name}'`;
   }
 
-  private changePermissions(draft: Draft): string | undefined {
-    const group = this.pickUnchanged(draft.groups);
-    if (!group) return undefined;
+  private changePermissions(draft: Draft, group: GroupDeclaration): string | undefined {
     const permissions = this.dice.subset(PERMISSIONS, 0, 4);
     replace(draft.groups, group, { ...group, permissions });
     return `set permissions of group ${group.id} to [${permissions.join(', ')}]`;
   }
 
-  private changeDescription(draft: Draft): string | undefined {
-    const group = this.pickUnchanged(draft.groups);
-    if (!group) return undefined;
+  private changeDescription(draft: Draft, group: GroupDeclaration): string | undefined {
     // FinSpace cannot clear a description: dropping it leaves the last one.
     const description = group.description && this.dice.chance(0.3) ? undefined : `Description ${this.nextNumber()}`;
     replace(draft.groups, group, { ...group, description });
     return description ? `describe group ${group.id} anew` : `drop the description of group ${group.id}`;
   }
 
-  private moveGroup(draft: Draft): string | undefined {
-    const group = this.pickUnchanged(draft.groups);
-    if (!group) return undefined;
+  private moveGroup(draft: Draft, group: GroupDeclaration): string | undefined {
     const environment: EnvironmentKey = group.environment === 'a' ? 'b' : 'a';
     const nameTaken = this.heldNames[environment].has(group.name) ||
       draft.groups.some(g => g.environment === environment && g.name === group.name);
@@ -344,9 +338,7 @@ class Planner {
    * A removal policy flipped together with a property: the local runner drops a
    * policy change that comes alone (test/reliability/chaos/removal-policy-change.test.ts).
    */
-  private flipGroupRetention(draft: Draft): string | undefined {
-    const group = this.pickUnchanged(draft.groups);
-    if (!group) return undefined;
+  private flipGroupRetention(draft: Draft, group: GroupDeclaration): string | undefined {
     const name = `group-${this.nextNumber()}`;
     replace(draft.groups, group, { ...group, name, retain: !group.retain });
     return `${group.retain ? 'destroy' : 'retain'} group ${group.id} on removal, and rename it '${name}'`;
@@ -373,34 +365,26 @@ class Planner {
       `[${membership.users.join(', ')}]${membership.retain ? ' (retain)' : ''}`;
   }
 
-  private removeMembership(draft: Draft): string | undefined {
-    const membership = this.pickUnchanged(draft.memberships);
-    if (!membership) return undefined;
+  private removeMembership(draft: Draft, membership: MembershipDeclaration): string | undefined {
     draft.memberships = draft.memberships.filter(m => m !== membership);
     return `remove membership ${membership.id}`;
   }
 
-  private growMembers(draft: Draft): string | undefined {
-    const membership = this.pickUnchanged(draft.memberships);
-    if (!membership) return undefined;
+  private growMembers(draft: Draft, membership: MembershipDeclaration): string | undefined {
     const added = this.dice.subset(this.freeUsers(draft, membership.group), 1, 3);
     if (added.length === 0) return undefined;
     replace(draft.memberships, membership, { ...membership, users: [...membership.users, ...added] });
     return `add [${added.join(', ')}] to membership ${membership.id}`;
   }
 
-  private shrinkMembers(draft: Draft): string | undefined {
-    const membership = this.pickUnchanged(draft.memberships);
-    if (!membership) return undefined;
+  private shrinkMembers(draft: Draft, membership: MembershipDeclaration): string | undefined {
     if (membership.users.length === 0) return undefined;
     const removed = this.dice.subset(membership.users, 1, 2);
     replace(draft.memberships, membership, { ...membership, users: membership.users.filter(u => !removed.includes(u)) });
     return `remove [${removed.join(', ')}] from membership ${membership.id}`;
   }
 
-  private swapMembers(draft: Draft): string | undefined {
-    const membership = this.pickUnchanged(draft.memberships);
-    if (!membership) return undefined;
+  private swapMembers(draft: Draft, membership: MembershipDeclaration): string | undefined {
     const removed = this.dice.subset(membership.users, 0, 2);
     const added = this.dice.subset(this.freeUsers(draft, membership.group), 1, 2);
     if (removed.length + added.length === 0) return undefined;
@@ -408,18 +392,14 @@ class Planner {
     return `in membership ${membership.id} replace [${removed.join(', ')}] with [${added.join(', ')}]`;
   }
 
-  private flipExclusive(draft: Draft): string | undefined {
-    const membership = this.pickUnchanged(draft.memberships);
-    if (!membership) return undefined;
+  private flipExclusive(draft: Draft, membership: MembershipDeclaration): string | undefined {
     const alone = draft.memberships.every(m => m === membership || !sameRef(m.group, membership.group));
     if (!membership.exclusive && !alone) return undefined;
     replace(draft.memberships, membership, { ...membership, exclusive: !membership.exclusive });
     return `make membership ${membership.id} ${membership.exclusive ? 'additive' : 'exclusive'}`;
   }
 
-  private moveMembership(draft: Draft): string | undefined {
-    const membership = this.pickUnchanged(draft.memberships);
-    if (!membership) return undefined;
+  private moveMembership(draft: Draft, membership: MembershipDeclaration): string | undefined {
     const group = this.dice.pick(this.targets(draft).filter(ref => !sameRef(ref, membership.group)));
     if (!group) return undefined;
     const others = draft.memberships.filter(m => sameRef(m.group, group));
@@ -447,9 +427,7 @@ class Planner {
   }
 
   /** As flipGroupRetention: with a change of users. */
-  private flipMembershipRetention(draft: Draft): string | undefined {
-    const membership = this.pickUnchanged(draft.memberships);
-    if (!membership) return undefined;
+  private flipMembershipRetention(draft: Draft, membership: MembershipDeclaration): string | undefined {
     const added = this.dice.subset(this.freeUsers(draft, membership.group), 1, 1);
     const users = added.length > 0 ? [...membership.users, ...added] : membership.users.slice(1);
     if (users.length === membership.users.length) return undefined;

@@ -122,7 +122,7 @@ class SequencePlayer {
       this.figures.steps++;
       countCalls(this.figures, run.calls, run.faults);
       const [stack] = run.result.stacks;
-      const outcome = outcomeOf(stack?.status);
+      const outcome = OUTCOMES.find(([, statuses]) => statuses.includes(stack?.status ?? ''))?.[0] ?? 'stuck';
       const fail = (problems: string[]) => {
         // What FinSpace was asked and what the runner did, for whoever investigates.
         fs.writeFileSync(path.join(this.directory, `step${index + 1}.calls.json`), JSON.stringify(run.calls, undefined, 1));
@@ -266,18 +266,12 @@ class SequencePlayer {
   }
 }
 
-function outcomeOf(status: string | undefined): Outcome {
-  switch (status) {
-    case 'CREATE_COMPLETE': case 'UPDATE_COMPLETE': case 'NO_CHANGES': case 'DELETE_COMPLETE': case 'DOES_NOT_EXIST': case 'NO_RESOURCES':
-      return 'complete';
-    case 'ROLLBACK_COMPLETE': case 'UPDATE_ROLLBACK_COMPLETE':
-      return 'rolled-back';
-    case 'DELETE_FAILED':
-      return 'destroy-failed';
-    default:
-      return 'stuck';
-  }
-}
+/** What the final stack statuses mean for the step; any other status is 'stuck'. */
+const OUTCOMES: readonly [Outcome, readonly string[]][] = [
+  ['complete', ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'NO_CHANGES', 'DELETE_COMPLETE', 'DOES_NOT_EXIST', 'NO_RESOURCES']],
+  ['rolled-back', ['ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE']],
+  ['destroy-failed', ['DELETE_FAILED']],
+];
 
 /** Whether the stack failed for the planned reason, as CloudFormation reports it. */
 function plannedFailureShows(failure: string, reason: string | undefined): boolean {

@@ -3,57 +3,35 @@
  * process (scripts, an emulator started with the CLI). The prefix cannot clash
  * with the API: no FinSpace route starts with an underscore.
  */
-import { EmulatorBehaviour } from './behaviour';
-import { CallRecord } from './calls';
-import { EmulatorSnapshot } from './emulator-state';
-import { FaultCounts, FaultOptions } from './faults';
+import type { FinSpaceEmulator } from './emulator';
+import { FaultOptions } from './faults';
 import { HttpAnswer, jsonAnswer } from './protocol';
 
 export const ADMIN_PREFIX = '/_emulator/';
 
-/** What the admin routes act on; the emulator implements it. */
-export interface AdminTarget {
-  readonly behaviour: EmulatorBehaviour;
-  readonly faults: FaultOptions | undefined;
-  readonly calls: readonly CallRecord[];
-  snapshot(): EmulatorSnapshot;
-  seed(seed: unknown): void;
-  setBehaviour(change: unknown): void;
-  setFaults(options: unknown): void;
-  faultCounts(): FaultCounts;
-  resetCalls(): void;
-  expireCredentials(environmentId?: string): void;
-  now(): number;
-  advanceClock(ms: number): void;
-}
+type AdminAction = (target: FinSpaceEmulator, body: unknown) => unknown;
 
-export function isAdminPath(rawPath: string): boolean {
-  return rawPath.startsWith(ADMIN_PREFIX);
-}
-
-type AdminAction = (target: AdminTarget, body: unknown) => unknown;
+const faultState = (target: FinSpaceEmulator) => ({ options: target.faults ?? null, counts: target.faultCounts() });
 
 const ROUTES: Record<string, Partial<Record<string, AdminAction>>> = {
-  'state': {
-    GET: (target) => target.snapshot(),
-  },
+  'state': { GET: (target) => target.snapshot() },
   'seed': {
     POST: (target, body) => {
-      target.seed(body);
+      target.seed(body as never);
       return target.snapshot();
     },
   },
   'behaviour': {
     GET: (target) => target.behaviour,
     POST: (target, body) => {
-      target.setBehaviour(body);
+      target.setBehaviour(body as never);
       return target.behaviour;
     },
   },
   'faults': {
-    GET: (target) => faultState(target),
+    GET: faultState,
     POST: (target, body) => {
-      target.setFaults(body === null ? undefined : body);
+      target.setFaults(body === null ? undefined : (body as FaultOptions));
       return faultState(target);
     },
   },
@@ -83,21 +61,15 @@ const ROUTES: Record<string, Partial<Record<string, AdminAction>>> = {
   },
 };
 
-function faultState(target: AdminTarget): unknown {
-  return { options: target.faults ?? null, counts: target.faultCounts() };
-}
-
 /** Answers `{ message }` with 400 for a request the target refuses, 404/405 for unknown routes. */
-export function handleAdminRequest(target: AdminTarget, method: string, rawPath: string, body: Buffer, requestId: string): HttpAnswer {
+export function handleAdminRequest(target: FinSpaceEmulator, method: string, rawPath: string, body: Buffer, requestId: string): HttpAnswer {
   const name = rawPath.slice(ADMIN_PREFIX.length);
   const route = ROUTES[name];
   if (!route) {
     return jsonAnswer(404, { message: `Unknown admin route; known: ${Object.keys(ROUTES).map((key) => ADMIN_PREFIX + key).join(', ')}` }, requestId);
   }
   const action = route[method];
-  if (!action) {
-    return jsonAnswer(405, { message: `${ADMIN_PREFIX}${name} accepts ${Object.keys(route).join(', ')}` }, requestId);
-  }
+  if (!action) return jsonAnswer(405, { message: `${ADMIN_PREFIX}${name} accepts ${Object.keys(route).join(', ')}` }, requestId);
   let parsed: unknown;
   try {
     parsed = body.length === 0 ? null : JSON.parse(body.toString('utf8'));

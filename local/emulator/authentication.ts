@@ -1,17 +1,31 @@
 /**
- * Who signed a request, answered like AWS's front door: missing, unknown,
- * mismatched, expired and mis-scoped credentials each get their own error.
+ * Who signed a request (AWS Signature Version 4, header form), answered like
+ * AWS's front door: missing, unknown, mismatched, expired and mis-scoped
+ * credentials each get their own error.
  *
  * The checks run in this order: signature present and well formed, key known,
  * session token matches, temporary key not expired, credential scope, clock
- * skew, and last the signature itself.
+ * skew, and last the signature itself, recomputed with @smithy/signature-v4 over
+ * exactly the headers the client says it signed.
  */
+import { createHash, timingSafeEqual } from 'crypto';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { CredentialStore, Principal } from './credentials';
 import { frontDoorError } from './errors';
-import { AuthorizationHeader, WireRequest, formatAmzDate, parseAmzDate, parseAuthorizationHeader, signatureMatches } from './sigv4';
+import { WireRequest } from './protocol';
 
 /** AWS rejects signatures more than 15 minutes away from its clock. */
-export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
+
+interface AuthorizationHeader {
+  readonly accessKeyId: string;
+  readonly scope: { readonly date: string; readonly region: string; readonly service: string; readonly terminator: string };
+  readonly signedHeaders: readonly string[];
+  readonly signature: string;
+}
 
 export interface AuthenticationSettings {
   readonly signingService: string;
@@ -19,50 +33,35 @@ export interface AuthenticationSettings {
   readonly now: number;
 }
 
-export async function authenticate(
-  request: WireRequest,
-  credentials: CredentialStore,
-  settings: AuthenticationSettings,
-): Promise<Principal> {
+const incomplete = (message: string) => frontDoorError('IncompleteSignatureException', message);
+const invalid = (message: string) => frontDoorError('InvalidSignatureException', message);
+
+export async function authenticate(request: WireRequest, credentials: CredentialStore, settings: AuthenticationSettings): Promise<Principal> {
   const header = request.headers.authorization;
   if (header === undefined) {
     if (request.query.has('X-Amz-Signature')) {
-      throw frontDoorError(
-        'IncompleteSignatureException',
-        'The emulator does not accept query-string (presigned) signatures; sign the Authorization header.',
-      );
+      throw incomplete('The emulator does not accept query-string (presigned) signatures; sign the Authorization header.');
     }
     throw frontDoorError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   }
   const authorization = parseAuthorizationHeader(header);
-
   const amzDate = request.headers['x-amz-date'];
-  if (amzDate === undefined) {
-    throw frontDoorError('IncompleteSignatureException', "Authorization header requires existence of a 'X-Amz-Date' header.");
-  }
+  if (amzDate === undefined) throw incomplete("Authorization header requires existence of a 'X-Amz-Date' header.");
   const signingDate = parseAmzDate(amzDate);
-  if (!signingDate) {
-    throw frontDoorError('IncompleteSignatureException', `X-Amz-Date must be in ISO 8601 basic format (YYYYMMDD'T'HHMMSS'Z'). Got '${amzDate}'.`);
-  }
+  if (!signingDate) throw incomplete(`X-Amz-Date must be in ISO 8601 basic format (YYYYMMDD'T'HHMMSS'Z'). Got '${amzDate}'.`);
 
   const principal = credentials.find(authorization.accessKeyId);
-  const sentToken = request.headers['x-amz-security-token'];
-  if (!principal || principal.sessionToken !== sentToken) {
+  if (!principal || principal.sessionToken !== request.headers['x-amz-security-token']) {
     throw frontDoorError('UnrecognizedClientException', 'The security token included in the request is invalid.');
   }
   if (principal.kind === 'vended' && settings.now >= principal.expiresAt) {
     throw frontDoorError('ExpiredTokenException', 'The security token included in the request is expired');
   }
-
   checkScope(authorization, amzDate, settings);
-  if (!authorization.signedHeaders.includes('host')) {
-    throw frontDoorError('InvalidSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
-  }
+  if (!authorization.signedHeaders.includes('host')) throw invalid("'Host' must be a 'SignedHeader' in the AWS Authorization.");
   checkClockSkew(signingDate.getTime(), settings.now);
-
   if (!(await signatureMatches(request, authorization, principal, signingDate))) {
-    throw frontDoorError(
-      'InvalidSignatureException',
+    throw invalid(
       'The request signature we calculated does not match the signature you provided. ' +
         'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     );
@@ -70,36 +69,104 @@ export async function authenticate(
   return principal;
 }
 
-function checkScope(authorization: AuthorizationHeader, amzDate: string, settings: AuthenticationSettings): void {
-  const { scopeDate, scopeRegion, scopeService, scopeTerminator } = authorization;
-  if (scopeTerminator !== 'aws4_request') {
-    throw frontDoorError('IncompleteSignatureException', "Credential should be scoped with a valid terminator: 'aws4_request'.");
+/** Parses `AWS4-HMAC-SHA256 Credential=.../date/region/service/aws4_request, SignedHeaders=..., Signature=...`. */
+function parseAuthorizationHeader(header: string): AuthorizationHeader {
+  const spaceAt = header.indexOf(' ');
+  const algorithm = spaceAt < 0 ? header : header.slice(0, spaceAt);
+  if (algorithm !== SIGV4_ALGORITHM) throw incomplete(`Unsupported Authorization algorithm '${algorithm}'; expected ${SIGV4_ALGORITHM}.`);
+  const fields = new Map<string, string>();
+  for (const part of header.slice(spaceAt + 1).split(',')) {
+    const equalsAt = part.indexOf('=');
+    if (equalsAt > 0) fields.set(part.slice(0, equalsAt).trim(), part.slice(equalsAt + 1).trim());
   }
-  if (scopeService !== settings.signingService) {
-    throw frontDoorError('InvalidSignatureException', `Credential should be scoped to correct service: '${settings.signingService}'.`);
+  const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((name) => !fields.get(name));
+  if (missing.length > 0) {
+    throw incomplete(`Authorization header requires ${missing.map((name) => `'${name}'`).join(', ')} parameter(s). Authorization=${algorithm}`);
   }
-  if (scopeRegion !== settings.region) {
-    throw frontDoorError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${scopeRegion}'.`);
+  const credential = fields.get('Credential')!.split('/');
+  if (credential.length !== 5 || credential.some((piece) => piece.length === 0)) {
+    throw incomplete("Credential must have the form '<access key id>/<date>/<region>/<service>/aws4_request'.");
   }
-  if (scopeDate !== amzDate.slice(0, 8)) {
-    throw frontDoorError(
-      'InvalidSignatureException',
-      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
+  const [accessKeyId, date, region, service, terminator] = credential;
+  return {
+    accessKeyId,
+    scope: { date, region, service, terminator },
+    signedHeaders: fields.get('SignedHeaders')!.split(';').map((name) => name.trim().toLowerCase()),
+    signature: fields.get('Signature')!,
+  };
+}
+
+/** Parses the ISO 8601 basic format of `X-Amz-Date` (`20240102T030405Z`). */
+function parseAmzDate(value: string): Date | undefined {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second] = match.map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function formatAmzDate(time: number): string {
+  return new Date(time).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+}
+
+function checkScope({ scope }: AuthorizationHeader, amzDate: string, settings: AuthenticationSettings): void {
+  if (scope.terminator !== 'aws4_request') throw incomplete("Credential should be scoped with a valid terminator: 'aws4_request'.");
+  if (scope.service !== settings.signingService) throw invalid(`Credential should be scoped to correct service: '${settings.signingService}'.`);
+  if (scope.region !== settings.region) throw invalid(`Credential should be scoped to a valid region, not '${scope.region}'.`);
+  if (scope.date !== amzDate.slice(0, 8)) {
+    throw invalid(
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
     );
   }
 }
 
 function checkClockSkew(signedAt: number, now: number): void {
-  if (signedAt < now - MAX_CLOCK_SKEW_MS) {
-    throw frontDoorError(
-      'InvalidSignatureException',
-      `Signature expired: ${formatAmzDate(signedAt)} is now earlier than ${formatAmzDate(now - MAX_CLOCK_SKEW_MS)} (${formatAmzDate(now)} - 15 min.)`,
-    );
+  const [signed, earliest, latest, current] = [signedAt, now - MAX_CLOCK_SKEW_MS, now + MAX_CLOCK_SKEW_MS, now].map(formatAmzDate);
+  if (signedAt < now - MAX_CLOCK_SKEW_MS) throw invalid(`Signature expired: ${signed} is now earlier than ${earliest} (${current} - 15 min.)`);
+  if (signedAt > now + MAX_CLOCK_SKEW_MS) throw invalid(`Signature not yet current: ${signed} is still later than ${latest} (${current} + 15 min.)`);
+}
+
+/**
+ * True when the signature the client sent is the one its secret produces for
+ * this request. The payload hash is always computed from the body itself, so a
+ * body changed in transit fails even if `x-amz-content-sha256` was kept.
+ */
+async function signatureMatches(request: WireRequest, authorization: AuthorizationHeader, principal: Principal, signingDate: Date): Promise<boolean> {
+  const headers: Record<string, string> = {};
+  for (const name of authorization.signedHeaders) {
+    if (request.headers[name] !== undefined) headers[name] = request.headers[name];
   }
-  if (signedAt > now + MAX_CLOCK_SKEW_MS) {
-    throw frontDoorError(
-      'InvalidSignatureException',
-      `Signature not yet current: ${formatAmzDate(signedAt)} is still later than ${formatAmzDate(now + MAX_CLOCK_SKEW_MS)} (${formatAmzDate(now)} + 15 min.)`,
-    );
+  if (headers['x-amz-content-sha256'] !== undefined) headers['x-amz-content-sha256'] = createHash('sha256').update(request.body).digest('hex');
+  const signer = new SignatureV4({
+    service: authorization.scope.service,
+    region: authorization.scope.region,
+    credentials: {
+      accessKeyId: authorization.accessKeyId,
+      secretAccessKey: principal.secretAccessKey,
+      sessionToken: authorization.signedHeaders.includes('x-amz-security-token') ? principal.sessionToken : undefined,
+    },
+    sha256: Sha256,
+    applyChecksum: false,
+    uriEscapePath: true,
+  });
+  const query: Record<string, string | string[]> = {};
+  for (const key of new Set(request.query.keys())) {
+    const values = request.query.getAll(key);
+    query[key] = values.length === 1 ? values[0] : values;
   }
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: request.method,
+      protocol: 'http:',
+      hostname: (headers.host ?? '').replace(/:\d+$/, ''),
+      path: request.rawPath,
+      query,
+      headers,
+      body: request.body,
+    }),
+    { signingDate, signableHeaders: new Set(authorization.signedHeaders) },
+  );
+  const expected = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization))?.[1] ?? '';
+  const given = authorization.signature;
+  return expected.length === given.length && timingSafeEqual(Buffer.from(expected), Buffer.from(given));
 }

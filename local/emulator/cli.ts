@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'util';
 import { FinSpaceEmulator } from './emulator';
-import { EmulatorSeed, SeedError, loadSeedFile } from './seed';
+import { SeedError, loadSeedFile } from './seed';
 
 export const USAGE = 'usage: cli.ts [--port PORT] [--seed FILE] [--region REGION] [--host HOST]';
 
@@ -23,18 +23,8 @@ export interface CliIo {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let values: { port?: string; seed?: string; region?: string; host?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        port: { type: 'string' },
-        seed: { type: 'string' },
-        region: { type: 'string' },
-        host: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    const text = { type: 'string' } as const;
+    ({ values } = parseArgs({ args: [...argv], options: { port: text, seed: text, region: text, host: text, help: { type: 'boolean', short: 'h' } } }));
   } catch (error) {
     io.stderr(`${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -48,21 +38,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(`--port must be an integer from 0 to 65535, got '${values.port}'\n${USAGE}`);
     return 2;
   }
-  let seed: EmulatorSeed | undefined;
-  if (values.seed !== undefined) {
-    try {
-      seed = loadSeedFile(values.seed);
-    } catch (error) {
-      if (!(error instanceof SeedError)) throw error;
-      io.stderr(error.message);
-      return 1;
-    }
-  }
   let emulator: FinSpaceEmulator;
   try {
+    const seed = values.seed === undefined ? undefined : loadSeedFile(values.seed);
     emulator = await FinSpaceEmulator.start({ port, seed, region: values.region, host: values.host });
   } catch (error) {
-    io.stderr(`cannot start the emulator: ${(error as Error).message}`);
+    io.stderr(error instanceof SeedError ? error.message : `cannot start the emulator: ${(error as Error).message}`);
     return 1;
   }
   io.stdout(emulator.endpoint);

@@ -4,15 +4,11 @@
  * vends, each bound to one environment and one FinSpace user.
  */
 import { newSecretAccessKey, newSessionToken, newTemporaryAccessKeyId } from './ids';
+import type { SeedIamPrincipal } from './seed';
 
-export interface IamPrincipal {
+/** A long-term key as seeded; FinSpace users register its roleArn for API access. */
+export interface IamPrincipal extends SeedIamPrincipal {
   readonly kind: 'iam';
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-  /** The role the key stands for; FinSpace users register this ARN for API access. */
-  readonly roleArn: string;
-  /** Stands for the IAM policy allowing finspace-api:GetProgrammaticAccessCredentials. */
   readonly allowGetProgrammaticAccessCredentials: boolean;
 }
 
@@ -29,28 +25,28 @@ export interface VendedCredentials {
 
 export type Principal = IamPrincipal | VendedCredentials;
 
+/**
+ * Keeps a long-running emulator from growing without bound. A day after expiry
+ * a key is answered as unknown rather than expired; no client retries that long.
+ */
 const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
 
 export class CredentialStore {
   private readonly byAccessKeyId = new Map<string, Principal>();
 
-  has(accessKeyId: string): boolean {
-    return this.byAccessKeyId.has(accessKeyId);
-  }
-
   find(accessKeyId: string): Principal | undefined {
     return this.byAccessKeyId.get(accessKeyId);
   }
 
-  addIamPrincipal(principal: Omit<IamPrincipal, 'kind'>): void {
-    if (this.byAccessKeyId.has(principal.accessKeyId)) {
-      throw new Error(`access key ${principal.accessKeyId} is already registered`);
-    }
-    this.byAccessKeyId.set(principal.accessKeyId, { kind: 'iam', ...principal });
+  addIamPrincipal(principal: IamPrincipal): void {
+    if (this.byAccessKeyId.has(principal.accessKeyId)) throw new Error(`access key ${principal.accessKeyId} is already registered`);
+    this.byAccessKeyId.set(principal.accessKeyId, principal);
   }
 
   vend(environmentId: string, userId: string, now: number, lifetimeMs: number): VendedCredentials {
-    this.forgetLongExpired(now);
+    for (const [key, principal] of this.byAccessKeyId) {
+      if (principal.kind === 'vended' && principal.expiresAt < now - FORGET_AFTER_MS) this.byAccessKeyId.delete(key);
+    }
     let accessKeyId = newTemporaryAccessKeyId();
     while (this.byAccessKeyId.has(accessKeyId)) accessKeyId = newTemporaryAccessKeyId();
     const credentials: VendedCredentials = {
@@ -66,22 +62,12 @@ export class CredentialStore {
     return credentials;
   }
 
-  /**
-   * Keeps a long-running emulator from growing without bound. A day after expiry
-   * a key is answered as unknown rather than expired; no client retries that long.
-   */
-  private forgetLongExpired(now: number): void {
-    for (const [accessKeyId, principal] of this.byAccessKeyId) {
-      if (principal.kind === 'vended' && principal.expiresAt < now - FORGET_AFTER_MS) this.byAccessKeyId.delete(accessKeyId);
-    }
-  }
-
   /** Ends, at `now`, every vended credential (of one environment, if given) still valid. */
   expire(now: number, environmentId?: string): void {
     for (const principal of this.byAccessKeyId.values()) {
-      if (principal.kind !== 'vended') continue;
-      if (environmentId !== undefined && principal.environmentId !== environmentId) continue;
-      principal.expiresAt = Math.min(principal.expiresAt, now);
+      if (principal.kind === 'vended' && (environmentId === undefined || principal.environmentId === environmentId)) {
+        principal.expiresAt = Math.min(principal.expiresAt, now);
+      }
     }
   }
 }

@@ -1,19 +1,24 @@
 /**
  * The emulator as a running HTTP server, and its control surface for tests.
  */
+import { once } from 'events';
 import * as http from 'http';
-import { AddressInfo, Socket } from 'net';
-import { AdminTarget, handleAdminRequest, isAdminPath } from './admin';
+import { AddressInfo } from 'net';
+import { setTimeout as sleep } from 'timers/promises';
+import { ADMIN_PREFIX, handleAdminRequest } from './admin';
 import { DEFAULT_BEHAVIOUR, EmulatorBehaviour, changeBehaviour } from './behaviour';
-import { CallRecord } from './calls';
-import { EmulatorSnapshot, EmulatorState } from './emulator-state';
+import { CredentialStore } from './credentials';
+import { Environments } from './environment';
 import { frontDoorError } from './errors';
 import { FaultCounts, FaultInjector, FaultOptions, checkFaultOptions, emptyCounts } from './faults';
-import { BodyTooLargeError, collectHeaders, readBody, splitTarget, writeAnswer } from './http-io';
 import { newRequestId } from './ids';
-import { serializeError } from './protocol';
-import { EmulatorSeed } from './seed';
-import { FinSpaceDataService } from './service';
+import { HttpAnswer, serializeError } from './protocol';
+import { EmulatorSeed, addSeed } from './seed';
+import { CallRecord, FinSpaceDataService } from './service';
+import { EmulatorSnapshot, snapshotOf } from './snapshot';
+
+/** API Gateway's payload limit; the API's largest request is a few kilobytes. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface EmulatorOptions {
   /** Default 0: any free port. */
@@ -29,7 +34,7 @@ export interface EmulatorOptions {
   readonly now?: () => number;
 }
 
-export class FinSpaceEmulator implements AdminTarget {
+export class FinSpaceEmulator {
   static async start(options: EmulatorOptions = {}): Promise<FinSpaceEmulator> {
     const emulator = new FinSpaceEmulator(options);
     await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
@@ -45,9 +50,10 @@ export class FinSpaceEmulator implements AdminTarget {
 
   private endpointUrl = '';
   private readonly server: http.Server;
-  private readonly sockets = new Set<Socket>();
-  private readonly sleeping = new Set<NodeJS.Timeout>();
-  private readonly state = new EmulatorState();
+  /** Aborts the real-time waits for injected latency when the emulator stops. */
+  private readonly stopping = new AbortController();
+  private readonly environments: Environments = new Map();
+  private readonly credentials = new CredentialStore();
   private readonly service: FinSpaceDataService;
   private readonly clock: () => number;
   private clockOffsetMs = 0;
@@ -62,19 +68,17 @@ export class FinSpaceEmulator implements AdminTarget {
     this.currentBehaviour = changeBehaviour(DEFAULT_BEHAVIOUR, options.behaviour ?? {});
     if (options.faults) this.setFaults(options.faults);
     if (options.seed) this.seed(options.seed);
-    this.service = new FinSpaceDataService(this.state, {
+    this.service = new FinSpaceDataService({
       region: this.region,
+      environments: this.environments,
+      credentials: this.credentials,
       now: () => this.now(),
       behaviour: () => this.currentBehaviour,
       faults: () => this.faultInjector,
-      sleep: (ms) => this.sleep(ms),
+      sleep: (ms) => sleep(ms, undefined, { signal: this.stopping.signal }),
     });
     this.server = http.createServer((request, response) => {
       this.onRequest(request, response).catch(() => response.destroy());
-    });
-    this.server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
     });
   }
 
@@ -103,14 +107,8 @@ export class FinSpaceEmulator implements AdminTarget {
 
   /** Replaces the fault options (undefined: none), restarting the generator from its seed and the counts from 0. */
   setFaults(options: FaultOptions | undefined): void {
-    if (options === undefined) {
-      this.faultOptions = undefined;
-      this.faultInjector = undefined;
-      return;
-    }
-    const checked = checkFaultOptions(options);
-    this.faultOptions = checked;
-    this.faultInjector = new FaultInjector(checked, this.now());
+    this.faultOptions = options === undefined ? undefined : checkFaultOptions(options);
+    this.faultInjector = this.faultOptions && new FaultInjector(this.faultOptions, this.now());
   }
 
   /** Faults injected since the last setFaults, by kind. */
@@ -120,16 +118,16 @@ export class FinSpaceEmulator implements AdminTarget {
 
   /** Adds environments, users, groups, members and IAM keys; throws SeedError and changes nothing if any of it is invalid. */
   seed(seed: EmulatorSeed): void {
-    this.state.seed(seed, this.now());
+    addSeed(seed, { environments: this.environments, credentials: this.credentials }, this.now());
   }
 
   snapshot(): EmulatorSnapshot {
-    return this.state.snapshot(this.now());
+    return snapshotOf(this.environments.values(), this.now());
   }
 
   /** Makes every vended credential (of one environment, if given) expired from now on. */
   expireCredentials(environmentId?: string): void {
-    this.state.credentials.expire(this.now(), environmentId);
+    this.credentials.expire(this.now(), environmentId);
   }
 
   /** The emulator's clock: the injected clock plus any advanceClock. */
@@ -150,64 +148,59 @@ export class FinSpaceEmulator implements AdminTarget {
   async stop(): Promise<void> {
     if (!this.server.listening) return;
     // Requests waiting out injected latency are dropped with their connections, not finished.
-    for (const timer of this.sleeping) clearTimeout(timer);
-    this.sleeping.clear();
+    this.stopping.abort();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
+    this.server.closeAllConnections();
     await closed;
   }
 
   private async listen(port: number, host: string): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    // once() rejects on 'error' (a port in use) instead.
+    await once(this.server.listen(port, host), 'listening');
     const address = this.server.address() as AddressInfo;
     const hostInUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     this.endpointUrl = `http://${hostInUrl}:${address.port}`;
   }
 
-  /** Real-time wait for injected latency; stop() cancels it. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.sleeping.delete(timer);
-        resolve();
-      }, ms);
-      this.sleeping.add(timer);
-    });
-  }
-
   private async onRequest(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-    const { rawPath, query } = splitTarget(request.url ?? '/');
-    let body: Buffer;
-    try {
-      body = await readBody(request);
-    } catch (error) {
-      if (!(error instanceof BodyTooLargeError)) throw error;
+    const url = request.url ?? '/';
+    // The path is kept as sent, not normalized: SigV4 signs it so.
+    const queryAt = url.includes('?') ? url.indexOf('?') : url.length;
+    const rawPath = url.slice(0, queryAt);
+    const body = await readBody(request);
+    if (!body) {
       response.setHeader('connection', 'close');
-      writeAnswer(response, serializeError(frontDoorError('RequestEntityTooLargeException', error.message), newRequestId()));
+      const tooLarge = frontDoorError('RequestEntityTooLargeException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+      writeAnswer(response, serializeError(tooLarge, newRequestId()));
       return;
     }
-    if (isAdminPath(rawPath)) {
+    if (rawPath.startsWith(ADMIN_PREFIX)) {
       writeAnswer(response, handleAdminRequest(this, request.method ?? 'GET', rawPath, body, newRequestId()));
       return;
     }
-    const outcome = await this.service.handle({
-      method: request.method ?? 'GET',
-      rawPath,
-      query,
-      headers: collectHeaders(request),
-      body,
-    });
+    // Repeated headers are joined with ',' (what SigV4 canonicalization expects), which node's `headers` does not do for all.
+    const headers = Object.fromEntries(Object.entries(request.headersDistinct).map(([name, values]) => [name, values!.join(',')]));
+    const query = new URLSearchParams(url.slice(queryAt + 1));
+    const outcome = await this.service.handle({ method: request.method ?? 'GET', rawPath, query, headers, body });
     this.callLog.push(outcome.call);
-    if (!outcome.answer) {
-      request.socket.destroy();
-      return;
-    }
-    writeAnswer(response, outcome.answer);
+    if (outcome.answer) writeAnswer(response, outcome.answer);
+    else request.socket.destroy();
   }
+}
+
+/** The body, or undefined when it exceeds MAX_BODY_BYTES (the rest is read and dropped). */
+async function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  }
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
+}
+
+function writeAnswer(response: http.ServerResponse, answer: HttpAnswer): void {
+  const body = Buffer.from(answer.body, 'utf8');
+  response.writeHead(answer.statusCode, { ...answer.headers, 'content-length': String(body.length) });
+  response.end(body);
 }

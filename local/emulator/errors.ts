@@ -8,13 +8,8 @@ import { shapeNamed } from './model';
 
 /** Error shapes of the model. */
 export type ModeledErrorName =
-  | 'AccessDeniedException'
-  | 'ConflictException'
-  | 'InternalServerException'
-  | 'LimitExceededException'
-  | 'ResourceNotFoundException'
-  | 'ThrottlingException'
-  | 'ValidationException';
+  | 'AccessDeniedException' | 'ConflictException' | 'InternalServerException' | 'LimitExceededException'
+  | 'ResourceNotFoundException' | 'ThrottlingException' | 'ValidationException';
 
 /** Errors raised before an operation runs; names and statuses are the ones AWS front ends use. */
 const FRONT_DOOR_ERRORS = {
@@ -29,6 +24,16 @@ const FRONT_DOOR_ERRORS = {
 } as const;
 
 export type FrontDoorErrorName = keyof typeof FRONT_DOOR_ERRORS;
+
+/**
+ * The `reason` values. The service documents none, so these are the emulator's
+ * own: clients must show them, never branch on them.
+ */
+export type Reason =
+  | 'INVALID_PARAMETER' | 'INVALID_PAGINATION_TOKEN' | 'CLIENT_TOKEN_REUSED'
+  | 'PERMISSION_GROUP_NOT_FOUND' | 'PERMISSION_GROUP_NAME_EXISTS' | 'PERMISSION_GROUP_HAS_MEMBERS'
+  | 'USER_NOT_FOUND' | 'USER_NOT_IN_GROUP' | 'USER_ALREADY_IN_GROUP' | 'MEMBERSHIP_REMOVAL_IN_PROGRESS'
+  | 'USER_DISABLED' | 'USER_CREATING' | 'SUPER_USER_NOT_ALLOWED' | 'EMAIL_ADDRESS_EXISTS' | 'API_ACCESS_PRINCIPAL_IN_USE';
 
 export class ServiceError extends Error {
   constructor(
@@ -53,37 +58,13 @@ export class ServiceError extends Error {
  * An error of the model. `reason` is only accepted for shapes that have that
  * member, so a reason can never leak into a body the service would not send.
  */
-export function modeledError(name: ModeledErrorName, message: string, reason?: string): ServiceError {
+export function modeledError(name: ModeledErrorName, message: string, reason?: Reason): ServiceError {
   const shape = shapeNamed(name);
   if (!shape.exception || !shape.error) throw new Error(`${name} is not an error shape of the model`);
-  if (reason !== undefined && !shape.members?.reason) {
-    throw new Error(`${name} has no reason member in the model`);
-  }
+  if (reason !== undefined && !shape.members?.reason) throw new Error(`${name} has no reason member in the model`);
   return new ServiceError(name, shape.error.httpStatusCode, message, reason);
 }
 
 export function frontDoorError(name: FrontDoorErrorName, message: string): ServiceError {
   return new ServiceError(name, FRONT_DOOR_ERRORS[name], message);
 }
-
-/**
- * The `reason` values. The service documents none, so these are the emulator's
- * own: clients must show them, never branch on them.
- */
-export const Reason = {
-  INVALID_PARAMETER: 'INVALID_PARAMETER',
-  INVALID_PAGINATION_TOKEN: 'INVALID_PAGINATION_TOKEN',
-  CLIENT_TOKEN_REUSED: 'CLIENT_TOKEN_REUSED',
-  PERMISSION_GROUP_NOT_FOUND: 'PERMISSION_GROUP_NOT_FOUND',
-  PERMISSION_GROUP_NAME_EXISTS: 'PERMISSION_GROUP_NAME_EXISTS',
-  PERMISSION_GROUP_HAS_MEMBERS: 'PERMISSION_GROUP_HAS_MEMBERS',
-  USER_NOT_FOUND: 'USER_NOT_FOUND',
-  USER_NOT_IN_GROUP: 'USER_NOT_IN_GROUP',
-  USER_ALREADY_IN_GROUP: 'USER_ALREADY_IN_GROUP',
-  MEMBERSHIP_REMOVAL_IN_PROGRESS: 'MEMBERSHIP_REMOVAL_IN_PROGRESS',
-  USER_DISABLED: 'USER_DISABLED',
-  USER_CREATING: 'USER_CREATING',
-  SUPER_USER_NOT_ALLOWED: 'SUPER_USER_NOT_ALLOWED',
-  EMAIL_ADDRESS_EXISTS: 'EMAIL_ADDRESS_EXISTS',
-  API_ACCESS_PRINCIPAL_IN_USE: 'API_ACCESS_PRINCIPAL_IN_USE',
-} as const;

@@ -7,13 +7,12 @@
  * and one for the fault, in arrival order, whatever the outcome; the rate
  * limit is applied on top and does not disturb that sequence.
  */
+import { Check, checkSettings } from './behaviour';
 import { OperationName, isOperationName } from './model';
-import { RandomSource, seededRandom } from './random';
-import { TokenBucket } from './token-bucket';
 
-export type FaultKind = 'throttle' | 'server-error' | 'reset' | 'reset-after-write' | 'rate-limit';
+export const FAULT_KINDS = ['throttle', 'server-error', 'reset', 'reset-after-write', 'rate-limit'] as const;
 
-export const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'server-error', 'reset', 'reset-after-write', 'rate-limit'];
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultOptions {
   /** Seed of the generator. Default 1. */
@@ -41,7 +40,38 @@ export interface FaultDecision {
 
 export type FaultCounts = Record<FaultKind, number>;
 
+/** The faults drawn by share, in the order one draw is matched against them. */
+const RATES = [
+  ['throttle', 'throttleRate'],
+  ['server-error', 'serverErrorRate'],
+  ['reset', 'connectionResetRate'],
+  ['reset-after-write', 'resetAfterWriteRate'],
+] as const;
+const RATE_KEYS = RATES.map(([, key]) => key);
+
 const NO_FAULT: FaultDecision = { latencyMs: 0 };
+
+/**
+ * A token bucket for the rate limit: holds up to one second's worth of requests
+ * and refills continuously, so short bursts pass and sustained excess is refused.
+ */
+class TokenBucket {
+  private readonly capacity: number;
+  private tokens: number;
+
+  constructor(private readonly perSecond: number, private lastRefill: number) {
+    this.capacity = Math.max(1, perSecond);
+    this.tokens = this.capacity;
+  }
+
+  tryTake(now: number): boolean {
+    this.tokens = Math.min(this.capacity, this.tokens + (Math.max(0, now - this.lastRefill) * this.perSecond) / 1000);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
 
 export class FaultInjector {
   private readonly random: RandomSource;
@@ -77,15 +107,9 @@ export class FaultInjector {
   /** One draw picks at most one fault, each with its own share of [0, 1). */
   private drawFault(): FaultKind | undefined {
     const draw = this.random();
-    const shares: [FaultKind, number | undefined][] = [
-      ['throttle', this.options.throttleRate],
-      ['server-error', this.options.serverErrorRate],
-      ['reset', this.options.connectionResetRate],
-      ['reset-after-write', this.options.resetAfterWriteRate],
-    ];
     let upTo = 0;
-    for (const [kind, share] of shares) {
-      upTo += share ?? 0;
+    for (const [kind, rateKey] of RATES) {
+      upTo += this.options[rateKey] ?? 0;
       if (draw < upTo) return kind;
     }
     return undefined;
@@ -93,47 +117,32 @@ export class FaultInjector {
 }
 
 export function emptyCounts(): FaultCounts {
-  return { 'throttle': 0, 'server-error': 0, 'reset': 0, 'reset-after-write': 0, 'rate-limit': 0 };
+  return Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as FaultCounts;
 }
 
-const RATE_KEYS = ['throttleRate', 'serverErrorRate', 'connectionResetRate', 'resetAfterWriteRate'] as const;
-const KNOWN_KEYS = new Set<string>(['seed', 'latencyMs', 'maxRequestsPerSecond', 'operations', ...RATE_KEYS]);
+const rate: Check = (value) => (typeof value === 'number' && value >= 0 && value <= 1 ? undefined : 'must be a number from 0 to 1');
+
+const CHECKS: Readonly<Record<keyof FaultOptions, Check>> = {
+  seed: (value) => (Number.isSafeInteger(value) ? undefined : 'must be an integer'),
+  latencyMs: (value) => (isLatency(value) ? undefined : 'must be a number >= 0 or { min, max } with 0 <= min <= max'),
+  ...(Object.fromEntries(RATE_KEYS.map((key) => [key, rate])) as Record<(typeof RATE_KEYS)[number], Check>),
+  maxRequestsPerSecond: (value) => (typeof value === 'number' && value > 0 ? undefined : 'must be a number > 0'),
+  operations: (value) => {
+    if (!Array.isArray(value)) return 'must be a list of operation names';
+    const unknown = value.filter((name) => typeof name !== 'string' || !isOperationName(name));
+    return unknown.length === 0 ? undefined : `lists ${unknown.map((name) => `unknown operation '${String(name)}'`).join(', ')}`;
+  },
+};
 
 /** Checks options from code or the admin route; a typo must not silently mean "no faults". */
 export function checkFaultOptions(value: unknown): FaultOptions {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('fault options must be an object');
-  const options = value as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_KEYS.has(key)) problems.push(`unknown fault option '${key}'`);
-  }
-  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) problems.push('seed must be an integer');
-  let total = 0;
-  for (const key of RATE_KEYS) {
-    const rate = options[key];
-    if (rate === undefined) continue;
-    if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) problems.push(`${key} must be a number from 0 to 1`);
-    else total += rate;
-  }
+  const problems = checkSettings(value, CHECKS, 'fault options', 'fault option', true);
+  const options = value as FaultOptions;
+  // Rates already refused do not count again in the total.
+  const total = RATE_KEYS.reduce((sum, key) => sum + (rate(options[key]) === undefined ? (options[key] as number) : 0), 0);
   if (total > 1) problems.push('the fault rates must add up to at most 1');
-  const latency = options.latencyMs;
-  if (latency !== undefined && !isLatency(latency)) {
-    problems.push('latencyMs must be a number >= 0 or { min, max } with 0 <= min <= max');
-  }
-  const perSecond = options.maxRequestsPerSecond;
-  if (perSecond !== undefined && !(typeof perSecond === 'number' && perSecond > 0)) {
-    problems.push('maxRequestsPerSecond must be a number > 0');
-  }
-  const operations = options.operations;
-  if (operations !== undefined) {
-    if (!Array.isArray(operations)) {problems.push('operations must be a list of operation names');} else {
-      for (const name of operations) {
-        if (typeof name !== 'string' || !isOperationName(name)) problems.push(`unknown operation '${String(name)}'`);
-      }
-    }
-  }
   if (problems.length > 0) throw new Error(`Invalid fault options: ${problems.join('; ')}`);
-  return options as FaultOptions;
+  return options;
 }
 
 function isLatency(value: unknown): boolean {
@@ -142,3 +151,21 @@ function isLatency(value: unknown): boolean {
   const { min, max } = value as { min?: unknown; max?: unknown };
   return typeof min === 'number' && typeof max === 'number' && min >= 0 && min <= max;
 }
+
+/** The fault generator (mulberry32): the same seed and request order replay the same faults. */
+export type RandomSource = () => number;
+
+/* eslint-disable no-bitwise -- a PRNG is 32-bit integer arithmetic */
+
+/** Returns numbers in [0, 1). */
+export function seededRandom(seed: number): RandomSource {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+/* eslint-enable no-bitwise */

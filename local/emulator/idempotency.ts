@@ -47,22 +47,9 @@ export function idempotencyKey(environmentId: string, operation: OperationName, 
   return JSON.stringify([environmentId, operation, clientToken]);
 }
 
-/** The request's parameters without its token(s), in a form independent of key order. */
-export function fingerprintOf(input: OperationInput, tokenMembers: readonly string[]): string {
-  const parameters: OperationInput = {};
-  for (const [name, value] of Object.entries(input)) {
-    if (!tokenMembers.includes(name)) parameters[name] = value;
-  }
-  return canonicalJson(parameters);
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
+/** A request's parameters (without its token) as JSON with sorted keys, so that key order does not matter. */
+export function fingerprintOf(parameters: OperationInput): string {
+  const sortKeys = (_key: string, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))) : value;
+  return JSON.stringify(parameters, sortKeys);
 }

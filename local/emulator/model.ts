@@ -1,15 +1,13 @@
 /**
  * The FinSpace Data API model, typed just enough for the emulator to derive its
- * routes, (de)serialization and validation from it instead of restating them.
- *
- * The source is the trimmed official model in local/model/finspace-data.json.
+ * routes, (de)serialization, validation, error lists and record views from it
+ * instead of restating them. The source is the trimmed official model in
+ * model/finspace-data.json.
  */
-import modelJson from '../model/finspace-data.json';
+import modelJson from '../../model/finspace-data.json';
 
 /** The 16 operations, as named in the model (a compile-time view of its keys). */
 export type OperationName = keyof typeof modelJson.operations;
-
-export type ShapeType = 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'boolean';
 
 export interface MemberRef {
   readonly shape: string;
@@ -20,7 +18,7 @@ export interface MemberRef {
 }
 
 export interface Shape {
-  readonly type: ShapeType;
+  readonly type: 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'boolean';
   readonly members?: Readonly<Record<string, MemberRef>>;
   readonly required?: readonly string[];
   readonly member?: MemberRef;
@@ -33,22 +31,19 @@ export interface Shape {
   readonly error?: { readonly httpStatusCode: number };
 }
 
-export interface OperationModel {
-  readonly name: OperationName;
-  readonly http: { readonly method: string; readonly requestUri: string; readonly responseCode?: number };
+interface OperationModel {
+  readonly http: { readonly method: string; readonly requestUri: string };
   readonly input?: { readonly shape: string };
   readonly output?: { readonly shape: string };
   readonly errors?: readonly { readonly shape: string }[];
 }
 
-export interface ServiceModel {
-  readonly metadata: { readonly signingName: string; readonly protocol: string; readonly apiVersion: string };
+/** The model as loaded from disk; the JSON's inferred type is too wide to use directly. */
+export const serviceModel = modelJson as unknown as {
+  readonly metadata: { readonly signingName: string };
   readonly operations: Readonly<Record<OperationName, OperationModel>>;
   readonly shapes: Readonly<Record<string, Shape>>;
-}
-
-/** The model as loaded from disk; the JSON's inferred type is too wide to use directly. */
-export const serviceModel: ServiceModel = modelJson as unknown as ServiceModel;
+};
 
 export const OPERATION_NAMES = Object.keys(serviceModel.operations) as OperationName[];
 
@@ -62,15 +57,13 @@ export function shapeNamed(name: string): Shape {
   return shape;
 }
 
-export function inputShapeOf(operation: OperationName): Shape {
-  const ref = serviceModel.operations[operation].input;
-  return ref ? shapeNamed(ref.shape) : { type: 'structure', members: {} };
-}
+const EMPTY_STRUCTURE: Shape = { type: 'structure', members: {} };
 
-export function outputShapeOf(operation: OperationName): Shape {
-  const ref = serviceModel.operations[operation].output;
-  return ref ? shapeNamed(ref.shape) : { type: 'structure', members: {} };
-}
+/** An operation without an input or output shape takes or gives an empty structure. */
+const ioShape = (ref: { readonly shape: string } | undefined): Shape => (ref ? shapeNamed(ref.shape) : EMPTY_STRUCTURE);
+
+export const inputShapeOf = (operation: OperationName): Shape => ioShape(serviceModel.operations[operation].input);
+export const outputShapeOf = (operation: OperationName): Shape => ioShape(serviceModel.operations[operation].output);
 
 /** Names of the input members flagged `idempotencyToken` (the clientToken, here). */
 export function idempotencyMembersOf(operation: OperationName): string[] {
@@ -81,4 +74,17 @@ export function idempotencyMembersOf(operation: OperationName): string[] {
 /** Error names the model declares for an operation. */
 export function declaredErrorsOf(operation: OperationName): string[] {
   return (serviceModel.operations[operation].errors ?? []).map((error) => error.shape);
+}
+
+/**
+ * A record as a structure shape of the model shows it: only the shape's
+ * members, in the shape's order, unset ones left out (as rest-json services do).
+ */
+export function viewAs(shapeName: string, record: object): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const name of Object.keys(shapeNamed(shapeName).members ?? {})) {
+    const value = (record as Record<string, unknown>)[name];
+    if (value !== undefined) view[name] = Array.isArray(value) ? [...value] : value;
+  }
+  return view;
 }

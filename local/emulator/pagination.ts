@@ -8,13 +8,18 @@
  * between pages do not make a listing skip others.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'crypto';
-import { Reason, modeledError } from './errors';
+import { modeledError } from './errors';
 
 export interface ListingScope {
   readonly operation: string;
   readonly environmentId: string;
   /** The group or user a listing is about, if any. */
   readonly subject?: string;
+}
+
+export interface PageRequest {
+  readonly maxResults: number;
+  readonly nextToken?: string;
 }
 
 export interface Page<T> {
@@ -28,14 +33,12 @@ const TAG_BYTES = 16;
 export class PageTokens {
   private readonly key = randomBytes(32);
 
-  /**
-   * @param items sorted by ascending sequence
-   */
-  page<T>(items: readonly T[], sequenceOf: (item: T) => number, maxResults: number, nextToken: string | undefined, scope: ListingScope): Page<T> {
-    const after = nextToken === undefined ? 0 : this.read(nextToken, scope);
+  /** `items` must be sorted by ascending sequence. */
+  page<T>(items: readonly T[], sequenceOf: (item: T) => number, request: PageRequest, scope: ListingScope): Page<T> {
+    const after = request.nextToken === undefined ? 0 : this.read(request.nextToken, scope);
     const remaining = items.filter((item) => sequenceOf(item) > after);
-    const page = remaining.slice(0, maxResults);
-    if (remaining.length <= maxResults) return { items: page };
+    const page = remaining.slice(0, request.maxResults);
+    if (remaining.length <= request.maxResults) return { items: page };
     return { items: page, nextToken: this.issue(sequenceOf(page[page.length - 1]), scope) };
   }
 
@@ -59,7 +62,7 @@ export class PageTokens {
       if (!Number.isSafeInteger(after)) throw new Error('no position');
       return after as number;
     } catch {
-      throw modeledError('ValidationException', 'The nextToken is not valid for this request.', Reason.INVALID_PAGINATION_TOKEN);
+      throw modeledError('ValidationException', 'The nextToken is not valid for this request.', 'INVALID_PAGINATION_TOKEN');
     }
   }
 }

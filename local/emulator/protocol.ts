@@ -1,6 +1,7 @@
 /**
- * The rest-json protocol as the model describes it: where each input member
- * travels (URI label, query string or JSON body) and how outputs and errors are
+ * The rest-json protocol as the model describes it: which operation a method and
+ * path name (from `http.method` and `http.requestUri`), where each input member
+ * travels (URI label, query string or JSON body), and how outputs and errors are
  * written back.
  *
  * Parsing checks JSON types only; constraints are validation's job. Members the
@@ -8,12 +9,61 @@
  * an absent member.
  */
 import { ServiceError, frontDoorError } from './errors';
-import { MemberRef, OperationName, Shape, inputShapeOf, outputShapeOf, shapeNamed } from './model';
+import { MemberRef, OPERATION_NAMES, OperationName, Shape, inputShapeOf, outputShapeOf, serviceModel, shapeNamed } from './model';
 
-export interface HttpRequestParts {
-  /** URI label values as matched in the path, still percent-encoded. */
+export interface RouteMatch {
+  readonly operation: OperationName;
+  /** Values of the `{label}` segments of the request URI, still percent-encoded. */
   readonly rawLabels: Readonly<Record<string, string>>;
+}
+
+interface Route {
+  readonly operation: OperationName;
+  readonly method: string;
+  readonly pattern: RegExp;
+  readonly labelNames: readonly string[];
+  /** Number of literal characters; the more specific route wins. */
+  readonly literalLength: number;
+}
+
+export class Router {
+  private readonly routes = OPERATION_NAMES.map(compileRoute).sort((a, b) => b.literalLength - a.literalLength);
+
+  /** `rawPath` is the path as sent, still percent-encoded, without the query. */
+  match(method: string, rawPath: string): RouteMatch | undefined {
+    for (const route of this.routes) {
+      const found = route.method === method ? route.pattern.exec(rawPath) : null;
+      if (found) return { operation: route.operation, rawLabels: Object.fromEntries(route.labelNames.map((name, i) => [name, found[i + 1]])) };
+    }
+    return undefined;
+  }
+}
+
+function compileRoute(operation: OperationName): Route {
+  const { method, requestUri } = serviceModel.operations[operation].http;
+  // No operation of this model has a literal query in its URI; refuse rather than mis-route.
+  if (requestUri.includes('?')) throw new Error(`${operation}: literal query strings in requestUri are not supported`);
+  const labelNames: string[] = [];
+  let literalLength = 0;
+  const source = requestUri.replace(/\{(\w+)(\+?)\}|[^{]+/g, (part, label: string | undefined, greedy: string) => {
+    if (label === undefined) {
+      literalLength += part.length;
+      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    }
+    labelNames.push(label);
+    return greedy ? '(.+)' : '([^/]+)';
+  });
+  return { operation, method, pattern: new RegExp(`^${source}$`), labelNames, literalLength };
+}
+
+/** An incoming request, as it came off the wire. */
+export interface WireRequest {
+  readonly method: string;
+  /** Path as sent, still percent-encoded (SigV4 encodes it once more). */
+  readonly rawPath: string;
   readonly query: URLSearchParams;
+  /** Lower-case names; repeated headers joined with ','. */
+  readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer;
 }
 
@@ -27,29 +77,22 @@ export interface HttpAnswer {
 export type OperationInput = Record<string, unknown>;
 export type OperationOutput = Record<string, unknown>;
 
-export function deserializeInput(operation: OperationName, parts: HttpRequestParts): OperationInput {
-  const shape = inputShapeOf(operation);
-  const members = Object.entries(shape.members ?? {});
+export function deserializeInput({ operation, rawLabels }: RouteMatch, request: WireRequest): OperationInput {
+  const members = Object.entries(inputShapeOf(operation).members ?? {});
+  const body = members.some(([, ref]) => ref.location === undefined) ? parseJsonObject(request.body) : {};
   const input: OperationInput = {};
-  const hasBodyMembers = members.some(([, ref]) => ref.location === undefined);
-  const body = hasBodyMembers ? parseJsonObject(parts.body) : {};
   for (const [name, ref] of members) {
     const wireName = ref.locationName ?? name;
     let value: unknown;
-    switch (ref.location) {
-      case 'uri':
-        value = decodeLabel(parts.rawLabels[wireName]);
-        break;
-      case 'querystring': {
-        const raw = parts.query.get(wireName);
-        value = raw === null ? undefined : fromText(shapeNamed(ref.shape), raw, name);
-        break;
-      }
-      case undefined:
-        value = fromJson(ref, body[wireName], name);
-        break;
-      default:
-        throw new Error(`${operation}.${name}: input location ${ref.location} is not supported`);
+    if (ref.location === 'uri') {
+      value = decodeLabel(rawLabels[wireName]);
+    } else if (ref.location === 'querystring') {
+      const raw = request.query.get(wireName);
+      value = raw === null ? undefined : fromText(shapeNamed(ref.shape), raw, name);
+    } else if (ref.location === undefined) {
+      value = fromJson(ref, body[wireName], name);
+    } else {
+      throw new Error(`${operation}.${name}: input location ${ref.location} is not supported`);
     }
     if (value !== undefined) input[name] = value;
   }
@@ -64,37 +107,29 @@ function parseJsonObject(body: Buffer): Record<string, unknown> {
   } catch {
     throw frontDoorError('SerializationException', 'The request body is not valid JSON.');
   }
-  if (!isPlainObject(parsed)) {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw frontDoorError('SerializationException', 'The request body must be a JSON object.');
   }
-  return parsed;
+  return parsed as Record<string, unknown>;
 }
 
 function decodeLabel(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
   try {
-    return decodeURIComponent(raw);
+    return raw === undefined ? undefined : decodeURIComponent(raw);
   } catch {
     throw frontDoorError('SerializationException', 'A path segment of the request is not valid percent-encoding.');
   }
 }
 
-/** Converts a URI label or query value to the member's type. */
+/** Converts a query value to the member's type; this model only puts strings and integers there. */
 function fromText(shape: Shape, raw: string, path: string): unknown {
-  switch (shape.type) {
-    case 'string':
-      return raw;
-    case 'integer':
-    case 'long':
-      if (!/^-?\d+$/.test(raw)) throw typeMismatch(path, 'an integer');
-      return Number(raw);
-    default:
-      // The inputs of this model only put strings and integers in URIs and query strings.
-      throw new Error(`${path}: ${shape.type} members in the query string are not supported`);
-  }
+  if (shape.type === 'string') return raw;
+  if (shape.type !== 'integer' && shape.type !== 'long') throw new Error(`${path}: ${shape.type} members in the query string are not supported`);
+  if (!/^-?\d+$/.test(raw)) throw typeMismatch(path, 'an integer');
+  return Number(raw);
 }
 
-/** Checks a JSON value's type against the member's shape. */
+/** Checks a JSON value's type against the member's shape; the input bodies of this model hold strings, integers and lists. */
 function fromJson(ref: MemberRef, value: unknown, path: string): unknown {
   if (value === undefined || value === null) return undefined;
   const shape = shapeNamed(ref.shape);
@@ -104,18 +139,15 @@ function fromJson(ref: MemberRef, value: unknown, path: string): unknown {
       return value;
     case 'integer':
     case 'long':
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw typeMismatch(path, 'an integer');
+      if (!Number.isInteger(value)) throw typeMismatch(path, 'an integer');
       return value;
-    case 'list': {
+    case 'list':
       if (!Array.isArray(value)) throw typeMismatch(path, 'a list');
-      const element = shape.member as MemberRef;
       return value.map((item, index) => {
         if (item === null) throw typeMismatch(`${path}.${index}`, 'a non-null element');
-        return fromJson(element, item, `${path}.${index}`);
+        return fromJson(shape.member as MemberRef, item, `${path}.${index}`);
       });
-    }
     default:
-      // The input bodies of this model hold only strings, integers and lists of strings.
       throw new Error(`${path}: ${shape.type} members in the body are not supported`);
   }
 }
@@ -124,65 +156,45 @@ function typeMismatch(path: string, expected: string): ServiceError {
   return frontDoorError('SerializationException', `Expected ${expected} at '${path}'.`);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * Writes an operation's output: `statusCode`-located members become the HTTP
  * status, the others the JSON body. An output member the model does not know is
  * an emulator bug, so it throws rather than send something the service would not.
  */
 export function serializeOutput(operation: OperationName, output: OperationOutput, requestId: string): HttpAnswer {
-  const shape = outputShapeOf(operation);
-  const members = shape.members ?? {};
+  const members = outputShapeOf(operation).members ?? {};
   let statusCode = 200;
   const body: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(output)) {
     const ref = members[name];
     if (!ref) throw new Error(`${operation} output has no member ${name}`);
     if (value === undefined) continue;
-    if (ref.location === 'statusCode') {
-      statusCode = value as number;
-    } else if (ref.location === undefined) {
-      body[ref.locationName ?? name] = toJson(ref, value, `${operation}.${name}`);
-    } else {
-      throw new Error(`${operation}.${name}: output location ${ref.location} is not supported`);
-    }
+    if (ref.location === 'statusCode') statusCode = value as number;
+    else if (ref.location === undefined) body[ref.locationName ?? name] = toJson(ref, value, `${operation}.${name}`);
+    else throw new Error(`${operation}.${name}: output location ${ref.location} is not supported`);
   }
   return jsonAnswer(statusCode, body, requestId);
 }
 
 function toJson(ref: MemberRef, value: unknown, path: string): unknown {
   const shape = shapeNamed(ref.shape);
-  if (shape.type === 'list') {
-    return (value as unknown[]).map((item, index) => toJson(shape.member as MemberRef, item, `${path}.${index}`));
+  if (shape.type === 'list') return (value as unknown[]).map((item, index) => toJson(shape.member as MemberRef, item, `${path}.${index}`));
+  if (shape.type !== 'structure') return value;
+  const result: Record<string, unknown> = {};
+  for (const [name, inner] of Object.entries(value as Record<string, unknown>)) {
+    const member = shape.members?.[name];
+    if (!member) throw new Error(`${path} has no member ${name}`);
+    if (inner !== undefined) result[member.locationName ?? name] = toJson(member, inner, `${path}.${name}`);
   }
-  if (shape.type === 'structure') {
-    const members = shape.members ?? {};
-    const result: Record<string, unknown> = {};
-    for (const [name, inner] of Object.entries(value as Record<string, unknown>)) {
-      const member = members[name];
-      if (!member) throw new Error(`${path} has no member ${name}`);
-      if (inner !== undefined) result[member.locationName ?? name] = toJson(member, inner, `${path}.${name}`);
-    }
-    return result;
-  }
-  return value;
+  return result;
 }
 
 export function serializeError(error: ServiceError, requestId: string): HttpAnswer {
-  const body: Record<string, string> = { message: error.message };
-  if (error.reason !== undefined) body.reason = error.reason;
+  const body = error.reason === undefined ? { message: error.message } : { message: error.message, reason: error.reason };
   return jsonAnswer(error.statusCode, body, requestId, { 'x-amzn-errortype': error.errorType });
 }
 
-export function jsonAnswer(
-  statusCode: number,
-  body: unknown,
-  requestId: string,
-  extraHeaders: Record<string, string> = {},
-): HttpAnswer {
+export function jsonAnswer(statusCode: number, body: unknown, requestId: string, extraHeaders: Record<string, string> = {}): HttpAnswer {
   return {
     statusCode,
     headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, ...extraHeaders },

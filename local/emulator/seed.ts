@@ -1,15 +1,20 @@
 /**
  * The seed format: environments, users, groups, memberships and IAM keys to
- * start from. Values are checked against the same model shapes the API uses, so
- * a seed cannot hold what the service would refuse to store.
+ * start from, how a seed is checked and how it is added. Values are checked
+ * against the same model shapes the API uses, so a seed cannot hold what the
+ * service would refuse to store.
  */
 import * as fs from 'fs';
+import { CredentialStore } from './credentials';
+import { EnvironmentState, Environments } from './environment';
+import { shapeNamed } from './model';
 import { validateMember } from './validation';
 
 export interface SeedIamPrincipal {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly sessionToken?: string;
+  /** The role the key stands for; FinSpace users register this ARN for API access. */
   readonly roleArn: string;
   /** Models the IAM policy allowing finspace-api:GetProgrammaticAccessCredentials. Default true. */
   readonly allowGetProgrammaticAccessCredentials?: boolean;
@@ -48,18 +53,6 @@ export interface EmulatorSeed {
   readonly environments?: SeedEnvironment[];
 }
 
-/** What a seed is checked against when it is added to a running emulator. */
-export interface ExistingState {
-  hasAccessKey(accessKeyId: string): boolean;
-  environment(environmentId: string): ExistingEnvironment | undefined;
-}
-
-export interface ExistingEnvironment {
-  hasUser(userId: string): boolean;
-  hasGroup(permissionGroupId: string): boolean;
-  hasEmail(emailAddress: string): boolean;
-}
-
 export class SeedError extends Error {
   constructor(readonly source: string, readonly problems: readonly string[]) {
     super(`Invalid seed (${source}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
@@ -69,28 +62,31 @@ export class SeedError extends Error {
 
 /** Reads and checks a seed file. Errors name the file and every problem, with its JSON path. */
 export function loadSeedFile(path: string): EmulatorSeed {
-  let text: string;
-  try {
-    text = fs.readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new SeedError(path, [`cannot read the file: ${(error as Error).message}`]);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new SeedError(path, [`not valid JSON: ${(error as Error).message}`]);
-  }
-  return validateSeed(parsed, path);
+  const attempt = <T>(step: () => T, problem: string): T => {
+    try {
+      return step();
+    } catch (error) {
+      throw new SeedError(path, [`${problem}: ${(error as Error).message}`]);
+    }
+  };
+  const text = attempt(() => fs.readFileSync(path, 'utf8'), 'cannot read the file');
+  return validateSeed(attempt((): unknown => JSON.parse(text), 'not valid JSON'), path);
 }
 
-type FieldKind = 'string' | 'boolean' | 'string-list' | 'list';
-
 interface FieldRule {
-  readonly kind: FieldKind;
+  readonly kind: 'string' | 'boolean' | 'string-list' | 'list';
   readonly required?: boolean;
   /** Model shape the value must satisfy. */
   readonly shape?: string;
+}
+
+/** Fields that hold a member of a model structure are checked against that member's shape. */
+function modelFields(structure: string, names: string[], required: string[]): Record<string, FieldRule> {
+  const members = shapeNamed(structure).members ?? {};
+  return Object.fromEntries(names.map((name) => {
+    const shape = members[name].shape;
+    return [name, { kind: shapeNamed(shape).type === 'list' ? 'string-list' : 'string', shape, required: required.includes(name) }];
+  }));
 }
 
 const PRINCIPAL_FIELDS: Record<string, FieldRule> = {
@@ -107,101 +103,107 @@ const ENVIRONMENT_FIELDS: Record<string, FieldRule> = {
   permissionGroups: { kind: 'list' },
 };
 
-const USER_FIELDS: Record<string, FieldRule> = {
-  userId: { kind: 'string', required: true, shape: 'UserId' },
-  type: { kind: 'string', required: true, shape: 'UserType' },
-  status: { kind: 'string', shape: 'UserStatus' },
-  firstName: { kind: 'string', shape: 'FirstName' },
-  lastName: { kind: 'string', shape: 'LastName' },
-  emailAddress: { kind: 'string', required: true, shape: 'Email' },
-  apiAccess: { kind: 'string', shape: 'ApiAccess' },
-  apiAccessPrincipalArn: { kind: 'string', shape: 'RoleArn' },
-};
+const USER_FIELDS = modelFields(
+  'User',
+  ['userId', 'type', 'status', 'firstName', 'lastName', 'emailAddress', 'apiAccess', 'apiAccessPrincipalArn'],
+  ['userId', 'type', 'emailAddress'],
+);
 
 const GROUP_FIELDS: Record<string, FieldRule> = {
-  permissionGroupId: { kind: 'string', required: true, shape: 'PermissionGroupId' },
-  name: { kind: 'string', required: true, shape: 'PermissionGroupName' },
-  description: { kind: 'string', shape: 'PermissionGroupDescription' },
-  applicationPermissions: { kind: 'string-list', required: true, shape: 'ApplicationPermissionList' },
+  ...modelFields('PermissionGroup', ['permissionGroupId', 'name', 'description', 'applicationPermissions'], ['permissionGroupId', 'name', 'applicationPermissions']),
   members: { kind: 'string-list' },
 };
+
+/** The state a seed is added to: checked against it, so ids and keys stay unique. */
+export interface SeedTarget {
+  readonly environments: Environments;
+  readonly credentials: CredentialStore;
+}
+
+/**
+ * Adds a seed after checking all of it, so a bad seed changes nothing.
+ * Environments already present are added to, not replaced.
+ */
+export function addSeed(value: unknown, target: SeedTarget, now: number): void {
+  const seed = validateSeed(value, 'seed', target);
+  for (const principal of seed.iamPrincipals ?? []) {
+    target.credentials.addIamPrincipal({
+      kind: 'iam',
+      ...principal,
+      allowGetProgrammaticAccessCredentials: principal.allowGetProgrammaticAccessCredentials ?? true,
+    });
+  }
+  for (const seeded of seed.environments ?? []) {
+    const environment = target.environments.get(seeded.environmentId) ?? new EnvironmentState(seeded.environmentId);
+    target.environments.set(seeded.environmentId, environment);
+    for (const user of seeded.users ?? []) environment.addUser({ ...user, status: user.status ?? 'ENABLED' }, now);
+    for (const { members = [], ...seededGroup } of seeded.permissionGroups ?? []) {
+      const group = environment.addGroup(seededGroup, now);
+      for (const userId of members) environment.addMember(group, userId, now, 0);
+    }
+  }
+}
 
 /**
  * Checks a seed's form, its values against the model, and its references
  * (members, duplicates), also against `existing` state when given.
  */
-export function validateSeed(value: unknown, source = 'seed', existing?: ExistingState): EmulatorSeed {
+export function validateSeed(value: unknown, source = 'seed', existing?: SeedTarget): EmulatorSeed {
   const problems: string[] = [];
+  /** Reports a value met before in this seed, or already in the state. */
+  const unique = (seen: Set<string>, key: string, inState: unknown, problem: string) => {
+    if (seen.size === seen.add(key).size || inState) problems.push(problem);
+  };
   if (!checkObject(value, { iamPrincipals: { kind: 'list' }, environments: { kind: 'list' } }, '$', problems)) {
     throw new SeedError(source, problems);
   }
-  const seed = value as Record<string, unknown>;
-  const accessKeys = new Set<string>();
-  ((seed.iamPrincipals as unknown[] | undefined) ?? []).forEach((principal, index) => {
+  const seed = value as EmulatorSeed;
+  const [accessKeys, environmentIds] = [new Set<string>(), new Set<string>()];
+  (seed.iamPrincipals ?? []).forEach((principal, index) => {
     const path = `$.iamPrincipals[${index}]`;
     if (!checkObject(principal, PRINCIPAL_FIELDS, path, problems)) return;
-    const { accessKeyId } = principal as SeedIamPrincipal;
-    if (accessKeys.has(accessKeyId) || existing?.hasAccessKey(accessKeyId)) {
-      problems.push(`${path}.accessKeyId: access key '${accessKeyId}' appears more than once`);
-    }
-    accessKeys.add(accessKeyId);
+    const { accessKeyId } = principal;
+    unique(accessKeys, accessKeyId, existing?.credentials.find(accessKeyId), `${path}.accessKeyId: access key '${accessKeyId}' appears more than once`);
   });
-  const environmentIds = new Set<string>();
-  ((seed.environments as unknown[] | undefined) ?? []).forEach((environment, index) => {
+  (seed.environments ?? []).forEach((environment, index) => {
     const path = `$.environments[${index}]`;
     if (!checkObject(environment, ENVIRONMENT_FIELDS, path, problems)) return;
-    const { environmentId } = environment as SeedEnvironment;
-    if (environmentIds.has(environmentId)) {
-      problems.push(`${path}.environmentId: environment '${environmentId}' appears more than once`);
-    }
-    environmentIds.add(environmentId);
-    checkEnvironmentContent(environment as SeedEnvironment, path, existing?.environment(environmentId), problems);
-  });
-  if (problems.length > 0) throw new SeedError(source, problems);
-  return value as EmulatorSeed;
-}
-
-function checkEnvironmentContent(
-  environment: SeedEnvironment,
-  path: string,
-  existing: ExistingEnvironment | undefined,
-  problems: string[],
-): void {
-  const userIds = new Set<string>();
-  const emails = new Set<string>();
-  (environment.users ?? []).forEach((user, index) => {
-    const userPath = `${path}.users[${index}]`;
-    if (!checkObject(user, USER_FIELDS, userPath, problems)) return;
-    if (userIds.has(user.userId) || existing?.hasUser(user.userId)) {
-      problems.push(`${userPath}.userId: user '${user.userId}' appears more than once`);
-    }
-    userIds.add(user.userId);
-    // The address itself is sensitive, so the message points at the entry only.
-    const email = user.emailAddress.toLowerCase();
-    if (emails.has(email) || existing?.hasEmail(email)) {
-      problems.push(`${userPath}.emailAddress: this email address is used by another user`);
-    }
-    emails.add(email);
-  });
-  const groupIds = new Set<string>();
-  (environment.permissionGroups ?? []).forEach((group, index) => {
-    const groupPath = `${path}.permissionGroups[${index}]`;
-    if (!checkObject(group, GROUP_FIELDS, groupPath, problems)) return;
-    if (groupIds.has(group.permissionGroupId) || existing?.hasGroup(group.permissionGroupId)) {
-      problems.push(`${groupPath}.permissionGroupId: group '${group.permissionGroupId}' appears more than once`);
-    }
-    groupIds.add(group.permissionGroupId);
-    const members = new Set<string>();
-    (group.members ?? []).forEach((userId, memberIndex) => {
-      const memberPath = `${groupPath}.members[${memberIndex}]`;
-      if (!userIds.has(userId) && !existing?.hasUser(userId)) {
-        problems.push(`${memberPath}: no user '${userId}' in environment '${environment.environmentId}'`);
-      }
-      if (members.has(userId)) problems.push(`${memberPath}: user '${userId}' is listed twice`);
-      members.add(userId);
+    const { environmentId } = environment;
+    unique(environmentIds, environmentId, false, `${path}.environmentId: environment '${environmentId}' appears more than once`);
+    const inState = existing?.environments.get(environmentId);
+    const [userIds, emails, groupIds] = [new Set<string>(), new Set<string>(), new Set<string>()];
+    (environment.users ?? []).forEach((user, userIndex) => {
+      const userPath = `${path}.users[${userIndex}]`;
+      if (!checkObject(user, USER_FIELDS, userPath, problems)) return;
+      unique(userIds, user.userId, inState?.users.has(user.userId), `${userPath}.userId: user '${user.userId}' appears more than once`);
+      // The address itself is sensitive, so the message points at the entry only.
+      const email = user.emailAddress.toLowerCase();
+      unique(emails, email, inState?.findUserByEmail(email), `${userPath}.emailAddress: this email address is used by another user`);
+    });
+    (environment.permissionGroups ?? []).forEach((group, groupIndex) => {
+      const groupPath = `${path}.permissionGroups[${groupIndex}]`;
+      if (!checkObject(group, GROUP_FIELDS, groupPath, problems)) return;
+      const { permissionGroupId } = group;
+      const duplicate = `${groupPath}.permissionGroupId: group '${permissionGroupId}' appears more than once`;
+      unique(groupIds, permissionGroupId, inState?.groups.has(permissionGroupId), duplicate);
+      const members = new Set<string>();
+      (group.members ?? []).forEach((userId, memberIndex) => {
+        const memberPath = `${groupPath}.members[${memberIndex}]`;
+        if (!userIds.has(userId) && !inState?.users.has(userId)) problems.push(`${memberPath}: no user '${userId}' in environment '${environmentId}'`);
+        unique(members, userId, false, `${memberPath}: user '${userId}' is listed twice`);
+      });
     });
   });
+  if (problems.length > 0) throw new SeedError(source, problems);
+  return seed;
 }
+
+const TYPE_CHECKS: Record<FieldRule['kind'], [(value: unknown) => boolean, string]> = {
+  'string': [(value) => typeof value === 'string', 'must be a string'],
+  'boolean': [(value) => typeof value === 'boolean', 'must be true or false'],
+  'string-list': [(value) => Array.isArray(value) && value.every((item) => typeof item === 'string'), 'must be a list of strings'],
+  'list': [Array.isArray, 'must be a list'],
+};
 
 /**
  * Checks an object's keys and field types, then model constraints. Returns
@@ -215,44 +217,19 @@ function checkObject(value: unknown, rules: Record<string, FieldRule>, path: str
     return false;
   }
   const record = value as Record<string, unknown>;
-  let readable = true;
   for (const key of Object.keys(record)) {
     if (!rules[key]) problems.push(`${path}.${key}: unknown field (expected one of ${Object.keys(rules).join(', ')})`);
   }
+  let readable = true;
   for (const [key, rule] of Object.entries(rules)) {
-    const fieldPath = `${path}.${key}`;
-    const field = record[key];
-    if (field === undefined) {
-      if (rule.required) {
-        problems.push(`${fieldPath}: required`);
-        readable = false;
-      }
-      continue;
-    }
-    const typeProblem = typeProblemOf(rule.kind, field);
-    if (typeProblem) {
-      problems.push(`${fieldPath}: ${typeProblem}`);
+    const [field, fieldPath] = [record[key], `${path}.${key}`];
+    const [hasType, typeProblem] = TYPE_CHECKS[rule.kind];
+    if (field === undefined ? rule.required : !hasType(field)) {
+      problems.push(`${fieldPath}: ${field === undefined ? 'required' : typeProblem}`);
       readable = false;
-      continue;
-    }
-    if (rule.shape) {
-      for (const violation of validateMember({ shape: rule.shape }, field, fieldPath)) {
-        problems.push(`${fieldPath}: ${violation.constraint}`);
-      }
+    } else if (field !== undefined && rule.shape) {
+      for (const violation of validateMember({ shape: rule.shape }, field, fieldPath)) problems.push(`${fieldPath}: ${violation.constraint}`);
     }
   }
   return readable;
-}
-
-function typeProblemOf(kind: FieldKind, value: unknown): string | undefined {
-  switch (kind) {
-    case 'string':
-      return typeof value === 'string' ? undefined : 'must be a string';
-    case 'boolean':
-      return typeof value === 'boolean' ? undefined : 'must be true or false';
-    case 'string-list':
-      return Array.isArray(value) && value.every((item) => typeof item === 'string') ? undefined : 'must be a list of strings';
-    case 'list':
-      return Array.isArray(value) ? undefined : 'must be a list';
-  }
 }

@@ -9,23 +9,41 @@
 import { authenticate } from './authentication';
 import { authorizeUserManagement } from './authorization';
 import { EmulatorBehaviour } from './behaviour';
-import { CallRecord } from './calls';
-import { Principal } from './credentials';
-import { EmulatorState } from './emulator-state';
-import { Reason, ServiceError, frontDoorError, modeledError } from './errors';
-import { FaultDecision, FaultInjector } from './faults';
+import { CredentialStore, Principal } from './credentials';
+import { Environments } from './environment';
+import { ServiceError, frontDoorError, modeledError } from './errors';
+import { FaultDecision, FaultInjector, FaultKind } from './faults';
 import { IdempotencyCache, fingerprintOf, idempotencyKey } from './idempotency';
 import { newRequestId } from './ids';
 import { OperationName, declaredErrorsOf, idempotencyMembersOf, inputShapeOf, serviceModel } from './model';
 import { USER_OPERATIONS, getProgrammaticAccessCredentials } from './operations';
 import { PageTokens } from './pagination';
-import { HttpAnswer, OperationInput, OperationOutput, deserializeInput, serializeError, serializeOutput } from './protocol';
-import { RouteMatch, Router } from './router';
-import { WireRequest } from './sigv4';
+import { HttpAnswer, OperationInput, OperationOutput, Router, WireRequest, deserializeInput, serializeError, serializeOutput } from './protocol';
 import { describeViolations, validateStructure } from './validation';
+
+/** The record of an API request the emulator answered (admin routes are not recorded). Sensitive values never enter it. */
+export interface CallRecord {
+  /** `UnknownOperation` when no operation matched the method and path. */
+  readonly operation: OperationName | 'UnknownOperation';
+  /** From the vended credentials, or the environmentId asked for credentials. */
+  readonly environmentId?: string;
+  /** The status answered; 0 when the connection was reset before anything was done. */
+  readonly statusCode: number;
+  readonly errorType?: string;
+  readonly fault?: FaultKind;
+  /** Emulator clock, ms. */
+  readonly time: number;
+  readonly requestId: string;
+  /** The request's clientToken, to check that a client's retries reuse it. */
+  readonly clientToken?: string;
+  /** True when the answer replayed an earlier one with the same clientToken. */
+  readonly replayed?: boolean;
+}
 
 export interface ServiceSettings {
   readonly region: string;
+  readonly environments: Environments;
+  readonly credentials: CredentialStore;
   now(): number;
   behaviour(): EmulatorBehaviour;
   faults(): FaultInjector | undefined;
@@ -39,17 +57,14 @@ export interface ServiceOutcome {
   readonly call: CallRecord;
 }
 
-interface Completed {
-  readonly output: OperationOutput;
-  readonly replayed: boolean;
-}
+type CallDetails = { -readonly [Key in 'environmentId' | 'clientToken' | 'replayed' | 'fault']?: CallRecord[Key] };
 
 export class FinSpaceDataService {
   private readonly router = new Router();
   private readonly idempotency = new IdempotencyCache();
   private readonly pages = new PageTokens();
 
-  constructor(private readonly state: EmulatorState, private readonly settings: ServiceSettings) {}
+  constructor(private readonly settings: ServiceSettings) {}
 
   async handle(request: WireRequest): Promise<ServiceOutcome> {
     const requestId = newRequestId();
@@ -61,121 +76,75 @@ export class FinSpaceDataService {
     const { operation } = route;
     const decision: FaultDecision = this.settings.faults()?.decide(operation, this.settings.now()) ?? { latencyMs: 0 };
     if (decision.latencyMs > 0) await this.settings.sleep(decision.latencyMs);
-    return this.injectedFault(operation, decision, requestId) ?? this.execute(operation, route, request, requestId, decision);
-  }
-
-  /** The outcome of a fault that stops the request before it does anything, if one was drawn. */
-  private injectedFault(operation: OperationName, decision: FaultDecision, requestId: string): ServiceOutcome | undefined {
-    switch (decision.fault) {
-      case 'throttle':
-      case 'rate-limit':
-        return this.answerError(operation, modeledError('ThrottlingException', 'Rate exceeded'), requestId, { fault: decision.fault });
-      case 'server-error': {
-        const error = modeledError('InternalServerException', 'An internal error occurred (injected fault).');
-        return this.answerError(operation, error, requestId, { fault: decision.fault });
-      }
-      case 'reset':
-        return { call: { operation, statusCode: 0, fault: 'reset', time: this.settings.now(), requestId } };
-      default:
-        return undefined;
+    const { fault } = decision;
+    if (fault === 'throttle' || fault === 'rate-limit') {
+      return this.answerError(operation, modeledError('ThrottlingException', 'Rate exceeded'), requestId, { fault });
     }
-  }
+    if (fault === 'server-error') {
+      return this.answerError(operation, modeledError('InternalServerException', 'An internal error occurred (injected fault).'), requestId, { fault });
+    }
+    if (fault === 'reset') return { call: { operation, statusCode: 0, fault, time: this.settings.now(), requestId } };
 
-  private async execute(
-    operation: OperationName,
-    route: RouteMatch,
-    request: WireRequest,
-    requestId: string,
-    decision: FaultDecision,
-  ): Promise<ServiceOutcome> {
     const now = this.settings.now();
-    const details: { environmentId?: string; clientToken?: string; replayed?: boolean } = {};
-    let answer: HttpAnswer;
+    // A request carried out whose connection then drops: its effect stays, its answer is lost.
+    const details: CallDetails = { fault: fault === 'reset-after-write' ? fault : undefined };
     try {
-      const principal = await authenticate(request, this.state.credentials, {
-        signingService: serviceModel.metadata.signingName,
-        region: this.settings.region,
-        now,
-      });
+      const signingService = serviceModel.metadata.signingName;
+      const principal = await authenticate(request, this.settings.credentials, { signingService, region: this.settings.region, now });
       if (principal.kind === 'vended') details.environmentId = principal.environmentId;
-      const input = deserializeInput(operation, { rawLabels: route.rawLabels, query: request.query, body: request.body });
+      const input = deserializeInput(route, request);
       if (operation === 'GetProgrammaticAccessCredentials') details.environmentId = input.environmentId as string | undefined;
-      details.clientToken = clientTokenOf(operation, input);
+      details.clientToken = idempotencyMembersOf(operation).map((member) => input[member]).find((token) => typeof token === 'string') as string;
       const violations = validateStructure(inputShapeOf(operation), input);
-      if (violations.length > 0) {
-        throw modeledError('ValidationException', describeViolations(violations), Reason.INVALID_PARAMETER);
-      }
-      const completed = this.run(operation, input, principal, now);
-      details.replayed = completed.replayed || undefined;
-      answer = serializeOutput(operation, completed.output, requestId);
+      if (violations.length > 0) throw modeledError('ValidationException', describeViolations(violations), 'INVALID_PARAMETER');
+      const output = this.run(operation, input, principal, now, details);
+      const answer = serializeOutput(operation, output, requestId);
+      const call = withoutUndefined({ operation, statusCode: answer.statusCode, time: now, requestId, ...details });
+      return details.fault ? { call } : { answer, call };
     } catch (error) {
-      return this.answerError(operation, asDeclaredError(operation, error), requestId, details, decision);
+      return this.answerError(operation, asDeclaredError(operation, error), requestId, details);
     }
-    const call: CallRecord = { operation, statusCode: answer.statusCode, time: now, requestId, ...details };
-    if (decision.fault === 'reset-after-write') return { call: { ...call, fault: 'reset-after-write' } };
-    return { answer, call };
   }
 
-  private run(operation: OperationName, input: OperationInput, principal: Principal, now: number): Completed {
+  private run(operation: OperationName, input: OperationInput, principal: Principal, now: number, details: CallDetails): OperationOutput {
     const behaviour = this.settings.behaviour();
     if (operation === 'GetProgrammaticAccessCredentials') {
-      const output = getProgrammaticAccessCredentials(
-        {
-          principal,
-          environments: this.state.environments,
-          credentials: this.state.credentials,
-          region: this.settings.region,
-          now,
-          behaviour,
-        },
-        input as { environmentId: string; durationInMinutes?: number },
-      );
-      return { output, replayed: false };
+      return getProgrammaticAccessCredentials(this.settings, { principal, now, behaviour }, input as never);
     }
-    const environmentOfCaller = principal.kind === 'vended' ? this.state.environments.get(principal.environmentId) : undefined;
+    const environmentOfCaller = principal.kind === 'vended' ? this.settings.environments.get(principal.environmentId) : undefined;
     environmentOfCaller?.settle(now);
-    const { environment, user } = authorizeUserManagement(operation, principal, environmentOfCaller);
-
-    const clientToken = clientTokenOf(operation, input);
-    const key = clientToken === undefined ? undefined : idempotencyKey(environment.environmentId, operation, clientToken);
-    const fingerprint = fingerprintOf(input, idempotencyMembersOf(operation));
+    const environment = authorizeUserManagement(operation, principal, environmentOfCaller);
+    // Handlers see the parameters; the token is idempotency's business.
+    const tokenMembers = idempotencyMembersOf(operation);
+    const parameters = Object.fromEntries(Object.entries(input).filter(([name]) => !tokenMembers.includes(name)));
+    const key = details.clientToken === undefined ? undefined : idempotencyKey(environment.environmentId, operation, details.clientToken);
+    const fingerprint = fingerprintOf(parameters);
     if (key !== undefined) {
       const verdict = this.idempotency.check(key, fingerprint, now, behaviour.clientTokenTtlMs);
-      if (verdict.kind === 'replay') return { output: verdict.output, replayed: true };
       if (verdict.kind === 'conflict') {
-        throw modeledError(
-          'ConflictException',
-          `The clientToken was already used for ${operation} with different parameters.`,
-          Reason.CLIENT_TOKEN_REUSED,
-        );
+        throw modeledError('ConflictException', `The clientToken was already used for ${operation} with different parameters.`, 'CLIENT_TOKEN_REUSED');
+      }
+      if (verdict.kind === 'replay') {
+        details.replayed = true;
+        return verdict.output;
       }
     }
-    const handler = USER_OPERATIONS[operation];
     // The input passed the model's validation, which is what the handler's input type states.
-    const output = handler({ environment, actingUser: user, now, behaviour, pages: this.pages }, input as never);
+    const output = USER_OPERATIONS[operation]({ environment, now, behaviour, pages: this.pages }, parameters as never);
     if (key !== undefined) this.idempotency.remember(key, fingerprint, output, now, behaviour.clientTokenTtlMs);
-    return { output, replayed: false };
+    return output;
   }
 
-  private answerError(
-    operation: OperationName | 'UnknownOperation',
-    error: ServiceError,
-    requestId: string,
-    details: Partial<CallRecord>,
-    decision?: FaultDecision,
-  ): ServiceOutcome {
-    const call: CallRecord = {
-      operation,
-      statusCode: error.statusCode,
-      errorType: error.errorType,
-      time: this.settings.now(),
-      requestId,
-      ...details,
-    };
+  private answerError(operation: OperationName | 'UnknownOperation', error: ServiceError, requestId: string, details: CallDetails): ServiceOutcome {
+    const { statusCode, errorType } = error;
+    const call = withoutUndefined({ operation, statusCode, errorType, time: this.settings.now(), requestId, ...details });
     // A failed request has no effect, but the connection still drops when that fault was drawn.
-    if (decision?.fault === 'reset-after-write') return { call: { ...call, fault: 'reset-after-write' } };
-    return { answer: serializeError(error, requestId), call };
+    return details.fault === 'reset-after-write' ? { call } : { answer: serializeError(error, requestId), call };
   }
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as T;
 }
 
 /**
@@ -189,12 +158,4 @@ export function asDeclaredError(operation: OperationName, error: unknown): Servi
     return modeledError('InternalServerException', `Emulator defect: ${operation} does not declare ${error.errorType}.`);
   }
   return modeledError('InternalServerException', `Emulator defect: ${error instanceof Error ? error.message : String(error)}`);
-}
-
-function clientTokenOf(operation: OperationName, input: OperationInput): string | undefined {
-  for (const member of idempotencyMembersOf(operation)) {
-    const token = input[member];
-    if (typeof token === 'string') return token;
-  }
-  return undefined;
 }

@@ -1,6 +1,6 @@
 /**
- * Constraint checks derived from the model: required members, string length,
- * pattern and enum, integer ranges, list length and list elements.
+ * Constraint checks derived from the model: required members, string and list
+ * length, pattern and enum, integer ranges, and list elements.
  *
  * Messages follow the format AWS services generate from the same kind of model
  * ("1 validation error detected: Value '0' at 'maxResults' failed to satisfy
@@ -22,22 +22,19 @@ export interface Violation {
 /** Checks a structure value against a structure shape; an empty list means valid. */
 export function validateStructure(shape: Shape, value: Record<string, unknown>, pathPrefix = ''): Violation[] {
   const violations: Violation[] = [];
-  const required = new Set(shape.required ?? []);
   for (const [name, ref] of Object.entries(shape.members ?? {})) {
     const path = pathPrefix ? `${pathPrefix}.${name}` : name;
     const memberValue = value[name];
-    if (memberValue === undefined || memberValue === null) {
-      if (required.has(name)) {
-        violations.push({ path, value: null, sensitive: false, constraint: 'Member must not be null' });
-      }
-      continue;
+    if (memberValue !== undefined && memberValue !== null) {
+      violations.push(...validateMember(ref, memberValue, path));
+    } else if (shape.required?.includes(name)) {
+      violations.push({ path, value: null, sensitive: false, constraint: 'Member must not be null' });
     }
-    violations.push(...validateMember(ref, memberValue, path));
   }
   return violations;
 }
 
-/** Checks one value against the shape a member points to. */
+/** Checks one value against the shape a member points to (types were checked when parsing). */
 export function validateMember(ref: MemberRef, value: unknown, path: string): Violation[] {
   const shape = shapeNamed(ref.shape);
   if (shape.type === 'structure') return validateStructure(shape, value as Record<string, unknown>, path);
@@ -45,70 +42,24 @@ export function validateMember(ref: MemberRef, value: unknown, path: string): Vi
   return constraintsBrokenBy(shape, value).map((constraint) => ({ path, value, sensitive, constraint }));
 }
 
-/** Constraints of a scalar or list shape that a value breaks (types were checked when parsing). */
 function constraintsBrokenBy(shape: Shape, value: unknown): string[] {
-  switch (shape.type) {
-    case 'string':
-      return stringConstraintsBrokenBy(shape, value as string);
-    case 'integer':
-    case 'long':
-      return rangeConstraintsBrokenBy(shape, value as number);
-    case 'list':
-      return listConstraintsBrokenBy(shape, value as unknown[]);
-    default:
-      // Inputs of this model hold no lists of structures, maps or booleans with constraints.
-      return [];
-  }
-}
-
-function stringConstraintsBrokenBy(shape: Shape, value: string): string[] {
   const broken: string[] = [];
-  if (shape.min !== undefined && value.length < shape.min) {
-    broken.push(`Member must have length greater than or equal to ${shape.min}`);
+  const { min, max, pattern } = shape;
+  // Strings and lists are bounded in length, numbers in value.
+  const [size, bound] = typeof value === 'number' ? [value, 'value'] : [(value as string | unknown[]).length, 'length'];
+  if (min !== undefined && size < min) broken.push(`Member must have ${bound} greater than or equal to ${min}`);
+  if (max !== undefined && size > max) broken.push(`Member must have ${bound} less than or equal to ${max}`);
+  if (pattern !== undefined && !fullMatch(pattern).test(value as string)) {
+    broken.push(`Member must satisfy regular expression pattern: ${pattern}`);
   }
-  if (shape.max !== undefined && value.length > shape.max) {
-    broken.push(`Member must have length less than or equal to ${shape.max}`);
-  }
-  if (shape.pattern !== undefined && !fullMatch(shape.pattern).test(value)) {
-    broken.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
-  }
-  if (shape.enum !== undefined && !shape.enum.includes(value)) {
+  if (shape.enum !== undefined && !shape.enum.includes(value as string)) {
     broken.push(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
   }
-  return broken;
-}
-
-function rangeConstraintsBrokenBy(shape: Shape, value: number): string[] {
-  const broken: string[] = [];
-  if (shape.min !== undefined && value < shape.min) {
-    broken.push(`Member must have value greater than or equal to ${shape.min}`);
-  }
-  if (shape.max !== undefined && value > shape.max) {
-    broken.push(`Member must have value less than or equal to ${shape.max}`);
-  }
-  return broken;
-}
-
-function listConstraintsBrokenBy(shape: Shape, value: unknown[]): string[] {
-  const broken: string[] = [];
-  if (shape.min !== undefined && value.length < shape.min) {
-    broken.push(`Member must have length greater than or equal to ${shape.min}`);
-  }
-  if (shape.max !== undefined && value.length > shape.max) {
-    broken.push(`Member must have length less than or equal to ${shape.max}`);
-  }
-  if (shape.member) {
+  if (shape.type === 'list' && shape.member) {
     // AWS reports element failures once, on the list, as a nested constraint.
     const elementShape = shapeNamed(shape.member.shape);
-    const elementFailures = new Set<string>();
-    for (const element of value) {
-      for (const constraint of constraintsBrokenBy(elementShape, element)) {
-        elementFailures.add(constraint);
-      }
-    }
-    if (elementFailures.size > 0) {
-      broken.push(`Member must satisfy constraint: [${[...elementFailures].join(', ')}]`);
-    }
+    const elementFailures = new Set((value as unknown[]).flatMap((element) => constraintsBrokenBy(elementShape, element)));
+    if (elementFailures.size > 0) broken.push(`Member must satisfy constraint: [${[...elementFailures].join(', ')}]`);
   }
   return broken;
 }
@@ -117,24 +68,18 @@ const compiledPatterns = new Map<string, RegExp>();
 
 /** Model patterns are Java regular expressions applied with `matches()`: the whole value must match. */
 function fullMatch(pattern: string): RegExp {
-  let regex = compiledPatterns.get(pattern);
-  if (!regex) {
-    regex = new RegExp(`^(?:${pattern})$`);
-    compiledPatterns.set(pattern, regex);
-  }
-  return regex;
+  if (!compiledPatterns.has(pattern)) compiledPatterns.set(pattern, new RegExp(`^(?:${pattern})$`));
+  return compiledPatterns.get(pattern)!;
 }
 
 /** The message AWS sends with a ValidationException for constraint failures. */
 export function describeViolations(violations: readonly Violation[]): string {
   const count = violations.length;
-  const heading = `${count} validation error${count === 1 ? '' : 's'} detected: `;
-  return heading + violations.map(describeViolation).join('; ');
+  return `${count} validation error${count === 1 ? '' : 's'} detected: ` + violations.map(describeViolation).join('; ');
 }
 
-function describeViolation(violation: Violation): string {
-  const value = violation.sensitive ? '' : ` ${renderValue(violation.value)}`;
-  return `Value${value} at '${violation.path}' failed to satisfy constraint: ${violation.constraint}`;
+function describeViolation({ sensitive, value, path, constraint }: Violation): string {
+  return `Value${sensitive ? '' : ` ${renderValue(value)}`} at '${path}' failed to satisfy constraint: ${constraint}`;
 }
 
 function renderValue(value: unknown): string {

@@ -5,9 +5,32 @@
  * reasons in CloudFormation's words, physical id and Data attributes.
  */
 import { randomBytes, randomUUID } from 'crypto';
+import { RESPONSE_HOST_PREFIX } from './lambda/protocol';
 import { AwsError, checkCustomResourceResponse, checkEventInvokePayload } from './limits';
-import { runProvider, type CustomResourceRequest, type CustomResourceResponse, type FrameworkHooks, type ProviderFunctions } from './provider-framework';
+import type { DeployedProvider, ProviderEndpoint, WaiterPoll } from './provider-endpoint';
 import type { StackEnvironment } from './stack-environment';
+
+/** The request CloudFormation sends to a custom resource's ServiceToken. */
+interface CustomResourceRequest {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly ServiceToken: string;
+  readonly ResponseURL: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly ResourceType: string;
+  readonly ResourceProperties: Record<string, unknown>;
+  readonly OldResourceProperties?: Record<string, unknown>;
+  readonly PhysicalResourceId?: string;
+}
+
+/** What the provider PUTs to the ResponseURL (the fields read here). */
+interface CustomResourceResponse {
+  readonly Status: 'SUCCESS' | 'FAILED';
+  readonly Reason: string;
+  readonly PhysicalResourceId: string;
+  readonly Data?: Record<string, unknown>;
+}
 
 export interface CustomResourceCall {
   readonly requestType: CustomResourceRequest['RequestType'];
@@ -38,8 +61,9 @@ export class CustomResourceFailure extends Error {
 export async function callCustomResource(
   call: CustomResourceCall,
   env: StackEnvironment,
-  provider: ProviderFunctions,
-  hooks: FrameworkHooks,
+  provider: DeployedProvider,
+  endpoint: ProviderEndpoint,
+  hooks: { sleep(ms: number): Promise<void>; onPoll(poll: WaiterPoll): void },
 ): Promise<CustomResourceResult> {
   const requestId = randomUUID();
   const request: CustomResourceRequest = {
@@ -60,7 +84,7 @@ export async function callCustomResource(
     throw new CustomResourceFailure((error as AwsError).message, call.physicalId);
   }
 
-  const outcome = await runProvider(request, provider, hooks);
+  const outcome = await endpoint.run({ requestId, provider, ...hooks }, JSON.stringify(request));
   if ('noResponse' in outcome) {
     const waited = call.serviceTimeoutSeconds ? ` (after the ServiceTimeout of ${call.serviceTimeoutSeconds} seconds, not waited out locally)` : '';
     throw new CustomResourceFailure(
@@ -96,7 +120,7 @@ function responseUrl(env: StackEnvironment, logicalId: string, requestId: string
   const date = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
   const key = encodeURIComponent(`${env.stackId}|${logicalId}|${requestId}`);
   const credential = encodeURIComponent(`AKIA${randomBytes(8).toString('hex').toUpperCase()}/${date.slice(0, 8)}/${env.region}/s3/aws4_request`);
-  return `https://cloudformation-custom-resource-response-${env.region.replace(/-/g, '')}.s3.${env.region}.${env.urlSuffix}/${key}` +
+  return `https://${RESPONSE_HOST_PREFIX}${env.region.replace(/-/g, '')}.s3.${env.region}.${env.urlSuffix}/${key}` +
     `?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${date}&X-Amz-SignedHeaders=host&X-Amz-Expires=7200` +
     `&X-Amz-Credential=${credential}&X-Amz-Signature=${randomBytes(32).toString('hex')}`;
 }

@@ -6,13 +6,13 @@
  */
 import * as fs from 'fs';
 import type { FunctionConfiguration } from './lambda/service';
-import type { ProviderFunctions } from './provider-framework';
+import type { DeployedProvider } from './provider-endpoint';
 import type { DeployedResource } from './state-file';
 import { waiterSettings, withInterval } from './waiter';
 
 const LAMBDA_FUNCTION = 'AWS::Lambda::Function';
 
-export function providerFor(serviceToken: string, resources: ReadonlyMap<string, DeployedResource>, pollIntervalMs?: number): ProviderFunctions {
+export function providerFor(serviceToken: string, resources: ReadonlyMap<string, DeployedResource>, pollIntervalMs?: number): DeployedProvider {
   const [frameworkId, framework] = functionByArn(serviceToken, resources) ?? [];
   if (!framework || !frameworkId) {
     throw new Error(`ServiceToken ${serviceToken} is not the ARN of a Lambda function of this stack; the local runner plays only providers deployed with the stack`);
@@ -22,17 +22,26 @@ export function providerFor(serviceToken: string, resources: ReadonlyMap<string,
       'custom-resources Provider; the local runner plays only the Provider framework');
   }
   const variables = environmentOf(framework);
-  const onEvent = userFunction(variables.USER_ON_EVENT_FUNCTION_ARN, 'USER_ON_EVENT_FUNCTION_ARN', frameworkId, resources);
-  if (!variables.USER_IS_COMPLETE_FUNCTION_ARN) return { onEvent };
+  const provider = {
+    framework: functionConfiguration(frameworkId, framework, resources),
+    userOnEvent: userFunction(variables.USER_ON_EVENT_FUNCTION_ARN, 'USER_ON_EVENT_FUNCTION_ARN', frameworkId, resources),
+  };
+  if (!variables.USER_IS_COMPLETE_FUNCTION_ARN) return provider;
 
-  const isComplete = userFunction(variables.USER_IS_COMPLETE_FUNCTION_ARN, 'USER_IS_COMPLETE_FUNCTION_ARN', frameworkId, resources);
-  const stateMachine = [...resources.values()].find(r =>
-    r.type === 'AWS::StepFunctions::StateMachine' && r.physicalId === variables.WAITER_STATE_MACHINE_ARN);
+  const userIsComplete = userFunction(variables.USER_IS_COMPLETE_FUNCTION_ARN, 'USER_IS_COMPLETE_FUNCTION_ARN', frameworkId, resources);
+  const stateMachineArn = variables.WAITER_STATE_MACHINE_ARN;
+  const stateMachine = [...resources.values()].find(r => r.type === 'AWS::StepFunctions::StateMachine' && r.physicalId === stateMachineArn);
   if (!stateMachine) {
-    throw new Error(`the waiter state machine ${variables.WAITER_STATE_MACHINE_ARN} of provider function ${frameworkId} is not in the stack`);
+    throw new Error(`the waiter state machine ${stateMachineArn} of provider function ${frameworkId} is not in the stack`);
   }
-  const definition = stateMachine.properties.DefinitionString ?? JSON.stringify(stateMachine.properties.Definition);
-  return { onEvent, isComplete, waiter: withInterval(waiterSettings(String(definition)), pollIntervalMs) };
+  const definition = String(stateMachine.properties.DefinitionString ?? JSON.stringify(stateMachine.properties.Definition));
+  const settings = withInterval(waiterSettings(definition), pollIntervalMs);
+  const states = (JSON.parse(definition) as { States: Record<string, { Resource?: string }> }).States;
+  const task = (state: string) => userFunction(states[state].Resource, `the Resource of state ${state}`, String(stateMachineArn), resources);
+  return {
+    ...provider,
+    waiter: { stateMachineArn, settings, isComplete: task(settings.isCompleteState), onTimeout: task(settings.timeoutState), userIsComplete },
+  };
 }
 
 /** How Lambda would run the function recorded as `resource`. */

@@ -5,8 +5,9 @@
  */
 import { readAssembly, selectStacks, type Assembly, type AssemblyStack } from './assembly';
 import type { RunnerEvent } from './events';
-import { LocalLambdaService, type LogRecord, type RoleCredentials } from './lambda/service';
+import type { LogRecord, RoleCredentials } from './lambda/service';
 import { AwsError } from './limits';
+import { ProviderEndpoint } from './provider-endpoint';
 import { deployStack, destroyStack, type OperationContext, type StackResult } from './stack-operation';
 import { loadState, saveState, type DeployedStack, type RunnerState } from './state-file';
 
@@ -84,14 +85,14 @@ async function run(
 ): Promise<RunResult> {
   const state = loadState(options.stateFile);
   const stacks: Record<string, DeployedStack> = { ...state.stacks };
-  const lambda = new LocalLambdaService({
+  const providerEndpoint = await ProviderEndpoint.start({
     credentials: options.roleCredentials,
     extraEnvironment: options.finspaceEndpoint ? { [FINSPACE_ENDPOINT_VARIABLE]: options.finspaceEndpoint } : {},
     onLog: options.onFunctionLog,
     logDirectory: options.logDirectory,
   });
   const context: ContextFor = stackName => ({
-    lambda,
+    providerEndpoint,
     assembly,
     pollIntervalMs: options.pollIntervalMs,
     defaultAccount: options.defaultAccount,
@@ -112,7 +113,7 @@ async function run(
     const results = await work(context, { ...state, stacks });
     return { success: results.every(result => result.success), stacks: results };
   } finally {
-    await lambda.shutdown();
+    await providerEndpoint.stop();
   }
 }
 

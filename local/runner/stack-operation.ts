@@ -23,15 +23,15 @@ import { callCustomResource, CustomResourceFailure } from './custom-resources';
 import { runInDependencyOrder } from './dependency-runner';
 import type { Progress, RunnerEvent } from './events';
 import { evaluateCondition, resolve, type ResolveScope } from './intrinsics';
-import type { LocalLambdaService } from './lambda/service';
 import { AwsError, checkTemplate } from './limits';
+import type { ProviderEndpoint } from './provider-endpoint';
 import { providerFor } from './providers';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, pseudoParameter, stackEnvironment, type StackEnvironment } from './stack-environment';
 import type { DeployedOutput, DeployedResource, DeployedStack, StackStatus } from './state-file';
 import { dependencyGraph, dependencyOrder, isCustomResource, type Template, type TemplateResource } from './template';
 
 export interface OperationContext {
-  readonly lambda: LocalLambdaService;
+  readonly providerEndpoint: ProviderEndpoint;
   /** Where the code assets of Lambda functions are. */
   readonly assembly?: Assembly;
   /** Replaces the waiters' retry interval (ms), scaling their total timeout with it. */
@@ -334,8 +334,7 @@ class StackOperation {
       oldProperties: request.oldProperties,
       physicalId: request.physicalId,
       serviceTimeoutSeconds: request.properties.ServiceTimeout === undefined ? undefined : Number(request.properties.ServiceTimeout),
-    }, this.env, provider, {
-      invoke: (configuration, payload) => this.context.lambda.invoke(configuration, payload),
+    }, this.env, provider, this.context.providerEndpoint, {
       sleep: ms => this.context.sleep(ms),
       onPoll: poll => this.context.report({
         kind: 'waiting',

@@ -1,65 +1,22 @@
 /**
- * cdk-nag's AwsSolutions rules on the example stack: nothing may be left
- * unsuppressed, and every suppression is pinned to one resource and, where the
- * rule allows it, to the exact finding, with the reason a reviewer needs. All
- * suppressed findings are in aws-cdk-lib's Provider framework (the library gives
- * its functions roles of its own, so no AWS managed policy is left); the FinSpace
- * handler's own role and functions pass every rule.
+ * cdk-nag 2's AwsSolutions rules on the example stack, with exactly what the README's
+ * cdk-nag section accepts (its cdk-nag 2 example, run as pasted): nothing may be left
+ * unaccepted, and every suppression is pinned to one resource and, where the rule
+ * allows it, to the exact finding. All accepted findings are in aws-cdk-lib's Provider
+ * framework (the library gives its functions roles of its own, so no AWS managed policy
+ * is left); the FinSpace handler's own role, functions and layer pass every rule.
+ * cdk-nag 3 on the newest aws-cdk-lib: test/newest-cdk/nag3.test.ts.
  *
  * In a test of its own: with nag's aspect on the app, Template.fromStack throws.
  */
-import { App, Aspects, Stack } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { App, Aspects } from 'aws-cdk-lib';
 import {
   AwsSolutionsChecks, NagSuppressions, type INagLogger, type NagLoggerNonComplianceData, type NagLoggerSuppressedData,
 } from 'cdk-nag';
 import { EXAMPLE_ENVIRONMENT, FinSpaceGroupsExampleStack } from '../../example/app';
+import { runInStack, snippetWithFixture, typeErrors } from '../readme/readme-snippets';
 
-/** Suppresses what aws-cdk-lib's Provider framework is flagged for, resource by resource. */
-function suppressProviderFrameworkFindings(stack: Stack): void {
-  const provider = stack.node.findChild('FinSpaceDataProvider');
-  const providerPath = `/${provider.node.path}/Provider`;
-  const qualifiedArn = (id: string) => `Resource::<${stack.getLogicalId(provider.node.findChild(id).node.defaultChild as lambda.CfnFunction)}.Arn>:*`;
-  const frameworkQualifiedArn = (id: string) =>
-    `Resource::<${stack.getLogicalId(provider.node.findChild('Provider').node.findChild(id).node.defaultChild as lambda.CfnFunction)}.Arn>:*`;
-
-  for (const role of ['FrameworkOnEventRole', 'FrameworkWaiterRole']) {
-    NagSuppressions.addResourceSuppressionsByPath(stack, `/${provider.node.path}/${role}/DefaultPolicy/Resource`, [{
-      id: 'AwsSolutions-IAM5',
-      appliesTo: [qualifiedArn('OnEvent'), qualifiedArn('IsComplete')],
-      reason: 'lambda:InvokeFunction on "<function ARN>:*" covers the versions and aliases of the two FinSpace handler functions of this provider, ' +
-        'and no other function: the framework invokes exactly these (aws-cdk-lib grants it so).',
-    }]);
-  }
-  for (const frameworkFunction of ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']) {
-    NagSuppressions.addResourceSuppressionsByPath(stack, `${providerPath}/${frameworkFunction}/Resource`, [{
-      id: 'AwsSolutions-L1',
-      reason: 'The Provider framework\'s functions run the Node.js runtime aws-cdk-lib picks for them, which cannot be set; upgrading aws-cdk-lib ' +
-        'moves it. The FinSpace handler functions run nodejs22.x.',
-    }]);
-  }
-  NagSuppressions.addResourceSuppressionsByPath(stack, `${providerPath}/waiter-state-machine/Role/DefaultPolicy/Resource`, [
-    {
-      id: 'AwsSolutions-IAM5',
-      appliesTo: [frameworkQualifiedArn('framework-isComplete'), frameworkQualifiedArn('framework-onTimeout')],
-      reason: 'lambda:InvokeFunction on "<function ARN>:*" covers the versions and aliases of the framework\'s isComplete and onTimeout ' +
-        'functions, the waiter\'s two tasks, and no other function.',
-    },
-    {
-      id: 'AwsSolutions-IAM5',
-      appliesTo: ['Resource::*'],
-      reason: 'The waiter logs its state transitions to CloudWatch Logs through vended log delivery: logs:CreateLogDelivery, GetLogDelivery, ' +
-        'UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies and DescribeLogGroups support no ' +
-        'resource-level permissions, so AWS documents Resource "*" for them; aws-cdk-lib puts CreateLogStream and PutLogEvents in the same ' +
-        'statement. The state machine\'s LoggingConfiguration names the provider\'s own log group, and execution data is not logged.',
-    },
-  ]);
-  NagSuppressions.addResourceSuppressionsByPath(stack, `${providerPath}/waiter-state-machine/Resource`, [{
-    id: 'AwsSolutions-SF2',
-    reason: 'The waiter only retries one Lambda task until FinSpace settles, and the Provider framework does not expose X-Ray tracing for it; ' +
-      'its state transitions are logged to CloudWatch Logs (level ALL, without execution data, which holds group names).',
-  }]);
-}
+const README_NAG2 = snippetWithFixture('cdk-nag', 'cdk-nag-2');
 
 /** Collects nag's findings as lists the tests can compare (nag annotates the resources as well). */
 class Findings implements INagLogger {
@@ -83,12 +40,20 @@ function describe(data: NagLoggerNonComplianceData): string {
 function checkExample(): Findings {
   const app = new App();
   const stack = new FinSpaceGroupsExampleStack(app, 'FinSpaceGroupsExample', { env: EXAMPLE_ENVIRONMENT });
-  suppressProviderFrameworkFindings(stack);
+  runInStack(stack, README_NAG2.code, { NagSuppressions });
   const findings = new Findings();
   Aspects.of(app).add(new AwsSolutionsChecks({ additionalLoggers: [findings], reports: false }));
   app.synth();
   return findings;
 }
+
+test("the README's cdk-nag 2 example compiles with the imports it names", () => {
+  expect(typeErrors([
+    "import { CfnElement, Stack } from 'aws-cdk-lib';",
+    "import { Construct, IConstruct } from 'constructs';",
+    "import { NagSuppressions } from 'cdk-nag';",
+  ].join('\n'), README_NAG2.code)).toEqual([]);
+});
 
 test('AwsSolutions leaves no finding unsuppressed and no rule in error', () => {
   const findings = checkExample();

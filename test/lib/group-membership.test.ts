@@ -153,6 +153,19 @@ describe('GroupMembership', () => {
     expect(memberships(stack)[0][1].DeletionPolicy).toBe('Retain');
   });
 
+  test('applyRemovalPolicy(RETAIN) leaves the members of every resource, and SNAPSHOT is refused at synth', () => {
+    const { stack, group } = setup();
+    const members = new GroupMembership(stack, 'Members', { group, userIds: Array.from({ length: 3001 }, (_, i) => `user${i}`) });
+    members.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    expect(memberships(stack).map(([, resource]) => [resource.DeletionPolicy, resource.UpdateReplacePolicy]))
+      .toEqual([['Retain', 'Retain'], ['Retain', 'Retain']]);
+    const message = 'RemovalPolicy.SNAPSHOT is not supported: FinSpace groups and memberships have no snapshot; ' +
+      'use RemovalPolicy.DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE';
+    expect(() => members.applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(`Stack/Members: ${message}`);
+    expect(() => new GroupMembership(stack, 'Snap', { group, userIds: ['b'], removalPolicy: RemovalPolicy.SNAPSHOT }))
+      .toThrow(`Stack/Snap: ${message}`);
+  });
+
   test('an empty exclusive membership is allowed: it empties the group, with a warning that can be acknowledged', () => {
     const { stack, group } = setup();
     new GroupMembership(stack, 'Nobody', { group, exclusive: true });

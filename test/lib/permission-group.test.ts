@@ -52,6 +52,29 @@ describe('PermissionGroup', () => {
     });
   });
 
+  test('applyRemovalPolicy(RETAIN) keeps the group in FinSpace, and SNAPSHOT is refused at synth', () => {
+    const { stack, access } = setup();
+    const kept = new PermissionGroup(stack, 'Kept', { access, permissionGroupName: 'kept' });
+    kept.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    Template.fromStack(stack).hasResource('Custom::FinSpacePermissionGroup', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    const message = 'RemovalPolicy.SNAPSHOT is not supported: FinSpace groups and memberships have no snapshot; ' +
+      'use RemovalPolicy.DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE';
+    expect(() => kept.applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(`Stack/Kept: ${message}`);
+    expect(() => new PermissionGroup(stack, 'Snap', { access, permissionGroupName: 'snap', removalPolicy: RemovalPolicy.SNAPSHOT }))
+      .toThrow(`Stack/Snap: ${message}`);
+  });
+
+  test('an imported group has no removal policy to apply', () => {
+    const { stack, access } = setup();
+    const imported = PermissionGroup.fromPermissionGroupId(stack, 'Existing', access, 'pg1');
+    expect(() => imported.applyRemovalPolicy(RemovalPolicy.RETAIN)).toThrow(
+      'Stack/Existing: an imported permission group is not deployed by this stack, so it has no removal policy; ' +
+      'set the removal policy of its GroupMembership instead');
+  });
+
   test('two groups share one provider', () => {
     const { stack, access } = setup();
     new PermissionGroup(stack, 'A', { access, permissionGroupName: 'a' });

@@ -76,7 +76,9 @@ test('a consumer app installed from the tarball synthesizes without esbuild or D
     try { require.resolve('esbuild'); esbuild = 'present'; } catch {}
     const app = new cdk.App({ outdir: process.argv[2] });
     const stack = new cdk.Stack(app, 'Consumer', { env: { account: '111122223333', region: 'us-east-1' } });
-    new lib.FinSpaceDataAccess(stack, 'FinSpace', { environmentId: 'consumerenv' });
+    const access = new lib.FinSpaceDataAccess(stack, 'FinSpace', { environmentId: 'consumerenv' });
+    // The provider, and so the handler asset, comes with the first group.
+    new lib.PermissionGroup(stack, 'Group', { access, permissionGroupName: 'consumers' });
     app.synth();
     console.log(esbuild);
   `);

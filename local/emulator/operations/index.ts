@@ -1,6 +1,6 @@
 /**
- * The operations that act as a FinSpace user, by name. The type makes the
- * compiler insist on one handler for each of them.
+ * The operations that act as a FinSpace user, by name. The table's type makes
+ * the compiler insist on one handler for each of them.
  */
 import { OperationName } from '../model';
 import { OperationHandler } from './context';
@@ -8,9 +8,7 @@ import { associateUserToPermissionGroup, disassociateUserFromPermissionGroup, li
 import { createPermissionGroup, deletePermissionGroup, getPermissionGroup, listPermissionGroups, updatePermissionGroup } from './permission-groups';
 import { createUser, disableUser, enableUser, getUser, listUsers, updateUser } from './users';
 
-export type UserOperationName = Exclude<OperationName, 'GetProgrammaticAccessCredentials'>;
-
-export const USER_OPERATIONS: { readonly [Name in UserOperationName]: OperationHandler<never> } = {
+export const USER_OPERATIONS: { readonly [Name in Exclude<OperationName, 'GetProgrammaticAccessCredentials'>]: OperationHandler<never> } = {
   CreatePermissionGroup: createPermissionGroup,
   UpdatePermissionGroup: updatePermissionGroup,
   DeletePermissionGroup: deletePermissionGroup,
@@ -28,6 +26,4 @@ export const USER_OPERATIONS: { readonly [Name in UserOperationName]: OperationH
   DisableUser: disableUser,
 };
 
-export type { OperationContext } from './context';
 export { getProgrammaticAccessCredentials } from './programmatic-access';
-export type { CredentialRequestContext } from './programmatic-access';

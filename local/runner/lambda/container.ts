@@ -4,10 +4,10 @@
  * process boundary isolates what Lambda isolates: environment variables, module
  * caches and global state.
  */
-import { ChildProcess, fork, spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { transformSync } from 'esbuild';
+import { buildSync } from 'esbuild';
 import type { FunctionErrorPayload, InvokeMessage, LogLevel, RuntimeMessage } from './protocol';
 
 /** A function as Lambda would run it, after CloudFormation resolved its properties. */
@@ -60,7 +60,7 @@ export class LambdaContainer {
     environment: Readonly<Record<string, string>>,
     private readonly onLog: (record: LogRecord) => void,
   ) {
-    this.child = startRuntime(environment, configuration.codeDirectory);
+    this.child = startRuntime(environment, configuration.codeDirectory, configuration.optDirectory);
     this.child.on('message', (message: RuntimeMessage) => this.onMessage(message));
     for (const stream of [this.child.stdout, this.child.stderr]) {
       stream?.setEncoding('utf8').on('data', (text: string) => this.onOutput(text));
@@ -106,7 +106,8 @@ export class LambdaContainer {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    // A process that never started (spawn failed) has nothing to wait for.
+    if (this.child.pid === undefined || this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.stopped = true;
     const exited = new Promise(resolve => this.child.once('exit', resolve));
     this.child.kill();
@@ -155,22 +156,37 @@ function functionError(error: FunctionErrorPayload): InvocationAnswer {
   return { payload: JSON.stringify(error), functionError: 'Unhandled', logs: [] };
 }
 
-/** runtime.ts transpiled to JavaScript, once per runner process. */
+/** runtime.ts bundled to JavaScript, once per runner process. */
 let runtimeSource: string | undefined;
 
 /**
  * Starts runtime.ts in a plain node process. From TypeScript sources (ts-node,
- * ts-jest) it is transpiled with esbuild rather than run under ts-node, whose
+ * ts-jest) it is bundled with esbuild rather than run under ts-node, whose
  * require hooks would otherwise sit in the "Lambda" and change how it loads modules.
+ * A function with a layer gets it at /opt, where Lambda mounts it: the process runs
+ * in a mount namespace of its own with the layer bound there.
  */
-function startRuntime(environment: Readonly<Record<string, string>>, cwd: string): ChildProcess {
+function startRuntime(environment: Readonly<Record<string, string>>, cwd: string, optDirectory: string | undefined): ChildProcess {
   const options = { env: { ...environment }, cwd, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[] };
   const compiled = path.join(__dirname, 'runtime.js');
-  if (fs.existsSync(compiled)) return fork(compiled, [], options);
-  runtimeSource ??= transformSync(fs.readFileSync(path.join(__dirname, 'runtime.ts'), 'utf8'), {
-    loader: 'ts',
-    format: 'cjs',
-    target: 'node20',
-  }).code;
-  return spawn(process.execPath, ['-e', runtimeSource], options);
+  let node: string[];
+  if (fs.existsSync(compiled)) {
+    node = [process.execPath, compiled];
+  } else {
+    runtimeSource ??= buildSync({
+      entryPoints: [path.join(__dirname, 'runtime.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false,
+    }).outputFiles[0].text;
+    node = [process.execPath, '-e', runtimeSource];
+  }
+  if (!optDirectory) return spawn(node[0], node.slice(1), options);
+  return spawn('unshare', [...mountNamespaceFlags(), 'sh', '-c', MOUNT_LAYER_AND_RUN, optDirectory, ...node], options);
 }
+
+/** Root gets a mount namespace as is; anyone else inside a user namespace of their own (mapped to root there). */
+function mountNamespaceFlags(): string[] {
+  return process.getuid?.() === 0 ? ['--mount', '--propagation', 'private'] : ['--user', '--map-root-user', '--mount', '--propagation', 'private'];
+}
+
+/** $0 is the layer's content; the rest is the runtime's command line. */
+const MOUNT_LAYER_AND_RUN = 'mount --bind "$0" /opt || { echo "the local runner cannot mount the layer $0 at /opt: ' +
+  'run it as root or where unprivileged user namespaces are enabled (local/runner/README.md)" >&2; exit 1; }; exec "$@"';

@@ -28,3 +28,13 @@ export type RuntimeMessage =
   | { readonly type: 'log'; readonly requestId?: string; readonly level: LogLevel; readonly message: string }
   | { readonly type: 'result'; readonly requestId: string; readonly payload: string }
   | { readonly type: 'error'; readonly requestId: string; readonly error: FunctionErrorPayload };
+
+/**
+ * Where the runtime sends what a function PUTs to a custom resource ResponseURL (an S3
+ * pre-signed URL, named by host and path only, so the runner cannot stand behind it).
+ * Read by the runtime and removed from the environment before the handler loads.
+ */
+export const RESPONSE_ENDPOINT_VARIABLE = 'LOCAL_RUNNER_RESPONSE_ENDPOINT';
+
+/** The host name of CloudFormation's response buckets, e.g. cloudformation-custom-resource-response-useast1.s3.... */
+export const RESPONSE_HOST_PREFIX = 'cloudformation-custom-resource-response-';

@@ -9,10 +9,11 @@
  * Only node's own modules are used here: this file is run in a process that must
  * hold nothing but what a Lambda would.
  */
+import * as http from 'http';
 import { createRequire } from 'module';
 import * as path from 'path';
 import { format } from 'util';
-import type { FunctionErrorPayload, InvokeMessage, LogLevel, RuntimeMessage } from './protocol';
+import { RESPONSE_ENDPOINT_VARIABLE, RESPONSE_HOST_PREFIX, type FunctionErrorPayload, type InvokeMessage, type LogLevel, type RuntimeMessage } from './protocol';
 
 type Handler = (event: unknown, context: unknown, callback?: (error?: unknown, result?: unknown) => void) => unknown;
 
@@ -34,6 +35,8 @@ for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
   (console as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
     send({ type: 'log', requestId: inFlight, level, message: format(...args) });
 }
+
+redirectCustomResourceResponses();
 
 process.on('message', (message: InvokeMessage) => {
   if (message.type === 'invoke') void invoke(message);
@@ -102,4 +105,24 @@ function errorPayload(error: unknown): FunctionErrorPayload {
     return { errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n').filter(line => line.length > 0) };
   }
   return { errorType: typeof error, errorMessage: String(error), trace: [] };
+}
+
+/**
+ * Requests to CloudFormation's response buckets go to the runner over plain HTTP, with
+ * their path and headers unchanged; nothing else is touched. The handler never sees
+ * the variable that names the runner.
+ */
+function redirectCustomResourceResponses(): void {
+  const endpoint = process.env[RESPONSE_ENDPOINT_VARIABLE];
+  delete process.env[RESPONSE_ENDPOINT_VARIABLE];
+  if (!endpoint) return;
+  const runner = new URL(endpoint);
+  // The module object itself (an import would be a copy), which the framework's code reads `request` from at each call.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const https = require('https') as { request: typeof http.request };
+  const request = https.request;
+  https.request = ((options: http.RequestOptions, callback?: (response: http.IncomingMessage) => void) => {
+    if (!String(options.hostname ?? '').startsWith(RESPONSE_HOST_PREFIX)) return request(options, callback);
+    return http.request({ ...options, protocol: 'http:', hostname: runner.hostname, port: runner.port, agent: undefined }, callback);
+  }) as typeof http.request;
 }

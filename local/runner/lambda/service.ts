@@ -32,6 +32,9 @@ export type InvocationType = 'RequestResponse' | 'Event';
 
 export class LocalLambdaService {
   private readonly containers: LambdaContainer[] = [];
+  /** Containers retired while the service runs: shutdown waits for their processes too, so none outlives the runner. */
+  private readonly retiring = new Set<Promise<void>>();
+  private shutDown = false;
 
   constructor(private readonly options: LambdaServiceOptions) {
     if (options.logDirectory) fs.mkdirSync(options.logDirectory, { recursive: true });
@@ -42,6 +45,8 @@ export class LocalLambdaService {
    * request throw (an API error), a handler error is a FunctionError answer.
    */
   async invoke(configuration: FunctionConfiguration, payload: string, invocationType: InvocationType = 'RequestResponse'): Promise<InvocationAnswer> {
+    // What a run left behind (a waiter's execution after its response) starts no container after the run.
+    if (this.shutDown) throw new Error(`the local Lambda service has shut down: ${configuration.functionName} was not invoked`);
     if (invocationType === 'Event') checkEventInvokePayload(payload);
     else checkSyncInvokeRequest(payload);
     const requestId = randomUUID();
@@ -57,7 +62,8 @@ export class LocalLambdaService {
 
   /** Stops every container. */
   async shutdown(): Promise<void> {
-    await Promise.all(this.containers.splice(0).map(container => container.stop()));
+    this.shutDown = true;
+    await Promise.all([...this.containers.splice(0).map(container => container.stop()), ...this.retiring]);
   }
 
   /** A warm container of exactly this configuration, or a new one; containers of older configurations are retired. */
@@ -67,7 +73,8 @@ export class LocalLambdaService {
       const stale = container.configuration.functionName === configuration.functionName && JSON.stringify(container.configuration) !== fingerprint;
       if (!container.alive || (stale && !container.busy)) {
         this.containers.splice(this.containers.indexOf(container), 1);
-        void container.stop();
+        const stopped = container.stop().finally(() => this.retiring.delete(stopped));
+        this.retiring.add(stopped);
       }
     }
     const warm = this.containers.find(c => !c.busy && JSON.stringify(c.configuration) === fingerprint);
@@ -89,8 +96,6 @@ export class LocalLambdaService {
       TZ: ':UTC',
       _HANDLER: configuration.handler,
       LAMBDA_TASK_ROOT: configuration.codeDirectory,
-      // /opt cannot be mounted per container here: code that reads its layers honours this.
-      ...(configuration.optDirectory ? { LOCAL_LAMBDA_OPT: configuration.optDirectory } : {}),
       AWS_EXECUTION_ENV: `AWS_Lambda_${configuration.runtime}`,
       AWS_LAMBDA_FUNCTION_NAME: configuration.functionName,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',

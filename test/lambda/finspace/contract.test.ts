@@ -1,7 +1,7 @@
 /**
  * The client against the official model: the descriptor table, the enums, and
  * the requests actually produced, with every expectation derived from
- * local/model/finspace-data.json.
+ * model/finspace-data.json.
  */
 import type { HttpRequest } from '@smithy/protocol-http';
 import { BASE, CapturingHandler, defaultAnswer, VENDED } from './support/capturing-handler';

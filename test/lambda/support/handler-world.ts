@@ -1,7 +1,8 @@
 /**
  * Runs the real handler (lambda/index.ts `handle`) over real HTTP against the
- * emulator, the way the Provider framework would: onEvent once, then isComplete
- * until it answers IsComplete: true.
+ * emulator, in-process (onEvent once, then isComplete until it answers IsComplete:
+ * true), without Lambda processes, so these tests stay fast; the benchmarks drive it
+ * the same way.
  *
  * Time is simulated: the emulator, the handler and its client read one clock, and
  * every wait (between polls, retries, undo rounds) moves it instead of sleeping,
@@ -12,8 +13,9 @@ import type { RetryStrategyV2 } from '@smithy/types';
 import { handle } from '../../../lambda';
 import { FinSpaceDataClient, VendedCredentialCache } from '../../../lambda/finspace';
 import type { HandlerContext, HandlerSettings } from '../../../lambda/handler-context';
-import type { IsCompleteResponse, OnEventRequest, OnEventResponse } from '../../../lambda/provider-types';
+import type { OnEventRequest, OnEventResponse } from '../../../lambda/provider-types';
 import { FinSpaceEmulator, type EmulatorBehaviour, type EmulatorSeed } from '../../../local/emulator';
+import { provideInProcess } from '../../../local/runner/in-process-provider';
 import { retryWithoutBackoff } from '../finspace/support/retry';
 
 export const ENV = 'envhandlertests';
@@ -59,7 +61,7 @@ export interface World {
   readonly settings: HandlerSettings;
   context(overrides?: Partial<HandlerContext>): HandlerContext;
   onEvent(event: OnEventRequest): Promise<OnEventResponse>;
-  /** onEvent, then isComplete every `pollMs` (simulated) until done; returns what the framework would report. */
+  /** onEvent, then isComplete every `pollMs` (simulated) until done; throws what the handler threw, or "Operation timed out". */
   deploy(event: OnEventRequest, options?: { pollMs?: number; maxPolls?: number }): Promise<DeployResult>;
   /** Write calls the emulator answered since the last resetCalls(). */
   writes(): string[];
@@ -133,18 +135,10 @@ export async function startWorld(options: {
     settings,
     context,
     onEvent: event => handle<OnEventResponse>(event, context(), 'onEvent'),
-    async deploy(event, { pollMs = 25, maxPolls = 400 } = {}) {
-      const first = await handle<OnEventResponse>(event, context(), 'onEvent');
-      const merged = { ...event, ...first, PhysicalResourceId: first.PhysicalResourceId ?? event.PhysicalResourceId ?? event.RequestId };
-      for (let polls = 1; polls <= maxPolls; polls++) {
-        const answer = await handle<IsCompleteResponse>(merged as OnEventRequest, context(), 'isComplete');
-        if (answer.IsComplete) {
-          return { physicalResourceId: merged.PhysicalResourceId!, data: { ...first.Data, ...answer.Data }, polls };
-        }
-        clock.advance(pollMs);
-      }
-      throw new Error(`isComplete did not finish within ${maxPolls} polls`);
-    },
+    deploy: (event, { pollMs = 25, maxPolls = 400 } = {}) => provideInProcess(event, {
+      onEvent: e => handle(e, context(), 'onEvent'),
+      isComplete: e => handle(e, context(), 'isComplete'),
+    }, { intervalMs: pollMs, maxAttempts: maxPolls, sleep: clock.sleep }),
     writes: () => emulator.calls.filter(call => WRITE_OPERATIONS.has(call.operation)).map(call => call.operation),
     stop: () => emulator.stop(),
   };

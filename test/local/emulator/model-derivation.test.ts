@@ -5,8 +5,7 @@
 import { ServiceError, frontDoorError, modeledError } from '../../../local/emulator/errors';
 import { OPERATION_NAMES, idempotencyMembersOf, inputShapeOf } from '../../../local/emulator/model';
 import { USER_OPERATIONS } from '../../../local/emulator/operations';
-import { serializeOutput } from '../../../local/emulator/protocol';
-import { Router } from '../../../local/emulator/router';
+import { Router, serializeOutput } from '../../../local/emulator/protocol';
 import { asDeclaredError } from '../../../local/emulator/service';
 import { describeViolations, validateStructure } from '../../../local/emulator/validation';
 
@@ -91,12 +90,12 @@ describe('errors', () => {
   });
 
   test('a reason is only accepted by shapes that have one', () => {
-    expect(modeledError('ResourceNotFoundException', 'x', 'WHY').reason).toBe('WHY');
-    expect(() => modeledError('AccessDeniedException', 'x', 'WHY')).toThrow('AccessDeniedException has no reason member in the model');
+    expect(modeledError('ResourceNotFoundException', 'x', 'USER_NOT_FOUND').reason).toBe('USER_NOT_FOUND');
+    expect(() => modeledError('AccessDeniedException', 'x', 'USER_NOT_FOUND')).toThrow('AccessDeniedException has no reason member in the model');
   });
 
   test('an error the operation does not declare becomes a visible defect', () => {
-    const undeclared = asDeclaredError('GetProgrammaticAccessCredentials', modeledError('ResourceNotFoundException', 'gone', 'WHY'));
+    const undeclared = asDeclaredError('GetProgrammaticAccessCredentials', modeledError('ResourceNotFoundException', 'gone', 'USER_NOT_FOUND'));
     expect(undeclared).toMatchObject({
       errorType: 'InternalServerException',
       statusCode: 500,
@@ -106,7 +105,7 @@ describe('errors', () => {
   });
 
   test('declared and front-door errors pass unchanged', () => {
-    const declared = modeledError('ResourceNotFoundException', 'gone', 'WHY');
+    const declared = modeledError('ResourceNotFoundException', 'gone', 'USER_NOT_FOUND');
     expect(asDeclaredError('GetUser', declared)).toBe(declared);
     const frontDoor: ServiceError = frontDoorError('ExpiredTokenException', 'expired');
     expect(asDeclaredError('GetUser', frontDoor)).toBe(frontDoor);

@@ -17,6 +17,9 @@ jest.setTimeout(30_000);
 const ENVIRONMENT = 'clienvironment01';
 const KEYS = { accessKeyId: 'AKIACLITESTROLE00001', secretAccessKey: 'cli-test-secret' };
 
+// Memberships settle only when a test moves the emulator's clock: what a poll sees is fixed, not raced.
+const SETTLE_MS = 60_000;
+
 let directory: string;
 let emulator: FinSpaceEmulator;
 
@@ -24,7 +27,7 @@ beforeAll(async () => {
   directory = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-cli-test-'));
   const roleArn = String(predictOutputs(readAssembly(traders(['trader01'])).stacks[0]).FinSpaceDataHandlerRoleArn);
   emulator = await FinSpaceEmulator.start({
-    behaviour: { additionDelayMs: 150, removalDelayMs: 150 },
+    behaviour: { additionDelayMs: SETTLE_MS, removalDelayMs: SETTLE_MS },
     seed: {
       iamPrincipals: [{ ...KEYS, roleArn }],
       environments: [{
@@ -54,10 +57,15 @@ function traders(members: string[]): string {
   return app.outdir;
 }
 
+/** Runs the CLI; each poll it prints lets FinSpace settle what it had in progress before the next poll. */
 async function cli(args: string[], env: Record<string, string> = {}) {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const code = await runCli(args, { stdout: line => stdout.push(line), stderr: line => stderr.push(line), env });
+  const onStdout = (line: string) => {
+    stdout.push(line);
+    if (/ waiting for /.test(line)) emulator.advanceClock(SETTLE_MS);
+  };
+  const code = await runCli(args, { stdout: onStdout, stderr: line => stderr.push(line), env });
   return { code, stdout, stderr };
 }
 

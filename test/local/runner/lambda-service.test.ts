@@ -24,6 +24,7 @@ exports.fail = async () => { throw new RangeError('bad range'); };
 exports.log = async () => { console.log('hello %s', 'world'); console.error('oops'); return 'done'; };
 exports.exit = async () => { process.exit(3); };
 exports.big = async (event) => 'x'.repeat(event.n);
+exports.opt = async () => require('fs').readdirSync('/opt').sort();
 exports.callback = (event, context, callback) => callback(null, { viaCallback: true });
 `;
 
@@ -141,6 +142,17 @@ test('a process that exits during an invocation is a Runtime.ExitError', async (
 test('a handler that is not exported is a Runtime.HandlerNotFound', async () => {
   const { result } = await invoke(probe('missing'));
   expect(result).toMatchObject({ errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.missing is undefined or not exported' });
+});
+
+test('a function\'s layer is mounted at /opt, as Lambda mounts it, and nothing of the machine\'s /opt is there', async () => {
+  const layer = path.join(directory, 'layer');
+  fs.mkdirSync(path.join(layer, 'nodejs'), { recursive: true });
+  fs.writeFileSync(path.join(layer, 'declared.json'), '{}');
+
+  const { result } = await invoke(probe('opt', { optDirectory: layer }));
+
+  expect(result).toEqual(['declared.json', 'nodejs']);
+  expect((await invoke(probe('env', { optDirectory: layer }))).result).not.toHaveProperty('LOCAL_LAMBDA_OPT');
 });
 
 test('callback-style handlers are served too', async () => {

@@ -108,9 +108,13 @@ describe('in a deployment', () => {
       resource('Overflowing', { Value: bytes(150_000), ResponseBytes: 150_000 });
     }));
 
-    expect(reasonOf(run.events, 'CREATE_FAILED')).toBe('Received response status [FAILED] from custom resource. Message returned: ' +
+    // framework.js answers the error's stack: the SDK's frames, then its own StartExecution call in onEvent.
+    const reason = reasonOf(run.events, 'CREATE_FAILED')!;
+    expect(reason.startsWith('Received response status [FAILED] from custom resource. Message returned: ' +
       "ValidationException: 1 validation error detected: Value at 'input' failed to satisfy constraint: " +
-      `Member must have length less than or equal to 262144 (RequestId: ${recording.journal()[0].requestId})`);
+      'Member must have length less than or equal to 262144\n    at ')).toBe(true);
+    expect(reason).toMatch(/\n {4}at async onEvent \(\S+\/framework\.js:\d+:\d+\)\n/);
+    expect(reason.endsWith(` (RequestId: ${recording.journal()[0].requestId})`)).toBe(true);
     // The marker makes the framework skip the handler on the rollback's delete.
     expect(recording.calls()).toEqual(['Create Overflowing']);
   });

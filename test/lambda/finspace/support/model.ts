@@ -36,7 +36,7 @@ export interface ServiceModel {
 }
 
 export const MODEL: ServiceModel = JSON.parse(
-  fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'local', 'model', 'finspace-data.json'), 'utf8'),
+  fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'model', 'finspace-data.json'), 'utf8'),
 );
 
 export function shape(name: string): Shape {

@@ -1,6 +1,6 @@
 /**
- * In-memory state of the emulated environments: users, permission groups and
- * memberships.
+ * One emulated FinSpace environment: its users, permission groups and
+ * memberships, in memory.
  *
  * Time-driven changes (a membership finishing its addition or removal, a user
  * leaving CREATING) are not run by timers: each record keeps the clock time at
@@ -54,6 +54,15 @@ export interface PermissionGroupRecord {
   readonly members: Map<string, MembershipRecord>;
 }
 
+/** What adding a user takes; the rest is set on the way in. */
+export type NewUser = Omit<UserRecord, 'sequence' | 'apiAccess' | 'createTime' | 'lastModifiedTime'> & { readonly apiAccess?: ApiAccess };
+
+/** What adding a group takes. */
+export type NewGroup = Pick<PermissionGroupRecord, 'permissionGroupId' | 'name' | 'description' | 'applicationPermissions'>;
+
+/** Environments by id. */
+export type Environments = Map<string, EnvironmentState>;
+
 export class EnvironmentState {
   readonly users = new Map<string, UserRecord>();
   readonly groups = new Map<string, PermissionGroupRecord>();
@@ -92,13 +101,34 @@ export class EnvironmentState {
     }
   }
 
-  addUser(user: UserRecord): void {
+  /** Adds a user created (or seeded) at `now`, with the defaults CreateUser gives. */
+  addUser(fields: NewUser, now: number): UserRecord {
+    const user: UserRecord = {
+      ...fields,
+      sequence: this.nextSequence(),
+      apiAccess: fields.apiAccess ?? 'DISABLED',
+      createTime: now,
+      lastModifiedTime: now,
+      lastEnabledTime: fields.status === 'ENABLED' ? now : undefined,
+      lastDisabledTime: fields.status === 'DISABLED' ? now : undefined,
+    };
     this.users.set(user.userId, user);
     if (user.status === 'CREATING' && user.creatingUntil !== undefined) this.creatingUsers.add(user);
+    return user;
   }
 
-  addGroup(group: PermissionGroupRecord): void {
+  /** Adds a group created (or seeded) at `now`; its permissions are a set. */
+  addGroup(fields: NewGroup, now: number): PermissionGroupRecord {
+    const group: PermissionGroupRecord = {
+      ...fields,
+      sequence: this.nextSequence(),
+      applicationPermissions: [...new Set(fields.applicationPermissions)],
+      createTime: now,
+      lastModifiedTime: now,
+      members: new Map(),
+    };
     this.groups.set(group.permissionGroupId, group);
+    return group;
   }
 
   deleteGroup(group: PermissionGroupRecord): void {
@@ -131,11 +161,7 @@ export class EnvironmentState {
   }
 
   findUserByEmail(emailAddress: string): UserRecord | undefined {
-    const wanted = emailAddress.toLowerCase();
-    for (const user of this.users.values()) {
-      if (user.emailAddress.toLowerCase() === wanted) return user;
-    }
-    return undefined;
+    return [...this.users.values()].find((user) => user.emailAddress.toLowerCase() === emailAddress.toLowerCase());
   }
 
   usersWithPrincipal(principalArn: string): UserRecord[] {
@@ -144,11 +170,9 @@ export class EnvironmentState {
 
   /** Groups a user is in (any membership status), in group creation order. */
   membershipsOf(userId: string): { group: PermissionGroupRecord; membership: MembershipRecord }[] {
-    const found: { group: PermissionGroupRecord; membership: MembershipRecord }[] = [];
-    for (const group of this.groups.values()) {
+    return [...this.groups.values()].flatMap((group) => {
       const membership = group.members.get(userId);
-      if (membership) found.push({ group, membership });
-    }
-    return found;
+      return membership ? [{ group, membership }] : [];
+    });
   }
 }

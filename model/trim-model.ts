@@ -3,7 +3,7 @@
  * contract test read: the operations this library uses, every shape they reach,
  * their constraints and errors, without documentation text.
  *
- * Usage: ts-node local/model/trim-model.ts <path-to-official-service-2.json>
+ * Usage: ts-node model/trim-model.ts <path-to-official-service-2.json>
  */
 import * as fs from 'fs';
 import * as path from 'path';
