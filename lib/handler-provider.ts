@@ -9,6 +9,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
+import { limitTemplateSize } from './template-size-limit';
 import { DECLARED_MEMBERS_FILE, DEPLOY_TIME_ENVIRONMENTS_VARIABLE, type DeclaredMembersIndex, declaringResource } from '../contract/declared-members';
 import { handlerEnvironment, handlerTimeoutSeconds } from '../contract/handler-settings';
 
@@ -95,6 +96,7 @@ export class HandlerProvider extends Construct {
 
     this.serviceTimeout = settings.timeout.plus(Duration.minutes(5));
     Aspects.of(this).add(new PublishDeclaredMembers(this));
+    limitTemplateSize(this);
   }
 
   /** The provider's ServiceToken; the first call creates the provider. */
