@@ -11,6 +11,7 @@ import { apiEconomy } from './scenarios/api-economy';
 import { handlerCost } from './scenarios/handler-cost';
 import { reconcileSpeed } from './scenarios/reconcile-speed';
 import { stackScale } from './scenarios/stack-scale';
+import { synthTime } from './scenarios/synth-time';
 import { throttling } from './scenarios/throttling';
 import { describeMachine, machineLine } from './support/machine';
 import { renderMarkdown, renderNotes, renderTable, summarize, type SuiteResult } from './support/report';
@@ -27,6 +28,7 @@ const SUITES: Record<string, Suite> = {
   economy: { title: 'API economy', defaultRuns: 3, run: apiEconomy },
   throttling: { title: 'Throttling', defaultRuns: 3, run: throttling },
   scale: { title: 'Stack scale', defaultRuns: 3, run: stackScale },
+  synth: { title: 'Synth', defaultRuns: 3, run: synthTime },
   cost: { title: 'Handler cost', defaultRuns: 7, run: handlerCost },
 };
 
@@ -80,6 +82,12 @@ async function main(argv: string[]): Promise<number> {
   console.log(renderNotes(results));
   if (values.json) {
     fs.writeFileSync(values.json, JSON.stringify({ startedAt: startedAt.toISOString(), machine, argv, results }, null, 2));
+  }
+  const missed = figures.length - figures.filter(f => f.met).length;
+  if (missed > 0) {
+    // A missed target fails the command, so that a pipeline can gate on it.
+    console.error(`${missed} target${missed === 1 ? '' : 's'} missed (Met: NO above)`);
+    return 1;
   }
   return 0;
 }

@@ -9,6 +9,12 @@ import { wireBoolean, type GroupMembershipWireProperties } from '../contract/res
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../contract/resource-types';
 
 /**
+ * Token.isUnresolved, taken once: it runs for every user id, and each access to an
+ * export of aws-cdk-lib goes through a lazy getter that calls require().
+ */
+const isUnresolved = Token.isUnresolved;
+
+/**
  * Properties of a `GroupMembership`.
  */
 export interface GroupMembershipProps {
@@ -67,6 +73,8 @@ export class GroupMembership extends Construct {
   /** Whether the declaration is exclusive. */
   public readonly exclusive: boolean;
   private readonly userIds: string[] = [];
+  /** The same users, to find a repeated one in constant time. */
+  private readonly distinctUserIds = new Set<string>();
   private removalPolicy: RemovalPolicy;
   private readonly resources: CustomResource[] = [];
   private readonly groupKey: string;
@@ -107,8 +115,11 @@ export class GroupMembership extends Construct {
     }
     for (const userId of userIds) {
       validateUserId(userId);
-      if (!Token.isUnresolved(userId) && this.userIds.includes(userId)) {
-        throw new Error(`${this.node.path}: user '${userId}' is declared more than once`);
+      if (!isUnresolved(userId)) {
+        if (this.distinctUserIds.has(userId)) {
+          throw new Error(`${this.node.path}: user '${userId}' is declared more than once`);
+        }
+        this.distinctUserIds.add(userId);
       }
       this.userIds.push(userId);
     }
@@ -150,6 +161,10 @@ export class GroupMembership extends Construct {
       Annotations.of(this).addWarningV2('cdk-finspace-permission-groups:GroupMembership.emptiesGroup',
         'Exclusive membership declares no users: deploying it removes every member of the group (except the FinSpace user the handler acts as).');
     }
+    // The group's own resource, not the group construct: a membership made by
+    // addMembers() sits inside the group, and a dependency on the construct would make
+    // every shard depend on its siblings. An imported group has no resource.
+    const groupResource = this.group.node.defaultChild;
     shards.forEach((userIds, index) => {
       const properties: GroupMembershipWireProperties = {
         EnvironmentId: access.environmentId,
@@ -171,7 +186,7 @@ export class GroupMembership extends Construct {
         removalPolicy: this.removalPolicy,
       });
       // The group must exist before members are added and outlive their removal.
-      resource.node.addDependency(this.group);
+      if (groupResource) resource.node.addDependency(groupResource);
       this.resources.push(resource);
     });
   }
@@ -188,7 +203,7 @@ function validateUserId(userId: string) {
   if (typeof userId !== 'string') {
     throw new Error(`user id must be 1 to 26 characters with at least one that is not blank, got ${userId === undefined || userId === null ? String(userId) : `a ${typeof userId}`}`);
   }
-  if (Token.isUnresolved(userId)) return;
+  if (isUnresolved(userId)) return;
   if (!isValidId(userId)) {
     throw new Error(`user id must be 1 to 26 characters with at least one that is not blank, got '${userId}'`);
   }
@@ -211,9 +226,9 @@ const membershipsByGroup = new WeakMap<IConstruct, Map<string, GroupMembership[]
 function groupKeyOf(group: IPermissionGroup): string {
   const id = group.permissionGroupId;
   const environment = group.access.environmentId;
-  const identity = Token.isUnresolved(id)
+  const identity = isUnresolved(id)
     ? `construct:${group.node.addr}`
-    : `group:${Token.isUnresolved(environment) ? group.access.node.addr : environment}/${id}`;
+    : `group:${isUnresolved(environment) ? group.access.node.addr : environment}/${id}`;
   return createHash('sha256').update(identity).digest('hex').slice(0, 16);
 }
 
@@ -248,7 +263,7 @@ function addToMembershipsOfGroup(membership: GroupMembership) {
 
 function overlappingUsers(membership: GroupMembership): string[] {
   const errors: string[] = [];
-  const mine = new Set(membership.declaredUserIds.filter(u => !Token.isUnresolved(u)));
+  const mine = new Set(membership.declaredUserIds.filter(u => !isUnresolved(u)));
   for (const other of siblingsOf(membership)) {
     if (other === membership || other.node.path > membership.node.path) continue;
     const shared = other.declaredUserIds.filter(u => mine.has(u));
@@ -263,5 +278,5 @@ function overlappingUsers(membership: GroupMembership): string[] {
 }
 
 function describeGroup(group: IPermissionGroup): string {
-  return Token.isUnresolved(group.permissionGroupId) ? group.node.path : `'${group.permissionGroupId}'`;
+  return isUnresolved(group.permissionGroupId) ? group.node.path : `'${group.permissionGroupId}'`;
 }

@@ -9,8 +9,15 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
+import { limitTemplateSize } from './template-size-limit';
 import { DECLARED_MEMBERS_FILE, DEPLOY_TIME_ENVIRONMENTS_VARIABLE, type DeclaredMembersIndex, declaringResource } from '../contract/declared-members';
 import { handlerEnvironment, handlerTimeoutSeconds } from '../contract/handler-settings';
+
+/**
+ * Token.isUnresolved, taken once: it runs for every user id, and each access to an
+ * export of aws-cdk-lib goes through a lazy getter that calls require().
+ */
+const isUnresolved = Token.isUnresolved;
 
 /**
  * The package root: this file runs from lib/ in tests and from dist/lib/ once
@@ -89,6 +96,7 @@ export class HandlerProvider extends Construct {
 
     this.serviceTimeout = settings.timeout.plus(Duration.minutes(5));
     Aspects.of(this).add(new PublishDeclaredMembers(this));
+    limitTemplateSize(this);
   }
 
   /** The provider's ServiceToken; the first call creates the provider. */
@@ -165,7 +173,7 @@ export class HandlerProvider extends Construct {
     // environment, which CloudFormation resolves; the file refers to them by position.
     const deployTimeEnvironments: string[] = [];
     const environmentOf = (environmentId: string): string | number => {
-      if (!Token.isUnresolved(environmentId)) return environmentId;
+      if (!isUnresolved(environmentId)) return environmentId;
       const position = deployTimeEnvironments.indexOf(environmentId);
       return position >= 0 ? position : deployTimeEnvironments.push(environmentId) - 1;
     };
@@ -174,7 +182,7 @@ export class HandlerProvider extends Construct {
       declaration.shards().forEach((shard, shardIndex) => {
         for (const userId of shard) {
           // A user id known only at deploy time cannot be named in the file.
-          if (!Token.isUnresolved(userId)) group.users[userId] = declaringResource(declaration.membershipKey, shardIndex);
+          if (!isUnresolved(userId)) group.users[userId] = declaringResource(declaration.membershipKey, shardIndex);
         }
       });
     }

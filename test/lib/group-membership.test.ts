@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnParameter, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { MAX_USERS_PER_RESOURCE, shardOf } from '../../contract/membership-shards';
+import { MAX_USERS_PER_RESOURCE, shardCountFor, shardOf } from '../../contract/membership-shards';
 import { FinSpaceDataAccess, GroupMembership, PermissionGroup } from '../../lib';
 
 function setup() {
@@ -15,6 +15,47 @@ function setup() {
 
 function memberships(stack: Stack): Array<[string, any]> {
   return Object.entries(Template.fromStack(stack).findResources('Custom::FinSpaceGroupMembership'));
+}
+
+/**
+ * A path of resources that leads back to its first one, through DependsOn, Ref and
+ * Fn::GetAtt, as CloudFormation follows them; undefined when there is none.
+ */
+function dependencyCycle(resources: Record<string, any>): string[] | undefined {
+  const edges = new Map<string, Set<string>>();
+  const referenced = (value: unknown, found: Set<string>) => {
+    if (Array.isArray(value)) {
+      value.forEach(item => referenced(item, found));
+    } else if (value && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === 'Ref' && typeof inner === 'string' && inner in resources) found.add(inner);
+        else if (key === 'Fn::GetAtt' && Array.isArray(inner) && inner[0] in resources) found.add(inner[0]);
+        else referenced(inner, found);
+      }
+    }
+  };
+  for (const [id, resource] of Object.entries(resources)) {
+    const found = new Set<string>([resource.DependsOn ?? []].flat());
+    referenced(resource.Properties, found);
+    edges.set(id, found);
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, trail: string[]): string[] | undefined => {
+    if (state.get(id) === 'visiting') return [...trail.slice(trail.indexOf(id)), id];
+    if (state.get(id) === 'done') return undefined;
+    state.set(id, 'visiting');
+    for (const next of edges.get(id) ?? []) {
+      const cycle = visit(next, [...trail, id]);
+      if (cycle) return cycle;
+    }
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of edges.keys()) {
+    const cycle = visit(id, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
 }
 
 const users = (count: number, prefix = 'user') => Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(6, '0')}`);
@@ -177,6 +218,45 @@ describe('GroupMembership', () => {
       'Exclusive membership declares no users: deploying it removes every member of the group (except the FinSpace user the handler acts as). ' +
       '[ack: cdk-finspace-permission-groups:GroupMembership.emptiesGroup]',
     ]]);
+  });
+
+  describe.each([3001, 50_000])('%i members, through every API', count => {
+    // 10 characters: 50,000 of them fit CloudFormation's template limit (test/lib/template-size-limit.test.ts).
+    const declared = users(count, 'm0');
+    const apis: Array<[string, (stack: Stack, access: FinSpaceDataAccess) => void]> = [
+      ['members', (stack, access) => { new PermissionGroup(stack, 'Big', { access, permissionGroupName: 'big', members: declared }); }],
+      ['addMembers()', (stack, access) => new PermissionGroup(stack, 'Big', { access, permissionGroupName: 'big' }).addMembers(...declared)],
+      ['GroupMembership', (stack, access) => {
+        const group = new PermissionGroup(stack, 'Big', { access, permissionGroupName: 'big' });
+        new GroupMembership(stack, 'BigMembers', { group, userIds: declared });
+      }],
+    ];
+
+    test.each(apis)('%s: every shard depends on the group resource alone, and nothing on itself', (_api, declare) => {
+      const { stack, access } = setup();
+      declare(stack, access);
+      const template = Template.fromStack(stack).toJSON();
+      const resources: Record<string, any> = template.Resources;
+      const [groupId] = Object.keys(resources).filter(id => resources[id].Type === 'Custom::FinSpacePermissionGroup' && id.startsWith('Big'));
+      const shards = Object.entries(resources).filter(([, r]) => r.Type === 'Custom::FinSpaceGroupMembership');
+      expect(shards).toHaveLength(shardCountFor(count));
+      for (const [, shard] of shards) {
+        expect(shard.DependsOn).toEqual([groupId]);
+        expect(shard.Properties.PermissionGroupId).toEqual({ Ref: groupId });
+      }
+      expect(shards.flatMap(([, shard]) => shard.Properties.UserIds).sort()).toEqual(declared);
+      expect(dependencyCycle(resources)).toBeUndefined();
+    });
+  });
+
+  test('the shards of an imported group depend on nothing, however many there are', () => {
+    const { stack, access } = setup();
+    const imported = PermissionGroup.fromPermissionGroupId(stack, 'Imported', access, 'pg123');
+    imported.addMembers(...users(3001, 'm0'));
+    const shards = memberships(stack);
+    expect(shards).toHaveLength(2);
+    expect(shards.map(([, shard]) => shard.DependsOn)).toEqual([undefined, undefined]);
+    expect(dependencyCycle(Template.fromStack(stack).toJSON().Resources)).toBeUndefined();
   });
 
   // Invalid declarations and conflicts with their messages: test/reliability/bad-input.test.ts.
