@@ -37,7 +37,7 @@ export async function describeStackStatus(stackId: string, options: StackStatusO
     hostname: endpoint.hostname,
     port: endpoint.port ? Number(endpoint.port) : undefined,
     path: endpoint.pathname || '/',
-    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', host: endpoint.host },
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'host': endpoint.host },
     body,
   });
   const signer = new SignatureV4({

@@ -83,6 +83,7 @@ export class ProviderEndpoint {
     const endpoint = new ProviderEndpoint();
     await new Promise<void>(resolve => endpoint.server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(endpoint.server.address() as AddressInfo).port}`;
+    endpoint.url = url;
     endpoint.lambda = new LocalLambdaService({
       ...options,
       extraEnvironment: {
@@ -103,6 +104,8 @@ export class ProviderEndpoint {
   private readonly stackStatuses = new Map<string, string>();
   private readonly sdkDirectory = providedSdkDirectory();
   private lambda!: LocalLambdaService;
+  /** Where the functions reach this server. */
+  public url!: string;
 
   private constructor() {}
 
