@@ -3,6 +3,7 @@
  * emulator with non-zero settle delays.
  */
 import { handle } from '../../lambda';
+import type { IsCompleteResponse, OnEventRequest, OnEventResponse } from '../../lambda/provider-types';
 import { cfnEvent, ENV, GROUP_MEMBERSHIP, HANDLER_USER, membershipProps, membersOf, PERMISSION_GROUP, groupProps, seedWith, startWorld, World } from './support/handler-world';
 import { declaredMembersOf, type DeclaredMembers } from '../../contract/declared-members';
 import { shardOf } from '../../contract/membership-shards';
@@ -118,6 +119,21 @@ describe('a group deleted outside CloudFormation, then a deploy that changes onl
       error: 'StackStatusUnavailable',
       reason: 'DescribeStacks of the handler\'s own stack failed: AccessDenied',
     }]);
+  });
+
+  test('a rollback whose onEvent met an outage succeeds at the first poll that finds the group gone', async () => {
+    world.stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+    const event = cfnEvent('Update', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'bob']), {
+      old: membershipProps(groupId, ['alice', 'bob', 'carol']),
+      physicalResourceId: `${groupId}/abcd1234/0`,
+    });
+    world.emulator.setFaults({ seed: 1, serverErrorRate: 1, operations: ['ListUsersByPermissionGroup'] });
+    const answer = await handle<OnEventResponse>(event, world.context(), 'onEvent');
+    expect(answer.NothingToDo).toBeUndefined(); // the outage left the work to the polls
+    world.emulator.setFaults(undefined);
+    const poll = await handle<IsCompleteResponse>({ ...event, ...answer } as OnEventRequest, world.context(), 'isComplete');
+    expect(poll).toEqual({ IsComplete: true });
+    expect(writes()).toEqual([]);
   });
 
   test('a Create during a rollback still fails: CloudFormation rolls a created resource back by deleting it', async () => {
