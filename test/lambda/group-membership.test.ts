@@ -3,10 +3,10 @@
  * emulator with non-zero settle delays.
  */
 import { handle } from '../../lambda';
-import type { IsCompleteResponse, OnEventRequest, OnEventResponse } from '../../lambda/provider-types';
 import { cfnEvent, ENV, GROUP_MEMBERSHIP, HANDLER_USER, membershipProps, membersOf, PERMISSION_GROUP, groupProps, seedWith, startWorld, World } from './support/handler-world';
 import { declaredMembersOf, type DeclaredMembers } from '../../contract/declared-members';
 import { shardOf } from '../../contract/membership-shards';
+import type { IsCompleteResponse, OnEventRequest, OnEventResponse } from '../../lambda/provider-types';
 import type { EmulatorBehaviour } from '../../local/emulator';
 
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
