@@ -23,6 +23,7 @@ import { idempotencyToken } from './idempotency';
 import { shouldPollAgain } from './poll-again';
 import { parseGroupMembershipProperties, type GroupMembershipProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
+import { UPDATE_ROLLBACK_IN_PROGRESS } from './stack-status';
 import { declaringResource } from '../contract/declared-members';
 import { shardOf } from '../contract/membership-shards';
 
@@ -99,7 +100,7 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   let live: Map<string, UserByPermissionGroup> | undefined;
   let pass: Pass;
   try {
-    live = await liveMembers(client, target, event.RequestType === 'Delete');
+    live = await liveMembers(client, target, event, context);
     if (!live) return { ...base, NothingToDo: true };
     pass = await reconcile(client, target, live, event, context, 'write');
   } catch (error) {
@@ -133,7 +134,7 @@ async function isComplete(event: IsCompleteRequest, context: InvocationContext):
     const watched = watchedUsersOf(event);
     if (watched) pass = await watch(client, target.props.permissionGroupId, watched, context);
     if (!pass) {
-      const live = await liveMembers(client, target, event.RequestType === 'Delete');
+      const live = await liveMembers(client, target, event, context);
       if (!live) return { IsComplete: true };
       pass = await reconcile(client, target, live, event, context, 'repair');
     }
@@ -234,17 +235,42 @@ function ownerOf(props: GroupMembershipProperties, context: InvocationContext): 
   return userId => shardOf(userId, props.shardCount) === props.shardIndex ? 'none' : 'another';
 }
 
-/** The group's members by user id, or undefined when a Delete finds the group gone. */
-async function liveMembers(client: FinSpaceDataClient, target: Target, deleting: boolean) {
+/**
+ * The group's members by user id; undefined when the group is gone and there is
+ * nothing to put back: a Delete, or an Update that rolls back a failed deploy.
+ */
+async function liveMembers(client: FinSpaceDataClient, target: Target, event: OnEventRequest, context: InvocationContext) {
   try {
     const members = await listAllUsersByPermissionGroup(client, target.props.permissionGroupId);
     return new Map(members.filter(m => m.userId).map(m => [m.userId!, m]));
   } catch (error) {
     if (!isFinSpaceError(error, 'ResourceNotFoundException')) throw error;
-    if (deleting) return undefined;
+    if (event.RequestType === 'Delete') return undefined;
+    if (event.RequestType === 'Update' && await isRollingBack(event, context)) {
+      // The forward deploy failed on this missing group; failing its rollback too would
+      // leave the stack in UPDATE_ROLLBACK_FAILED, with no members to restore anyway.
+      context.log('permission group gone during a rollback: no members to put back', {
+        logicalResourceId: event.LogicalResourceId,
+        permissionGroupId: target.props.permissionGroupId,
+      });
+      return undefined;
+    }
     throw new DeploymentFailure(
       `permission group ${target.props.permissionGroupId} does not exist in FinSpace environment ${target.props.environmentId}. ` +
       'If it was deleted outside CloudFormation, change the PermissionGroup (its description, say) in the next deploy so that it is created again.');
+  }
+}
+
+/**
+ * Whether the stack is rolling back an update. Asked only when a group is missing;
+ * when CloudFormation does not answer, the event fails as a forward deploy would.
+ */
+async function isRollingBack(event: OnEventRequest, context: InvocationContext): Promise<boolean> {
+  try {
+    return await context.stackStatus(event.StackId) === UPDATE_ROLLBACK_IN_PROGRESS;
+  } catch (error) {
+    context.log('could not read the stack status', { error: (error as Error).name, reason: (error as Error).message });
+    return false;
   }
 }
 

@@ -22,6 +22,8 @@ export interface HandlerContext {
   remainingTimeMs(): number;
   /** Structured log line; callers never pass sensitive values. */
   log(message: string, fields?: Record<string, unknown>): void;
+  /** The StackStatus of the stack an event comes from (its StackId). */
+  stackStatus(stackId: string): Promise<string>;
 }
 
 /** The deadlines of one invocation, for the calls it makes (epoch ms). */
@@ -39,6 +41,7 @@ export interface InvocationContext {
   clientFor(environmentId: string): FinSpaceDataClient;
   sleep(ms: number): Promise<void>;
   log(message: string, fields?: Record<string, unknown>): void;
+  stackStatus(stackId: string): Promise<string>;
 }
 
 export function invocationContext(context: HandlerContext, phase: Phase): InvocationContext {
@@ -52,6 +55,7 @@ export function invocationContext(context: HandlerContext, phase: Phase): Invoca
     }),
     sleep: ms => (context.sleep ? context.sleep(ms) : new Promise(resolve => setTimeout(resolve, ms))),
     log: (message, fields) => context.log(message, fields),
+    stackStatus: stackId => context.stackStatus(stackId),
   };
 }
 

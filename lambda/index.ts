@@ -8,6 +8,7 @@ import { toDeploymentFailure } from './failure';
 import { invocationContext, lambdaClientFor, settingsFromEnvironment, type HandlerContext } from './handler-context';
 import { lifecycleFor, nounFor } from './lifecycles';
 import type { IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse } from './provider-types';
+import { describeStackStatus } from './stack-status';
 import type { Phase } from './time-budget';
 
 /** The handler as a plain function of the event and its world (tests call this). */
@@ -39,6 +40,7 @@ function lambdaContext(lambda?: Context): HandlerContext {
     now: Date.now,
     remainingTimeMs: () => lambda?.getRemainingTimeInMillis() ?? Number.MAX_SAFE_INTEGER,
     log: (message, fields) => console.log(JSON.stringify({ message, ...fields })),
+    stackStatus: stackId => describeStackStatus(stackId),
   };
 }
 

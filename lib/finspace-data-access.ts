@@ -36,10 +36,11 @@ export interface FinSpaceDataAccessProps {
    * already registered, or let the library create one and register the ARN that the
    * stack outputs as `FinSpaceDataHandlerRoleArn`.
    *
-   * The library adds to the role exactly one permission,
+   * The library adds to the role exactly two permissions,
    * `finspace-api:GetProgrammaticAccessCredentials` on the environment's account and
-   * region, and write access to the handler's own log groups. An immutable imported
-   * role must already have them.
+   * region, and `cloudformation:DescribeStacks` on the stack itself (to tell the
+   * rollback of a failed deploy from a deploy), and write access to the handler's own
+   * log groups. An immutable imported role must already have them.
    *
    * @default - one role per stack, created by the library
    */

@@ -94,6 +94,14 @@ export class HandlerProvider extends Construct {
       })],
     });
 
+    // Whether an Update is the rollback of a failed deploy only the stack's status
+    // tells (lambda/stack-status.ts); the handler asks it of its own stack alone.
+    iam.Grant.addToPrincipal({
+      grantee: this.role,
+      actions: ['cloudformation:DescribeStacks'],
+      resourceArns: [Stack.of(this).stackId],
+    });
+
     this.serviceTimeout = settings.timeout.plus(Duration.minutes(5));
     Aspects.of(this).add(new PublishDeclaredMembers(this));
     limitTemplateSize(this);

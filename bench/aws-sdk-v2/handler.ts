@@ -10,6 +10,7 @@ import { handle } from '../../lambda';
 import type { FinSpaceDataClient } from '../../lambda/finspace';
 import { settingsFromEnvironment, type HandlerContext } from '../../lambda/handler-context';
 import type { IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse } from '../../lambda/provider-types';
+import { describeStackStatus } from '../../lambda/stack-status';
 
 const clients = new Map<string, AwsSdkV2FinSpaceClient>();
 
@@ -30,6 +31,7 @@ function lambdaContext(lambda?: Context): HandlerContext {
     now: Date.now,
     remainingTimeMs: () => lambda?.getRemainingTimeInMillis() ?? Number.MAX_SAFE_INTEGER,
     log: (message, fields) => console.log(JSON.stringify({ message, ...fields })),
+    stackStatus: stackId => describeStackStatus(stackId),
   };
 }
 

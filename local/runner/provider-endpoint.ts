@@ -9,7 +9,9 @@
  *   execution runs here as the synthesized state machine says (isComplete task with
  *   its Retry, then the onTimeout task), with Step Functions' size limits;
  * - the PUT of the response to the ResponseURL, which the container's runtime
- *   (lambda/runtime.ts) sends here instead of to S3.
+ *   (lambda/runtime.ts) sends here instead of to S3;
+ * - CloudFormation DescribeStacks (AWS Query) of the stacks being played, which the
+ *   handler asks to tell a rollback from a deploy.
  *
  * Every call carries the custom resource request's RequestId (the payload, the
  * execution's name, the ResponseURL path), which ties it to the request in flight.
@@ -81,12 +83,14 @@ export class ProviderEndpoint {
     const endpoint = new ProviderEndpoint();
     await new Promise<void>(resolve => endpoint.server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(endpoint.server.address() as AddressInfo).port}`;
+    endpoint.url = url;
     endpoint.lambda = new LocalLambdaService({
       ...options,
       extraEnvironment: {
         NODE_PATH: endpoint.sdkDirectory,
         AWS_ENDPOINT_URL_LAMBDA: url,
         AWS_ENDPOINT_URL_SFN: url,
+        AWS_ENDPOINT_URL_CLOUDFORMATION: url,
         [RESPONSE_ENDPOINT_VARIABLE]: url,
         ...options.extraEnvironment,
       },
@@ -96,8 +100,12 @@ export class ProviderEndpoint {
 
   private readonly server = http.createServer((request, response) => void this.serve(request, response));
   private readonly flights = new Map<string, Flight>();
+  /** The current status of each stack played, by StackId. */
+  private readonly stackStatuses = new Map<string, string>();
   private readonly sdkDirectory = providedSdkDirectory();
   private lambda!: LocalLambdaService;
+  /** Where the functions reach this server. */
+  public url!: string;
 
   private constructor() {}
 
@@ -121,6 +129,11 @@ export class ProviderEndpoint {
         else if (flight.executionStarted === undefined) flight.settle({ noResponse: 'the provider\'s onEvent function returned without a response' });
       }, (error: Error) => flight.settle({ noResponse: `the provider's onEvent function could not be invoked: ${error.message}` }));
     });
+  }
+
+  /** What DescribeStacks answers for the stack from now on. */
+  stackStatusChanged(stackId: string, status: string): void {
+    this.stackStatuses.set(stackId, status);
   }
 
   async stop(): Promise<void> {
@@ -149,6 +162,9 @@ export class ProviderEndpoint {
         reply(response, 200, JSON.stringify({ Configuration: { FunctionName: decodeURIComponent(functionPath[1]), State: 'Active' } }));
       } else if (request.headers['x-amz-target'] === 'AWSStepFunctions.StartExecution') {
         reply(response, 200, JSON.stringify(this.startExecution(JSON.parse(body))));
+      } else if (request.method === 'POST' && new URLSearchParams(body).get('Action') === 'DescribeStacks') {
+        const [status, xml] = this.describeStacks(new URLSearchParams(body).get('StackName') ?? '');
+        response.writeHead(status, { 'Content-Type': 'text/xml' }).end(xml);
       } else {
         reply(response, 400, JSON.stringify({ message: `the local runner does not serve ${request.method} ${url.pathname}` }));
       }
@@ -157,6 +173,23 @@ export class ProviderEndpoint {
       const status = code === 'RequestEntityTooLargeException' ? 413 : code === 'ValidationException' ? 400 : 500;
       reply(response, status, JSON.stringify({ __type: code, message }), { 'x-amzn-ErrorType': code });
     }
+  }
+
+  /**
+   * CloudFormation's answer (AWS Query, XML) for one stack by its StackId, with only
+   * the fields the handler reads; a stack not played here does not exist.
+   */
+  private describeStacks(stackId: string): [number, string] {
+    const status = this.stackStatuses.get(stackId);
+    const namespace = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
+    if (!status) {
+      return [400, `<ErrorResponse xmlns="${namespace}"><Error><Type>Sender</Type><Code>ValidationError</Code>` +
+        `<Message>Stack with id ${escapeXml(stackId)} does not exist</Message></Error></ErrorResponse>`];
+    }
+    const stackName = stackId.split('/')[1] ?? stackId;
+    return [200, `<DescribeStacksResponse xmlns="${namespace}"><DescribeStacksResult><Stacks><member>` +
+      `<StackId>${escapeXml(stackId)}</StackId><StackName>${escapeXml(stackName)}</StackName><StackStatus>${status}</StackStatus>` +
+      '</member></Stacks></DescribeStacksResult></DescribeStacksResponse>'];
   }
 
   /** The ResponseURL's path ends with the request's key: `<StackId>|<LogicalResourceId>|<RequestId>`. */
@@ -240,6 +273,10 @@ function providedSdkDirectory(): string {
     fs.symlinkSync(path.dirname(require.resolve(`${client}/package.json`)), path.join(directory, client));
   }
   return directory;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function reply(response: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {

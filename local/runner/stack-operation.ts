@@ -547,6 +547,7 @@ class StackOperation {
 
   private setStatus(status: string, reason?: string): void {
     this.status = status as StackStatus;
+    this.context.providerEndpoint.stackStatusChanged(this.env.stackId, status);
     this.report({ kind: 'stack', stackName: this.stackName, status, time: new Date(), progress: this.snapshot(), reason });
     this.persist();
   }

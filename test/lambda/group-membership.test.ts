@@ -6,6 +6,7 @@ import { handle } from '../../lambda';
 import { cfnEvent, ENV, GROUP_MEMBERSHIP, HANDLER_USER, membershipProps, membersOf, PERMISSION_GROUP, groupProps, seedWith, startWorld, World } from './support/handler-world';
 import { declaredMembersOf, type DeclaredMembers } from '../../contract/declared-members';
 import { shardOf } from '../../contract/membership-shards';
+import type { IsCompleteResponse, OnEventRequest, OnEventResponse } from '../../lambda/provider-types';
 import type { EmulatorBehaviour } from '../../local/emulator';
 
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
@@ -70,6 +71,74 @@ describe('create', () => {
     await expect(create(['alice'], {}, { logicalResourceId: 'Members' })).rejects.toThrow(
       `group membership Members: permission group nosuchgroup does not exist in FinSpace environment ${ENV}. ` +
       'If it was deleted outside CloudFormation, change the PermissionGroup (its description, say) in the next deploy so that it is created again.');
+  });
+});
+
+describe('a group deleted outside CloudFormation, then a deploy that changes only its members', () => {
+  beforeEach(async () => {
+    await start();
+    // FinSpace deletes only a group without members: whoever deleted it removed them first.
+    await world.context().clientFor(ENV).deletePermissionGroup({ permissionGroupId: groupId });
+    world.emulator.resetCalls();
+  });
+  const MISSING_GROUP_REASON = () => `group membership Resource: permission group ${groupId} does not exist in FinSpace environment ${ENV}. ` +
+    'If it was deleted outside CloudFormation, change the PermissionGroup (its description, say) in the next deploy so that it is created again.';
+  /** The rollback of update(['alice', 'bob', 'carol'], ['alice', 'bob']): the same resource updated back. */
+  const rollback = () => update(['alice', 'bob'], ['alice', 'bob', 'carol']);
+
+  test('the deploy fails with a reason that says to recreate the group', async () => {
+    world.stackStatus = 'UPDATE_IN_PROGRESS';
+    await expect(update(['alice', 'bob', 'carol'], ['alice', 'bob'])).rejects.toThrow(MISSING_GROUP_REASON());
+    expect(writes()).toEqual([]);
+  });
+
+  test('its rollback succeeds without a write, and says why', async () => {
+    world.stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+    const result = await rollback();
+    expect(result.physicalResourceId).toBe(`${groupId}/abcd1234/0`);
+    expect(writes()).toEqual([]);
+    expect(world.logs.map(line => JSON.parse(line)).filter(line => line.message.startsWith('permission group gone'))).toEqual([{
+      message: 'permission group gone during a rollback: no members to put back',
+      logicalResourceId: 'Resource',
+      permissionGroupId: groupId,
+    }]);
+  });
+
+  test('when CloudFormation does not tell the stack status, the rollback fails as the deploy did', async () => {
+    world.stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+    const event = cfnEvent('Update', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'bob']), {
+      old: membershipProps(groupId, ['alice', 'bob', 'carol']),
+      physicalResourceId: `${groupId}/abcd1234/0`,
+    });
+    const unanswered = async () => {
+      throw Object.assign(new Error('DescribeStacks of the handler\'s own stack failed: AccessDenied'), { name: 'StackStatusUnavailable' });
+    };
+    await expect(handle(event, world.context({ stackStatus: unanswered }), 'onEvent')).rejects.toThrow(MISSING_GROUP_REASON());
+    expect(world.logs.map(line => JSON.parse(line)).filter(line => line.message === 'could not read the stack status')).toEqual([{
+      message: 'could not read the stack status',
+      error: 'StackStatusUnavailable',
+      reason: 'DescribeStacks of the handler\'s own stack failed: AccessDenied',
+    }]);
+  });
+
+  test('a rollback whose onEvent met an outage succeeds at the first poll that finds the group gone', async () => {
+    world.stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+    const event = cfnEvent('Update', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'bob']), {
+      old: membershipProps(groupId, ['alice', 'bob', 'carol']),
+      physicalResourceId: `${groupId}/abcd1234/0`,
+    });
+    world.emulator.setFaults({ seed: 1, serverErrorRate: 1, operations: ['ListUsersByPermissionGroup'] });
+    const answer = await handle<OnEventResponse>(event, world.context(), 'onEvent');
+    expect(answer.NothingToDo).toBeUndefined(); // the outage left the work to the polls
+    world.emulator.setFaults(undefined);
+    const poll = await handle<IsCompleteResponse>({ ...event, ...answer } as OnEventRequest, world.context(), 'isComplete');
+    expect(poll).toEqual({ IsComplete: true });
+    expect(writes()).toEqual([]);
+  });
+
+  test('a Create during a rollback still fails: CloudFormation rolls a created resource back by deleting it', async () => {
+    world.stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+    await expect(create(['alice'])).rejects.toThrow(MISSING_GROUP_REASON());
   });
 });
 

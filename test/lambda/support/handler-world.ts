@@ -59,6 +59,11 @@ export interface World {
   readonly clock: SimulatedClock;
   readonly logs: string[];
   readonly settings: HandlerSettings;
+  /**
+   * What DescribeStacks answers for the stack of the events (cfnEvent's StackId), as
+   * CloudFormation would during the deploy under test. Default: UPDATE_IN_PROGRESS.
+   */
+  stackStatus: string;
   context(overrides?: Partial<HandlerContext>): HandlerContext;
   onEvent(event: OnEventRequest): Promise<OnEventResponse>;
   /** onEvent, then isComplete every `pollMs` (simulated) until done; throws what the handler threw, or "Operation timed out". */
@@ -124,6 +129,10 @@ export async function startWorld(options: {
       // Each invocation (each context) has the time of the provider's isComplete Lambda.
       remainingTimeMs: () => invokedAt + (options.invocationMs ?? 120_000) - clock.now(),
       log: (message, fields) => logs.push(JSON.stringify({ message, ...fields })),
+      stackStatus: async stackId => {
+        if (stackId !== STACK_ID) throw Object.assign(new Error(`Stack with id ${stackId} does not exist`), { name: 'ValidationError' });
+        return world.stackStatus;
+      },
       ...overrides,
     };
   };
@@ -133,6 +142,7 @@ export async function startWorld(options: {
     clock,
     logs,
     settings,
+    stackStatus: 'UPDATE_IN_PROGRESS',
     context,
     onEvent: event => handle<OnEventResponse>(event, context(), 'onEvent'),
     deploy: (event, { pollMs = 25, maxPolls = 400 } = {}) => provideInProcess(event, {

@@ -67,21 +67,25 @@ describe('a permission group changed outside CloudFormation', () => {
     expect(world.members('analysts')).toEqual(['user01', 'user02']);
   });
 
-  test('deleted outside, fails a deploy that changes only its members, and the rollback cannot restore it either', async () => {
+  test('deleted outside, fails a deploy that changes only its members with how to recreate it; the rollback succeeds', async () => {
     await world.deploy(analysts('Market data', ['user01', 'user02']));
     const deletedId = world.groupId('Analysts')!;
     await deleteGroupOutside(deletedId);
 
     const next = await world.deploy(analysts('Market data', ['user01', 'user02', 'user03']));
 
-    // The membership's Update and its update back both meet a group that is gone. In
-    // CloudFormation: continue the rollback skipping AnalystMembers, then deploy a
-    // change to the group (it is created again), or destroy.
-    expect(next.status).toBe('UPDATE_ROLLBACK_FAILED');
+    // The membership's update back meets the missing group too; during
+    // UPDATE_ROLLBACK_IN_PROGRESS it has nothing to put back, and succeeds.
+    expect(next.status).toBe('UPDATE_ROLLBACK_COMPLETE');
     expect(next.reason).toContain('group membership AnalystMembers');
-    expect(next.reason).toContain(`permission group ${deletedId} does not exist in FinSpace environment chaosenva`);
-    const destroyed = await world.destroy();
-    expect(destroyed.status).toBe('DELETE_COMPLETE');
+    expect(next.reason).toContain(`permission group ${deletedId} does not exist in FinSpace environment chaosenva. ` +
+      'If it was deleted outside CloudFormation, change the PermissionGroup (its description, say) in the next deploy so that it is created again.');
+    expect(world.groups().filter(g => g.name === 'analysts')).toEqual([]);
+
+    // As the reason says: a change to the group creates it again, with its members.
+    const recreated = await world.deploy(analysts('Market data, recreated', ['user01', 'user02', 'user03']));
+    expect(recreated.status).toBe('UPDATE_COMPLETE');
+    expect(world.members('analysts')).toEqual(['user01', 'user02', 'user03']);
   });
 });
 

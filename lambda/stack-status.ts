@@ -1,0 +1,57 @@
+/**
+ * The status of the handler's own stack, from CloudFormation's DescribeStacks (an AWS
+ * Query call, signed with the role's credentials). CloudFormation's events do not
+ * say whether an Update is a rollback; the stack's status does
+ * (UPDATE_ROLLBACK_IN_PROGRESS).
+ */
+import { Hash } from '@smithy/core/serde';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { credentialsFromEnvironment } from './finspace';
+import { defaultRequestHandler, exchange } from './finspace/transport';
+
+/** The SDK's service-specific endpoint variable for CloudFormation. */
+export const CLOUDFORMATION_ENDPOINT_ENV = 'AWS_ENDPOINT_URL_CLOUDFORMATION';
+
+/** The status rollbacks of an update run in: the resources are updated back to the previous template. */
+export const UPDATE_ROLLBACK_IN_PROGRESS = 'UPDATE_ROLLBACK_IN_PROGRESS';
+
+export interface StackStatusOptions {
+  readonly credentials?: () => Promise<AwsCredentialIdentity>;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly now?: () => number;
+}
+
+/** The stack's StackStatus; throws when CloudFormation does not answer with one. */
+export async function describeStackStatus(stackId: string, options: StackStatusOptions = {}): Promise<string> {
+  const env = options.env ?? process.env;
+  // arn:aws:cloudformation:<region>:<account>:stack/<name>/<id>
+  const region = stackId.split(':')[3] || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (!region) throw new Error(`no region in stack id ${stackId}`);
+  const endpoint = new URL(env[CLOUDFORMATION_ENDPOINT_ENV] || env.AWS_ENDPOINT_URL || `https://cloudformation.${region}.amazonaws.com`);
+  const body = new URLSearchParams({ Action: 'DescribeStacks', Version: '2010-05-15', StackName: stackId }).toString();
+  const request = new HttpRequest({
+    method: 'POST',
+    protocol: endpoint.protocol,
+    hostname: endpoint.hostname,
+    port: endpoint.port ? Number(endpoint.port) : undefined,
+    path: endpoint.pathname || '/',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'host': endpoint.host },
+    body,
+  });
+  const signer = new SignatureV4({
+    service: 'cloudformation',
+    region,
+    credentials: await (options.credentials ?? credentialsFromEnvironment)(),
+    sha256: Hash.bind(null, 'sha256'),
+  });
+  const signed = (await signer.sign(request, { signingDate: new Date((options.now ?? Date.now)()) })) as HttpRequest;
+  const response = await exchange(defaultRequestHandler(), signed);
+  const status = /<StackStatus>([A-Z_]+)<\/StackStatus>/.exec(response.body)?.[1];
+  if (response.statusCode !== 200 || !status) {
+    const code = /<Code>([^<]+)<\/Code>/.exec(response.body)?.[1] ?? `HTTP ${response.statusCode}`;
+    throw Object.assign(new Error(`DescribeStacks of the handler's own stack failed: ${code}`), { name: 'StackStatusUnavailable' });
+  }
+  return status;
+}
