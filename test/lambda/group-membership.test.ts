@@ -307,7 +307,7 @@ describe('service variants', () => {
     ['refused as a conflict', { associateDisabledUser: 'conflict' }, "'erin' was refused (ConflictException USER_DISABLED: User 'erin' is DISABLED)"],
   ])('a disabled user %s fails at once with FinSpace\'s reason, and the create takes back what it added', async (_, behaviour, refusal) => {
     await start(behaviour);
-    await world.context().clientFor(ENV).disableUser({ userId: 'erin' });
+    await world.disableUser('erin');
     const event = cfnEvent('Create', GROUP_MEMBERSHIP, membershipProps(groupId, ['alice', 'erin']), { logicalResourceId: 'Members' });
     // onEvent itself fails: no poll waits for a membership that cannot come.
     await expect(world.onEvent(event)).rejects.toThrow(
@@ -318,7 +318,7 @@ describe('service variants', () => {
 
   test('a disabled user that the service accepts becomes a member', async () => {
     await start({ associateDisabledUser: 'allowed' });
-    await world.context().clientFor(ENV).disableUser({ userId: 'erin' });
+    await world.disableUser('erin');
     await create(['erin']);
     expect(membersOf(world.emulator, groupId)).toEqual(settledMembers('erin'));
   });
