@@ -384,6 +384,6 @@ describe('timeouts and transient errors', () => {
     expect(world.emulator.faultCounts().throttle).toBeGreaterThan(0);
     world.emulator.setFaults(undefined);
     const next = await handle<{ IsComplete: boolean }>({ ...event, ...answer }, world.context(), 'isComplete');
-    expect(next).toEqual({ IsComplete: false }); // alice is still ADDITION_IN_PROGRESS
+    expect(next).toEqual({ IsComplete: false, MembershipProgress: { adding: 1, removing: 0, waitingToReAdd: 0 } }); // alice is still ADDITION_IN_PROGRESS
   });
 });
