@@ -149,7 +149,14 @@ async function isComplete(event: IsCompleteRequest, context: InvocationContext):
     throw new DeploymentFailure(stuckReason(pass, context.time.changeStartedAt(event.ReconcileStartedAt), context));
   }
   context.log('waiting for FinSpace', summary(event, target, pass));
-  return { IsComplete: false };
+  return {
+    IsComplete: false,
+    MembershipProgress: {
+      adding: pass.added.length + pass.pendingAdd.length,
+      removing: pass.removed.length + pass.pendingRemove.length,
+      waitingToReAdd: pass.waitingToReAdd.length,
+    },
+  };
 }
 
 /** What the event asks, from its properties (and the previous ones on update). */

@@ -3,6 +3,7 @@
  * (aws-cdk-lib ships them only as part of its own sources, not as a typed export.)
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { MembershipProgress } from '../contract/membership-progress';
 
 export type OnEventRequest = CloudFormationCustomResourceEvent & { PhysicalResourceId?: string };
 
@@ -19,6 +20,8 @@ export type IsCompleteRequest = OnEventRequest & OnEventResponse;
 export interface IsCompleteResponse {
   readonly IsComplete: boolean;
   readonly Data?: Record<string, unknown>;
+  /** Only with IsComplete: false, which the framework answers by retrying with the event: no further than the Invoke result. */
+  readonly MembershipProgress?: MembershipProgress;
 }
 
 /** What one resource type does with its events. */

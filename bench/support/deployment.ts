@@ -3,12 +3,12 @@
  * Create for each new resource, an Update for each whose properties changed
  * (the others get no event at all), all at once because none depends on
  * another, then a Delete for each resource the template dropped (the cleanup
- * phase). Each resource's events run in Lambda environments of their own,
- * cold at the start of the deployment.
+ * phase). Each resource's events run in Lambda environments of their own
+ * (the host's), cold at the start of the deployment.
  */
 import { randomUUID } from 'crypto';
 import { isDeepStrictEqual } from 'util';
-import { LambdaContainer, type FinSpaceTarget } from './lambda-container';
+import type { LambdaHost, ResourceFunctions } from './lambda-host';
 import type { SynthesizedMembership, SynthesizedResource } from './synthesized-stack';
 import { physicalIdOf } from '../../lambda/group-membership';
 import { parseGroupMembershipProperties } from '../../lambda/properties';
@@ -37,15 +37,13 @@ export interface DeploymentResult {
   readonly resources: ResourceOutcome[];
   /** Handler invocations that ran past their function's timeout. */
   readonly lambdaTimeouts: number;
-  /** Lambda environments from which the handler called FinSpace. */
-  readonly lambdaEnvironmentsCalling: number;
 }
 
 /** Deploys `next` over `previous` (nothing: a new stack). */
 export async function deploy(
   next: SynthesizedMembership,
   previous: SynthesizedMembership | undefined,
-  target: FinSpaceTarget,
+  lambdas: LambdaHost,
 ): Promise<DeploymentResult> {
   const before = new Map((previous?.resources ?? []).map(r => [r.logicalId, r]));
   const after = new Set(next.resources.map(r => r.logicalId));
@@ -56,13 +54,7 @@ export async function deploy(
   });
   const removals = [...before.values()].filter(r => !after.has(r.logicalId)).map(r => event('Delete', r));
 
-  const containers: LambdaContainer[] = [];
-  const run = (e: OnEventRequest) => {
-    const onEvent = new LambdaContainer(next.onEvent, target);
-    const isComplete = new LambdaContainer(next.isComplete, target);
-    containers.push(onEvent, isComplete);
-    return runCustomResource(e, onEvent, isComplete, next);
-  };
+  const run = (e: OnEventRequest) => runCustomResource(e, lambdas.functionsFor(e.LogicalResourceId), next);
 
   const startedAt = Date.now();
   const outcomes = await Promise.all(changes.map(run));
@@ -71,8 +63,7 @@ export async function deploy(
     ok: outcomes.every(o => o.ok),
     wallMs: Date.now() - startedAt,
     resources: outcomes,
-    lambdaTimeouts: containers.reduce((sum, c) => sum + c.timeouts, 0),
-    lambdaEnvironmentsCalling: containers.filter(c => c.calledFinSpace).length,
+    lambdaTimeouts: lambdas.timeouts,
   };
 }
 
@@ -82,7 +73,7 @@ export async function deploy(
  * deployment are not modelled: they would only add time.
  */
 async function runCustomResource(
-  e: OnEventRequest, onEvent: LambdaContainer, isComplete: LambdaContainer, stack: SynthesizedMembership,
+  e: OnEventRequest, functions: ResourceFunctions, stack: SynthesizedMembership,
 ): Promise<ResourceOutcome> {
   const startedAt = Date.now();
   let onEventMs: number | undefined;
@@ -90,12 +81,12 @@ async function runCustomResource(
     const result = await provideInProcess(e, {
       onEvent: async request => {
         try {
-          return await onEvent.invoke(request, 'onEvent');
+          return await functions.onEvent(request);
         } finally {
           onEventMs = Date.now() - startedAt;
         }
       },
-      isComplete: request => isComplete.invoke(request, 'isComplete'),
+      isComplete: request => functions.isComplete(request),
     }, {
       intervalMs: stack.pollIntervalMs,
       // As the synthesized waiter: the first poll at once, then MaxAttempts (total / interval) retries.

@@ -1,48 +1,68 @@
 /**
- * One Lambda execution environment of the handler. What the handler keeps at
- * module scope in Lambda (its FinSpace client per environment, the vended
- * credentials, the adaptive retry's rate limiter) lives here, so two shards
- * that CloudFormation runs at once get two environments, as they would in
- * Lambda, and a warm environment keeps its state between polls.
+ * The handler's Lambda environments in this process, for the one suite that must
+ * reach inside them: the throttling suite builds each client's retry strategy
+ * itself, to run the handler with standard retry and to read the adaptive rate
+ * limiter's state, neither of which a process boundary lets through. Every other
+ * suite runs the shipped bundle in the local runner's containers (local-lambda.ts).
  *
- * Invocations go through `handle()`, the function Lambda's entry points call,
- * with the settings the synthesized function's environment variables give.
+ * What the handler keeps at module scope in Lambda (its FinSpace client per
+ * environment, the vended credentials, the adaptive retry's rate limiter) lives in
+ * an InProcessEnvironment, so a warm environment keeps its state between polls.
+ * Invocations go through `handle()`, the function Lambda's entry points call, with
+ * the settings the synthesized function's environment variables give. The clients
+ * have no invocation deadlines, as this suite's figures were always measured.
  */
 import type { RetryStrategyV2 } from '@smithy/types';
 import { HANDLER_ROLE_KEYS } from './finspace-seed';
-import type { SynthesizedFunction } from './synthesized-stack';
+import type { FinSpaceEndpoint, LambdaHost, ResourceFunctions } from './lambda-host';
+import type { SynthesizedFunction, SynthesizedMembership } from './synthesized-stack';
 import { handle } from '../../lambda';
 import { FinSpaceDataClient, VendedCredentialCache, type RetryMode } from '../../lambda/finspace';
 import { settingsFromEnvironment, type HandlerContext, type HandlerSettings } from '../../lambda/handler-context';
 import type { OnEventRequest } from '../../lambda/provider-types';
 
-/** Where the handler's FinSpace calls go, and how its client is configured. */
-export interface FinSpaceTarget {
-  readonly endpoint: string;
-  readonly region: string;
+/** The handler's client configured otherwise than Lambda's. */
+export interface RetryChoice {
   /** Default: the client's own default ('adaptive'). */
   readonly retryMode?: RetryMode;
-  /** Builds each client's retry strategy instead (to observe it); the client's default otherwise. */
+  /** Builds each environment's retry strategy instead (to observe it). */
   readonly retryStrategy?: () => RetryStrategyV2;
 }
 
-export class LambdaContainer {
+export class InProcessLambdaHost implements LambdaHost {
+  private readonly environments: InProcessEnvironment[] = [];
+
+  constructor(private readonly stack: SynthesizedMembership, private readonly target: FinSpaceEndpoint & RetryChoice) {}
+
+  public get timeouts(): number {
+    return this.environments.reduce((sum, environment) => sum + environment.timeouts, 0);
+  }
+
+  public functionsFor(_logicalId: string): ResourceFunctions {
+    const onEvent = new InProcessEnvironment(this.stack.onEvent, this.target);
+    const isComplete = new InProcessEnvironment(this.stack.isComplete, this.target);
+    this.environments.push(onEvent, isComplete);
+    return {
+      onEvent: event => onEvent.invoke(event, 'onEvent'),
+      isComplete: event => isComplete.invoke(event, 'isComplete'),
+    };
+  }
+
+  public async close(): Promise<void> {}
+}
+
+class InProcessEnvironment {
   /** Invocations that ran past the function's timeout: Lambda would have stopped them. */
   public timeouts = 0;
   private readonly settings: HandlerSettings;
   private readonly clients = new Map<string, FinSpaceDataClient>();
   private readonly credentialCache = new VendedCredentialCache();
 
-  constructor(private readonly fn: SynthesizedFunction, private readonly target: FinSpaceTarget) {
+  constructor(private readonly fn: SynthesizedFunction, private readonly target: FinSpaceEndpoint & RetryChoice) {
     this.settings = settingsFromEnvironment(fn.environment);
   }
 
-  /** Whether the handler called FinSpace from this environment (and so fetched credentials here). */
-  public get calledFinSpace(): boolean {
-    return this.clients.size > 0;
-  }
-
-  public async invoke<R>(event: OnEventRequest, phase: 'onEvent' | 'isComplete'): Promise<R> {
+  public async invoke(event: OnEventRequest, phase: 'onEvent' | 'isComplete'): Promise<unknown> {
     const startedAt = Date.now();
     const context: HandlerContext = {
       settings: this.settings,
@@ -54,13 +74,12 @@ export class LambdaContainer {
       stackStatus: async () => 'UPDATE_IN_PROGRESS',
     };
     try {
-      return await handle<R>(event, context, phase);
+      return await handle(event, context, phase);
     } finally {
       if (Date.now() - startedAt > this.fn.timeoutMs) this.timeouts++;
     }
   }
 
-  /** What the handler's sharedClientFor builds, pointed at the emulator with the role's keys. */
   private clientFor(environmentId: string): FinSpaceDataClient {
     let client = this.clients.get(environmentId);
     if (!client) {

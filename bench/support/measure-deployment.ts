@@ -7,6 +7,9 @@ import type { RetryStrategyV2 } from '@smithy/types';
 import { deploy, type DeploymentResult } from './deployment';
 import { withEmulator } from './emulator-process';
 import { ENVIRONMENT_ID, GROUP_ID } from './finspace-seed';
+import { InProcessLambdaHost } from './lambda-container';
+import type { LambdaHost } from './lambda-host';
+import { LocalLambdaHost } from './local-lambda';
 import type { SynthesizedMembership } from './synthesized-stack';
 import type { RetryMode } from '../../lambda/finspace';
 import type { CallRecord, EmulatorBehaviour, EmulatorSeed, EmulatorSnapshot, FaultCounts, FaultOptions } from '../../local/emulator';
@@ -17,7 +20,11 @@ export interface DeploymentScenario {
   readonly faults: FaultOptions;
   readonly previous?: SynthesizedMembership;
   readonly next: SynthesizedMembership;
-  /** The handler client's retry mode; default its own. */
+  /**
+   * The handler client's retry mode; default its own. Either of these runs the
+   * handler in this process (lambda-container.ts): the shipped bundle has no switch
+   * for them.
+   */
   readonly retryMode?: RetryMode;
   /** Builds each client's retry strategy, to observe it; default the client's own. */
   readonly retryStrategy?: () => RetryStrategyV2;
@@ -29,6 +36,11 @@ export interface DeploymentMeasurement extends DeploymentResult {
   /** Every API request the emulator answered during the deployment. */
   readonly calls: CallRecord[];
   readonly faultCounts: FaultCounts;
+  /**
+   * Lambda environments from which the handler called FinSpace: each fetches FinSpace
+   * credentials once and keeps them for far longer than a benchmark runs.
+   */
+  readonly lambdaEnvironmentsCalling: number;
 }
 
 export async function measureDeployment(scenario: DeploymentScenario): Promise<DeploymentMeasurement> {
@@ -37,16 +49,21 @@ export async function measureDeployment(scenario: DeploymentScenario): Promise<D
     await emulator.setBehaviour(scenario.behaviour);
     await emulator.setFaults(scenario.faults);
     await emulator.resetCalls();
-    const result = await deploy(scenario.next, scenario.previous, {
-      endpoint: emulator.endpoint,
-      region: emulator.region,
-      retryMode: scenario.retryMode,
-      retryStrategy: scenario.retryStrategy,
-    });
+    const target = { endpoint: emulator.endpoint, region: emulator.region };
+    const lambdas: LambdaHost = scenario.retryMode !== undefined || scenario.retryStrategy !== undefined
+      ? new InProcessLambdaHost(scenario.next, { ...target, retryMode: scenario.retryMode, retryStrategy: scenario.retryStrategy })
+      : new LocalLambdaHost(scenario.next, target);
+    let result: DeploymentResult;
+    try {
+      result = await deploy(scenario.next, scenario.previous, lambdas);
+    } finally {
+      await lambdas.close();
+    }
     if (result.lambdaTimeouts > 0) throw new Error(`${result.lambdaTimeouts} handler invocations ran past their Lambda timeout, which Lambda would have stopped`);
     const [calls, faultCounts] = [await emulator.calls(), await emulator.faultCounts()];
     if (result.ok) expectMembers(await emulator.snapshot(), scenario.expectedMembers);
-    return { ...result, calls, faultCounts };
+    const lambdaEnvironmentsCalling = calls.filter(call => call.operation === 'GetProgrammaticAccessCredentials' && call.statusCode === 200).length;
+    return { ...result, calls, faultCounts, lambdaEnvironmentsCalling };
   });
 }
 

@@ -1,30 +1,22 @@
 /**
- * Walks the four list operations page by page (`nextToken`), as async
- * generators in the style of the SDK's `paginateX` functions, plus helpers that
- * collect every item.
+ * Walks the two list operations the handler calls page by page (`nextToken`),
+ * as an async generator in the style of the SDK's `paginateX` functions, plus
+ * helpers that collect every item.
  */
 import type * as m from './model';
 
 /** Largest page the model allows: the fewest requests per listing. */
 export const DEFAULT_PAGE_SIZE = 100;
 
-export type ListOperation =
-  | 'ListPermissionGroups'
-  | 'ListUsers'
-  | 'ListUsersByPermissionGroup'
-  | 'ListPermissionGroupsByUser';
+export type ListOperation = 'ListUsersByPermissionGroup' | 'ListPermissionGroupsByUser';
 
 /** Where each page keeps its items. */
 const PAGE_ITEMS = {
-  ListPermissionGroups: 'permissionGroups',
-  ListUsers: 'users',
   ListUsersByPermissionGroup: 'users',
   ListPermissionGroupsByUser: 'permissionGroups',
 } as const satisfies { [Op in ListOperation]: keyof m.OperationOutput<Op> };
 
 interface PageItems {
-  ListPermissionGroups: m.PermissionGroup;
-  ListUsers: m.User;
   ListUsersByPermissionGroup: m.UserByPermissionGroup;
   ListPermissionGroupsByUser: m.PermissionGroupByUser;
 }
@@ -70,42 +62,6 @@ export async function collectAll<Op extends ListOperation>(
     items.push(...(pageItems ?? []));
   }
   return items;
-}
-
-export function paginateListPermissionGroups(
-  client: OperationSender,
-  input: PaginationInput<'ListPermissionGroups'> = {},
-): AsyncGenerator<m.ListPermissionGroupsResponse, void, undefined> {
-  return paginate(client, 'ListPermissionGroups', input);
-}
-
-export function paginateListUsers(
-  client: OperationSender,
-  input: PaginationInput<'ListUsers'> = {},
-): AsyncGenerator<m.ListUsersResponse, void, undefined> {
-  return paginate(client, 'ListUsers', input);
-}
-
-export function paginateListUsersByPermissionGroup(
-  client: OperationSender,
-  input: PaginationInput<'ListUsersByPermissionGroup'>,
-): AsyncGenerator<m.ListUsersByPermissionGroupResponse, void, undefined> {
-  return paginate(client, 'ListUsersByPermissionGroup', input);
-}
-
-export function paginateListPermissionGroupsByUser(
-  client: OperationSender,
-  input: PaginationInput<'ListPermissionGroupsByUser'>,
-): AsyncGenerator<m.ListPermissionGroupsByUserResponse, void, undefined> {
-  return paginate(client, 'ListPermissionGroupsByUser', input);
-}
-
-export function listAllPermissionGroups(client: OperationSender): Promise<m.PermissionGroup[]> {
-  return collectAll(client, 'ListPermissionGroups', {});
-}
-
-export function listAllUsers(client: OperationSender): Promise<m.User[]> {
-  return collectAll(client, 'ListUsers', {});
 }
 
 export function listAllUsersByPermissionGroup(

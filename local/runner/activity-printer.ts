@@ -8,8 +8,8 @@ import type { RunnerEvent } from './events';
 import type { StackResult } from './stack-operation';
 
 export interface PrinterOptions {
-  /** Turns a poll's log lines into a description of what is awaited (default: none). */
-  readonly describeWait?: (logs: readonly string[]) => string | undefined;
+  /** Turns a poll's isComplete answer into a description of what is awaited (default: none). */
+  readonly describeWait?: (answer: Readonly<Record<string, unknown>> | undefined) => string | undefined;
 }
 
 const STATUS_WIDTH = 20;
@@ -27,7 +27,7 @@ export function formatEvent(event: RunnerEvent, options: PrinterOptions = {}): s
         `${event.elapsedMs === undefined ? '' : ` ${duration(event.elapsedMs)}`}${reasonOf(event.reason)}`;
     case 'waiting': {
       if (event.complete === true) return undefined;
-      const what = options.describeWait?.(event.logs) ?? 'waiting for isComplete';
+      const what = options.describeWait?.(event.answer) ?? 'waiting for isComplete';
       return `${prefix}${event.resourceType.padEnd(TYPE_WIDTH)} | ${nameOf(event.logicalId, event.constructPath)} ` +
         `${what} (poll ${event.attempt}/${event.maxAttempts}, ${duration(event.elapsedMs)})`;
     }

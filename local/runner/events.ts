@@ -47,6 +47,8 @@ export interface WaitingEvent {
   readonly elapsedMs: number;
   /** Whether this poll answered IsComplete: true (undefined when it failed). */
   readonly complete?: boolean;
+  /** The handler's isComplete answer, extra fields included (undefined when it failed). */
+  readonly answer?: Readonly<Record<string, unknown>>;
   /** The log lines the handler's isComplete wrote during this poll. */
   readonly logs: readonly string[];
 }

@@ -50,6 +50,8 @@ export interface WaiterPoll {
   readonly elapsedMs: number;
   /** The user isComplete's answer: IsComplete true or false (undefined when it failed). */
   readonly complete?: boolean;
+  /** That answer as the function returned it, extra fields included (undefined when it failed). */
+  readonly answer?: Readonly<Record<string, unknown>>;
   /** What the user's isComplete logged during this call. */
   readonly logs: readonly string[];
 }
@@ -206,11 +208,13 @@ export class ProviderEndpoint {
     if (!fn) throw new AwsError('ResourceNotFoundException', `Function not found: ${functionName}`);
     const answer = await this.lambda.invoke(fn, payload);
     if (waiter && fn === waiter.userIsComplete) {
+      const returned = answer.functionError ? undefined : parseOrUndefined(answer.payload);
       flight.onPoll({
         attempt: flight.attempt ?? 1,
         maxAttempts: waiter.settings.maxRetries + 1,
         elapsedMs: Date.now() - (flight.executionStarted ?? Date.now()),
-        complete: answer.functionError ? undefined : Boolean(parseOrUndefined(answer.payload)?.IsComplete),
+        complete: answer.functionError ? undefined : Boolean(returned?.IsComplete),
+        answer: returned,
         logs: answer.logs.map(record => record.message),
       });
     }

@@ -165,7 +165,7 @@ describe('retries', () => {
   ])('%s (HTTP %d) is not retried', async (type, status) => {
     const handler = scriptedHandler([fault(status, type)]);
     const error = await newClient(handler)
-      .createUser({ emailAddress: 'x@example.com', type: 'APP_USER' })
+      .createPermissionGroup({ name: 'g', applicationPermissions: [] })
       .catch((e: unknown) => e);
     expect(isFinSpaceError(error, type)).toBe(true);
     expect(handler.operationRequests).toHaveLength(1);
@@ -173,7 +173,7 @@ describe('retries', () => {
 
   test('after maxAttempts the last error surfaces', async () => {
     const handler = scriptedHandler(Array.from({ length: 10 }, () => fault(500, 'InternalServerException')));
-    await expect(newClient(handler).getUser({ userId: 'u1' })).rejects.toMatchObject({
+    await expect(newClient(handler).getPermissionGroup({ permissionGroupId: 'g1' })).rejects.toMatchObject({
       name: 'InternalServerException',
       statusCode: 500,
       requestId: 'req-500',
@@ -183,13 +183,13 @@ describe('retries', () => {
 
   test('network errors surface unwrapped, with their code, once attempts are spent', async () => {
     const handler = scriptedHandler(Array.from({ length: 10 }, () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })));
-    await expect(newClient(handler).getUser({ userId: 'u1' })).rejects.toMatchObject({ code: 'ECONNRESET' });
+    await expect(newClient(handler).getPermissionGroup({ permissionGroupId: 'g1' })).rejects.toMatchObject({ code: 'ECONNRESET' });
     expect(handler.operationRequests).toHaveLength(4);
   });
 
   test('a 2xx body that is not JSON is an error, not retried', async () => {
     const handler = scriptedHandler([{ statusCode: 200, body: '<html>' }]);
-    await expect(newClient(handler).getUser({ userId: 'u1' })).rejects.toMatchObject({ name: 'DeserializationError' });
+    await expect(newClient(handler).getPermissionGroup({ permissionGroupId: 'g1' })).rejects.toMatchObject({ name: 'DeserializationError' });
     expect(handler.operationRequests).toHaveLength(1);
   });
 });
@@ -198,8 +198,8 @@ describe('vended credentials', () => {
   test('are fetched once, signed with the base key, and reused across calls', async () => {
     const handler = scriptedHandler([]);
     const client = newClient(handler, { credentialDurationMinutes: 15 });
-    await client.getUser({ userId: 'u1' });
-    await client.listUsers({ maxResults: 10 });
+    await client.getPermissionGroup({ permissionGroupId: 'g1' });
+    await client.listUsersByPermissionGroup({ permissionGroupId: 'g1', maxResults: 10 });
     const exchanges = handler.requests.filter(isCredentialExchange);
     expect(exchanges).toHaveLength(1);
     expect(exchanges[0].query).toEqual({ environmentId: 'env-unit', durationInMinutes: '15' });
@@ -210,7 +210,7 @@ describe('vended credentials', () => {
     'are renewed once after %s and the call repeated',
     async (type) => {
       const handler = scriptedHandler([fault(403, type)]);
-      await expect(newClient(handler).getUser({ userId: 'u1' })).resolves.toEqual({});
+      await expect(newClient(handler).getPermissionGroup({ permissionGroupId: 'g1' })).resolves.toEqual({});
       expect(handler.requests.filter(isCredentialExchange)).toHaveLength(2);
       expect(handler.operationRequests).toHaveLength(2);
     },
@@ -218,20 +218,20 @@ describe('vended credentials', () => {
 
   test('a second rejection right after renewal surfaces instead of looping', async () => {
     const handler = scriptedHandler([fault(403, 'ExpiredTokenException'), fault(403, 'ExpiredTokenException')]);
-    await expect(newClient(handler).getUser({ userId: 'u1' })).rejects.toMatchObject({ name: 'ExpiredTokenException' });
+    await expect(newClient(handler).getPermissionGroup({ permissionGroupId: 'g1' })).rejects.toMatchObject({ name: 'ExpiredTokenException' });
     expect(handler.requests.filter(isCredentialExchange)).toHaveLength(2);
     expect(handler.operationRequests).toHaveLength(2);
   });
 
   test('other 403s do not renew credentials', async () => {
     const handler = scriptedHandler([fault(403, 'AccessDeniedException')]);
-    await expect(newClient(handler).getUser({ userId: 'u1' })).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(newClient(handler).getPermissionGroup({ permissionGroupId: 'g1' })).rejects.toMatchObject({ name: 'AccessDeniedException' });
     expect(handler.requests.filter(isCredentialExchange)).toHaveLength(1);
   });
 
   test('an answer without credentials is an error', async () => {
     const handler = new CapturingHandler(() => ({ statusCode: 200, body: { durationInMinutes: 60 } }));
-    await expect(newClient(handler).getUser({ userId: 'u1' })).rejects.toThrow(
+    await expect(newClient(handler).getPermissionGroup({ permissionGroupId: 'g1' })).rejects.toThrow(
       'GetProgrammaticAccessCredentials answered without credentials.',
     );
   });
@@ -239,9 +239,9 @@ describe('vended credentials', () => {
   test('a different base key does not reuse another role\'s credentials', async () => {
     const handler = scriptedHandler([]);
     const cache = new VendedCredentialCache();
-    await newClient(handler, { credentialCache: cache }).getUser({ userId: 'u1' });
-    await newClient(handler, { credentialCache: cache, credentials: async () => ({ ...BASE, accessKeyId: 'AKIAOTHER' }) }).getUser({
-      userId: 'u1',
+    await newClient(handler, { credentialCache: cache }).getPermissionGroup({ permissionGroupId: 'g1' });
+    await newClient(handler, { credentialCache: cache, credentials: async () => ({ ...BASE, accessKeyId: 'AKIAOTHER' }) }).getPermissionGroup({
+      permissionGroupId: 'g1',
     });
     expect(handler.requests.filter(isCredentialExchange)).toHaveLength(2);
   });
@@ -264,7 +264,7 @@ describe('configuration', () => {
     });
 
     const handler = scriptedHandler([]);
-    await newClient(handler, { credentials: undefined }).getUser({ userId: 'u1' });
+    await newClient(handler, { credentials: undefined }).getPermissionGroup({ permissionGroupId: 'g1' });
     expect(handler.requests[0].headers.authorization).toContain('Credential=AKIAFROMENV/');
   });
 

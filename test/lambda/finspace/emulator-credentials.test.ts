@@ -4,7 +4,7 @@
  * the service rejects them.
  */
 import { RequestMetrics } from './support/request-metrics';
-import { API_USER_ID, callNames, clientOf, startEmulator } from './support/world';
+import { callNames, clientOf, PLAIN_READ, plainRead, startEmulator } from './support/world';
 import { RENEWAL_MARGIN_MS, VendedCredentialCache } from '../../../lambda/finspace';
 import type { FinSpaceEmulator } from '../../../local/emulator';
 
@@ -22,45 +22,45 @@ const exchanges = () => emulator.calls.filter((call) => call.operation === 'GetP
 test('many calls, sequential and concurrent, cost one credential exchange', async () => {
   const metrics = new RequestMetrics();
   const client = clientOf(emulator, { logger: metrics.logger });
-  await Promise.all(Array.from({ length: 10 }, () => client.getUser({ userId: API_USER_ID })));
-  for (let i = 0; i < 10; i++) await client.listUsers({ maxResults: 1 });
+  await Promise.all(Array.from({ length: 10 }, () => plainRead(client)));
+  for (let i = 0; i < 10; i++) await plainRead(client);
   expect(exchanges()).toHaveLength(1);
   expect(emulator.calls).toHaveLength(21);
-  expect(metrics.snapshot()).toEqual({ GetProgrammaticAccessCredentials: 1, GetUser: 10, ListUsers: 10 });
+  expect(metrics.snapshot()).toEqual({ GetProgrammaticAccessCredentials: 1, [PLAIN_READ]: 20 });
 });
 
 test('clients sharing a cache, as in a warm Lambda, share the credentials', async () => {
   const cache = new VendedCredentialCache();
-  await clientOf(emulator, { credentialCache: cache }).getUser({ userId: API_USER_ID });
-  await clientOf(emulator, { credentialCache: cache }).getUser({ userId: API_USER_ID });
+  await plainRead(clientOf(emulator, { credentialCache: cache }));
+  await plainRead(clientOf(emulator, { credentialCache: cache }));
   expect(exchanges()).toHaveLength(1);
 });
 
 test('by default clients share the module-wide cache', async () => {
-  await clientOf(emulator, { credentialCache: undefined }).getUser({ userId: API_USER_ID });
-  await clientOf(emulator, { credentialCache: undefined }).getUser({ userId: API_USER_ID });
+  await plainRead(clientOf(emulator, { credentialCache: undefined }));
+  await plainRead(clientOf(emulator, { credentialCache: undefined }));
   expect(exchanges()).toHaveLength(1);
 });
 
 test('credentials the service expired are renewed and the call repeated, once', async () => {
   const client = clientOf(emulator);
-  await client.getUser({ userId: API_USER_ID });
+  await plainRead(client);
   emulator.expireCredentials();
-  await expect(client.getUser({ userId: API_USER_ID })).resolves.toMatchObject({ userId: API_USER_ID });
+  await expect(plainRead(client)).resolves.toEqual({ permissionGroups: [] });
   expect(emulator.calls.map((call) => [call.operation, call.statusCode, call.errorType])).toEqual([
     ['GetProgrammaticAccessCredentials', 200, undefined],
-    ['GetUser', 200, undefined],
-    ['GetUser', 403, 'ExpiredTokenException'],
+    [PLAIN_READ, 200, undefined],
+    [PLAIN_READ, 403, 'ExpiredTokenException'],
     ['GetProgrammaticAccessCredentials', 200, undefined],
-    ['GetUser', 200, undefined],
+    [PLAIN_READ, 200, undefined],
   ]);
 });
 
 test('concurrent callers hit by an expiry renew only once', async () => {
   const client = clientOf(emulator);
-  await client.getUser({ userId: API_USER_ID });
+  await plainRead(client);
   emulator.expireCredentials();
-  await Promise.all(Array.from({ length: 5 }, () => client.getUser({ userId: API_USER_ID })));
+  await Promise.all(Array.from({ length: 5 }, () => plainRead(client)));
   expect(exchanges()).toHaveLength(2);
 });
 
@@ -72,20 +72,20 @@ test('credentials are renewed ahead of their expiry, judged by the injected cloc
     offset = to;
   };
   const client = clientOf(emulator, { now: () => Date.now() + offset, credentialDurationMinutes: 60 });
-  await client.getUser({ userId: API_USER_ID });
+  await plainRead(client);
 
   moveTo(60 * MINUTE - RENEWAL_MARGIN_MS - MINUTE);
-  await client.getUser({ userId: API_USER_ID });
+  await plainRead(client);
   expect(exchanges()).toHaveLength(1);
 
   moveTo(60 * MINUTE - RENEWAL_MARGIN_MS + MINUTE);
-  await client.getUser({ userId: API_USER_ID });
+  await plainRead(client);
   expect(callNames(emulator)).toEqual([
     'GetProgrammaticAccessCredentials',
-    'GetUser',
-    'GetUser',
+    PLAIN_READ,
+    PLAIN_READ,
     'GetProgrammaticAccessCredentials',
-    'GetUser',
+    PLAIN_READ,
   ]);
   expect(emulator.calls.every((call) => call.statusCode === 200)).toBe(true);
 });

@@ -2,7 +2,7 @@
  * Endpoint precedence with real servers: each candidate endpoint is its own
  * emulator, so where the calls land shows which one the client chose.
  */
-import { API_USER_ID, ENVIRONMENT_ID, ROLE_KEYS, startEmulator } from './support/world';
+import { ENVIRONMENT_ID, plainRead, ROLE_KEYS, startEmulator } from './support/world';
 import { FinSpaceDataClient, GLOBAL_ENDPOINT_ENV, SERVICE_ENDPOINT_ENV, VendedCredentialCache } from '../../../lambda/finspace';
 import type { FinSpaceEmulator } from '../../../local/emulator';
 
@@ -40,7 +40,7 @@ async function callWith(endpoint?: string) {
     credentials: async () => ROLE_KEYS,
     credentialCache: new VendedCredentialCache(),
   });
-  await client.getUser({ userId: API_USER_ID });
+  await plainRead(client);
   return client;
 }
 

@@ -5,7 +5,7 @@
  */
 import { declaredErrors, MODEL } from './support/model';
 import { clientOf, ROLE_ARN, startEmulator } from './support/world';
-import { FinSpaceDataError, isFinSpaceError, type FinSpaceDataClient, type OperationName } from '../../../lambda/finspace';
+import { FinSpaceDataError, isFinSpaceError, OPERATION_NAMES, type FinSpaceDataClient, type OperationName } from '../../../lambda/finspace';
 import type { CallRecord, FinSpaceEmulator } from '../../../local/emulator';
 
 let emulator: FinSpaceEmulator;
@@ -63,15 +63,18 @@ const MODELED: Case[] = [
   },
   {
     error: 'ValidationException',
-    operation: 'ListUsers',
+    operation: 'ListPermissionGroupsByUser',
     reason: 'INVALID_PARAMETER',
-    act: (client) => client.listUsers({ maxResults: 101 }),
+    act: (client) => client.listPermissionGroupsByUser({ userId: 'apiUser', maxResults: 101 }),
   },
   {
     error: 'ConflictException',
-    operation: 'CreateUser',
-    reason: 'EMAIL_ADDRESS_EXISTS',
-    act: (client) => client.createUser({ emailAddress: 'api-user@example.com', type: 'APP_USER' }),
+    operation: 'CreatePermissionGroup',
+    reason: 'PERMISSION_GROUP_NAME_EXISTS',
+    act: async (client) => {
+      await client.createPermissionGroup({ name: 'Taken name', applicationPermissions: [] });
+      return client.createPermissionGroup({ name: 'Taken name', applicationPermissions: [] });
+    },
   },
   {
     error: 'LimitExceededException',
@@ -86,20 +89,20 @@ const MODELED: Case[] = [
   },
   {
     error: 'ThrottlingException',
-    operation: 'GetUser',
-    prepare: () => emulator.setFaults({ throttleRate: 1, operations: ['GetUser'] }),
-    act: (client) => client.getUser({ userId: 'apiUser' }),
+    operation: 'ListPermissionGroupsByUser',
+    prepare: () => emulator.setFaults({ throttleRate: 1, operations: ['ListPermissionGroupsByUser'] }),
+    act: (client) => client.listPermissionGroupsByUser({ userId: 'apiUser', maxResults: 1 }),
   },
   {
     error: 'InternalServerException',
-    operation: 'GetUser',
-    prepare: () => emulator.setFaults({ serverErrorRate: 1, operations: ['GetUser'] }),
-    act: (client) => client.getUser({ userId: 'apiUser' }),
+    operation: 'ListPermissionGroupsByUser',
+    prepare: () => emulator.setFaults({ serverErrorRate: 1, operations: ['ListPermissionGroupsByUser'] }),
+    act: (client) => client.listPermissionGroupsByUser({ userId: 'apiUser', maxResults: 1 }),
   },
 ];
 
-test('the cases cover every error shape the model declares', () => {
-  const declared = new Set(Object.keys(MODEL.operations).flatMap(declaredErrors));
+test('the cases cover every error shape the model declares for the operations the client ships', () => {
+  const declared = new Set(OPERATION_NAMES.flatMap(declaredErrors));
   expect(new Set(MODELED.map((c) => c.error))).toEqual(declared);
 });
 
@@ -117,7 +120,7 @@ test.each(MODELED)('$error from $operation', async ({ error: name, operation, re
 describe('authentication errors', () => {
   test('UnrecognizedClientException for an unknown base key', async () => {
     const client = clientOf(emulator, { credentials: async () => ({ accessKeyId: 'AKIAUNKNOWN000000001', secretAccessKey: 'x' }) });
-    const error = await failure(client.getUser({ userId: 'apiUser' }));
+    const error = await failure(client.listPermissionGroupsByUser({ userId: 'apiUser', maxResults: 1 }));
     expect(error).toMatchObject({ name: 'UnrecognizedClientException', statusCode: 403, operation: 'GetProgrammaticAccessCredentials' });
     expectMatchesCall(error, lastCall('GetProgrammaticAccessCredentials'));
   });
@@ -126,7 +129,7 @@ describe('authentication errors', () => {
     const client = clientOf(emulator, {
       credentials: async () => ({ accessKeyId: 'AKIACLIENTTEST000001', secretAccessKey: 'wrong', sessionToken: 'role-session-token-for-tests' }),
     });
-    const error = await failure(client.getUser({ userId: 'apiUser' }));
+    const error = await failure(client.listPermissionGroupsByUser({ userId: 'apiUser', maxResults: 1 }));
     expect(error).toMatchObject({ name: 'InvalidSignatureException', statusCode: 403 });
     expectMatchesCall(error, lastCall('GetProgrammaticAccessCredentials'));
   });
@@ -135,7 +138,7 @@ describe('authentication errors', () => {
     const client = clientOf(emulator, {
       credentials: async () => ({ accessKeyId: 'AKIANOPOLICY00000001', secretAccessKey: 'no-policy-secret' }),
     });
-    const error = await failure(client.listUsers({ maxResults: 1 }));
+    const error = await failure(client.listPermissionGroupsByUser({ userId: 'apiUser', maxResults: 1 }));
     expect(error).toMatchObject({ name: 'AccessDeniedException', statusCode: 403, operation: 'GetProgrammaticAccessCredentials' });
     expect(isFinSpaceError(error, 'AccessDeniedException')).toBe(true);
   });
@@ -145,19 +148,21 @@ test('a refused connection surfaces as the Node error with its code', async () =
   const stopped = await startEmulator();
   const client = clientOf(stopped, { maxAttempts: 2 });
   await stopped.stop();
-  await expect(client.getUser({ userId: 'apiUser' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  await expect(client.listPermissionGroupsByUser({ userId: 'apiUser', maxResults: 1 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 });
 
 test('error messages carry no sensitive input', async () => {
   const client = clientOf(emulator);
   const errors = [
-    await failure(client.createUser({ emailAddress: 'api-user@example.com', type: 'APP_USER', firstName: 'Secret', lastName: 'Person' })),
+    await client
+      .createPermissionGroup({ name: 'Secret Person', applicationPermissions: [] })
+      .then(() => failure(client.createPermissionGroup({ name: 'Secret Person', description: 'Hidden description', applicationPermissions: [] }))),
     await failure(client.createPermissionGroup({ name: 'x'.repeat(256), description: 'Hidden description', applicationPermissions: [] })),
-    await failure(client.updateUser({ userId: 'no-such-user', firstName: 'Secret', lastName: 'Person' })),
+    await failure(client.updatePermissionGroup({ permissionGroupId: 'no-such-group', name: 'Secret', description: 'Person' })),
   ];
   expect(errors.map((error) => error.name)).toEqual(['ConflictException', 'ValidationException', 'ResourceNotFoundException']);
   const text = errors.map((error) => `${error.message} ${error.reason} ${error.stack}`).join('\n');
-  for (const value of ['api-user@example.com', 'Secret', 'Person', 'x'.repeat(256), 'Hidden description']) {
+  for (const value of ['Secret', 'Person', 'x'.repeat(256), 'Hidden description']) {
     expect(text).not.toContain(value);
   }
 });

@@ -3,7 +3,7 @@
  * transient failures end in success, permanent ones are sent exactly once.
  */
 import { RequestMetrics } from './support/request-metrics';
-import { API_USER_ID, clientOf, startEmulator } from './support/world';
+import { clientOf, PLAIN_READ, plainRead, startEmulator } from './support/world';
 import { isFinSpaceError, type OperationName } from '../../../lambda/finspace';
 import type { FinSpaceEmulator } from '../../../local/emulator';
 
@@ -24,17 +24,17 @@ test.each([
   ['serverErrorRate', 'server-error'],
   ['connectionResetRate', 'reset'],
 ] as const)('%s: every call succeeds after retries', async (rate, kind) => {
-  emulator.setFaults({ seed: 7, [rate]: 0.5, operations: ['GetUser'] });
+  emulator.setFaults({ seed: 7, [rate]: 0.5, operations: [PLAIN_READ] });
   const metrics = new RequestMetrics();
   const client = clientOf(emulator, { logger: metrics.logger });
   for (let i = 0; i < 12; i++) {
-    await expect(client.getUser({ userId: API_USER_ID })).resolves.toMatchObject({ userId: API_USER_ID });
+    await expect(plainRead(client)).resolves.toEqual({ permissionGroups: [] });
   }
-  const calls = callsOf('GetUser');
+  const calls = callsOf(PLAIN_READ);
   expect(emulator.faultCounts()[kind]).toBeGreaterThan(0);
   expect(calls.filter((call) => call.statusCode === 200)).toHaveLength(12);
   expect(calls).toHaveLength(12 + emulator.faultCounts()[kind]);
-  expect(metrics.count('GetUser')).toBe(calls.length);
+  expect(metrics.count(PLAIN_READ)).toBe(calls.length);
 });
 
 test('a write whose answer is lost is retried with the same clientToken and happens once', async () => {
@@ -71,24 +71,22 @@ test.each([
 });
 
 test('attempts stop at the configured maxAttempts', async () => {
-  emulator.setFaults({ serverErrorRate: 1, operations: ['ListUsers'] });
-  const error = await clientOf(emulator, { retryStrategy: undefined, maxAttempts: 3, retryMode: 'standard' })
-    .listUsers({ maxResults: 1 })
-    .catch((e: unknown) => e);
+  emulator.setFaults({ serverErrorRate: 1, operations: [PLAIN_READ] });
+  const error = await plainRead(clientOf(emulator, { retryStrategy: undefined, maxAttempts: 3, retryMode: 'standard' })).catch((e: unknown) => e);
   expect(isFinSpaceError(error, 'InternalServerException')).toBe(true);
-  expect(callsOf('ListUsers')).toHaveLength(3);
+  expect(callsOf(PLAIN_READ)).toHaveLength(3);
 });
 
 test('the default adaptive strategy, real backoff included, rides out a throttle', async () => {
-  emulator.setFaults({ seed: 2, throttleRate: 0.5, operations: ['GetUser'] }); // seed 2: throttle, then success
-  await clientOf(emulator, { retryStrategy: undefined }).getUser({ userId: API_USER_ID });
-  expect(callsOf('GetUser').map((call) => call.statusCode)).toEqual([429, 200]);
+  emulator.setFaults({ seed: 2, throttleRate: 0.5, operations: [PLAIN_READ] }); // seed 2: throttle, then success
+  await plainRead(clientOf(emulator, { retryStrategy: undefined }));
+  expect(callsOf(PLAIN_READ).map((call) => call.statusCode)).toEqual([429, 200]);
 });
 
 test('concurrent callers over a server rate limit all succeed with the default strategy', async () => {
-  emulator.setFaults({ maxRequestsPerSecond: 10, operations: ['GetUser'] });
+  emulator.setFaults({ maxRequestsPerSecond: 10, operations: [PLAIN_READ] });
   const client = clientOf(emulator, { retryStrategy: undefined });
-  await Promise.all(Array.from({ length: 15 }, () => client.getUser({ userId: API_USER_ID })));
+  await Promise.all(Array.from({ length: 15 }, () => plainRead(client)));
   expect(emulator.faultCounts()['rate-limit']).toBeGreaterThan(0);
-  expect(callsOf('GetUser').filter((call) => call.statusCode === 200)).toHaveLength(15);
+  expect(callsOf(PLAIN_READ).filter((call) => call.statusCode === 200)).toHaveLength(15);
 }, 30_000);

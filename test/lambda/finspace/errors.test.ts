@@ -33,18 +33,18 @@ describe('errorFromResponse', () => {
     ['body code', {}, { code: 'ConflictException' }],
     ['header first, body ignored', { 'x-amzn-errortype': 'ConflictException' }, { __type: 'Other' }],
   ])('takes the type from the %s', (_, headers, body) => {
-    expect(errorFromResponse('CreateUser', response(409, body, headers)).name).toBe('ConflictException');
+    expect(errorFromResponse('CreatePermissionGroup', response(409, body, headers)).name).toBe('ConflictException');
   });
 
   test('a body that is not JSON still yields an error with a useful message', () => {
-    const error = errorFromResponse('ListUsers', response(502, '<html>Bad Gateway</html>', { 'x-amz-request-id': 'req-2' }));
+    const error = errorFromResponse('ListUsersByPermissionGroup', response(502, '<html>Bad Gateway</html>', { 'x-amz-request-id': 'req-2' }));
     expect(error).toMatchObject({ name: 'UnknownError', statusCode: 502, requestId: 'req-2' });
-    expect(error.message).toBe('ListUsers failed with HTTP 502 UnknownError');
+    expect(error.message).toBe('ListUsersByPermissionGroup failed with HTTP 502 UnknownError');
   });
 
   test('sensitive input echoed by the service is redacted from message and reason, longest value first', () => {
     const error = errorFromResponse(
-      'CreateUser',
+      'CreatePermissionGroup',
       response(409, { message: 'User Jane.Doe@Example.com (Doe) exists', reason: 'conflict for jane.doe@example.com' }, {
         'x-amzn-errortype': 'ConflictException',
       }),
@@ -55,7 +55,7 @@ describe('errorFromResponse', () => {
   });
 
   test('very short sensitive values are not used for redaction', () => {
-    const error = errorFromResponse('CreateUser', response(400, { message: 'a bad request' }), ['a']);
+    const error = errorFromResponse('CreatePermissionGroup', response(400, { message: 'a bad request' }), ['a']);
     expect(error.message).toBe('a bad request');
   });
 
@@ -68,7 +68,7 @@ describe('errorFromResponse', () => {
 });
 
 describe('isFinSpaceError', () => {
-  const error = new FinSpaceDataError({ name: 'ThrottlingException', message: 'slow down', statusCode: 429, operation: 'ListUsers' });
+  const error = new FinSpaceDataError({ name: 'ThrottlingException', message: 'slow down', statusCode: 429, operation: 'ListUsersByPermissionGroup' });
 
   test('matches the class, and the type when given', () => {
     expect(isFinSpaceError(error)).toBe(true);

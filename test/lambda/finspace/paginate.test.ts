@@ -3,9 +3,9 @@
  * listings beyond 100 items for each operation.
  */
 import { RequestMetrics } from './support/request-metrics';
-import { paginate, paginateListUsers, type OperationSender } from '../../../lambda/finspace';
+import { paginate, type OperationSender } from '../../../lambda/finspace';
 
-/** Answers ListUsers with the given pages in turn and records each input. */
+/** Answers ListUsersByPermissionGroup with the given pages in turn and records each input. */
 function scripted(pages: { users: { userId: string }[]; nextToken?: string }[]) {
   const inputs: Record<string, unknown>[] = [];
   const sender: OperationSender = {
@@ -22,11 +22,11 @@ function scripted(pages: { users: { userId: string }[]; nextToken?: string }[]) 
 test('follows nextToken with the largest page size by default', async () => {
   const { sender, inputs } = scripted([{ users: [{ userId: 'a' }], nextToken: 't1' }, { users: [{ userId: 'b' }] }]);
   const pages = [];
-  for await (const page of paginateListUsers(sender)) pages.push(page);
+  for await (const page of paginate(sender, 'ListUsersByPermissionGroup', { permissionGroupId: 'g1' })) pages.push(page);
   expect(pages.map((page) => page.users?.map((user) => user.userId))).toEqual([['a'], ['b']]);
   expect(inputs).toEqual([
-    { maxResults: 100, nextToken: undefined },
-    { maxResults: 100, nextToken: 't1' },
+    { permissionGroupId: 'g1', maxResults: 100, nextToken: undefined },
+    { permissionGroupId: 'g1', maxResults: 100, nextToken: 't1' },
   ]);
 });
 
@@ -40,7 +40,7 @@ test('passes a smaller page size and other members through', async () => {
 
 test('an empty nextToken ends the listing', async () => {
   const { sender, inputs } = scripted([{ users: [], nextToken: '' }]);
-  for await (const _ of paginateListUsers(sender)) {
+  for await (const _ of paginate(sender, 'ListUsersByPermissionGroup', { permissionGroupId: 'g1' })) {
     // draining
   }
   expect(inputs).toHaveLength(1);
@@ -53,22 +53,22 @@ test('stops with an error when the service repeats a token instead of looping', 
     { users: [], nextToken: 'same' },
   ]);
   const drain = async () => {
-    for await (const _ of paginateListUsers(sender)) {
+    for await (const _ of paginate(sender, 'ListUsersByPermissionGroup', { permissionGroupId: 'g1' })) {
       // draining
     }
   };
-  await expect(drain()).rejects.toThrow('ListUsers returned the same nextToken twice');
+  await expect(drain()).rejects.toThrow('ListUsersByPermissionGroup returned the same nextToken twice');
 });
 
 test('RequestMetrics counts per operation and in total', () => {
   const metrics = new RequestMetrics();
-  metrics.record('ListUsers');
-  metrics.record('ListUsers');
-  metrics.record('GetUser');
-  expect(metrics.count('ListUsers')).toBe(2);
-  expect(metrics.count('CreateUser')).toBe(0);
+  metrics.record('ListUsersByPermissionGroup');
+  metrics.record('ListUsersByPermissionGroup');
+  metrics.record('GetPermissionGroup');
+  expect(metrics.count('ListUsersByPermissionGroup')).toBe(2);
+  expect(metrics.count('CreatePermissionGroup')).toBe(0);
   expect(metrics.count()).toBe(3);
-  expect(metrics.snapshot()).toEqual({ ListUsers: 2, GetUser: 1 });
+  expect(metrics.snapshot()).toEqual({ ListUsersByPermissionGroup: 2, GetPermissionGroup: 1 });
   metrics.reset();
   expect(metrics.count()).toBe(0);
 });

@@ -3,7 +3,7 @@ import { FinSpaceDataError } from '../../../lambda/finspace';
 import { classifyRetry, createRetryStrategy, DEFAULT_MAX_ATTEMPTS } from '../../../lambda/finspace/retry';
 
 const serviceError = (name: string, statusCode: number) =>
-  new FinSpaceDataError({ name, statusCode, message: name, operation: 'ListUsers' });
+  new FinSpaceDataError({ name, statusCode, message: name, operation: 'ListUsersByPermissionGroup' });
 const networkError = (code: string, message = code) => Object.assign(new Error(message), { code });
 
 describe('classifyRetry', () => {

@@ -16,6 +16,7 @@ import type { HandlerContext, HandlerSettings } from '../../../lambda/handler-co
 import type { OnEventRequest, OnEventResponse } from '../../../lambda/provider-types';
 import { FinSpaceEmulator, type EmulatorBehaviour, type EmulatorSeed } from '../../../local/emulator';
 import { provideInProcess } from '../../../local/runner/in-process-provider';
+import { SignedClient } from '../../local/emulator/support/signed-client';
 import { retryWithoutBackoff } from '../finspace/support/retry';
 
 export const ENV = 'envhandlertests';
@@ -70,6 +71,8 @@ export interface World {
   deploy(event: OnEventRequest, options?: { pollMs?: number; maxPolls?: number }): Promise<DeployResult>;
   /** Write calls the emulator answered since the last resetCalls(). */
   writes(): string[];
+  /** DisableUser as a FinSpace administrator would call it: the handler never does. */
+  disableUser(userId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -150,6 +153,12 @@ export async function startWorld(options: {
       isComplete: e => handle(e, context(), 'isComplete'),
     }, { intervalMs: pollMs, maxAttempts: maxPolls, sleep: clock.sleep }),
     writes: () => emulator.calls.filter(call => WRITE_OPERATIONS.has(call.operation)).map(call => call.operation),
+    disableUser: async userId => {
+      const role = new SignedClient(emulator.endpoint, ROLE_KEYS, { region: emulator.region, now: clock.now });
+      const user = new SignedClient(emulator.endpoint, await role.vendCredentials(ENV), { region: emulator.region, now: clock.now });
+      const answer = await user.send({ method: 'POST', path: `/user/${encodeURIComponent(userId)}/disable`, body: {} });
+      if (answer.status !== 200) throw new Error(`DisableUser ${userId}: ${answer.status} ${answer.text}`);
+    },
     stop: () => emulator.stop(),
   };
   return world;

@@ -50,11 +50,12 @@ describe('formatEvent', () => {
       attempt: 2,
       maxAttempts: 361,
       elapsedMs: 5000,
-      logs: ['{"message":"waiting for FinSpace","added":0,"removed":1,"pendingAdd":3,"pendingRemove":0,"waitingToReAdd":0}'],
+      logs: [],
+      answer: { IsComplete: false, MembershipProgress: { adding: 3, removing: 1, waitingToReAdd: 0 } },
     };
     expect(formatEvent({ ...poll, complete: false }, { describeWait: describeFinSpaceWait }))
       .toBe('Example |  3/12 | 09:05:07 | CREATE_IN_PROGRESS   | Custom::FinSpaceGroupMembership  | Members waiting for FinSpace: 3 being added, 1 being removed (poll 2/361, 5.0s)');
-    expect(formatEvent({ ...poll, complete: false, logs: [] }))
+    expect(formatEvent({ ...poll, complete: false, answer: { IsComplete: false } }))
       .toMatch(/\| Members waiting for isComplete \(poll 2\/361, 5.0s\)$/);
     expect(formatEvent({ ...poll, complete: true })).toBeUndefined();
   });
@@ -83,12 +84,17 @@ describe('formatStackResult', () => {
 });
 
 describe('describeFinSpaceWait', () => {
-  test('reads the last summary the handler logged, ignoring other lines', () => {
-    expect(describeFinSpaceWait([
-      'not json',
-      '{"message":"membership reconciled","added":4}',
-      '{"message":"waiting for FinSpace","added":0,"removed":0,"pendingAdd":0,"pendingRemove":0,"waitingToReAdd":2}',
-    ])).toBe('waiting for FinSpace: 2 to add again once removed');
-    expect(describeFinSpaceWait(['{"message":"membership reconciled"}'])).toBeUndefined();
+  test('reads the MembershipProgress of the isComplete answer', () => {
+    expect(describeFinSpaceWait({ IsComplete: false, MembershipProgress: { adding: 0, removing: 0, waitingToReAdd: 2 } }))
+      .toBe('waiting for FinSpace: 2 to add again once removed');
+    expect(describeFinSpaceWait({ IsComplete: false, MembershipProgress: { adding: 4, removing: 2, waitingToReAdd: 1 } }))
+      .toBe('waiting for FinSpace: 4 being added, 2 being removed, 1 to add again once removed');
+  });
+
+  test('an answer without a well-formed MembershipProgress describes nothing', () => {
+    expect(describeFinSpaceWait(undefined)).toBeUndefined();
+    expect(describeFinSpaceWait({ IsComplete: false })).toBeUndefined();
+    expect(describeFinSpaceWait({ IsComplete: false, MembershipProgress: { adding: '3', removing: 0, waitingToReAdd: 0 } })).toBeUndefined();
+    expect(describeFinSpaceWait({ IsComplete: false, MembershipProgress: null })).toBeUndefined();
   });
 });

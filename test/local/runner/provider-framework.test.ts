@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { FunctionConfiguration } from '../../../local/runner/lambda/service';
-import { ProviderEndpoint, type DeployedProvider } from '../../../local/runner/provider-endpoint';
+import { ProviderEndpoint, type DeployedProvider, type WaiterPoll } from '../../../local/runner/provider-endpoint';
 import { withInterval, type WaiterSettings } from '../../../local/runner/waiter';
 
 const FRAMEWORK_RUNTIME = path.join(path.dirname(require.resolve('aws-cdk-lib/package.json')),
@@ -62,6 +62,7 @@ function userFunction(name: string, body: string): FunctionConfiguration {
 async function provide(request: Record<string, unknown>, onEvent: string, isComplete?: string, waiter = WAITER) {
   logs.length = 0;
   const sleeps: number[] = [];
+  const polls: WaiterPoll[] = [];
   const userOnEvent = userFunction('user-onEvent', onEvent);
   const userIsComplete = isComplete ? userFunction('user-isComplete', isComplete) : undefined;
   const stateMachineArn = 'arn:aws:states:us-east-1:111122223333:stateMachine:waiter';
@@ -77,7 +78,7 @@ async function provide(request: Record<string, unknown>, onEvent: string, isComp
       waiter: { stateMachineArn, settings: waiter, isComplete: framework('isComplete'), onTimeout: framework('onTimeout'), userIsComplete },
     } : {}),
   };
-  const outcome = await endpoint.run({ requestId: 'request-1', provider, sleep: async ms => { sleeps.push(ms); }, onPoll: () => undefined }, JSON.stringify({
+  const outcome = await endpoint.run({ requestId: 'request-1', provider, sleep: async ms => { sleeps.push(ms); }, onPoll: poll => { polls.push(poll); } }, JSON.stringify({
     RequestType: 'Create',
     ServiceToken: 'arn:token',
     ResponseURL: RESPONSE_URL,
@@ -91,7 +92,7 @@ async function provide(request: Record<string, unknown>, onEvent: string, isComp
   const response = 'responseBody' in outcome ? JSON.parse(outcome.responseBody) : undefined;
   const seen = logs.filter(log => log.message.startsWith('{"seen"'))
     .map(log => ({ function: log.functionName, event: JSON.parse(log.message).seen as Record<string, unknown> }));
-  return { response, outcome, seen, sleeps };
+  return { response, outcome, seen, sleeps, polls };
 }
 
 describe('onEvent', () => {
@@ -151,6 +152,22 @@ describe('waiter', () => {
       PhysicalResourceId: 'p', Data: { A: 'a', B: 'onEvent' }, Marker: 'kept', ResponseURL: RESPONSE_URL,
     })));
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'p', Data: { A: 'a', B: 'isComplete', C: 'c' } });
+  });
+
+  test('extra fields of a not-complete answer reach the poll, but neither the next isComplete nor CloudFormation', async () => {
+    const { response, seen, polls } = await provide({}, "() => ({ PhysicalResourceId: 'p' })",
+      '(() => { let polls = 0; return () => (++polls < 2 ? { IsComplete: false, MembershipProgress: { adding: 4, removing: 0, waitingToReAdd: 0 } } : { IsComplete: true }); })()');
+    expect(polls.map(poll => [poll.complete, poll.answer])).toEqual([
+      [false, { IsComplete: false, MembershipProgress: { adding: 4, removing: 0, waitingToReAdd: 0 } }],
+      [true, { IsComplete: true }],
+    ]);
+    const isCompleteEvents = seen.filter(s => s.function === 'user-isComplete').map(s => s.event);
+    expect(isCompleteEvents).toHaveLength(2);
+    expect(isCompleteEvents[1]).toEqual(isCompleteEvents[0]);
+    expect(isCompleteEvents[1]).not.toHaveProperty('MembershipProgress');
+    expect(response).toEqual({
+      Status: 'SUCCESS', Reason: 'SUCCESS', StackId: 'stack-id', RequestId: 'request-1', PhysicalResourceId: 'p', LogicalResourceId: 'Thing', Data: {},
+    });
   });
 
   test('IsComplete false with Data fails the resource', async () => {

@@ -63,6 +63,15 @@ export function clientOf(emulator: FinSpaceEmulator, config: Partial<FinSpaceDat
   });
 }
 
+/**
+ * A call that needs nothing but the seed, for tests of how calls are made
+ * rather than of what they do: the API user's permission groups (none).
+ */
+export const PLAIN_READ = 'ListPermissionGroupsByUser';
+export function plainRead(client: FinSpaceDataClient) {
+  return client.listPermissionGroupsByUser({ userId: API_USER_ID, maxResults: 1 });
+}
+
 /** Operation names of the calls the emulator answered, in order. */
 export function callNames(emulator: FinSpaceEmulator): string[] {
   return emulator.calls.map((call) => call.operation);
