@@ -296,7 +296,8 @@ class Planner {
   private outsideAdditions(): OutsideAddition[] {
     if (!this.dice.chance(OUTSIDE_ADDITION_CHANCE)) return [];
     const targets = this.targets(this.current);
-    // With its privilege from groups, the handler's user joins only the groups the operator hands it.
+    // With its privilege from groups, the handler's user joins only the groups the operator hands it
+    // (a group the plan does not track could grant it too); its place goes to an outsider.
     const users = this.handlerPrivilege === 'superuser' ? [...OUTSIDE_USERS, HANDLER_USER] : [...OUTSIDE_USERS, OUTSIDE_USERS[0]];
     return Array.from({ length: this.dice.int(1, 2) }, () => ({
       group: this.dice.pick(targets),
