@@ -11,10 +11,16 @@
  * the handler's own user. A group leaving the stack is deleted (with whoever is
  * still in it) or, retained, left as it is. A step that fails and rolls back leaves
  * FinSpace as the previous declaration had it; only what an exclusive membership
- * removed on the way stays removed.
+ * removed on the way stays removed, and a user someone added before a failed step
+ * declared it is removed by the rollback (the README says so; counted apart). And
+ * in every environment the handler's user keeps ManageUsersAndGroups: it is a
+ * superuser or a settled member of a group that grants it (no lockout).
  */
 import { type Declaration, groupIdentity, type EnvironmentKey } from './declaration';
-import { ENVIRONMENT_IDS, HANDLER_USER, IMPORTED_GROUP_MEMBERS, IMPORTED_GROUPS, RESERVED_GROUP_NAMES } from './environments';
+import {
+  BOOTSTRAP_GROUPS, ENVIRONMENT_IDS, HANDLER_USER, type HandlerPrivilege, IMPORTED_GROUP_MEMBERS, IMPORTED_GROUPS,
+  MANAGE_USERS_AND_GROUPS, RESERVED_GROUP_NAMES,
+} from './environments';
 import type { EmulatorSnapshot } from '../emulator';
 
 /**
@@ -41,7 +47,7 @@ interface ExpectedGroup {
 
 export type ProblemKind =
   | 'lost-member' | 'wrongly-removed-member' | 'unexpected-member' | 'unsettled-member'
-  | 'missing-group' | 'duplicate-group' | 'unexpected-group' | 'group-differs';
+  | 'missing-group' | 'duplicate-group' | 'unexpected-group' | 'group-differs' | 'lockout';
 
 export interface Problem {
   readonly kind: ProblemKind;
@@ -73,7 +79,14 @@ export class ExpectedFinSpace {
   private readonly groups = new Map<string, ExpectedGroup>();
   private orphans = 0;
 
-  constructor() {
+  constructor(handlerPrivilege: HandlerPrivilege = 'superuser') {
+    if (handlerPrivilege === 'group') {
+      for (const [environment, group] of Object.entries(BOOTSTRAP_GROUPS) as [EnvironmentKey, typeof BOOTSTRAP_GROUPS.a][]) {
+        this.groups.set(bootstrapIdentity(environment), {
+          environment, physicalId: group.permissionGroupId, name: group.name, members: new Map([[HANDLER_USER, 'outside']]),
+        });
+      }
+    }
     for (const group of IMPORTED_GROUPS) {
       this.groups.set(`imported:${group.permissionGroupId}`, {
         environment: group.environment,
@@ -91,6 +104,20 @@ export class ExpectedFinSpace {
   addOutsideMember(identity: string, user: string): void {
     const group = this.groups.get(identity);
     if (group && !group.members.has(user)) group.members.set(user, 'outside');
+  }
+
+  /** A member someone else removed. */
+  removeOutsideMember(identity: string, user: string): void {
+    this.groups.get(identity)?.members.delete(user);
+  }
+
+  /**
+   * A user someone added before a step that declared it there and failed: the
+   * rollback drops it from the declaration, and so removes it (README, "What a
+   * rollback puts back").
+   */
+  removedByRollback(identity: string, user: string): void {
+    this.groups.get(identity)?.members.delete(user);
   }
 
   /**
@@ -246,9 +273,20 @@ export class ExpectedFinSpace {
       for (const group of actual.filter(g => !matched.has(g.permissionGroupId))) {
         report('unexpected-group', `group '${group.name}' (${group.permissionGroupId}) in ${environmentId} should not exist`);
       }
+      const handler = snapshot.environments.find(e => e.environmentId === environmentId)?.users.find(u => u.userId === HANDLER_USER);
+      const granted = actual.some(g => g.applicationPermissions.includes(MANAGE_USERS_AND_GROUPS) &&
+        g.members.some(m => m.userId === HANDLER_USER && m.membershipStatus === 'ADDITION_SUCCESS'));
+      if (handler?.type !== 'SUPER_USER' && !granted) {
+        report('lockout', `the handler's user '${HANDLER_USER}' in ${environmentId} is no superuser and no group grants it ${MANAGE_USERS_AND_GROUPS}`);
+      }
     }
     return { problems, tally };
   }
+}
+
+/** How the expectation names the group that grants the handler's user its privilege before the stack exists. */
+export function bootstrapIdentity(environment: EnvironmentKey): string {
+  return `bootstrap:${environment}`;
 }
 
 /** Changes why a user is expected, if it is expected at all. */

@@ -20,6 +20,10 @@ export function emptyFigures() {
     steps: 0,
     /** Steps that failed as planned and rolled back. */
     plannedRollbacks: 0,
+    /** The same, by why they had to fail (plan.ts PlannedFailure). */
+    plannedRollbacksByFailure: {} as Record<string, number>,
+    /** Users someone added before a step that declared them and failed, which the rollback removed, as documented. */
+    preExistingMembersRemovedByRollback: 0,
     /** Steps that failed without being planned to (the service's faults outlasted the retries) and rolled back. */
     unplannedRollbacks: 0,
     /** Destroys that failed (deleted in part) and were run again. */
@@ -95,6 +99,9 @@ export function formatFigures(figures: Figures): string[] {
       `${figures.plannedRollbacks} planned failures rolled back, ${figures.unplannedRollbacks} unplanned failures rolled back, ` +
       `${figures.failedDestroys} destroys failed and run again, ${figures.cleanupFailures} deletes failed in cleanup (let go)`,
     ...reasons.map(([reason, n]) => `                  x${n}: ${reason}`),
+    `planned:          ${Object.entries(figures.plannedRollbacksByFailure).sort(([a], [b]) => a.localeCompare(b)).map(([failure, n]) => `${failure} x${n}`).join(', ') || 'none'} ` +
+      `(planned failures rolled back, by why); ${figures.preExistingMembersRemovedByRollback} members added outside before a failed step ` +
+      'declared them, removed by its rollback (documented)',
     `requests:         ${figures.requests} answered by FinSpace while the runner worked, ${faulted} (${share(faulted)}) of them faulted:`,
     `                  throttled ${figures.faults.throttle} (${share(figures.faults.throttle)}), ` +
       `5xx ${figures.faults['server-error']} (${share(figures.faults['server-error'])}), ` +
@@ -105,7 +112,7 @@ export function formatFigures(figures: Figures): string[] {
       `${figures.declaredMembersChecked} declared members ADDITION_SUCCESS, ${figures.outsideMembersChecked} outside members left alone`,
     `                  ${figures.uncertainMembersChecked} members a request that failed midway may have removed (either is right), ` +
       `${figures.removalsStillSettling} removals still settling when a rollback finished`,
-    `problems:         ${problems.length === 0 ? 'none (no lost, wrongly removed or unexpected member, no duplicate or missing group)' :
+    `problems:         ${problems.length === 0 ? 'none (no lost, wrongly removed or unexpected member, no duplicate or missing group, no lockout)' :
       problems.map(([kind, n]) => `${kind} x${n}`).join(', ')}`,
     `caveats met:      ${Object.entries(figures.steered).map(([caveat, n]) => `${caveat} x${n}`).join(', ')} ` +
       '(candidate changes that run into a caveat: left out of the plans unless allowed)',

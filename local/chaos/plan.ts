@@ -7,17 +7,24 @@
  * one membership of a group to another; removal policies flipped), members added
  * outside CloudFormation before some steps, some steps made to fail (a user FinSpace
  * does not know, a name another group holds), a destroy at the end and sometimes in
- * between. The same seed gives the same plan.
+ * between. Between those steps come, now and then, steps that must fail for the
+ * handler's safety rules (safetyStep): a lockout attempt, a user disabled outside
+ * CloudFormation, a user added outside and then declared by a step that fails. They
+ * are drawn from a second generator, so the rest of a seed's plan stays as it was.
+ * The same seed gives the same plan.
  *
  * Changes that would run into a known defect or a documented limitation are not
  * planned (CAVEATS) unless allowed; each such candidate is counted, so the figures say
  * how often the generator had to steer around them.
  */
 import {
-  type Declaration, EMPTY_DECLARATION, ENVIRONMENT_KEYS, type EnvironmentKey, type GroupDeclaration, groupIdentity,
+  type Declaration, EMPTY_DECLARATION, ENVIRONMENT_KEYS, type EnvironmentKey, environmentOf, type GroupDeclaration, groupIdentity,
   type GroupRef, type MembershipDeclaration, sameRef,
 } from './declaration';
-import { DECLARED_USERS, HANDLER_USER, IMPORTED_GROUPS, OUTSIDE_USERS, RESERVED_GROUP_NAMES, UNKNOWN_USER } from './environments';
+import {
+  ADMIN_GROUP, DECLARED_USERS, DISABLED_USER, HANDLER_PRIVILEGES, HANDLER_USER, type HandlerPrivilege, IMPORTED_GROUPS,
+  MANAGE_USERS_AND_GROUPS, OUTSIDE_USERS, RESERVED_GROUP_NAMES, UNKNOWN_USER,
+} from './environments';
 import { ApplicationPermission } from '../../lib/application-permission';
 import type { EmulatorBehaviour, FaultOptions } from '../emulator';
 import { seededRandom, type RandomSource } from '../emulator/faults';
@@ -34,9 +41,17 @@ export interface ChaosConfig {
   readonly pollIntervalMs: number;
   readonly behaviour: Partial<EmulatorBehaviour>;
   readonly faults: FaultProfile;
+  /** Where the handler's user gets ManageUsersAndGroups from (environments.ts). */
+  readonly handlerPrivilege: HandlerPrivilege;
 }
 
-export type PlannedFailure = 'unknown-user' | 'name-taken';
+/**
+ * Why a step must fail: a user FinSpace does not know; a name another group holds;
+ * ManageUsersAndGroups taken from the group that alone grants it to the handler's
+ * user (refused before any write); a user disabled outside CloudFormation (refused
+ * at once, not after the timeout).
+ */
+export type PlannedFailure = 'unknown-user' | 'name-taken' | 'lockout' | 'disabled-user';
 
 /** A member added outside CloudFormation, before a step. */
 export interface OutsideAddition {
@@ -56,6 +71,14 @@ export interface DeployStep extends Omit<DestroyStep, 'kind'> {
   readonly declaration: Declaration;
   /** Why this step must fail and roll back, if it must. */
   readonly plannedFailure?: PlannedFailure;
+  /**
+   * Users added outside CloudFormation before the step, which the step (one that
+   * must fail) declares there. The rollback removes them: the handler cannot tell a
+   * user it added from one it found (README, "What a rollback puts back").
+   */
+  readonly preExistingMembers?: readonly OutsideAddition[];
+  /** A user disabled outside CloudFormation before the step. */
+  readonly disabledOutOfBand?: { readonly environment: EnvironmentKey; readonly user: string };
 }
 
 export type Step = DeployStep | DestroyStep;
@@ -89,24 +112,38 @@ const MAX_MEMBERSHIPS = 5;
 const FAILURE_CHANCE = 0.2;
 const OUTSIDE_ADDITION_CHANCE = 0.35;
 const MIDWAY_DESTROY_CHANCE = 0.07;
+const SAFETY_STEP_CHANCE = 0.3;
 const PERMISSIONS = Object.values(ApplicationPermission);
 
 export function planSequence(seed: number, options: PlanOptions = {}): Plan {
   const dice = new Dice(seededRandom(seed));
-  const config = chaosConfig(dice);
+  const safetyDice = new Dice(seededRandom(safetySeed(seed)));
+  const base = chaosConfig(dice);
+  const config: ChaosConfig = {
+    ...base,
+    // 'allowed' would let a disabled user join: the steps that declare one could not fail.
+    behaviour: { ...base.behaviour, associateDisabledUser: safetyDice.pick(['conflict', 'validation'] as const) },
+    handlerPrivilege: safetyDice.pick(HANDLER_PRIVILEGES),
+  };
   const allowed = new Set<Caveat>(options.unsteered ? Object.keys(CAVEATS) as Caveat[] : options.allow ?? []);
-  const planner = new Planner(dice, allowed);
+  const planner = new Planner(dice, allowed, config.handlerPrivilege);
   const deploySteps = options.deploySteps ?? dice.int(3, 7);
   const steps: Step[] = [];
   for (let index = 0; index < deploySteps; index++) {
     const destroyMidway = index > 0 && planner.hasResources() && dice.chance(MIDWAY_DESTROY_CHANCE);
     steps.push(destroyMidway ? planner.destroyStep() : planner.deployStep());
+    if (safetyDice.chance(SAFETY_STEP_CHANCE)) steps.push(planner.safetyStep(safetyDice));
   }
   steps.push(planner.destroyStep());
   return { seed, config, steps, steered: planner.steered };
 }
 
-function chaosConfig(dice: Dice): ChaosConfig {
+/** The safety steps' generator: another stream than the plan's, the same on every replay. */
+function safetySeed(seed: number): number {
+  return (seed * 7919 + 104_729) % 2_147_483_647;
+}
+
+function chaosConfig(dice: Dice): Omit<ChaosConfig, 'handlerPrivilege'> {
   return {
     maxConcurrency: dice.pick([1, 2, 4, 8]),
     pollIntervalMs: dice.int(10, 30),
@@ -150,12 +187,13 @@ class Planner {
   /** Declared users that retained memberships left in a group, by group identity. */
   private readonly leftBehind = new Map<string, Set<string>>();
   private counter = 0;
+  private safetyCounter = 0;
   /** Groups and memberships this step changed so far: one change each per step. */
   private changedThisStep = new Set<string>();
   /** What the mutation being tried changes, committed if the result is acceptable. */
   private changing: string[] = [];
 
-  constructor(private readonly dice: Dice, private readonly allowed: ReadonlySet<Caveat>) {}
+  constructor(private readonly dice: Dice, private readonly allowed: ReadonlySet<Caveat>, private readonly handlerPrivilege: HandlerPrivilege) {}
 
   hasResources(): boolean {
     return this.current.groups.length + this.current.memberships.length > 0;
@@ -165,6 +203,10 @@ class Planner {
     const outsideAdditions = this.outsideAdditions();
     const draft: Draft = { groups: [...this.current.groups], memberships: [...this.current.memberships] };
     const changes: string[] = [];
+    if (this.handlerPrivilege === 'group' && !draft.groups.some(g => g.id === ADMIN_GROUP.id)) {
+      draft.groups.push({ ...ADMIN_GROUP, permissions: [ApplicationPermission.MANAGE_USERS_AND_GROUPS], retain: false });
+      changes.push(`add admin group ${ADMIN_GROUP.id} '${ADMIN_GROUP.name}' in ${ADMIN_GROUP.environment} [${MANAGE_USERS_AND_GROUPS}]`);
+    }
     const wanted = this.hasResources() ? this.dice.int(1, 3) : 2;
     this.changedThisStep = new Set();
     for (let attempt = 0; attempt < 30 && changes.length < wanted; attempt++) {
@@ -189,6 +231,62 @@ class Planner {
     return { kind: 'deploy', declaration, changes, outsideAdditions, plannedFailure };
   }
 
+  /**
+   * A step that must fail for one of the handler's safety rules, reached from the
+   * revision deployed now; it rolls back, so the plan goes on from that revision.
+   */
+  safetyStep(dice: Dice): DeployStep {
+    const draft: Draft = { groups: [...this.current.groups], memberships: [...this.current.memberships] };
+    const admin = draft.groups.find(g => g.id === ADMIN_GROUP.id);
+    const adoptable = draft.memberships.flatMap(membership => this.undeclaredUsers(membership).map(user => ({ membership, user })));
+    const kinds: ('lockout' | 'disabled-user' | 'pre-existing-member')[] = [
+      'disabled-user',
+      ...admin ? ['lockout' as const] : [],
+      ...adoptable.length > 0 ? ['pre-existing-member' as const] : [],
+    ];
+    const base = { kind: 'deploy' as const, outsideAdditions: [] };
+    switch (dice.pick(kinds)) {
+      case 'lockout': {
+        replace(draft.groups, admin!, { ...admin!, permissions: admin!.permissions.filter(p => p !== MANAGE_USERS_AND_GROUPS) });
+        return {
+          ...base,
+          declaration: draft,
+          plannedFailure: 'lockout',
+          changes: [`remove ${MANAGE_USERS_AND_GROUPS} from admin group ${ADMIN_GROUP.id}, the handler's only grant of it (must be refused)`],
+        };
+      }
+      case 'pre-existing-member': {
+        const { membership, user } = dice.pick(adoptable);
+        replace(draft.memberships, membership, { ...membership, users: [...membership.users, user, UNKNOWN_USER] });
+        return {
+          ...base,
+          declaration: draft,
+          plannedFailure: 'unknown-user',
+          preExistingMembers: [{ group: membership.group, user }],
+          changes: [`add ${user} outside CloudFormation to ${describeRef(membership.group)}, then add [${user}, ${UNKNOWN_USER}] ` +
+            `to membership ${membership.id} (must fail; the rollback removes ${user})`],
+        };
+      }
+      default: {
+        const [, change] = this.declareRefusedUser(draft, DISABLED_USER, dice, () => `Disabled${++this.safetyCounter}`);
+        const ref = draft.memberships.find(m => m.users.includes(DISABLED_USER))!.group;
+        return {
+          ...base,
+          declaration: draft,
+          plannedFailure: 'disabled-user',
+          disabledOutOfBand: { environment: environmentOf(draft, ref), user: DISABLED_USER },
+          changes: [`disable ${DISABLED_USER} outside CloudFormation, then ${change}`],
+        };
+      }
+    }
+  }
+
+  /** Declared users that a membership's group neither has nor holds from an earlier step: candidates to be added outside. */
+  private undeclaredUsers(membership: MembershipDeclaration): string[] {
+    const left = this.leftBehind.get(groupIdentity(this.current, membership.group)) ?? new Set<string>();
+    return this.freeUsers(this.current, membership.group).filter(user => !left.has(user));
+  }
+
   destroyStep(): DestroyStep {
     const outsideAdditions = this.outsideAdditions();
     this.accept(EMPTY_DECLARATION);
@@ -198,9 +296,12 @@ class Planner {
   private outsideAdditions(): OutsideAddition[] {
     if (!this.dice.chance(OUTSIDE_ADDITION_CHANCE)) return [];
     const targets = this.targets(this.current);
+    // With its privilege from groups, the handler's user joins only the groups the operator hands it
+    // (a group the plan does not track could grant it too); its place goes to an outsider.
+    const users = this.handlerPrivilege === 'superuser' ? [...OUTSIDE_USERS, HANDLER_USER] : [...OUTSIDE_USERS, OUTSIDE_USERS[0]];
     return Array.from({ length: this.dice.int(1, 2) }, () => ({
       group: this.dice.pick(targets),
-      user: this.dice.pick([...OUTSIDE_USERS, HANDLER_USER]),
+      user: this.dice.pick(users),
     }));
   }
 
@@ -228,6 +329,14 @@ class Planner {
   /** Whether a candidate revision synthesizes and stays clear of the caveats. */
   private acceptable(draft: Draft): boolean {
     const declaration: Declaration = draft;
+    if (this.handlerPrivilege === 'group') {
+      // Only lockout attempts (safetyStep) take the handler's grant away.
+      const admin = draft.groups.find(g => g.id === ADMIN_GROUP.id);
+      const grants = admin?.permissions.includes(ApplicationPermission.MANAGE_USERS_AND_GROUPS);
+      if (!admin || admin.environment !== ADMIN_GROUP.environment || admin.retain || !grants) {
+        return false;
+      }
+    }
     for (const membership of draft.memberships) {
       const siblings = draft.memberships.filter(m => m !== membership && sameRef(m.group, membership.group));
       // What the constructs refuse at synth time.
@@ -437,16 +546,23 @@ class Planner {
 
   /** Planned failure: a user FinSpace does not know, in a membership old or new. */
   private declareUnknownUser(draft: Draft): [PlannedFailure, string] {
+    return this.declareRefusedUser(draft, UNKNOWN_USER, this.dice, () => `Members${this.nextNumber()}`);
+  }
+
+  /** A user FinSpace refuses (`user`), in a membership old or new. */
+  private declareRefusedUser(draft: Draft, user: string, dice: Dice, newId: () => string): [PlannedFailure, string] {
+    const failure: PlannedFailure = user === UNKNOWN_USER ? 'unknown-user' : 'disabled-user';
+    const what = user === UNKNOWN_USER ? 'unknown user' : 'disabled user';
     const open = this.targets(draft).filter(ref => !draft.memberships.some(m => sameRef(m.group, ref) && m.exclusive));
-    if (draft.memberships.length > 0 && (open.length === 0 || this.dice.chance(0.7))) {
-      const membership = this.dice.pick(draft.memberships);
-      replace(draft.memberships, membership, { ...membership, users: [...membership.users, UNKNOWN_USER] });
-      return ['unknown-user', `add unknown user ${UNKNOWN_USER} to membership ${membership.id} (must fail)`];
+    if (draft.memberships.length > 0 && (open.length === 0 || dice.chance(0.7))) {
+      const membership = dice.pick(draft.memberships);
+      replace(draft.memberships, membership, { ...membership, users: [...membership.users, user] });
+      return [failure, `add ${what} ${user} to membership ${membership.id} (must fail)`];
     }
-    const group = this.dice.pick(open);
-    const membership: MembershipDeclaration = { id: `Members${this.nextNumber()}`, group, users: [UNKNOWN_USER], exclusive: false, retain: false };
+    const group = dice.pick(open);
+    const membership: MembershipDeclaration = { id: newId(), group, users: [user], exclusive: false, retain: false };
     draft.memberships.push(membership);
-    return ['unknown-user', `add membership ${membership.id} on ${describeRef(group)} with unknown user ${UNKNOWN_USER} (must fail)`];
+    return [failure, `add membership ${membership.id} on ${describeRef(group)} with ${what} ${user} (must fail)`];
   }
 
   /**
@@ -480,7 +596,7 @@ class Planner {
   }
 
   /** Declared users no other membership of the group declares. */
-  private freeUsers(draft: Draft, group: GroupRef): string[] {
+  private freeUsers(draft: Declaration, group: GroupRef): string[] {
     const taken = new Set(draft.memberships.filter(m => sameRef(m.group, group)).flatMap(m => m.users));
     return DECLARED_USERS.filter(user => !taken.has(user));
   }

@@ -15,10 +15,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { PATIENT_TIMING, STACK_NAME, synthesizeDeclaration, type SynthesizedApp } from './app';
 import { type Declaration, describeDeclaration, EMPTY_DECLARATION, environmentOf, groupIdentity } from './declaration';
-import { UNKNOWN_USER } from './environments';
-import { ExpectedFinSpace, type Problem, type Touched } from './expectation';
+import { ADMIN_GROUP, BOOTSTRAP_GROUPS, DISABLED_USER, HANDLER_USER, MANAGE_USERS_AND_GROUPS, UNKNOWN_USER } from './environments';
+import { bootstrapIdentity, ExpectedFinSpace, type Problem, type Touched } from './expectation';
 import { countCalls, countCheck, emptyFigures, type Figures } from './figures';
-import type { Plan, Step } from './plan';
+import type { OutsideAddition, Plan, PlannedFailure, Step } from './plan';
 import { ChaosWorld } from './world';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../../contract/resource-types';
 import { predictOutputs, readAssembly, type RunnerEvent } from '../runner';
@@ -73,7 +73,7 @@ type Outcome = 'complete' | 'rolled-back' | 'destroy-failed' | 'stuck';
 
 class SequencePlayer {
   readonly figures = emptyFigures();
-  private readonly expected = new ExpectedFinSpace();
+  private readonly expected: ExpectedFinSpace;
   private readonly logicalIds = new Map<string, string>();
   private readonly constructIds = new Map<string, string>();
   private deployed: Declaration = EMPTY_DECLARATION;
@@ -82,6 +82,7 @@ class SequencePlayer {
 
   constructor(private readonly plan: Plan, private readonly directory: string, private readonly log: (line: string) => void) {
     this.figures.steered = { ...plan.steered };
+    this.expected = new ExpectedFinSpace(plan.config.handlerPrivilege);
   }
 
   async play(): Promise<SequenceFailure | undefined> {
@@ -92,9 +93,15 @@ class SequencePlayer {
           directory: this.directory,
           handlerRoleArn: String(predictOutputs(readAssembly(app.directory).stacks[0]).FinSpaceDataHandlerRoleArn),
           behaviour: this.plan.config.behaviour,
+          handlerPrivilege: this.plan.config.handlerPrivilege,
         });
+        await this.placeHandlerPrivilege(step);
+        if (step.kind === 'deploy' && step.disabledOutOfBand) {
+          await this.world.disableUser(step.disabledOutOfBand.environment, step.disabledOutOfBand.user);
+        }
         await this.addOutsideMembers(step);
-        const failure = await this.playStep(step, index, app);
+        const preExisting = step.kind === 'deploy' ? await this.addMembers(step.preExistingMembers ?? []) : [];
+        const failure = await this.playStep(step, index, app, preExisting);
         if (failure) return failure;
       } catch (error) {
         // Neither the stack nor FinSpace: the run itself broke (synthesis, the runner, the operator).
@@ -110,7 +117,10 @@ class SequencePlayer {
     await this.world?.stop();
   }
 
-  private async playStep(step: Step, index: number, app: SynthesizedApp): Promise<SequenceFailure | undefined> {
+  /** `preExisting`: members added outside before the step, which it declares (by group identity); its rollback removes them. */
+  private async playStep(
+    step: Step, index: number, app: SynthesizedApp, preExisting: readonly [string, string][],
+  ): Promise<SequenceFailure | undefined> {
     const target = step.kind === 'deploy' ? step.declaration : EMPTY_DECLARATION;
     const plannedFailure = step.kind === 'deploy' ? step.plannedFailure : undefined;
     const before = this.deployed;
@@ -148,6 +158,11 @@ class SequencePlayer {
         this.deployed = target;
       } else {
         this.expected.rolledBack(this.deployed, target, this.touched(run.events));
+        // Expected gone from now on, whichever rule removed them (an exclusive membership's may have been first).
+        if (attempt === 1) {
+          preExisting.forEach(([identity, user]) => this.expected.removedByRollback(identity, user));
+          this.figures.preExistingMembersRemovedByRollback += preExisting.length;
+        }
       }
       this.expected.learnIds(constructId => this.world!.physicalId(STACK_NAME, this.logicalIds.get(constructId) ?? ''));
       // A completed step must have waited for every removal; a failed create may not have.
@@ -164,6 +179,7 @@ class SequencePlayer {
         }
         if (plannedFailureShows(plannedFailure, stack?.failureReason)) {
           this.figures.plannedRollbacks++;
+          this.figures.plannedRollbacksByFailure[plannedFailure] = (this.figures.plannedRollbacksByFailure[plannedFailure] ?? 0) + 1;
           return undefined;
         }
       }
@@ -177,7 +193,13 @@ class SequencePlayer {
 
   /** The plan's outside additions, on whichever of their groups exist now. */
   private async addOutsideMembers(step: Step): Promise<void> {
-    for (const addition of step.outsideAdditions) {
+    await this.addMembers(step.outsideAdditions);
+  }
+
+  /** Members added outside CloudFormation, on whichever of their groups exist now; answers those added, by group identity. */
+  private async addMembers(additions: readonly OutsideAddition[]): Promise<[string, string][]> {
+    const added: [string, string][] = [];
+    for (const addition of additions) {
       let identity: string;
       try {
         identity = groupIdentity(this.deployed, addition.group);
@@ -188,8 +210,42 @@ class SequencePlayer {
       if (!permissionGroupId) continue;
       if (await this.world!.addMember(environmentOf(this.deployed, addition.group), permissionGroupId, addition.user)) {
         this.expected.addOutsideMember(identity, addition.user);
+        added.push([identity, addition.user]);
       }
     }
+    return added;
+  }
+
+  /**
+   * With the handler's privilege from groups: before a deploy, once the stack's admin
+   * group exists, the operator hands the handler's user to it and takes it out of the
+   * bootstrap group, so the admin group alone grants it (a lockout attempt must then
+   * be refused); before a destroy, back into the bootstrap group, without which the
+   * handler would rightly refuse to delete the admin group.
+   */
+  private async placeHandlerPrivilege(step: Step): Promise<void> {
+    if (this.plan.config.handlerPrivilege !== 'group') return;
+    const environment = ADMIN_GROUP.environment;
+    const bootstrap = BOOTSTRAP_GROUPS[environment];
+    const adminIdentity = `${ADMIN_GROUP.id}@${environment}`;
+    const adminId = this.deployed.groups.some(g => g.id === ADMIN_GROUP.id) ? this.expected.physicalIdOf(adminIdentity) : undefined;
+    if (step.kind === 'deploy' && adminId) {
+      if (!this.handlerIsMember(adminId) && await this.world!.addMember(environment, adminId, HANDLER_USER)) {
+        this.expected.addOutsideMember(adminIdentity, HANDLER_USER);
+      }
+      if (this.handlerIsMember(bootstrap.permissionGroupId)) {
+        await this.world!.removeMember(environment, bootstrap.permissionGroupId, HANDLER_USER);
+        this.expected.removeOutsideMember(bootstrapIdentity(environment), HANDLER_USER);
+      }
+    } else if (step.kind === 'destroy' && !this.handlerIsMember(bootstrap.permissionGroupId)) {
+      await this.world!.addMember(environment, bootstrap.permissionGroupId, HANDLER_USER);
+      this.expected.addOutsideMember(bootstrapIdentity(environment), HANDLER_USER);
+    }
+  }
+
+  private handlerIsMember(permissionGroupId: string): boolean {
+    return this.world!.snapshot().environments.some(e => e.permissionGroups.some(g => g.permissionGroupId === permissionGroupId &&
+      g.members.some(m => m.userId === HANDLER_USER && m.membershipStatus === 'ADDITION_SUCCESS')));
   }
 
   private synthesize(declaration: Declaration, index: number): SynthesizedApp {
@@ -273,11 +329,19 @@ const OUTCOMES: readonly [Outcome, readonly string[]][] = [
   ['destroy-failed', ['DELETE_FAILED']],
 ];
 
-/** Whether the stack failed for the planned reason, as CloudFormation reports it. */
-function plannedFailureShows(failure: string, reason: string | undefined): boolean {
-  return failure === 'unknown-user'
-    ? reason?.includes(`'${UNKNOWN_USER}' does not exist`) === true
-    : reason?.includes('PERMISSION_GROUP_NAME_EXISTS') === true;
+/**
+ * Whether the stack failed for the planned reason, as CloudFormation reports it: a
+ * disabled user refused by name (at once: a wait for it would end in "did not
+ * settle", after the timeout), a lockout by the handler's refusal.
+ */
+function plannedFailureShows(failure: PlannedFailure, reason: string | undefined): boolean {
+  const expected: Record<PlannedFailure, string> = {
+    'unknown-user': `'${UNKNOWN_USER}' does not exist`,
+    'name-taken': 'PERMISSION_GROUP_NAME_EXISTS',
+    'disabled-user': `'${DISABLED_USER}' was refused`,
+    'lockout': `would take ${MANAGE_USERS_AND_GROUPS} from FinSpace user ${HANDLER_USER}`,
+  };
+  return reason?.includes(expected[failure]) === true;
 }
 
 /** Different per sequence, step and attempt, and the same on every replay of the seed. */

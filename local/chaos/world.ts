@@ -9,7 +9,7 @@
  */
 import * as path from 'path';
 import type { EnvironmentKey } from './declaration';
-import { chaosSeed, ENVIRONMENT_IDS, HANDLER_ROLE_KEYS, OPERATOR_KEYS } from './environments';
+import { chaosSeed, ENVIRONMENT_IDS, HANDLER_ROLE_KEYS, type HandlerPrivilege, OPERATOR_KEYS } from './environments';
 import { FinSpaceDataClient, isFinSpaceError, VendedCredentialCache } from '../../lambda/finspace';
 import { type CallRecord, type EmulatorBehaviour, type EmulatorSnapshot, type FaultCounts, type FaultOptions, FinSpaceEmulator } from '../emulator';
 import { deploy, destroy, loadState, type RunnerEvent, type RunResult } from '../runner';
@@ -31,11 +31,14 @@ export interface ChaosWorldOptions {
   /** The handler role's ARN, known before deployment (local/runner predictOutputs). */
   readonly handlerRoleArn: string;
   readonly behaviour?: Partial<EmulatorBehaviour>;
+  /** Where the handler's user gets ManageUsersAndGroups from; default a superuser. */
+  readonly handlerPrivilege?: HandlerPrivilege;
 }
 
 export class ChaosWorld {
   static async start(options: ChaosWorldOptions): Promise<ChaosWorld> {
-    const emulator = await FinSpaceEmulator.start({ seed: chaosSeed(options.handlerRoleArn), behaviour: options.behaviour });
+    const seed = chaosSeed(options.handlerRoleArn, options.handlerPrivilege);
+    const emulator = await FinSpaceEmulator.start({ seed, behaviour: options.behaviour });
     return new ChaosWorld(emulator, options.directory);
   }
 
@@ -91,6 +94,17 @@ export class ChaosWorld {
     return true;
   }
 
+  /** Someone removes a member outside CloudFormation, and FinSpace settles it. */
+  async removeMember(environment: EnvironmentKey, permissionGroupId: string, userId: string): Promise<void> {
+    await this.operator(environment).disassociateUserFromPermissionGroup({ permissionGroupId, userId });
+    await until(() => this.membershipStatus(environment, permissionGroupId, userId) === undefined);
+  }
+
+  /** Someone disables a user outside CloudFormation (a no-op when it is disabled already). */
+  async disableUser(environment: EnvironmentKey, userId: string): Promise<void> {
+    await this.operator(environment).disableUser({ userId });
+  }
+
   /** The operator's client in an environment: the project's FinSpace client, signed with the operator's IAM keys. */
   operator(environment: EnvironmentKey): FinSpaceDataClient {
     let client = this.operators.get(environment);
@@ -131,11 +145,13 @@ export class ChaosWorld {
 
   /** Waits until the member is ADDITION_SUCCESS, as a person would before deploying again. */
   private async settled(environment: EnvironmentKey, permissionGroupId: string, userId: string): Promise<void> {
-    await until(() => {
-      const group = this.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_IDS[environment])
-        ?.permissionGroups.find(g => g.permissionGroupId === permissionGroupId);
-      return group?.members.find(m => m.userId === userId)?.membershipStatus !== 'ADDITION_IN_PROGRESS';
-    });
+    await until(() => this.membershipStatus(environment, permissionGroupId, userId) !== 'ADDITION_IN_PROGRESS');
+  }
+
+  private membershipStatus(environment: EnvironmentKey, permissionGroupId: string, userId: string): string | undefined {
+    const group = this.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_IDS[environment])
+      ?.permissionGroups.find(g => g.permissionGroupId === permissionGroupId);
+    return group?.members.find(m => m.userId === userId)?.membershipStatus;
   }
 }
 

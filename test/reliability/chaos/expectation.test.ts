@@ -5,8 +5,8 @@
  */
 import { ApplicationPermission } from '../../../lib/application-permission';
 import { type Declaration, EMPTY_DECLARATION } from '../../../local/chaos/declaration';
-import { chaosSeed, ENVIRONMENT_IDS, HANDLER_USER, IMPORTED_GROUPS } from '../../../local/chaos/environments';
-import { ExpectedFinSpace, type ProblemKind } from '../../../local/chaos/expectation';
+import { BOOTSTRAP_GROUPS, chaosSeed, ENVIRONMENT_IDS, HANDLER_USER, IMPORTED_GROUPS } from '../../../local/chaos/environments';
+import { bootstrapIdentity, ExpectedFinSpace, type ProblemKind } from '../../../local/chaos/expectation';
 import { type EmulatorSnapshot, FinSpaceEmulator, type SnapshotPermissionGroup } from '../../../local/emulator';
 
 const DESK = IMPORTED_GROUPS.find(group => group.environment === 'a')!;
@@ -104,6 +104,51 @@ describe('after a failed exclusive attempt, rolled back', () => {
     expect(expected.check(outsiderGone()).tally.uncertainMembers).toBe(1);
     expect(kinds(expected.check(initial).problems)).toEqual(['unexpected-member']);
   });
+});
+
+describe('the handler privileged by a group', () => {
+  let privileged: EmulatorSnapshot;
+  beforeAll(async () => {
+    const emulator = await FinSpaceEmulator.start({ seed: chaosSeed('arn:aws:iam::111122223333:role/handler', 'group') });
+    privileged = emulator.snapshot();
+    await emulator.stop();
+  });
+  const bootstrap = BOOTSTRAP_GROUPS.a;
+
+  test('the seeded environments pass: the bootstrap groups grant it', () => {
+    expect(new ExpectedFinSpace('group').check(privileged).problems).toEqual([]);
+  });
+
+  test('no group left that grants it ManageUsersAndGroups is a lockout', () => {
+    const expected = new ExpectedFinSpace('group');
+    expected.removeOutsideMember(bootstrapIdentity('a'), HANDLER_USER);
+    const inBootstrap = (change: (g: SnapshotPermissionGroup) => SnapshotPermissionGroup) =>
+      inEnvironmentA(privileged, groups => groups.map(g => g.permissionGroupId === bootstrap.permissionGroupId ? change(g) : g));
+    const removed = inBootstrap(g => withMembers(g, []));
+    expect(kinds(expected.check(removed).problems)).toEqual(['lockout']);
+    const stripped = inBootstrap(g => ({ ...g, applicationPermissions: [] }));
+    expect(kinds(new ExpectedFinSpace('group').check(stripped).problems)).toEqual(['lockout']);
+  });
+
+  test('a membership still being added grants nothing yet', () => {
+    const adding = inEnvironmentA(privileged, groups => groups.map(g =>
+      g.permissionGroupId === bootstrap.permissionGroupId ? withMembers(g, [[HANDLER_USER, 'ADDITION_IN_PROGRESS']]) : g));
+    expect(kinds(new ExpectedFinSpace('group').check(adding).problems)).toEqual(['unsettled-member', 'lockout']);
+  });
+});
+
+test('a user added outside before a failed step that declared it must be gone after the rollback, as the README says', () => {
+  const expected = afterDeploy();
+  expected.addOutsideMember('Analysts@a', 'user03');
+  const attempted: Declaration = {
+    ...declaration,
+    memberships: declaration.memberships.map(m => m.id === 'AnalystMembers' ? { ...m, users: ['user01', 'user03', 'ghost01'] } : m),
+  };
+  expected.rolledBack(declaration, attempted, { completed: new Set(), failed: new Set(['AnalystMembers']), back: new Set() });
+  expected.removedByRollback('Analysts@a', 'user03');
+  expect(expected.check(converged()).problems).toEqual([]);
+  const kept = converged(groups => groups.map(g => g.name === 'analysts' ? withMembers(g, ['user01', 'user03']) : g));
+  expect(kinds(expected.check(kept).problems)).toEqual(['unexpected-member']);
 });
 
 function inEnvironmentA(snapshot: EmulatorSnapshot, change: (groups: SnapshotPermissionGroup[]) => SnapshotPermissionGroup[]): EmulatorSnapshot {
