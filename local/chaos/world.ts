@@ -12,6 +12,7 @@ import type { EnvironmentKey } from './declaration';
 import { chaosSeed, ENVIRONMENT_IDS, HANDLER_ROLE_KEYS, type HandlerPrivilege, OPERATOR_KEYS } from './environments';
 import { FinSpaceDataClient, isFinSpaceError, VendedCredentialCache } from '../../lambda/finspace';
 import { type CallRecord, type EmulatorBehaviour, type EmulatorSnapshot, type FaultCounts, type FaultOptions, FinSpaceEmulator } from '../emulator';
+import { SignedClient } from '../emulator/signed-client';
 import { deploy, destroy, loadState, type RunnerEvent, type RunResult } from '../runner';
 
 /** Far beyond the chaos runs' membership delays (at most 60 ms). */
@@ -100,9 +101,17 @@ export class ChaosWorld {
     await until(() => this.membershipStatus(environment, permissionGroupId, userId) === undefined);
   }
 
-  /** Someone disables a user outside CloudFormation (a no-op when it is disabled already). */
+  /**
+   * Someone disables a user outside CloudFormation (a no-op when it is disabled
+   * already). The handler's client has no DisableUser, which the handler never calls:
+   * the operator sends it as any signed API client would.
+   */
   async disableUser(environment: EnvironmentKey, userId: string): Promise<void> {
-    await this.operator(environment).disableUser({ userId });
+    const { region, endpoint } = this.emulator;
+    const role = new SignedClient(endpoint, OPERATOR_KEYS, { region });
+    const user = new SignedClient(endpoint, await role.vendCredentials(ENVIRONMENT_IDS[environment]), { region });
+    const answer = await user.send({ method: 'POST', path: `/user/${encodeURIComponent(userId)}/disable`, body: {} });
+    if (answer.status !== 200) throw new Error(`DisableUser ${userId}: ${answer.status} ${answer.text}`);
   }
 
   /** The operator's client in an environment: the project's FinSpace client, signed with the operator's IAM keys. */

@@ -15,8 +15,8 @@ import { FinSpaceDataClient, VendedCredentialCache } from '../../../lambda/finsp
 import type { HandlerContext, HandlerSettings } from '../../../lambda/handler-context';
 import type { OnEventRequest, OnEventResponse } from '../../../lambda/provider-types';
 import { FinSpaceEmulator, type EmulatorBehaviour, type EmulatorSeed } from '../../../local/emulator';
+import { SignedClient } from '../../../local/emulator/signed-client';
 import { provideInProcess } from '../../../local/runner/in-process-provider';
-import { SignedClient } from '../../local/emulator/support/signed-client';
 import { retryWithoutBackoff } from '../finspace/support/retry';
 
 export const ENV = 'envhandlertests';

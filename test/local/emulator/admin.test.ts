@@ -4,8 +4,8 @@
  */
 import { createGroup } from './support/api';
 import { ENV, IAM, World, startWorld } from './support/fixtures';
-import { ApiResponse, sendRaw } from './support/signed-client';
 import { DEFAULT_BEHAVIOUR } from '../../../local/emulator';
+import { ApiResponse, sendRaw } from '../../../local/emulator/signed-client';
 
 let world: World;
 

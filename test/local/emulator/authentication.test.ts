@@ -4,7 +4,7 @@
  */
 import { errorOf } from './support/api';
 import { ENV, IAM, OTHER_ENV, World, startWorld } from './support/fixtures';
-import { ApiRequest, SignedClient } from './support/signed-client';
+import { ApiRequest, SignedClient } from '../../../local/emulator/signed-client';
 
 let world: World;
 

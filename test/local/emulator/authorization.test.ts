@@ -4,7 +4,7 @@
  */
 import { associate, createGroup, disassociate, errorOf, newGroupId } from './support/api';
 import { ENV, IAM, MANAGERS_GROUP, OTHER_ENV, World, role, startWorld } from './support/fixtures';
-import { ApiRequest } from './support/signed-client';
+import { ApiRequest } from '../../../local/emulator/signed-client';
 
 let world: World;
 

@@ -4,8 +4,8 @@
  */
 import { createGroup, errorOf, getUser } from './support/api';
 import { ENV, IAM, World, startWorld } from './support/fixtures';
-import { SignedClient } from './support/signed-client';
 import { DEFAULT_BEHAVIOUR, EmulatorBehaviour, FinSpaceEmulator } from '../../../local/emulator';
+import { SignedClient } from '../../../local/emulator/signed-client';
 
 let world: World;
 let admin: SignedClient;

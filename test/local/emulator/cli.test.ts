@@ -7,9 +7,9 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { sendRaw } from './support/signed-client';
 import { FinSpaceEmulator } from '../../../local/emulator';
 import { CliIo, USAGE, runCli } from '../../../local/emulator/cli';
+import { sendRaw } from '../../../local/emulator/signed-client';
 
 let directory: string;
 let seedFile: string;

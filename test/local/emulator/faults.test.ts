@@ -4,8 +4,8 @@
  */
 import { createGroup, errorOf } from './support/api';
 import { ENV, IAM, World, startWorld } from './support/fixtures';
-import { ApiRequest, SignedClient } from './support/signed-client';
 import { CallRecord, FaultOptions, FinSpaceEmulator } from '../../../local/emulator';
+import { ApiRequest, SignedClient } from '../../../local/emulator/signed-client';
 
 let world: World;
 let admin: SignedClient;

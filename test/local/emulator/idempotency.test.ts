@@ -4,8 +4,8 @@
  */
 import { associate, createGroup, deleteGroup, disassociate, errorOf, memberStatuses, newGroupId } from './support/api';
 import { IAM, OTHER_ENV, World, startWorld } from './support/fixtures';
-import { SignedClient } from './support/signed-client';
 import { IdempotencyCache } from '../../../local/emulator/idempotency';
+import { SignedClient } from '../../../local/emulator/signed-client';
 
 let world: World;
 let admin: SignedClient;

@@ -4,8 +4,8 @@
  */
 import { associate, deleteGroup, disassociate, errorOf, memberStatuses, newGroupId } from './support/api';
 import { IAM, World, startWorld } from './support/fixtures';
-import { SignedClient } from './support/signed-client';
 import { EmulatorBehaviour } from '../../../local/emulator';
+import { SignedClient } from '../../../local/emulator/signed-client';
 
 let world: World;
 let admin: SignedClient;

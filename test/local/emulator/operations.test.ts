@@ -4,7 +4,7 @@
  */
 import { associate, createGroup, deleteGroup, disassociate, getUser } from './support/api';
 import { ENV, IAM, MANAGERS_GROUP, World, startWorld } from './support/fixtures';
-import { SignedClient } from './support/signed-client';
+import { SignedClient } from '../../../local/emulator/signed-client';
 
 let world: World;
 let admin: SignedClient;

@@ -4,8 +4,8 @@
  */
 import { deleteGroup, errorOf } from './support/api';
 import { ENV, IAM, World, startWorld } from './support/fixtures';
-import { ApiRequest, ApiResponse, SignedClient } from './support/signed-client';
 import { FinSpaceEmulator } from '../../../local/emulator';
+import { ApiRequest, ApiResponse, SignedClient } from '../../../local/emulator/signed-client';
 
 const MANY = 150;
 const numbered = (prefix: string) => Array.from({ length: MANY }, (_, index) => `${prefix}${String(index).padStart(3, '0')}`);

@@ -4,7 +4,7 @@
  */
 import { errorOf } from './support/api';
 import { ENV, IAM, World, startWorld } from './support/fixtures';
-import { SignedClient, sendRaw } from './support/signed-client';
+import { SignedClient, sendRaw } from '../../../local/emulator/signed-client';
 
 let world: World;
 let admin: SignedClient;

@@ -2,7 +2,7 @@
  * The calls tests make most, spelled out as the FinSpace Data REST routes
  * (written here by hand, independently of the emulator's model-derived router).
  */
-import { ApiResponse, SignedClient } from './signed-client';
+import { ApiResponse, SignedClient } from '../../../../local/emulator/signed-client';
 
 export function createGroup(client: SignedClient, name: string, extra: Record<string, unknown> = {}): Promise<ApiResponse> {
   return client.send({ method: 'POST', path: '/permission-group', body: { name, applicationPermissions: ['CreateDataset'], ...extra } });

@@ -3,8 +3,8 @@
  * kind the authorization rules distinguish, IAM keys for their roles, and a
  * clock the tests move by hand.
  */
-import { Keys, SignedClient } from './signed-client';
 import { EmulatorOptions, EmulatorSeed, FinSpaceEmulator } from '../../../../local/emulator';
+import { Keys, SignedClient } from '../../../../local/emulator/signed-client';
 
 export const ENV = 'env-primary';
 export const OTHER_ENV = 'env-secondary';

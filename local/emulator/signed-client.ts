@@ -1,5 +1,6 @@
 /**
- * A bare HTTP client for the emulator tests: it signs with @smithy/signature-v4
+ * A bare HTTP client for the emulator, for its tests and for tools that act as a
+ * FinSpace administrator (the chaos operator): it signs with @smithy/signature-v4
  * the way the AWS SDK v3 does, and lets a test send exactly the path, query
  * and body it wants, or spoil the signature in a chosen way.
  */
