@@ -12,7 +12,7 @@ import type { EnvironmentKey } from './declaration';
 import { chaosSeed, ENVIRONMENT_IDS, HANDLER_ROLE_KEYS, type HandlerPrivilege, OPERATOR_KEYS } from './environments';
 import { FinSpaceDataClient, isFinSpaceError, VendedCredentialCache } from '../../lambda/finspace';
 import { type CallRecord, type EmulatorBehaviour, type EmulatorSnapshot, type FaultCounts, type FaultOptions, FinSpaceEmulator } from '../emulator';
-import { SignedClient } from '../emulator/signed-client';
+import { disableUserAs } from '../emulator/signed-client';
 import { deploy, destroy, loadState, type RunnerEvent, type RunResult } from '../runner';
 
 /** Far beyond the chaos runs' membership delays (at most 60 ms). */
@@ -107,11 +107,7 @@ export class ChaosWorld {
    * the operator sends it as any signed API client would.
    */
   async disableUser(environment: EnvironmentKey, userId: string): Promise<void> {
-    const { region, endpoint } = this.emulator;
-    const role = new SignedClient(endpoint, OPERATOR_KEYS, { region });
-    const user = new SignedClient(endpoint, await role.vendCredentials(ENVIRONMENT_IDS[environment]), { region });
-    const answer = await user.send({ method: 'POST', path: `/user/${encodeURIComponent(userId)}/disable`, body: {} });
-    if (answer.status !== 200) throw new Error(`DisableUser ${userId}: ${answer.status} ${answer.text}`);
+    await disableUserAs(this.emulator.endpoint, OPERATOR_KEYS, ENVIRONMENT_IDS[environment], userId, { region: this.emulator.region });
   }
 
   /** The operator's client in an environment: the project's FinSpace client, signed with the operator's IAM keys. */

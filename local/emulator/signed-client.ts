@@ -106,6 +106,18 @@ export class SignedClient {
   }
 }
 
+/**
+ * DisableUser as a FinSpace administrator calls it: the role's keys vend the FinSpace
+ * user's credentials for the environment, which sign the call.
+ */
+export async function disableUserAs(
+  endpoint: string, roleKeys: Keys, environmentId: string, userId: string, options: ClientOptions = {},
+): Promise<void> {
+  const user = new SignedClient(endpoint, await new SignedClient(endpoint, roleKeys, options).vendCredentials(environmentId), options);
+  const answer = await user.send({ method: 'POST', path: `/user/${encodeURIComponent(userId)}/disable`, body: {} });
+  if (answer.status !== 200) throw new Error(`DisableUser ${userId}: ${answer.status} ${answer.text}`);
+}
+
 export function sendRaw(endpoint: string, method: string, target: string, headers: Record<string, string>, body: string): Promise<ApiResponse> {
   return new Promise((resolve, reject) => {
     const request = http.request(`${endpoint}${target}`, { method, headers }, (response) => {

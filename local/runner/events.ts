@@ -3,6 +3,8 @@
  * list, and one event per poll of a custom resource that waits for isComplete.
  */
 
+import type { WaiterPoll } from './provider-endpoint';
+
 export interface Progress {
   readonly done: number;
   readonly total: number;
@@ -32,7 +34,8 @@ export interface ResourceEvent {
 }
 
 /** A custom resource whose provider polled isComplete once more (the resource is still in progress). */
-export interface WaitingEvent {
+/** One poll of the waiter, as the provider endpoint saw it, and where it stands in the stack. */
+export interface WaitingEvent extends WaiterPoll {
   readonly kind: 'waiting';
   readonly stackName: string;
   readonly logicalId: string;
@@ -42,15 +45,6 @@ export interface WaitingEvent {
   readonly status: string;
   readonly time: Date;
   readonly progress: Progress;
-  readonly attempt: number;
-  readonly maxAttempts: number;
-  readonly elapsedMs: number;
-  /** Whether this poll answered IsComplete: true (undefined when it failed). */
-  readonly complete?: boolean;
-  /** The handler's isComplete answer, extra fields included (undefined when it failed). */
-  readonly answer?: Readonly<Record<string, unknown>>;
-  /** The log lines the handler's isComplete wrote during this poll. */
-  readonly logs: readonly string[];
 }
 
 export type RunnerEvent = StackEvent | ResourceEvent | WaitingEvent;

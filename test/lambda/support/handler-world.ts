@@ -15,7 +15,7 @@ import { FinSpaceDataClient, VendedCredentialCache } from '../../../lambda/finsp
 import type { HandlerContext, HandlerSettings } from '../../../lambda/handler-context';
 import type { OnEventRequest, OnEventResponse } from '../../../lambda/provider-types';
 import { FinSpaceEmulator, type EmulatorBehaviour, type EmulatorSeed } from '../../../local/emulator';
-import { SignedClient } from '../../../local/emulator/signed-client';
+import { disableUserAs } from '../../../local/emulator/signed-client';
 import { provideInProcess } from '../../../local/runner/in-process-provider';
 import { retryWithoutBackoff } from '../finspace/support/retry';
 
@@ -153,12 +153,7 @@ export async function startWorld(options: {
       isComplete: e => handle(e, context(), 'isComplete'),
     }, { intervalMs: pollMs, maxAttempts: maxPolls, sleep: clock.sleep }),
     writes: () => emulator.calls.filter(call => WRITE_OPERATIONS.has(call.operation)).map(call => call.operation),
-    disableUser: async userId => {
-      const role = new SignedClient(emulator.endpoint, ROLE_KEYS, { region: emulator.region, now: clock.now });
-      const user = new SignedClient(emulator.endpoint, await role.vendCredentials(ENV), { region: emulator.region, now: clock.now });
-      const answer = await user.send({ method: 'POST', path: `/user/${encodeURIComponent(userId)}/disable`, body: {} });
-      if (answer.status !== 200) throw new Error(`DisableUser ${userId}: ${answer.status} ${answer.text}`);
-    },
+    disableUser: userId => disableUserAs(emulator.endpoint, ROLE_KEYS, ENV, userId, { region: emulator.region, now: clock.now }),
     stop: () => emulator.stop(),
   };
   return world;
