@@ -159,6 +159,24 @@ async function isComplete(event: IsCompleteRequest, context: InvocationContext):
   };
 }
 
+/**
+ * The drift audit's healing of one membership resource: the reconcile pass of a
+ * deploy, for an update that declares what is declared already, against the
+ * listing the audit just made (`live`, the group's members by user id). Every rule
+ * of a deploy holds: only declared users are added, only an exclusive membership
+ * removes users no resource of the stack declares, never the handler's own user.
+ *
+ * @returns how many users it asked FinSpace to add and to remove
+ */
+export async function healMembership(
+  event: OnEventRequest, live: ReadonlyMap<string, UserByPermissionGroup>, context: InvocationContext,
+): Promise<{ readonly added: number; readonly removed: number }> {
+  const target = targetOf(event, context);
+  const pass = await reconcile(context.clientFor(target.props.environmentId), target, live, event, context, 'write');
+  context.log('membership healed', summary(event, target, pass));
+  return { added: pass.added.length, removed: pass.removed.length };
+}
+
 /** What the event asks, from its properties (and the previous ones on update). */
 function targetOf(event: OnEventRequest, context: InvocationContext): Target {
   const props = parseGroupMembershipProperties(event.ResourceProperties);

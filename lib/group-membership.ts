@@ -95,7 +95,7 @@ export class GroupMembership extends Construct {
     this.groupKey = groupKeyOf(this.group);
     // The provider publishes every membership's users once the app is complete.
     this.membershipKey = this.group.access._provider.declareMembers(this, this.groupKey, this.group.access.environmentId,
-      () => this._shards());
+      () => this._shards(), () => this._materialize());
     this.addUsers(...(props.userIds ?? []));
 
     // The number of resources depends on the final number of users, which later
@@ -188,6 +188,7 @@ export class GroupMembership extends Construct {
       // The group must exist before members are added and outlive their removal.
       if (groupResource) resource.node.addDependency(groupResource);
       this.resources.push(resource);
+      provider.declareResource(resource, GROUP_MEMBERSHIP_RESOURCE_TYPE, properties);
     });
   }
 }
