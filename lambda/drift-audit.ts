@@ -168,8 +168,13 @@ export async function runAudit(
     [DRIFTED_MEMBERS_METRIC]: driftedMembers,
   });
   context.log('drift audit done', {
-    stackStatus: status.stackStatus, groups: groups.length, memberships: memberships.length,
-    driftedGroups, driftedMembers, healRequested, notCompared: notCompared.length,
+    stackStatus: status.stackStatus,
+    groups: groups.length,
+    memberships: memberships.length,
+    driftedGroups,
+    driftedMembers,
+    healRequested,
+    notCompared: notCompared.length,
   });
   return { audited: true, stackStatus: status.stackStatus, healRequested, findings: sorted, driftedGroups, driftedMembers, notCompared };
 
@@ -289,7 +294,8 @@ async function heal(work: HealWork): Promise<void> {
     const live = work.listings.get(key)!;
     for (const membership of ofGroup) {
       try {
-        await healMembership(eventOf(membership.logicalId, GROUP_MEMBERSHIP_RESOURCE_TYPE, physicalIdOf(membership.props), membership.raw), live, context);
+        const event = eventOf(membership.logicalId, GROUP_MEMBERSHIP_RESOURCE_TYPE, physicalIdOf(membership.props), membership.raw);
+        await healMembership(event, live, context);
         findings.filter(f => f.logicalId === membership.logicalId && f.healed === undefined).forEach(f => { f.healed = true; });
       } catch (error) {
         notHealed(membership.logicalId, reasonOf(error));
@@ -328,7 +334,8 @@ function groupKey(environmentId: string, permissionGroupId: string): string {
 }
 
 function reasonOf(error: unknown): string {
-  return (error as Error)?.name === 'DeploymentFailure' ? (error as Error).message : `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`;
+  const { name = 'Error', message = String(error) } = (error ?? {}) as Partial<Error>;
+  return name === 'DeploymentFailure' ? message : `${name}: ${message}`;
 }
 
 function byResourceAndUser(a: DriftFinding, b: DriftFinding): number {

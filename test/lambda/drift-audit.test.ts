@@ -184,8 +184,14 @@ describe('never races a deployment', () => {
       world.stackStatus = status;
       const result = await audit(declared, true, true);
       expect(result).toEqual({
-        audited: false, stackStatus: status, skippedBecause: `the stack is ${status}`,
-        healRequested: true, findings: [], driftedGroups: 0, driftedMembers: 0, notCompared: [],
+        audited: false,
+        stackStatus: status,
+        skippedBecause: `the stack is ${status}`,
+        healRequested: true,
+        findings: [],
+        driftedGroups: 0,
+        driftedMembers: 0,
+        notCompared: [],
       });
       expect(world.emulator.calls).toEqual([]);
       expect(world.logs.map(line => JSON.parse(line).message)).toEqual(['drift audit skipped: the stack is not settled, and the audit never races a deployment']);

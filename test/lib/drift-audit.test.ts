@@ -111,7 +111,8 @@ describe('audit', () => {
     const { stack } = app({}, (s, access) => {
       for (let g = 0; g < 200; g++) {
         new PermissionGroup(s, `Desk${g}`, {
-          access, permissionGroupName: `desk-${g}`,
+          access,
+          permissionGroupName: `desk-${g}`,
           members: Array.from({ length: 100 }, (_, u) => `desk${g}-user${String(u).padStart(3, '0')}`),
         });
       }
