@@ -295,8 +295,16 @@ async function heal(work: HealWork): Promise<void> {
     for (const membership of ofGroup) {
       try {
         const event = eventOf(membership.logicalId, GROUP_MEMBERSHIP_RESOURCE_TYPE, physicalIdOf(membership.props), membership.raw);
-        await healMembership(event, live, context);
-        findings.filter(f => f.logicalId === membership.logicalId && f.healed === undefined).forEach(f => { f.healed = true; });
+        const { stillLeaving, notReached } = await healMembership(event, live, context);
+        for (const finding of findings.filter(f => f.logicalId === membership.logicalId && f.healed === undefined)) {
+          if (stillLeaving.includes(finding.userId!)) {
+            Object.assign(finding, { healed: false, notHealedBecause: 'still leaving the group (REMOVAL_IN_PROGRESS), which FinSpace must finish first: the next audit adds it back' });
+          } else if (notReached.includes(finding.userId!)) {
+            Object.assign(finding, { healed: false, notHealedBecause: 'the audit ran out of time before this change: the next audit makes it' });
+          } else {
+            finding.healed = true;
+          }
+        }
       } catch (error) {
         notHealed(membership.logicalId, reasonOf(error));
       }

@@ -166,15 +166,20 @@ async function isComplete(event: IsCompleteRequest, context: InvocationContext):
  * of a deploy holds: only declared users are added, only an exclusive membership
  * removes users no resource of the stack declares, never the handler's own user.
  *
- * @returns how many users it asked FinSpace to add and to remove
+ * @returns the users it could not change yet: still leaving the group (FinSpace
+ * takes them back only once gone), or not reached before the invocation's time ran out
  */
 export async function healMembership(
   event: OnEventRequest, live: ReadonlyMap<string, UserByPermissionGroup>, context: InvocationContext,
-): Promise<{ readonly added: number; readonly removed: number }> {
+): Promise<{ readonly stillLeaving: readonly string[]; readonly notReached: readonly string[] }> {
   const target = targetOf(event, context);
   const pass = await reconcile(context.clientFor(target.props.environmentId), target, live, event, context, 'write');
   context.log('membership healed', summary(event, target, pass));
-  return { added: pass.added.length, removed: pass.removed.length };
+  const inFlight = (userId: string) => ['ADDITION_IN_PROGRESS', 'REMOVAL_IN_PROGRESS'].includes(live.get(userId)?.membershipStatus ?? '');
+  return {
+    stillLeaving: pass.waitingToReAdd,
+    notReached: [...pass.pendingAdd, ...pass.pendingRemove].filter(userId => !inFlight(userId)),
+  };
 }
 
 /** What the event asks, from its properties (and the previous ones on update). */

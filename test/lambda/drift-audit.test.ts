@@ -235,6 +235,23 @@ describe('never races a deployment', () => {
   });
 });
 
+test('a declared member still leaving the group is reported, not healed yet; the next audit, once it left, adds it back', async () => {
+  await deployed(['alice', 'bob'], false);
+  await admin.remove('bob');
+  world.emulator.resetCalls();
+  const first = await audit(['alice', 'bob'], false, true);
+  expect(first.findings).toEqual([finding('MemberMissing', {
+    userId: 'bob',
+    healed: false,
+    notHealedBecause: 'still leaving the group (REMOVAL_IN_PROGRESS), which FinSpace must finish first: the next audit adds it back',
+  })]);
+  admin.settle();
+  const second = await audit(['alice', 'bob'], false, true);
+  expect(second.findings).toEqual([finding('MemberMissing', { userId: 'bob', healed: true })]);
+  world.clock.advance(1_000);
+  expect(memberIds()).toEqual(['alice', 'bob']);
+});
+
 test('a declared user that FinSpace refuses is reported as not healed, with the deploy\'s reason', async () => {
   await deployed(['alice'], false);
   const result = await audit(['alice', 'ghost'], false, true);
