@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { apiEconomy } from './scenarios/api-economy';
+import { driftAudit } from './scenarios/drift-audit';
 import { handlerCost } from './scenarios/handler-cost';
 import { reconcileSpeed } from './scenarios/reconcile-speed';
 import { stackScale } from './scenarios/stack-scale';
@@ -30,6 +31,7 @@ const SUITES: Record<string, Suite> = {
   scale: { title: 'Stack scale', defaultRuns: 3, run: stackScale },
   synth: { title: 'Synth', defaultRuns: 3, run: synthTime },
   cost: { title: 'Handler cost', defaultRuns: 7, run: handlerCost },
+  drift: { title: 'Drift audit', defaultRuns: 3, run: driftAudit },
 };
 
 const USAGE = `usage: npm run bench -- [--runs N] [--only ${Object.keys(SUITES).join(',')}] [--markdown] [--json FILE]
