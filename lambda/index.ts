@@ -4,14 +4,12 @@
  * `isComplete` until it answers IsComplete: true.
  */
 import type { Context } from 'aws-lambda';
-import { declaredResourcesFromLayer, runAudit } from './drift-audit';
 import { toDeploymentFailure } from './failure';
 import { invocationContext, lambdaClientFor, settingsFromEnvironment, type HandlerContext } from './handler-context';
 import { lifecycleFor, nounFor } from './lifecycles';
 import type { IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse } from './provider-types';
 import { describeStackStatus } from './stack-status';
 import type { Phase } from './time-budget';
-import type { AuditRequest, AuditResult } from '../contract/drift-audit';
 
 /** The handler as a plain function of the event and its world (tests call this). */
 export async function handle<R>(
@@ -34,7 +32,8 @@ export async function handle<R>(
   }
 }
 
-function lambdaContext(lambda?: Context): HandlerContext {
+/** The handler's world in Lambda (the drift audit's entry point shares it). */
+export function lambdaContext(lambda?: Context): HandlerContext {
   return {
     settings: settingsFromEnvironment(),
     // Outside Lambda (no remaining time to go by) a call fails once its attempts are used.
@@ -54,12 +53,3 @@ export function isComplete(event: IsCompleteRequest, lambda?: Context): Promise<
   return handle(event, lambdaContext(lambda), 'isComplete');
 }
 
-/**
- * The drift audit, invoked by the stack's schedule (or by hand): compares the
- * stack's declared groups and members with FinSpace, and heals when asked.
- */
-export async function audit(event: AuditRequest, lambda?: Context): Promise<AuditResult> {
-  const declared = declaredResourcesFromLayer();
-  if (!declared) throw new Error('this function has no declared resources in its layer: it is not the audit function of a FinSpaceDataAccess with audit');
-  return runAudit(event, declared, invocationContext(lambdaContext(lambda), 'onEvent'));
-}

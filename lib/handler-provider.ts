@@ -32,6 +32,8 @@ const PACKAGE_ROOT = path.basename(path.dirname(__dirname)) === 'dist' ? path.jo
 
 /** Where the esbuild bundle of `lambda/index.ts` lands. */
 const HANDLER_ASSET = path.join(PACKAGE_ROOT, 'assets', 'lambda', 'index');
+/** Where the esbuild bundle of `lambda/audit.ts` (the drift audit) lands. */
+const AUDIT_ASSET = path.join(PACKAGE_ROOT, 'assets', 'lambda', 'audit');
 
 /** The settings one provider is built with; they must agree for all who share it. */
 export interface ProviderSettings {
@@ -325,7 +327,7 @@ export class HandlerProvider extends Construct {
         `(each group's id, token environment ids and names), up to ${maxBytes} bytes, over EventBridge's ${MAX_RULE_INPUT_BYTES} per target: ` +
         'declare fewer groups per stack (about 270 fit), or use literal environment ids, names and descriptions.');
     }
-    const fn = this.handlerFunction('Audit', 'index.audit', Duration.minutes(15), this.environment);
+    const fn = this.handlerFunction('Audit', 'index.audit', Duration.minutes(15), this.environment, AUDIT_ASSET);
     new events.Rule(this, 'AuditSchedule', {
       description: 'Runs the FinSpace drift audit of the stack',
       schedule: events.Schedule.rate(audit.schedule),
@@ -352,14 +354,14 @@ export class HandlerProvider extends Construct {
     return role;
   }
 
-  private handlerFunction(id: string, handler: string, timeout: Duration, environment: Record<string, string>) {
+  private handlerFunction(id: string, handler: string, timeout: Duration, environment: Record<string, string>, asset = HANDLER_ASSET) {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
       retention: this.settings.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     logGroup.grantWrite(this.role);
     const fn = new lambda.Function(this, id, {
-      code: lambda.Code.fromAsset(HANDLER_ASSET),
+      code: lambda.Code.fromAsset(asset),
       handler,
       runtime: this.settings.runtime,
       architecture: lambda.Architecture.ARM_64,

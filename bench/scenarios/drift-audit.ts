@@ -8,11 +8,11 @@
  * (pages = ceil(members / 100)), one credential call. With healing: plus one call per
  * drifted item. The time limit is one Lambda invocation's: 15 minutes.
  */
-import { FinSpaceDataClient, VendedCredentialCache, DEFAULT_PAGE_SIZE } from '../../lambda/finspace';
-import { runAudit } from '../../lambda/drift-audit';
-import { invocationContext, type HandlerContext } from '../../lambda/handler-context';
 import type { AuditResult, DeclaredResource } from '../../contract/drift-audit';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE } from '../../contract/resource-types';
+import { runAudit } from '../../lambda/drift-audit';
+import { FinSpaceDataClient, VendedCredentialCache, DEFAULT_PAGE_SIZE } from '../../lambda/finspace';
+import { invocationContext, type HandlerContext } from '../../lambda/handler-context';
 import type { EmulatorSeed } from '../../local/emulator';
 import { withEmulator } from '../support/emulator-process';
 import { ENVIRONMENT_ID, HANDLER_ROLE_ARN, HANDLER_ROLE_KEYS } from '../support/finspace-seed';
@@ -57,14 +57,22 @@ function driftedSeed(): EmulatorSeed {
 function declaredResources(): DeclaredResource[] {
   return Array.from({ length: GROUPS }, (_, g): DeclaredResource[] => [
     {
-      logicalId: `Desk${g}`, type: PERMISSION_GROUP_RESOURCE_TYPE, physicalId: { deployTimeValue: g },
+      logicalId: `Desk${g}`,
+      type: PERMISSION_GROUP_RESOURCE_TYPE,
+      physicalId: { deployTimeValue: g },
       properties: { EnvironmentId: ENVIRONMENT_ID, PermissionGroupName: `desk-${g}`, ApplicationPermissions: ['AccessNotebooks'] },
     },
     {
-      logicalId: `Desk${g}Members`, type: GROUP_MEMBERSHIP_RESOURCE_TYPE,
+      logicalId: `Desk${g}Members`,
+      type: GROUP_MEMBERSHIP_RESOURCE_TYPE,
       properties: {
-        EnvironmentId: ENVIRONMENT_ID, PermissionGroupId: { deployTimeValue: g }, UserIds: declaredMembers(g),
-        Exclusive: kindOf(g) === 'extra' ? 'true' : 'false', MembershipKey: `m${String(g).padStart(7, '0')}`, ShardIndex: '0', ShardCount: '1',
+        EnvironmentId: ENVIRONMENT_ID,
+        PermissionGroupId: { deployTimeValue: g },
+        UserIds: declaredMembers(g),
+        Exclusive: kindOf(g) === 'extra' ? 'true' : 'false',
+        MembershipKey: `m${String(g).padStart(7, '0')}`,
+        ShardIndex: '0',
+        ShardCount: '1',
       },
     },
   ]).flat();
@@ -86,7 +94,11 @@ async function auditOnce(heal: boolean): Promise<AuditRun> {
     const context: HandlerContext = {
       settings: { maxConcurrency: 8, timeoutMs: LAMBDA_LIMIT_MS, handlerRoleArn: HANDLER_ROLE_ARN },
       clientFor: (environmentId, deadlines) => new FinSpaceDataClient({
-        environmentId, region: emulator.region, endpoint: emulator.endpoint, credentials: async () => HANDLER_ROLE_KEYS, credentialCache,
+        environmentId,
+        region: emulator.region,
+        endpoint: emulator.endpoint,
+        credentials: async () => HANDLER_ROLE_KEYS,
+        credentialCache,
         keepTrying: deadlines ? { until: () => deadlines.retryRoundsUntil() } : undefined,
         callsEndBy: deadlines ? () => deadlines.callsEndBy() : undefined,
       }),

@@ -14,8 +14,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PATIENT_TIMING, STACK_NAME, synthesizeDeclaration, type SynthesizedApp } from './app';
-import { driftRound, hasDriftRound } from './drift-round';
 import { type Declaration, describeDeclaration, EMPTY_DECLARATION, environmentOf, groupIdentity } from './declaration';
+import { driftRound, hasDriftRound } from './drift-round';
 import { ADMIN_GROUP, BOOTSTRAP_GROUPS, DISABLED_USER, HANDLER_USER, MANAGE_USERS_AND_GROUPS, UNKNOWN_USER } from './environments';
 import { bootstrapIdentity, ExpectedFinSpace, type Problem, type Touched } from './expectation';
 import { countCalls, countCheck, emptyFigures, type Figures } from './figures';
@@ -199,8 +199,13 @@ class SequencePlayer {
   /** After a completed deploy: drift made outside, found and healed by the audit, then the whole state checked. */
   private async driftRound(step: Step, index: number): Promise<SequenceFailure | undefined> {
     const problems = await driftRound({
-      world: this.world!, expected: this.expected, deployed: this.deployed, seed: this.plan.seed, index,
-      faults: { ...this.plan.config.faults, seed: faultSeed(this.plan.seed, index, 0) }, figures: this.figures.drift,
+      world: this.world!,
+      expected: this.expected,
+      deployed: this.deployed,
+      seed: this.plan.seed,
+      index,
+      faults: { ...this.plan.config.faults, seed: faultSeed(this.plan.seed, index, 0) },
+      figures: this.figures.drift,
     });
     const { problems: stateProblems, tally } = this.expected.check(this.world!.snapshot());
     countCheck(this.figures, tally);
