@@ -9,7 +9,7 @@
  * whole emulator state as after any step, so nothing undeclared may have been touched.
  */
 import { STACK_NAME } from './app';
-import type { Declaration, EnvironmentKey } from './declaration';
+import type { Declaration, EnvironmentKey, MembershipDeclaration } from './declaration';
 import { environmentOf, groupIdentity } from './declaration';
 import { HANDLER_ROLE_KEYS, OUTSIDE_USERS } from './environments';
 import type { ExpectedFinSpace } from './expectation';
@@ -57,9 +57,9 @@ export async function driftRound(options: {
   const injected: Injected[] = [];
 
   // A declared member removed: a user declared once in its group.
-  const declaredOnce = deployed.memberships.flatMap(m => m.users
-    .filter(user => deployed.memberships.filter(o => groupIdentity(deployed, o.group) === groupIdentity(deployed, m.group) && o.users.includes(user)).length === 1)
-    .map(user => ({ membership: m, user })));
+  const declarations = (membership: MembershipDeclaration, user: string) => deployed.memberships
+    .filter(other => groupIdentity(deployed, other.group) === groupIdentity(deployed, membership.group) && other.users.includes(user)).length;
+  const declaredOnce = deployed.memberships.flatMap(m => m.users.filter(user => declarations(m, user) === 1).map(user => ({ membership: m, user })));
   const removal = pick(declaredOnce, 1);
   if (removal) {
     const identity = groupIdentity(deployed, removal.membership.group);
@@ -93,7 +93,9 @@ export async function driftRound(options: {
   figures.injected += injected.length;
 
   const problems: string[] = [];
-  const driftOptions = { stateFile: world.stateFile, stacks: [STACK_NAME], finspaceEndpoint: world.emulator.endpoint, roleCredentials: HANDLER_ROLE_KEYS, heal: true };
+  const driftOptions = {
+    stateFile: world.stateFile, stacks: [STACK_NAME], finspaceEndpoint: world.emulator.endpoint, roleCredentials: HANDLER_ROLE_KEYS, heal: true,
+  };
   world.emulator.setFaults(faults);
   let first: StackDrift[];
   try {
