@@ -3,7 +3,9 @@
  * emulator: every kind of drift in both membership modes, with and without healing,
  * under faults, and never while the stack is being deployed.
  */
-import { cfnEvent, ENV, GROUP_MEMBERSHIP, groupProps, groupsOf, HANDLER_USER, membershipProps, membersOf, PERMISSION_GROUP, seedWith, startWorld, World } from './support/handler-world';
+import {
+  cfnEvent, ENV, GROUP_MEMBERSHIP, groupProps, groupsOf, HANDLER_USER, membershipProps, membersOf, PERMISSION_GROUP, ROLE_ARN, seedWith, startWorld, World,
+} from './support/handler-world';
 import type { AuditRequest, AuditResult, DeclaredResources, DriftFinding } from '../../contract/drift-audit';
 import { runAudit } from '../../lambda/drift-audit';
 import { invocationContext } from '../../lambda/handler-context';
@@ -250,6 +252,41 @@ test('a declared member still leaving the group is reported, not healed yet; the
   expect(second.findings).toEqual([finding('MemberMissing', { userId: 'bob', healed: true })]);
   world.clock.advance(1_000);
   expect(memberIds()).toEqual(['alice', 'bob']);
+});
+
+test('healing never takes ManageUsersAndGroups from the handler\'s own user: the group\'s drift is reported, not healed', async () => {
+  // Someone granted the declared group ManageUsersAndGroups, and the handler's user
+  // (no superuser) now gets the permission from this group alone.
+  const seed = seedWith(['alice']);
+  const environment = seed.environments![0];
+  const automation = environment.users!.find(u => u.userId === HANDLER_USER)!;
+  world = await startWorld({
+    seed: {
+      ...seed,
+      environments: [{
+        ...environment,
+        users: [{ ...automation, type: 'APP_USER', apiAccessPrincipalArn: ROLE_ARN }, ...environment.users!.filter(u => u !== automation)],
+        permissionGroups: [{
+          permissionGroupId: 'pgdeclared',
+          name: 'renamed',
+          description: 'Analysts',
+          applicationPermissions: ['CreateDataset', 'ManageUsersAndGroups'],
+          members: [HANDLER_USER, 'alice'],
+        }],
+      }],
+    },
+  });
+  groupId = 'pgdeclared';
+  world.stackStatus = 'UPDATE_COMPLETE';
+  const result = await audit(['alice'], false, true);
+  const refusal = 'refused: removing ManageUsersAndGroups from permission group pgdeclared would take ManageUsersAndGroups from FinSpace user automation, ' +
+    'which this handler acts as and which no other group grants it; every later change, rollback and delete would then fail with AccessDenied. ' +
+    'First grant the user ManageUsersAndGroups through another group (or make it a superuser).';
+  expect(result.findings).toEqual([
+    finding('GroupRenamed', { healed: false, notHealedBecause: refusal }),
+    finding('PermissionsChanged', { permissionsAdded: ['ManageUsersAndGroups'], permissionsRemoved: [], healed: false, notHealedBecause: refusal }),
+  ]);
+  expect(world.writes()).toEqual([]);
 });
 
 test('a declared user that FinSpace refuses is reported as not healed, with the deploy\'s reason', async () => {
