@@ -4,7 +4,8 @@
  * under faults, and never while the stack is being deployed.
  */
 import {
-  cfnEvent, ENV, GROUP_MEMBERSHIP, groupProps, groupsOf, HANDLER_USER, membershipProps, membersOf, PERMISSION_GROUP, ROLE_ARN, seedWith, startWorld, World,
+  cfnEvent, ENV, GROUP_MEMBERSHIP, groupProps, groupsOf, HANDLER_USER, membershipProps, membersOf,
+  PERMISSION_GROUP, ROLE_ARN, seedWith, startWorld, World,
 } from './support/handler-world';
 import type { AuditRequest, AuditResult, DeclaredResources, DriftFinding } from '../../contract/drift-audit';
 import { runAudit } from '../../lambda/drift-audit';
