@@ -418,7 +418,7 @@ function hideEventsFromFrameworkLogs(provider: cr.Provider): void {
 }
 
 function describe(settings: ProviderSettings): string {
-  const audit = settings.audit ? `every ${settings.audit.schedule.toHumanString()}${settings.audit.heal ? ' with healing' : ''}` : 'off';
+  const audit = settings.audit ? `, audit every ${settings.audit.schedule.toHumanString()}${settings.audit.heal ? ' with healing' : ''}` : '';
   return `logRetention=${settings.logRetention}, timeout=${settings.timeout.toSeconds()}s, ` +
-    `pollInterval=${settings.pollInterval.toSeconds()}s, maxConcurrency=${settings.maxConcurrency}, audit=${audit}`;
+    `pollInterval=${settings.pollInterval.toSeconds()}s, maxConcurrency=${settings.maxConcurrency}${audit}`;
 }

@@ -163,7 +163,7 @@ describe('audit', () => {
   test('accesses that share a provider must agree on the audit', () => {
     const stack = new Stack(new App(), 'Stack');
     new FinSpaceDataAccess(stack, 'One', { environmentId: 'env1', audit: {} });
-    expect(() => new FinSpaceDataAccess(stack, 'Two', { environmentId: 'env2' })).toThrow(/audit=every 1 hour vs .*audit=off/);
+    expect(() => new FinSpaceDataAccess(stack, 'Two', { environmentId: 'env2' })).toThrow(/, maxConcurrency=8, audit every 1 hour vs logRetention=90, timeout=1800s, pollInterval=5s, maxConcurrency=8$/);
   });
 
   test('alarm statistic is overridable', () => {
