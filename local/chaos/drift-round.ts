@@ -1,7 +1,8 @@
 /**
  * A drift round between chaos steps: after a completed deploy, the operator changes
  * FinSpace outside CloudFormation (a declared member removed, a member nobody
- * declares added to an exclusive group, a created group renamed), then the stack's
+ * declares added to an exclusive group, a created group renamed, re-permissioned and
+ * re-described), then the stack's
  * drift audit runs with healing, as its schedule would, under the step's faults.
  * Every injected change must be found; what the faults kept the audit from healing is
  * healed by the next run, without faults. Whatever the audit removed that the
@@ -17,6 +18,9 @@ import type { ChaosWorld } from './world';
 import type { DriftFinding } from '../../contract/drift-audit';
 import type { FaultOptions } from '../emulator';
 import { drift, type StackDrift } from '../runner';
+
+/** Granted outside CloudFormation by a drift round: never ManageUsersAndGroups, whose removal the handler may refuse. */
+const EXTRA_PERMISSIONS = ['ViewAuditData', 'AccessNotebooks', 'CreateDataset'];
 
 export interface DriftRoundFigures {
   rounds: number;
@@ -80,13 +84,20 @@ export async function driftRound(options: {
       injected.push({ kind: 'MemberExtra', permissionGroupId, userId: user });
     }
   }
-  // A created group renamed.
+  // A created group renamed, granted one more permission, and re-described when it declares a description.
   const renamed = pick(deployed.groups, 4);
-  if (renamed) {
+  const extraPermission = renamed && EXTRA_PERMISSIONS.find(permission => !renamed.permissions.includes(permission as never));
+  if (renamed && extraPermission) {
     const permissionGroupId = groupIdOf(`${renamed.id}@${renamed.environment}`);
     if (permissionGroupId) {
-      await world.operator(renamed.environment as EnvironmentKey).updatePermissionGroup({ permissionGroupId, name: `${renamed.name}-drifted` });
-      injected.push({ kind: 'GroupRenamed', permissionGroupId });
+      await world.operator(renamed.environment as EnvironmentKey).updatePermissionGroup({
+        permissionGroupId,
+        name: `${renamed.name}-drifted`,
+        applicationPermissions: [...renamed.permissions, extraPermission] as never,
+        ...(renamed.description ? { description: `${renamed.description} (drifted)` } : {}),
+      });
+      injected.push({ kind: 'GroupRenamed', permissionGroupId }, { kind: 'PermissionsChanged', permissionGroupId });
+      if (renamed.description) injected.push({ kind: 'DescriptionChanged', permissionGroupId });
     }
   }
   figures.rounds++;
