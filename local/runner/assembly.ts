@@ -37,9 +37,10 @@ export function readAssembly(directory: string): Assembly {
     throw new Error(`${directory} is not a cloud assembly (no manifest.json): synthesize the app first, e.g. npx cdk synth`);
   }
   const assembly = new CloudAssembly(directory);
+  // cx-api sorts each assembly's stacks by their dependencies, which never cross a stage (a nested assembly).
   const artifacts = assembly.stacksRecursively;
   const byArtifactId = new Map(artifacts.map(artifact => [artifact.id, artifact]));
-  const stacks = orderByDependencies(artifacts).map(artifact => toStack(artifact, byArtifactId));
+  const stacks = artifacts.map(artifact => toStack(artifact, byArtifactId));
 
   const assets = new Map<string, string>();
   for (const manifest of assetManifests(assembly)) {
@@ -86,18 +87,6 @@ function toStack(artifact: CloudFormationStackArtifact, byArtifactId: Map<string
     constructPaths: Object.fromEntries(artifact.findMetadataByType('aws:cdk:logicalId')
       .map(entry => [String(entry.data), entry.path.replace(`/${stackPath}/`, '')])),
   };
-}
-
-function orderByDependencies(artifacts: CloudFormationStackArtifact[]): CloudFormationStackArtifact[] {
-  const ordered: CloudFormationStackArtifact[] = [];
-  const remaining = [...artifacts];
-  while (remaining.length > 0) {
-    const index = remaining.findIndex(artifact =>
-      artifact.dependencies.every(dependency => !remaining.some(other => other.id === dependency.id)));
-    if (index < 0) throw new Error(`the stacks ${remaining.map(a => a.stackName).join(', ')} depend on each other`);
-    ordered.push(...remaining.splice(index, 1));
-  }
-  return ordered;
 }
 
 function assetManifests(assembly: CloudAssembly): AssetManifestArtifact[] {

@@ -19,7 +19,7 @@
  */
 import type { Assembly, AssemblyStack } from './assembly';
 import { fallbackAttribute, provisionAwsResource } from './aws-resources';
-import { callCustomResource, CustomResourceFailure } from './custom-resources';
+import { callCustomResource, CustomResourceFailure, type CustomResourceCall } from './custom-resources';
 import { runInDependencyOrder } from './dependency-runner';
 import type { Progress, RunnerEvent } from './events';
 import { evaluateCondition, resolve, type ResolveScope } from './intrinsics';
@@ -238,10 +238,10 @@ class StackOperation {
     this.resourceEvent(logicalId, definition.Type, `${operation}_IN_PROGRESS`, {}, definition, false);
     try {
       if (!existing) {
-        this.live.set(logicalId, record(await this.create(logicalId, definition.Type, properties, started, definition)));
+        this.live.set(logicalId, record(await this.createOrUpdate(logicalId, definition, properties)));
         this.changes.push({ kind: 'created', logicalId });
       } else {
-        const updated = record(await this.update(logicalId, existing, properties, started, definition));
+        const updated = record(await this.createOrUpdate(logicalId, definition, properties, existing));
         this.live.set(logicalId, updated);
         if (updated.physicalId !== existing.physicalId) {
           this.changes.push({ kind: 'replaced', logicalId, before: existing });
@@ -270,34 +270,16 @@ class StackOperation {
     this.resourceEvent(logicalId, definition.Type, `${operation}_COMPLETE`, { elapsedMs: Date.now() - started }, definition);
   }
 
-  private async create(
-    logicalId: string, type: string, properties: Record<string, unknown>, started: number, definition: TemplateResource,
+  /** A custom resource through its provider; an AWS resource as its stand-in. */
+  private async createOrUpdate(
+    logicalId: string, definition: TemplateResource, properties: Record<string, unknown>, existing?: DeployedResource,
   ): Promise<Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>> {
-    if (isCustomResource(type)) {
-      const result = await this.callCustom({ requestType: 'Create', logicalId, type, properties, started, definition });
-      return { physicalId: result.physicalId, attributes: result.data };
-    }
-    return this.provision(logicalId, type, properties);
-  }
-
-  private async update(
-    logicalId: string, existing: DeployedResource, properties: Record<string, unknown>, started: number, definition: TemplateResource,
-  ): Promise<Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>> {
-    if (isCustomResource(existing.type)) {
-      if (existing.properties.ServiceToken !== properties.ServiceToken) throw new Error('Modifying service token is not allowed.');
-      const result = await this.callCustom({
-        requestType: 'Update',
-        logicalId,
-        type: existing.type,
-        properties,
-        oldProperties: existing.properties,
-        physicalId: existing.physicalId,
-        started,
-        definition,
-      });
-      return { physicalId: result.physicalId, attributes: result.data };
-    }
-    return this.provision(logicalId, existing.type, properties, existing);
+    if (!isCustomResource(definition.Type)) return this.provision(logicalId, definition.Type, properties, existing);
+    if (existing && existing.properties.ServiceToken !== properties.ServiceToken) throw new Error('Modifying service token is not allowed.');
+    const constructPath = this.constructPathOf(logicalId, definition);
+    const resource = { type: definition.Type, properties, physicalId: existing?.physicalId, constructPath };
+    const result = await this.callCustom(existing ? 'Update' : 'Create', logicalId, resource, existing?.properties);
+    return { physicalId: result.physicalId, attributes: result.data };
   }
 
   /** An AWS resource: its stand-in, and for a Lambda function or layer where its code asset is. */
@@ -310,42 +292,19 @@ class StackOperation {
     return { ...provisioned, codeDirectory };
   }
 
-  private async callCustom(request: {
-    requestType: 'Create' | 'Update' | 'Delete';
-    logicalId: string;
-    type: string;
-    properties: Record<string, unknown>;
-    oldProperties?: Record<string, unknown>;
-    physicalId?: string;
-    started: number;
-    definition?: TemplateResource;
-    constructPath?: string;
-  }) {
-    const serviceToken = String(request.properties.ServiceToken);
-    const provider = providerFor(serviceToken, this.live, this.context.pollIntervalMs);
-    const status = `${request.requestType.toUpperCase()}_IN_PROGRESS`;
-    const constructPath = request.constructPath ?? (request.definition ? this.constructPathOf(request.logicalId, request.definition) : undefined);
-    return callCustomResource({
-      requestType: request.requestType,
-      logicalId: request.logicalId,
-      resourceType: request.type,
-      serviceToken,
-      properties: request.properties,
-      oldProperties: request.oldProperties,
-      physicalId: request.physicalId,
-      serviceTimeoutSeconds: request.properties.ServiceTimeout === undefined ? undefined : Number(request.properties.ServiceTimeout),
-    }, this.env, provider, this.context.providerEndpoint, {
+  /** One request through the resource's provider; each poll of its waiter is reported. */
+  private callCustom(
+    requestType: CustomResourceCall['requestType'], logicalId: string,
+    resource: Pick<DeployedResource, 'type' | 'properties' | 'physicalId' | 'constructPath'>, oldProperties?: Record<string, unknown>,
+  ) {
+    const { type, properties, physicalId, constructPath } = resource;
+    const provider = providerFor(String(properties.ServiceToken), this.live, this.context.pollIntervalMs);
+    const status = `${requestType.toUpperCase()}_IN_PROGRESS`;
+    const call = { requestType, logicalId, resourceType: type, properties, oldProperties, physicalId };
+    return callCustomResource(call, this.env, provider, this.context.providerEndpoint, {
       sleep: ms => this.context.sleep(ms),
-      onPoll: poll => this.context.report({
-        kind: 'waiting',
-        stackName: this.stackName,
-        logicalId: request.logicalId,
-        constructPath,
-        resourceType: request.type,
-        status,
-        time: new Date(),
-        progress: this.snapshot(),
-        ...poll,
+      onPoll: poll => this.report({
+        kind: 'waiting', stackName: this.stackName, logicalId, constructPath, resourceType: type, status, time: new Date(), progress: this.snapshot(), ...poll,
       }),
     });
   }
@@ -405,16 +364,7 @@ class StackOperation {
     this.resourceEvent(change.logicalId, before.type, 'UPDATE_IN_PROGRESS', { constructPath: path }, undefined, false);
     try {
       if (isCustomResource(before.type)) {
-        const result = await this.callCustom({
-          requestType: 'Update',
-          logicalId: change.logicalId,
-          type: before.type,
-          properties: before.properties,
-          oldProperties: change.attempted ?? current.properties,
-          physicalId: current.physicalId,
-          started,
-          constructPath: path,
-        });
+        const result = await this.callCustom('Update', change.logicalId, { ...before, physicalId: current.physicalId }, change.attempted ?? current.properties);
         this.live.set(change.logicalId, { ...before, physicalId: result.physicalId, attributes: result.data });
       } else {
         this.live.set(change.logicalId, before);
@@ -463,15 +413,7 @@ class StackOperation {
     // A custom resource CloudFormation never learned an id for has nothing to delete.
     if (isCustomResource(resource.type) && resource.physicalId !== undefined) {
       try {
-        await this.callCustom({
-          requestType: 'Delete',
-          logicalId,
-          type: resource.type,
-          properties: resource.properties,
-          physicalId: resource.physicalId,
-          started,
-          constructPath: resource.constructPath,
-        });
+        await this.callCustom('Delete', logicalId, resource);
       } catch (error) {
         const reason = (error as Error).message;
         this.resourceEvent(logicalId, resource.type, 'DELETE_FAILED', { ...extra, reason, elapsedMs: Date.now() - started });
