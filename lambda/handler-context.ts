@@ -6,6 +6,7 @@
 import { declaredMembersFromLayer } from './declared-members';
 import { FinSpaceDataClient, createRetryStrategy } from './finspace';
 import { TimeBudget, type Phase } from './time-budget';
+import type { ObjectReader } from './user-ids-object';
 import { handlerSettingsFrom, type HandlerSettings } from '../contract/handler-settings';
 
 export type { HandlerSettings };
@@ -24,6 +25,8 @@ export interface HandlerContext {
   log(message: string, fields?: Record<string, unknown>): void;
   /** The StackStatus of the stack an event comes from (its StackId). */
   stackStatus(stackId: string): Promise<string>;
+  /** Reads an object of user ids that a large membership's properties name; default: from S3. */
+  readObject?: ObjectReader;
 }
 
 /** The deadlines of one invocation, for the calls it makes (epoch ms). */

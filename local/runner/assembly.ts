@@ -30,6 +30,8 @@ export interface Assembly {
   readonly stacks: readonly AssemblyStack[];
   /** Where the file asset published under an S3 object key (e.g. `<hash>.zip`) is, unpacked. */
   assetDirectory(objectKey: string): string | undefined;
+  /** The file assets that are single files (not directories), by S3 object key: what cdk deploy uploads as is. */
+  readonly assetFiles: ReadonlyMap<string, string>;
 }
 
 export function readAssembly(directory: string): Assembly {
@@ -49,9 +51,11 @@ export function readAssembly(directory: string): Assembly {
       for (const destination of Object.values(file.destinations)) assets.set(destination.objectKey, source);
     }
   }
+  const assetFiles = new Map([...assets].filter(([, source]) => fs.existsSync(source) && fs.statSync(source).isFile()));
   return {
     directory: path.resolve(directory),
     stacks,
+    assetFiles,
     assetDirectory: objectKey => {
       const source = assets.get(objectKey);
       return source && fs.existsSync(source) && fs.statSync(source).isDirectory() ? source : undefined;
