@@ -7,15 +7,12 @@
  * which the stack's asset bucket keeps.
  */
 import { createHash } from 'node:crypto';
-import { Hash } from '@smithy/core/serde';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { DeploymentFailure } from './failure';
-import { credentialsFromEnvironment } from './finspace';
-import { defaultRequestHandler, exchange, type RawResponse } from './finspace/transport';
+import type { RawResponse } from './finspace/transport';
 import { InvalidPropertiesError } from './properties';
 import type { OnEventRequest } from './provider-types';
+import { sendSigned } from './signed-request';
 import type { GroupMembershipWireProperties } from '../contract/resource-properties';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../contract/resource-types';
 import { parseUserIdsObjectContent } from '../contract/user-ids-object';
@@ -111,29 +108,13 @@ export async function readS3Object(location: UserIdsObjectLocation, options: S3R
   const url = custom
     ? new URL(`${custom.replace(/\/+$/, '')}/${location.bucket}/${key}`)
     : new URL(`https://${location.bucket}.s3.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/${key}`);
-  const signer = new SignatureV4({
-    service: 's3',
-    region,
-    credentials: await (options.credentials ?? credentialsFromEnvironment)(),
-    sha256: Hash.bind(null, 'sha256'),
-    // S3 signs the path as sent, without encoding it a second time.
-    uriEscapePath: false,
-  });
   let response: RawResponse | undefined;
   let failure: unknown;
   for (let attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
     if (attempt > 1) await new Promise(resolve => setTimeout(resolve, RETRY_PAUSE_MS * (attempt - 1)));
-    const request = new HttpRequest({
-      method: 'GET',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      path: url.pathname,
-      headers: { host: url.host },
-    });
-    const signed = (await signer.sign(request, { signingDate: new Date((options.now ?? Date.now)()) })) as HttpRequest;
     try {
-      response = await exchange(defaultRequestHandler(), signed);
+      // S3 signs the path as sent, without encoding it a second time.
+      response = await sendSigned({ service: 's3', region, method: 'GET', url, uriEscapePath: false, credentials: options.credentials, now: options.now });
       failure = undefined;
       if (response.statusCode < 500) break;
     } catch (error) {
