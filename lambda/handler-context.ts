@@ -14,6 +14,8 @@ export type { HandlerSettings };
 /** What the host of the handler provides: Lambda, or a test, benchmark or local runner. */
 export interface HandlerContext {
   readonly settings: HandlerSettings;
+  /** Reads an object of user ids that a large membership's properties name; default: from S3. */
+  readonly readObject?: ObjectReader;
   /** A client for the environment that keeps to the invocation's deadlines, when given. */
   clientFor(environmentId: string, deadlines?: CallDeadlines): FinSpaceDataClient;
   now(): number;
@@ -25,8 +27,6 @@ export interface HandlerContext {
   log(message: string, fields?: Record<string, unknown>): void;
   /** The StackStatus of the stack an event comes from (its StackId). */
   stackStatus(stackId: string): Promise<string>;
-  /** Reads an object of user ids that a large membership's properties name; default: from S3. */
-  readObject?: ObjectReader;
 }
 
 /** The deadlines of one invocation, for the calls it makes (epoch ms). */

@@ -3,11 +3,11 @@ import { Annotations, Aspects, CustomResource, IAspect, RemovalPolicy, Token } f
 import { Construct, IConstruct } from 'constructs';
 import type { IPermissionGroup } from './permission-group';
 import { validateRemovalPolicy } from './removal-policy';
+import { publishUserIds } from './user-ids-object';
 import { hasSurroundingBlanks, isValidId } from '../contract/finspace-ids';
 import { wireBoolean, type GroupMembershipWireProperties } from '../contract/resource-properties';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../contract/resource-types';
 import { MAX_INLINE_USER_IDS } from '../contract/user-ids-object';
-import { publishUserIds } from './user-ids-object';
 
 /**
  * Token.isUnresolved, taken once: it runs for every user id, and each access to an

@@ -28,10 +28,10 @@ export interface Assembly {
   readonly directory: string;
   /** All stacks, nested assemblies (stages) included, each after the stacks it depends on. */
   readonly stacks: readonly AssemblyStack[];
-  /** Where the file asset published under an S3 object key (e.g. `<hash>.zip`) is, unpacked. */
-  assetDirectory(objectKey: string): string | undefined;
   /** The file assets that are single files (not directories), by S3 object key: what cdk deploy uploads as is. */
   readonly assetFiles: ReadonlyMap<string, string>;
+  /** Where the file asset published under an S3 object key (e.g. `<hash>.zip`) is, unpacked. */
+  assetDirectory(objectKey: string): string | undefined;
 }
 
 export function readAssembly(directory: string): Assembly {

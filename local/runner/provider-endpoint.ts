@@ -109,7 +109,8 @@ export class ProviderEndpoint {
   private readonly stackStatuses = new Map<string, string>();
   private readonly sdkDirectory = providedSdkDirectory();
   private lambda!: LocalLambdaService;
-  private readObject: (objectKey: string) => Buffer | undefined = () => undefined;
+  /** Where GetObject finds the objects (serveObjects); none until then. */
+  private readObject?: (objectKey: string) => Buffer | undefined;
   /** Where the functions reach this server. */
   public url!: string;
 
@@ -208,7 +209,7 @@ export class ProviderEndpoint {
   /** S3 GetObject, path-style: the bytes, or S3's XML error for a key the bucket does not hold. */
   private getObject(urlPath: string, response: http.ServerResponse): void {
     const [, bucket = '', ...key] = urlPath.split('/').map(decodeURIComponent);
-    const body = this.readObject(key.join('/'));
+    const body = this.readObject?.(key.join('/'));
     if (!body) {
       response.writeHead(404, { 'Content-Type': 'application/xml' }).end('<?xml version="1.0" encoding="UTF-8"?>' +
         `<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>${escapeXml(key.join('/'))}</Key>` +

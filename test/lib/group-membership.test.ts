@@ -1,8 +1,8 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnParameter, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { createHash } from 'crypto';
 import { MAX_INLINE_USER_IDS } from '../../contract/user-ids-object';
 import { FinSpaceDataAccess, GroupMembership, PermissionGroup } from '../../lib';
 

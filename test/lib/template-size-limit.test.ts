@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { FinSpaceDataAccess, PermissionGroup } from '../../lib';
 import { MAX_INLINE_USER_IDS } from '../../contract/user-ids-object';
+import { FinSpaceDataAccess, PermissionGroup } from '../../lib';
 import { MAX_TEMPLATE_BYTES } from '../../lib/template-size-limit';
 
 /** `count` distinct user ids of exactly `length` characters. */

@@ -4,9 +4,9 @@
  * would. Deployed with the real handler bundle and aws-cdk-lib's framework, then a
  * failed deploy whose rollback names the previous object.
  */
+import { group, membership, StackWorld } from './support/stack-world';
 import { MAX_INLINE_USER_IDS } from '../../contract/user-ids-object';
 import { ENVIRONMENT_IDS, UNKNOWN_USER } from '../../local/chaos/environments';
-import { group, membership, StackWorld } from './support/stack-world';
 
 jest.setTimeout(120_000);
 
