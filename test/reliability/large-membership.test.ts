@@ -24,9 +24,16 @@ beforeAll(async () => {
 });
 afterAll(() => world.stop());
 
-test('deploys the ids from the asset, and a failed deploy rolls back to the previous object\'s users', async () => {
+test('crosses from inline ids to the asset in one resource, and a failed deploy rolls back to the previous object\'s users', async () => {
+  const inline = await world.deploy({ groups: [group('Bulk')], memberships: [membership('Everyone', 'Bulk', MANY.slice(0, MAX_INLINE_USER_IDS))] });
+  expect(inline.status).toBe('CREATE_COMPLETE');
+
+  // One user more moves the ids into the asset: the same resource is updated, and lists the group once.
   const first = await world.deploy({ groups: [group('Bulk')], memberships: [membership('Everyone', 'Bulk', MANY)] });
-  expect(first.status).toBe('CREATE_COMPLETE');
+  expect(first.status).toBe('UPDATE_COMPLETE');
+  expect(first.events.filter(e => e.kind === 'resource' && e.resourceType === 'Custom::FinSpaceGroupMembership').map(e => e.kind === 'resource' && e.status))
+    .toEqual(['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE']);
+  expect(world.emulator.calls.filter(call => call.operation === 'ListUsersByPermissionGroup')).toHaveLength(MAX_INLINE_USER_IDS / 100);
   expect(world.members('bulk')).toEqual(MANY);
 
   // One user more and one FinSpace refuses: the update fails after adding the first,
