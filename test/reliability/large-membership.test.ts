@@ -8,7 +8,7 @@ import { group, membership, StackWorld } from './support/stack-world';
 import { MAX_INLINE_USER_IDS } from '../../contract/user-ids-object';
 import { ENVIRONMENT_IDS, UNKNOWN_USER } from '../../local/chaos/environments';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 
 const MANY = Array.from({ length: MAX_INLINE_USER_IDS + 1 }, (_, i) => `bulk${String(i).padStart(5, '0')}`);
 
