@@ -33,7 +33,7 @@ const NAMED_IN_REASON = 10;
 /**
  * The most users onEvent hands isComplete to watch. They travel in the Provider
  * framework's waiter state, which the user ids already fill up to 70% (see
- * MAX_USERS_PER_RESOURCE): 100 ids take under 3 KiB.
+ * MAX_INLINE_USER_IDS): 100 ids take under 3 KiB.
  */
 const MAX_WATCHED_USERS = 100;
 
