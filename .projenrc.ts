@@ -199,7 +199,7 @@ project.addDevDeps(
   // cdk-nag 2.38+ needs constructs ^10.5.1 and 3.x needs aws-cdk-lib ^2.257.
   'cdk-nag@~2.37.55',
 );
-project.gitignore.exclude('/local-runner-state.json');
+project.gitignore.exclude('/local-runner-state.json', '/local-runner-state.json.assets');
 
 const tsNode = 'ts-node --transpile-only --project tsconfig.dev.json';
 // The emulator runs from an esbuild bundle: building it takes about 0.1 s, transpiling it

@@ -28,6 +28,8 @@ export interface Assembly {
   readonly directory: string;
   /** All stacks, nested assemblies (stages) included, each after the stacks it depends on. */
   readonly stacks: readonly AssemblyStack[];
+  /** The file assets that are single files (not directories), by S3 object key: what cdk deploy uploads as is. */
+  readonly assetFiles: ReadonlyMap<string, string>;
   /** Where the file asset published under an S3 object key (e.g. `<hash>.zip`) is, unpacked. */
   assetDirectory(objectKey: string): string | undefined;
 }
@@ -50,9 +52,11 @@ export function readAssembly(directory: string): Assembly {
       for (const destination of Object.values(file.destinations)) assets.set(destination.objectKey, source);
     }
   }
+  const assetFiles = new Map([...assets].filter(([, source]) => fs.existsSync(source) && fs.statSync(source).isFile()));
   return {
     directory: path.resolve(directory),
     stacks,
+    assetFiles,
     assetDirectory: objectKey => {
       const source = assets.get(objectKey);
       return source && fs.existsSync(source) && fs.statSync(source).isDirectory() ? source : undefined;

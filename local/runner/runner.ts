@@ -4,6 +4,7 @@
  * containers pointed at a local FinSpace endpoint.
  */
 import { readAssembly, selectStacks, type Assembly, type AssemblyStack } from './assembly';
+import { AssetBucket } from './asset-bucket';
 import type { RunnerEvent } from './events';
 import type { LogRecord, RoleCredentials } from './lambda/service';
 import { AwsError } from './limits';
@@ -35,6 +36,8 @@ export interface RunnerOptions {
   readonly onFunctionLog?: (functionName: string, record: LogRecord) => void;
   /** When set, each function's logs go to `<directory>/<functionName>.log`. */
   readonly logDirectory?: string;
+  /** Where the asset bucket's objects are kept between runs; default `<stateFile>.assets`. */
+  readonly assetBucketDirectory?: string;
 }
 
 export interface RunResult {
@@ -69,6 +72,10 @@ async function run(options: RunnerOptions, assembly: Assembly, stacks: readonly 
     onLog: options.onFunctionLog,
     logDirectory: options.logDirectory,
   });
+  // cdk deploy uploads the assets before it deploys; a destroy reads the objects of earlier deploys.
+  const assetBucket = new AssetBucket(options.assetBucketDirectory ?? `${options.stateFile}.assets`);
+  assetBucket.publish(assembly.assetFiles);
+  providerEndpoint.serveObjects(objectKey => assetBucket.read(objectKey));
   const context = (stackName: string): OperationContext => ({
     providerEndpoint,
     assembly,
