@@ -126,6 +126,22 @@ describe('audit', () => {
     expect(longest).toBeLessThanOrEqual(8192);
   });
 
+  test('a membership whose ids the template keeps in S3: the audit gets every id from the layer', () => {
+    const members = Array.from({ length: 3500 }, (_, u) => `user${String(u).padStart(5, '0')}`);
+    const { app: cdkApp, stack } = app({}, (s, access) => {
+      new PermissionGroup(s, 'Big', { access, permissionGroupName: 'big', members });
+    });
+    const assembly = cdkApp.synth();
+    const template = Template.fromStack(stack);
+    const [membership] = Object.values(template.findResources('Custom::FinSpaceGroupMembership')) as any[];
+    expect(membership.Properties.UserIds).toBeUndefined();
+    expect(membership.Properties.UserIdsKey).toBeDefined();
+    const declared = layerFile(assembly.directory, template, 'finspace/declared-resources.json');
+    const [resource] = declared.resources.filter((r: any) => r.type === 'Custom::FinSpaceGroupMembership');
+    expect(resource.properties.UserIds).toEqual(members);
+    expect(Object.keys(resource.properties).filter(key => key.startsWith('UserIds') && key !== 'UserIds')).toEqual([]);
+  });
+
   test('more groups than the schedule\'s input can carry fail the synthesis, naming the limit', () => {
     expect(() => app({}, (s, access) => {
       for (let g = 0; g < 300; g++) new PermissionGroup(s, `Desk${g}`, { access, permissionGroupName: `desk-${g}` });
