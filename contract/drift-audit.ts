@@ -96,3 +96,18 @@ export interface AuditResult {
 export function isGroupDrift(kind: DriftKind): boolean {
   return kind !== 'MemberMissing' && kind !== 'MemberExtra';
 }
+
+/**
+ * The resource that makes every deploy heal (`DriftAuditOptions.healOnDeploy`): its
+ * ServiceToken is the audit function, and CloudFormation sends it an Update on every
+ * deploy, after every group and membership of the stack.
+ */
+export const DEPLOY_HEAL_RESOURCE_TYPE = 'Custom::FinSpaceDeployHeal';
+
+/** The deploy-heal resource's properties besides the ServiceToken. */
+export interface DeployHealProperties {
+  /** As `AuditRequest.deployTimeValues`, resolved by CloudFormation. */
+  readonly DeployTimeValues: readonly string[];
+  /** New at each synth: the change that makes CloudFormation update the resource on every deploy. */
+  readonly DeployRun: string;
+}

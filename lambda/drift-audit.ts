@@ -69,12 +69,17 @@ interface DeclaredMembershipState {
 /** Mutable while the audit runs; reported as DriftFinding. */
 type Finding = { -readonly [K in keyof DriftFinding]: DriftFinding[K] };
 
+/**
+ * Audits, and heals when the request asks. `partOfDeployment`: the run is a step of
+ * the stack's own deployment (the deploy-heal resource), which is then in progress by
+ * definition: it audits and heals without waiting for the stack to settle.
+ */
 export async function runAudit(
-  request: AuditRequest, declared: DeclaredResources, context: InvocationContext, auditId: string = randomUUID(),
+  request: AuditRequest, declared: DeclaredResources, context: InvocationContext, auditId: string = randomUUID(), partOfDeployment = false,
 ): Promise<AuditResult> {
   const healRequested = request.heal === true;
   const nothing = { healRequested, findings: [], driftedGroups: 0, driftedMembers: 0, notCompared: [] };
-  const status = await settledStatus(request.stackId, context);
+  const status: StackState = partOfDeployment ? { settled: true } : await settledStatus(request.stackId, context);
   if (!status.settled) {
     context.log('drift audit skipped: the stack is not settled, and the audit never races a deployment', {
       stackStatus: status.stackStatus, reason: status.reason,
@@ -148,7 +153,7 @@ export async function runAudit(
   const driftedMembers = findings.filter(f => !isGroupDrift(f.kind)).length;
 
   if (healRequested && findings.length > 0) {
-    await heal({ findings, groups, memberships, listings, request, context, auditId });
+    await heal({ findings, groups, memberships, listings, request, context, auditId, partOfDeployment });
   }
 
   const sorted = findings.sort(byResourceAndUser);
@@ -236,6 +241,7 @@ interface HealWork {
   readonly request: AuditRequest;
   readonly context: InvocationContext;
   readonly auditId: string;
+  readonly partOfDeployment: boolean;
 }
 
 /**
@@ -252,7 +258,7 @@ async function heal(work: HealWork): Promise<void> {
     finding.notHealedBecause = 'a deleted group is not created again by the audit (its id belongs to CloudFormation); the next deploy that changes the group recreates it';
   }
   // The stack may have begun a deployment since the audit looked: then the deploy heals.
-  const status = await settledStatus(work.request.stackId, context);
+  const status: StackState = work.partOfDeployment ? { settled: true } : await settledStatus(work.request.stackId, context);
   if (!status.settled) {
     for (const finding of findings) {
       if (finding.healed === undefined) Object.assign(finding, { healed: false, notHealedBecause: `the stack is ${status.stackStatus ?? 'not settled'}` });
@@ -312,7 +318,13 @@ async function heal(work: HealWork): Promise<void> {
   });
 }
 
-async function settledStatus(stackId: string, context: InvocationContext): Promise<{ settled: boolean; stackStatus?: string; reason?: string }> {
+interface StackState {
+  readonly settled: boolean;
+  readonly stackStatus?: string;
+  readonly reason?: string;
+}
+
+async function settledStatus(stackId: string, context: InvocationContext): Promise<StackState> {
   try {
     const stackStatus = await context.stackStatus(stackId);
     return SETTLED_STATUSES.has(stackStatus)

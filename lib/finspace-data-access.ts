@@ -42,6 +42,20 @@ export interface DriftAuditOptions {
    * @default false - the audit only reports
    */
   readonly heal?: boolean;
+
+  /**
+   * Whether every `cdk deploy` also runs the audit with healing, as its last step:
+   * after every group and membership of the stack is deployed, the audit puts back
+   * what was changed outside CloudFormation, even on a deploy that changes nothing
+   * else. Drift it cannot put back (a deleted group, a member still leaving, a group
+   * FinSpace does not answer for) fails the deploy with a reason that names it.
+   *
+   * This adds a resource whose properties change at every synth, so two synths of
+   * the app differ, `cdk diff` always shows it, and a snapshot test must leave it out.
+   *
+   * @default false - deploys change only the resources whose declaration changed
+   */
+  readonly healOnDeploy?: boolean;
 }
 
 /**
@@ -176,7 +190,9 @@ export class FinSpaceDataAccess extends Construct {
       timeout,
       pollInterval,
       maxConcurrency,
-      audit: this.auditSchedule ? { schedule: this.auditSchedule, heal: props.audit?.heal ?? false } : undefined,
+      audit: this.auditSchedule
+        ? { schedule: this.auditSchedule, heal: props.audit?.heal ?? false, healOnDeploy: props.audit?.healOnDeploy ?? false }
+        : undefined,
     });
     this.role = this._provider.role;
   }

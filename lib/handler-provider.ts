@@ -1,3 +1,4 @@
+import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,7 +15,14 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { limitTemplateSize } from './template-size-limit';
 import { DECLARED_MEMBERS_FILE, DEPLOY_TIME_ENVIRONMENTS_VARIABLE, type DeclaredMembersIndex, declaringResource } from '../contract/declared-members';
-import { DECLARED_RESOURCES_FILE, type AuditRequest, type DeclaredResource, type DeclaredValue } from '../contract/drift-audit';
+import {
+  DECLARED_RESOURCES_FILE,
+  DEPLOY_HEAL_RESOURCE_TYPE,
+  type AuditRequest,
+  type DeclaredResource,
+  type DeclaredValue,
+  type DeployHealProperties,
+} from '../contract/drift-audit';
 import { DESCRIPTION_MAX_LENGTH, ID_MAX_LENGTH, NAME_MAX_LENGTH } from '../contract/finspace-ids';
 import { handlerEnvironment, handlerTimeoutSeconds } from '../contract/handler-settings';
 import { PERMISSION_GROUP_RESOURCE_TYPE, type ResourceType } from '../contract/resource-types';
@@ -53,7 +61,11 @@ export interface ProviderSettings {
 export interface AuditSettings {
   readonly schedule: Duration;
   readonly heal: boolean;
+  readonly healOnDeploy: boolean;
 }
+
+/** Lambda's longest: an audit of 20,000 members takes a fraction of it. */
+const AUDIT_TIMEOUT = Duration.minutes(15);
 
 /** EventBridge's limit on a target's input: the schedule hands the audit its deploy-time values through it. */
 export const MAX_RULE_INPUT_BYTES = 8192;
@@ -345,13 +357,32 @@ export class HandlerProvider extends Construct {
         `(each group's id, token environment ids and names), up to ${maxBytes} bytes, over EventBridge's ${MAX_RULE_INPUT_BYTES} per target: ` +
         'declare fewer groups per stack (about 270 fit), or use literal environment ids, names and descriptions.');
     }
-    const fn = this.handlerFunction('Audit', 'index.audit', Duration.minutes(15), this.environment, AUDIT_ASSET);
+    const fn = this.handlerFunction('Audit', 'index.audit', AUDIT_TIMEOUT, this.environment, AUDIT_ASSET);
     new events.Rule(this, 'AuditSchedule', {
       description: 'Runs the FinSpace drift audit of the stack',
       schedule: events.Schedule.rate(audit.schedule),
       // A missed run is not retried: the next one audits anew.
       targets: [new targets.LambdaFunction(fn, { event: events.RuleTargetInput.fromObject(input), retryAttempts: 0 })],
     });
+    if (audit.healOnDeploy) this.healOnEveryDeploy(fn, deployTimeValues);
+  }
+
+  /**
+   * A custom resource served by the audit function itself (it answers CloudFormation
+   * directly: no provider framework), after every group and membership, with a
+   * property that is new at each synth: CloudFormation updates it, and so heals, on
+   * every deploy.
+   */
+  private healOnEveryDeploy(fn: lambda.IFunction, deployTimeValues: string[]): void {
+    const properties: DeployHealProperties = { DeployTimeValues: deployTimeValues, DeployRun: randomUUID() };
+    const heal = new CustomResource(this, 'HealOnDeploy', {
+      resourceType: DEPLOY_HEAL_RESOURCE_TYPE,
+      serviceToken: fn.functionArn,
+      // The function answers before its own timeout; CloudFormation would otherwise wait an hour.
+      serviceTimeout: AUDIT_TIMEOUT.plus(Duration.minutes(1)),
+      properties,
+    });
+    for (const { resource } of this.resources) heal.node.addDependency(resource);
   }
 
   private createRole(): iam.IRole {
@@ -436,7 +467,9 @@ function hideEventsFromFrameworkLogs(provider: cr.Provider): void {
 }
 
 function describe(settings: ProviderSettings): string {
-  const audit = settings.audit ? `, audit every ${settings.audit.schedule.toHumanString()}${settings.audit.heal ? ' with healing' : ''}` : '';
+  const audit = settings.audit
+    ? `, audit every ${settings.audit.schedule.toHumanString()}${settings.audit.heal ? ' with healing' : ''}${settings.audit.healOnDeploy ? ', healing on each deploy' : ''}`
+    : '';
   return `logRetention=${settings.logRetention}, timeout=${settings.timeout.toSeconds()}s, ` +
     `pollInterval=${settings.pollInterval.toSeconds()}s, maxConcurrency=${settings.maxConcurrency}${audit}`;
 }

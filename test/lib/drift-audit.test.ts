@@ -187,3 +187,58 @@ describe('audit', () => {
     expect(access.metricDriftedMembers({ statistic: cloudwatch.Stats.SAMPLE_COUNT }).statistic).toBe('SampleCount');
   });
 });
+
+describe('healOnDeploy', () => {
+  const HEAL_TYPE = 'Custom::FinSpaceDeployHeal';
+
+  test('off by default, and without it two synths are equal: no deploy-heal resource', () => {
+    const synth = () => JSON.stringify(Template.fromStack(app({ heal: true }).stack).toJSON());
+    const first = synth();
+    expect(first).toEqual(synth());
+    expect(first).not.toContain(HEAL_TYPE);
+  });
+
+  test('on: one resource served by the audit function itself, after every group and membership, with the deploy-time values and a run id', () => {
+    const { stack } = app({ healOnDeploy: true });
+    const template = Template.fromStack(stack);
+    const [auditId] = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.audit' } }));
+    const groupId = stack.resolve((stack.node.findChild('Analysts').node.defaultChild!.node.defaultChild as any).logicalId);
+    const dependsOn = [groupId, ...Object.keys(template.findResources('Custom::FinSpaceGroupMembership'))].sort();
+    expect(dependsOn).toHaveLength(3);
+    const heals = Object.values(template.findResources(HEAL_TYPE));
+    expect(heals).toHaveLength(1);
+    const { DependsOn, ...heal } = heals[0];
+    expect([...DependsOn].sort()).toEqual(dependsOn);
+    expect(heal).toEqual({
+      Type: HEAL_TYPE,
+      Properties: {
+        ServiceToken: { 'Fn::GetAtt': [auditId, 'Arn'] },
+        ServiceTimeout: '960',
+        DeployTimeValues: [{ Ref: groupId }],
+        DeployRun: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      },
+      UpdateReplacePolicy: 'Delete',
+      DeletionPolicy: 'Delete',
+    });
+    // The schedule keeps its own setting: only deploys heal.
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ Input: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"heal":false')])] } })],
+    });
+  });
+
+  test('on: the run id is new at each synth, and it is the only difference', () => {
+    const synth = () => Template.fromStack(app({ healOnDeploy: true }).stack).toJSON();
+    const [first, second] = [synth(), synth()];
+    const runOf = (template: any) => (Object.values(template.Resources).find((r: any) => r.Type === HEAL_TYPE) as any).Properties.DeployRun;
+    expect(runOf(first)).not.toEqual(runOf(second));
+    const withoutRun = (template: any) => JSON.stringify(template).replace(runOf(template), '');
+    expect(withoutRun(first)).toEqual(withoutRun(second));
+  });
+
+  test('accesses that share a provider must agree on it', () => {
+    const stack = new Stack(new App(), 'Stack');
+    new FinSpaceDataAccess(stack, 'One', { environmentId: 'env1', audit: { healOnDeploy: true } });
+    expect(() => new FinSpaceDataAccess(stack, 'Two', { environmentId: 'env2', audit: {} }))
+      .toThrow(/audit every 1 hour, healing on each deploy vs .*audit every 1 hour$/);
+  });
+});
