@@ -28,11 +28,15 @@ import { LocalLambdaService, type FunctionConfiguration, type InvocationAnswer, 
 import { AwsError, checkExecutionInput, checkStateData } from './limits';
 import { retryDelayMs, type WaiterSettings } from './waiter';
 
-/** A Provider as deployed: the framework's functions and the user functions they call. */
+/**
+ * A Provider as deployed: the framework's functions and the user functions they call;
+ * or a single function that answers CloudFormation itself.
+ */
 export interface DeployedProvider {
-  /** The framework's onEvent function: the ServiceToken. */
+  /** The function the ServiceToken names: the framework's onEvent, or the custom resource's own function. */
   readonly framework: FunctionConfiguration;
-  readonly userOnEvent: FunctionConfiguration;
+  /** The Provider framework's user onEvent; none for a function that answers CloudFormation itself. */
+  readonly userOnEvent?: FunctionConfiguration;
   readonly waiter?: DeployedWaiter;
 }
 
@@ -117,8 +121,8 @@ export class ProviderEndpoint {
   private constructor() {}
 
   /**
-   * Sends `request` (CloudFormation's request, JSON) to the framework's onEvent as an
-   * Event invocation and waits for the response it submits.
+   * Sends `request` (CloudFormation's request, JSON) to the ServiceToken's function
+   * (the framework's onEvent) as an Event invocation and waits for the response it submits.
    */
   run(call: ProviderCall, request: string): Promise<ProviderOutcome> {
     return new Promise<ProviderOutcome>(resolve => {
@@ -131,10 +135,11 @@ export class ProviderEndpoint {
         },
       };
       this.flights.set(call.requestId, flight);
+      const serving = call.provider.userOnEvent ? 'the provider\'s onEvent function' : `the custom resource's function ${call.provider.framework.functionName}`;
       this.lambda.invoke(call.provider.framework, request, 'Event').then(answer => {
-        if (answer.functionError) flight.settle({ noResponse: `the provider's onEvent function failed: ${errorMessageOf(answer)}` });
-        else if (flight.executionStarted === undefined) flight.settle({ noResponse: 'the provider\'s onEvent function returned without a response' });
-      }, (error: Error) => flight.settle({ noResponse: `the provider's onEvent function could not be invoked: ${error.message}` }));
+        if (answer.functionError) flight.settle({ noResponse: `${serving} failed: ${errorMessageOf(answer)}` });
+        else if (flight.executionStarted === undefined) flight.settle({ noResponse: `${serving} returned without a response` });
+      }, (error: Error) => flight.settle({ noResponse: `${serving} could not be invoked: ${error.message}` }));
     });
   }
 

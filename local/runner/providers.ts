@@ -2,7 +2,8 @@
  * From a custom resource's ServiceToken to the code that serves it: the Provider
  * framework's onEvent function (the ServiceToken), the user functions its
  * environment names (USER_ON_EVENT_FUNCTION_ARN, USER_IS_COMPLETE_FUNCTION_ARN) and
- * the waiter state machine (WAITER_STATE_MACHINE_ARN), all as deployed in the stack.
+ * the waiter state machine (WAITER_STATE_MACHINE_ARN), all as deployed in the stack;
+ * or any other function of the stack, which answers CloudFormation itself.
  */
 import * as fs from 'fs';
 import type { FunctionConfiguration } from './lambda/service';
@@ -17,10 +18,8 @@ export function providerFor(serviceToken: string, resources: ReadonlyMap<string,
   if (!framework || !frameworkId) {
     throw new Error(`ServiceToken ${serviceToken} is not the ARN of a Lambda function of this stack; the local runner plays only providers deployed with the stack`);
   }
-  if (framework.properties.Handler !== 'framework.onEvent') {
-    throw new Error(`ServiceToken ${serviceToken} is function ${frameworkId}, which is not the onEvent function of an aws-cdk-lib ` +
-      'custom-resources Provider; the local runner plays only the Provider framework');
-  }
+  // A Lambda-backed custom resource: CloudFormation invokes the function, which PUTs its response.
+  if (framework.properties.Handler !== 'framework.onEvent') return { framework: functionConfiguration(frameworkId, framework, resources) };
   const variables = environmentOf(framework);
   const provider = {
     framework: functionConfiguration(frameworkId, framework, resources),
