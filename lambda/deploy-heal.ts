@@ -22,7 +22,7 @@ export interface DeployHealResponse {
   readonly Data?: Record<string, string>;
 }
 
-/** Findings named in a failure's reason; the function's log lists all of them. */
+/** Findings named per cause in a failure's reason; the function's log lists all of them. */
 const FINDINGS_IN_REASON = 5;
 /** Stays well inside CloudFormation's 4 KB response object. */
 const MAX_REASON_LENGTH = 1000;
@@ -67,20 +67,28 @@ export async function healOnDeploy(
   }
 }
 
-/** The reason the deploy fails: what is left drifted or uncompared, ids only; undefined when nothing is. */
+/**
+ * The reason the deploy fails: what is left drifted or uncompared, by resource and
+ * cause, ids only; undefined when nothing is.
+ */
 export function unhealedDrift(result: AuditResult): string | undefined {
   const left = result.findings.filter(finding => finding.healed !== true);
   if (left.length === 0 && result.notCompared.length === 0) return undefined;
-  const parts = left.slice(0, FINDINGS_IN_REASON).map(describeFinding);
-  if (left.length > FINDINGS_IN_REASON) parts.push(`${left.length - FINDINGS_IN_REASON} more`);
+  // One part per resource and cause: a refused user fails a membership's whole heal.
+  const byCause = new Map<string, DriftFinding[]>();
+  for (const finding of left) {
+    const key = JSON.stringify([finding.logicalId, finding.permissionGroupId, finding.notHealedBecause ?? 'not healed']);
+    byCause.set(key, [...byCause.get(key) ?? [], finding]);
+  }
+  const parts = [...byCause].map(([key, findings]) => {
+    const [logicalId, permissionGroupId, because] = JSON.parse(key) as string[];
+    const named = findings.slice(0, FINDINGS_IN_REASON).map(f => (f.userId !== undefined ? `${f.kind} ${f.userId}` : f.kind));
+    if (findings.length > FINDINGS_IN_REASON) named.push(`${findings.length - FINDINGS_IN_REASON} more`);
+    return `${logicalId} (group ${permissionGroupId}): ${named.join(', ')}: ${because}`;
+  });
   if (result.notCompared.length > 0) parts.push(`not compared (FinSpace did not answer): ${result.notCompared.join(', ')}`);
   return truncate(`FinSpace differs from the declaration and the deploy-time heal could not put it back: ${parts.join('; ')}. ` +
     'The audit function\'s log lists every finding');
-}
-
-function describeFinding(finding: DriftFinding): string {
-  const user = finding.userId !== undefined ? `, user ${finding.userId}` : '';
-  return `${finding.kind} ${finding.logicalId} (group ${finding.permissionGroupId}${user}): ${finding.notHealedBecause ?? 'not healed'}`;
 }
 
 async function rollingBack(stackId: string, context: InvocationContext): Promise<boolean> {
