@@ -20,8 +20,16 @@ const ANSWER_MARGIN_MS = 5_000;
 const WRITE_MARGIN_MS = 30_000;
 /** Undos of a failed event's additions stop being tried again this long before the Lambda would be stopped. */
 const UNDO_MARGIN_MS = 15_000;
+/**
+ * isComplete checks a change in flight again within one invocation for at most this
+ * long before answering "not yet": longer waits are the Provider framework's polls.
+ */
+const WAIT_INSIDE_MS = 60_000;
 
 export class TimeBudget {
+  /** When the invocation began (epoch ms). */
+  private readonly invokedAt: number;
+
   /**
    * @param phase the entry point, which decides the reserve for retry rounds
    * @param timeoutMs how long one change may take (HandlerSettings.timeoutMs)
@@ -33,7 +41,9 @@ export class TimeBudget {
     private readonly timeoutMs: number,
     public readonly now: () => number,
     public readonly remainingMs: () => number,
-  ) {}
+  ) {
+    this.invokedAt = now();
+  }
 
   /** Until when (epoch ms) a transiently failing call may start another round of attempts. */
   public retryRoundsUntil(): number {
@@ -51,6 +61,14 @@ export class TimeBudget {
   /** Whether a write may still start: isComplete makes the ones that did not. */
   public writesAllowed(): boolean {
     return this.remainingMs() > WRITE_MARGIN_MS;
+  }
+
+  /**
+   * Whether the invocation may pause `pauseMs` and check again: within WAIT_INSIDE_MS
+   * of its start, and leaving the reserve for retry rounds intact.
+   */
+  public mayWaitInside(pauseMs: number): boolean {
+    return this.now() + pauseMs - this.invokedAt <= WAIT_INSIDE_MS && this.remainingMs() - pauseMs > RETRY_RESERVE_MS[this.phase];
   }
 
   /** Whether an undo that FinSpace did not answer may be tried again. */
