@@ -25,8 +25,8 @@ import type { InvocationContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
 import { shouldPollAgain } from './poll-again';
 import { parseGroupMembershipProperties, type GroupMembershipProperties } from './properties';
-import { settlePause } from './settle-wait';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
+import { settlePause } from './settle-wait';
 import { UPDATE_ROLLBACK_IN_PROGRESS } from './stack-status';
 import { declaringResource } from '../contract/declared-members';
 import { shardOf } from '../contract/membership-shards';
@@ -348,9 +348,7 @@ async function reconcile(
     const state = status(userId);
     if (written?.added.has(userId)) {
       if (state !== 'ADDITION_SUCCESS') added.push(userId);
-    } else if (state === undefined) toAdd.push(userId);
-    else if (state === 'ADDITION_IN_PROGRESS') pendingAdd.push(userId);
-    else if (state === 'REMOVAL_IN_PROGRESS') waitingToReAdd.push(userId);
+    } else if (state === undefined) {toAdd.push(userId);} else if (state === 'ADDITION_IN_PROGRESS') {pendingAdd.push(userId);} else if (state === 'REMOVAL_IN_PROGRESS') {waitingToReAdd.push(userId);}
   }
   const toRemove: string[] = [];
   const pendingRemove: string[] = [];
