@@ -45,7 +45,7 @@ export interface InvocationContext {
 }
 
 export function invocationContext(context: HandlerContext, phase: Phase): InvocationContext {
-  const time = new TimeBudget(phase, context.settings.timeoutMs, () => context.now(), () => context.remainingTimeMs());
+  const time = new TimeBudget(phase, context.settings, () => context.now(), () => context.remainingTimeMs());
   return {
     settings: context.settings,
     time,

@@ -128,3 +128,22 @@ test('more changes than listing pages are confirmed by listing the group', async
   const answer = await world.onEvent(update(MEMBERS.slice(5)));
   expect(answer.WatchedUsers).toBeUndefined();
 });
+
+test('isComplete looks again for at most one poll interval before answering not yet', async () => {
+  await world.stop();
+  world = await startWorld({
+    seed: seedWith([...MEMBERS, 'newcomer'], {
+      permissionGroups: [{ permissionGroupId: GROUP, name: 'big', applicationPermissions: [], members: MEMBERS }],
+    }),
+    behaviour: { additionDelayMs: 60_000 },
+  });
+  const event = update([...MEMBERS, 'newcomer']);
+  const answer = await world.onEvent(event);
+  world.emulator.resetCalls();
+  const invokedAt = world.clock.now();
+  const result = await handle<IsCompleteResponse>({ ...event, ...answer } as OnEventRequest, world.context(), 'isComplete');
+  expect(result.IsComplete).toBe(false);
+  // Checks at 0, 0.25, 0.75, 1.75 and 3.75 s; the next, 4 s later, would pass the 5 s poll interval.
+  expect(world.clock.now() - invokedAt).toBe(3_750);
+  expect(callsTo('ListPermissionGroupsByUser')).toBe(5);
+});
