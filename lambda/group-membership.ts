@@ -37,7 +37,7 @@ const NAMED_IN_REASON = 10;
 /**
  * The most users onEvent hands isComplete to watch. They travel in the Provider
  * framework's waiter state, which the user ids already fill up to 70% (see
- * MAX_USERS_PER_RESOURCE): 100 ids take under 3 KiB.
+ * MAX_INLINE_USER_IDS): 100 ids take under 3 KiB.
  */
 const MAX_WATCHED_USERS = 100;
 
@@ -102,6 +102,11 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   const data = { PermissionGroupId: target.props.permissionGroupId, Members: target.keep.size };
   if (target.handedOver.length > 0) {
     context.log('users left to the resource that declares them now', { userIds: target.handedOver });
+  }
+  if (event.RequestType === 'Delete' && target.keep.size === 0 && target.handedOver.length === target.props.userIds.length) {
+    // Every user is another resource's now (a membership renamed, or the shards of an
+    // earlier version merged into one): nothing to remove, so nothing to list.
+    return { ...base, NothingToDo: true };
   }
   let live: Map<string, UserByPermissionGroup> | undefined;
   let pass: Pass;
@@ -201,7 +206,7 @@ function targetOf(event: OnEventRequest, context: InvocationContext): Target {
       // declare for the group: when this is the rollback of a failed deploy that
       // replaced an exclusive membership with this one, its sweep removed the users of
       // the one it replaced, which stays. Otherwise they are there already.
-      keep: new Set(props.exclusive ? othersDeclared(props, context) : []),
+      keep: new Set(props.exclusive && !mergedIntoAnother(props, context) ? othersDeclared(props, context) : []),
       undoAddsOnFailure: false,
       handedOver,
       declaredAdditions: [],
@@ -253,6 +258,19 @@ function othersDeclared(props: GroupMembershipProperties, context: InvocationCon
   if (!index || !props.groupKey) return [];
   const me = declaringResource(props.membershipKey, props.shardIndex);
   return index.declaredUsers(props.groupKey, props.environmentId).filter(([, resource]) => resource !== me).map(([userId]) => userId);
+}
+
+/**
+ * Whether the stack declares this resource's membership in another resource now: a
+ * shard of an earlier version whose membership is one resource today. Its users
+ * stay with that resource, which sweeps for itself when it is exclusive.
+ */
+function mergedIntoAnother(props: GroupMembershipProperties, context: InvocationContext): boolean {
+  const index = context.settings.declaredMembers;
+  if (!index || !props.groupKey) return false;
+  const me = declaringResource(props.membershipKey, props.shardIndex);
+  const sameMembership = `${props.membershipKey}/`;
+  return index.declaredUsers(props.groupKey, props.environmentId).some(([, resource]) => resource !== me && resource.startsWith(sameMembership));
 }
 
 /**
