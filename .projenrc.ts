@@ -90,8 +90,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-crypto/sha256-js',
     '@aws-sdk/credential-provider-env',
     '@smithy/core',
-    // v3 is the last CommonJS major: jest loads it without an ESM transform.
-    'p-limit@^3',
     // The only packaged FinSpace Data client left: proves the emulator speaks the real protocol.
     'aws-sdk@^2',
     // What the Lambda Node.js runtime provides the Provider framework's own code, which the local runner runs.

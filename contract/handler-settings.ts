@@ -12,6 +12,8 @@ export const HANDLER_ENVIRONMENT = {
   handlerRoleArn: 'HANDLER_ROLE_ARN',
   /** The handler's timeout (see handlerTimeoutSeconds), in whole seconds. */
   timeout: 'TIMEOUT_SECONDS',
+  /** The Provider framework's wait between two isComplete calls, in milliseconds. */
+  pollInterval: 'POLL_INTERVAL_MS',
 } as const;
 
 /** `FinSpaceDataAccessProps.timeout` when not given. */
@@ -36,6 +38,11 @@ export interface HandlerSettings {
   readonly maxConcurrency: number;
   /** How long one change may take to settle before it fails (see handlerTimeoutSeconds). */
   readonly timeoutMs: number;
+  /**
+   * The wait between two isComplete calls: the longest one isComplete looks again at a
+   * change in flight before it answers "not yet".
+   */
+  readonly pollIntervalMs: number;
   /** The role the handler runs as; its FinSpace users are never removed. */
   readonly handlerRoleArn?: string;
   /** Every user the stack declares per group; undefined without the layer. */
@@ -47,11 +54,13 @@ export function handlerEnvironment(values: {
   readonly maxConcurrency: string;
   readonly handlerRoleArn: string;
   readonly timeoutSeconds: string;
+  readonly pollIntervalMs: string;
 }): Record<string, string> {
   return {
     [HANDLER_ENVIRONMENT.maxConcurrency]: values.maxConcurrency,
     [HANDLER_ENVIRONMENT.handlerRoleArn]: values.handlerRoleArn,
     [HANDLER_ENVIRONMENT.timeout]: values.timeoutSeconds,
+    [HANDLER_ENVIRONMENT.pollInterval]: values.pollIntervalMs,
   };
 }
 
@@ -64,6 +73,7 @@ export function handlerSettingsFrom(
   return {
     maxConcurrency: positiveInteger(environment[HANDLER_ENVIRONMENT.maxConcurrency], DEFAULT_MAX_CONCURRENCY),
     timeoutMs: positiveInteger(environment[HANDLER_ENVIRONMENT.timeout], defaultTimeoutSeconds) * 1000,
+    pollIntervalMs: positiveInteger(environment[HANDLER_ENVIRONMENT.pollInterval], DEFAULT_POLL_INTERVAL_SECONDS * 1000),
     handlerRoleArn: environment[HANDLER_ENVIRONMENT.handlerRoleArn] || undefined,
     declaredMembers,
   };

@@ -1,9 +1,8 @@
-import pLimit from 'p-limit';
-
 /**
- * Runs `work` for every item, at most `concurrency` at once. Items not yet started
- * when `shouldStop` turns true are skipped (the caller finishes them later). Every
- * started item is awaited before the first error, if any, is thrown.
+ * Runs `work` for every item, at most `concurrency` at once: that many workers take
+ * the next item as each finishes one. Items not yet started when `shouldStop` turns
+ * true are skipped (the caller finishes them later). Every started item is awaited
+ * before the first error, if any, is thrown.
  *
  * @returns how many items were started
  */
@@ -13,14 +12,22 @@ export async function forEachConcurrently<T>(
   work: (item: T) => Promise<void>,
   shouldStop: () => boolean = () => false,
 ): Promise<number> {
-  const limit = pLimit(concurrency);
+  let next = 0;
   let started = 0;
-  const results = await Promise.allSettled(items.map(item => limit(async () => {
-    if (shouldStop()) return;
-    started++;
-    await work(item);
-  })));
-  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failure) throw failure.reason;
+  const failures: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      if (shouldStop()) continue;
+      started++;
+      try {
+        await work(item);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  if (failures.length > 0) throw failures[0];
   return started;
 }

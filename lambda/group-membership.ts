@@ -4,9 +4,12 @@
  * isComplete lists the group once per poll, repeats whatever did not take, and is
  * done when every declared user is ADDITION_SUCCESS and every user to remove is gone.
  * When onEvent changed fewer users than a listing has pages, isComplete watches just
- * those users instead (see usersToWatch).
+ * those users instead (see usersToWatch). onEvent starts the writes it can before the
+ * listing ends (early-writes.ts), and isComplete checks a change in flight again within
+ * the same invocation before it answers "not yet" (settle-wait.ts).
  */
 import { forEachConcurrently } from './concurrency';
+import { EarlyWrites, type EarlyWritten } from './early-writes';
 import { DeploymentFailure } from './failure';
 import {
   DEFAULT_PAGE_SIZE,
@@ -14,7 +17,7 @@ import {
   isFinSpaceError,
   isTransient,
   listAllPermissionGroupsByUser,
-  listAllUsersByPermissionGroup,
+  paginate,
   type FinSpaceDataClient,
   type UserByPermissionGroup,
 } from './finspace';
@@ -23,6 +26,7 @@ import { idempotencyToken } from './idempotency';
 import { shouldPollAgain } from './poll-again';
 import { parseGroupMembershipProperties, type GroupMembershipProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
+import { settlePause } from './settle-wait';
 import { UPDATE_ROLLBACK_IN_PROGRESS } from './stack-status';
 import { declaringResource } from '../contract/declared-members';
 import { shardOf } from '../contract/membership-shards';
@@ -52,6 +56,8 @@ interface Target {
    * group): never removed here.
    */
   readonly handedOver: readonly string[];
+  /** Users the declarations add (declared now, not before): known without a listing. */
+  readonly declaredAdditions: readonly string[];
   /** Users that must end absent, given the live members. */
   remove(live: ReadonlyMap<string, UserByPermissionGroup>): string[];
 }
@@ -104,10 +110,21 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   }
   let live: Map<string, UserByPermissionGroup> | undefined;
   let pass: Pass;
+  const early = new EarlyWrites(client, {
+    groupId: target.props.permissionGroupId,
+    additions: target.declaredAdditions,
+    removalsOf: page => target.remove(page),
+    token: (action, userId) => idempotencyToken(event, `${action}:${userId}`),
+  }, context);
   try {
-    live = await liveMembers(client, target, event, context);
+    let written: EarlyWritten;
+    try {
+      live = await liveMembers(client, target, event, context, page => early.onPage(page));
+    } finally {
+      written = await early.settled();
+    }
     if (!live) return { ...base, NothingToDo: true };
-    pass = await reconcile(client, target, live, event, context, 'write');
+    pass = await reconcile(client, target, live, event, context, 'write', written);
   } catch (error) {
     if (!isTransient(error)) throw error;
     // An outage must not fail the event (a failed rollback cannot be undone): the
@@ -134,34 +151,42 @@ async function isComplete(event: IsCompleteRequest, context: InvocationContext):
   if (event.NothingToDo) return { IsComplete: true };
   const target = targetOf(event, context);
   const client = context.clientFor(target.props.environmentId);
-  let pass: Pass | undefined;
-  try {
-    const watched = watchedUsersOf(event);
-    if (watched) pass = await watch(client, target.props.permissionGroupId, watched, context);
-    if (!pass) {
-      const live = await liveMembers(client, target, event, context);
-      if (!live) return { IsComplete: true };
-      pass = await reconcile(client, target, live, event, context, 'repair');
+  let watched = watchedUsersOf(event);
+  for (let check = 0; ; check++) {
+    let pass: Pass | undefined;
+    try {
+      if (watched) pass = await watch(client, target.props.permissionGroupId, watched, context);
+      if (!pass) {
+        const live = await liveMembers(client, target, event, context);
+        if (!live) return { IsComplete: true };
+        pass = await reconcile(client, target, live, event, context, 'repair');
+        // What is left in flight after a listing is checked again like onEvent's changes.
+        watched = usersToWatch(pass, live.size);
+      }
+    } catch (error) {
+      if (shouldPollAgain(error, event.ReconcileStartedAt, context)) return { IsComplete: false };
+      throw error;
     }
-  } catch (error) {
-    if (shouldPollAgain(error, event.ReconcileStartedAt, context)) return { IsComplete: false };
-    throw error;
-  }
-  const waiting = pass.pendingAdd.length + pass.pendingRemove.length + pass.waitingToReAdd.length + pass.added.length + pass.removed.length;
-  if (waiting === 0) return { IsComplete: true };
+    const waiting = pass.pendingAdd.length + pass.pendingRemove.length + pass.waitingToReAdd.length + pass.added.length + pass.removed.length;
+    if (waiting === 0) return { IsComplete: true };
 
-  if (context.time.expired(event.ReconcileStartedAt)) {
-    throw new DeploymentFailure(stuckReason(pass, context.time.changeStartedAt(event.ReconcileStartedAt), context));
+    if (context.time.expired(event.ReconcileStartedAt)) {
+      throw new DeploymentFailure(stuckReason(pass, context.time.changeStartedAt(event.ReconcileStartedAt), context));
+    }
+    const pause = settlePause(check);
+    if (!context.time.mayWaitInside(pause)) {
+      context.log('waiting for FinSpace', summary(event, target, pass));
+      return {
+        IsComplete: false,
+        MembershipProgress: {
+          adding: pass.added.length + pass.pendingAdd.length,
+          removing: pass.removed.length + pass.pendingRemove.length,
+          waitingToReAdd: pass.waitingToReAdd.length,
+        },
+      };
+    }
+    await context.sleep(pause);
   }
-  context.log('waiting for FinSpace', summary(event, target, pass));
-  return {
-    IsComplete: false,
-    MembershipProgress: {
-      adding: pass.added.length + pass.pendingAdd.length,
-      removing: pass.removed.length + pass.pendingRemove.length,
-      waitingToReAdd: pass.waitingToReAdd.length,
-    },
-  };
 }
 
 /**
@@ -207,6 +232,7 @@ function targetOf(event: OnEventRequest, context: InvocationContext): Target {
       keep: new Set(props.exclusive && !mergedIntoAnother(props, context) ? othersDeclared(props, context) : []),
       undoAddsOnFailure: false,
       handedOver,
+      declaredAdditions: [],
       remove: live => props.userIds.filter(userId => owner(userId) !== 'another' && present(live, userId)),
     };
   }
@@ -215,6 +241,7 @@ function targetOf(event: OnEventRequest, context: InvocationContext): Target {
   let dropped: string[] = [];
   let handedOver: string[] = [];
   let undoAddsOnFailure = true;
+  let declaredAdditions: string[] = [];
   if (event.RequestType === 'Update') {
     const old = parseGroupMembershipProperties(event.OldResourceProperties);
     const sameGroup = old.permissionGroupId === props.permissionGroupId && old.environmentId === props.environmentId;
@@ -223,6 +250,8 @@ function targetOf(event: OnEventRequest, context: InvocationContext): Target {
       const letGo = old.userIds.filter(userId => !keep.has(userId));
       dropped = letGo.filter(userId => owner(userId) !== 'another');
       handedOver = letGo.filter(userId => owner(userId) === 'another');
+      const before = new Set(old.userIds);
+      declaredAdditions = props.userIds.filter(userId => !before.has(userId));
       if (old.exclusive && !props.exclusive) {
         for (const userId of othersDeclared(props, context)) keep.add(userId);
       }
@@ -233,6 +262,7 @@ function targetOf(event: OnEventRequest, context: InvocationContext): Target {
     keep,
     undoAddsOnFailure,
     handedOver,
+    declaredAdditions,
     remove: live => props.exclusive
       ? [...live.keys()].filter(userId => !keep.has(userId) && mine(userId) && owner(userId) !== 'another' && present(live, userId))
       : dropped.filter(userId => present(live, userId)),
@@ -287,10 +317,21 @@ function ownerOf(props: GroupMembershipProperties, context: InvocationContext): 
  * The group's members by user id; undefined when the group is gone and there is
  * nothing to put back: a Delete, or an Update that rolls back a failed deploy.
  */
-async function liveMembers(client: FinSpaceDataClient, target: Target, event: OnEventRequest, context: InvocationContext) {
+async function liveMembers(
+  client: FinSpaceDataClient,
+  target: Target,
+  event: OnEventRequest,
+  context: InvocationContext,
+  onPage?: (page: ReadonlyMap<string, UserByPermissionGroup>) => void,
+) {
   try {
-    const members = await listAllUsersByPermissionGroup(client, target.props.permissionGroupId);
-    return new Map(members.filter(m => m.userId).map(m => [m.userId!, m]));
+    const members = new Map<string, UserByPermissionGroup>();
+    for await (const { users } of paginate(client, 'ListUsersByPermissionGroup', { permissionGroupId: target.props.permissionGroupId })) {
+      const page = new Map((users ?? []).filter(m => m.userId).map(m => [m.userId!, m]));
+      for (const [userId, member] of page) members.set(userId, member);
+      onPage?.(page);
+    }
+    return members;
   } catch (error) {
     if (!isFinSpaceError(error, 'ResourceNotFoundException')) throw error;
     if (event.RequestType === 'Delete') return undefined;
@@ -326,7 +367,8 @@ async function isRollingBack(event: OnEventRequest, context: InvocationContext):
  * Makes the calls that bring the live members towards the target. `write` is the
  * first pass of an event (idempotency tokens derived from it, so a re-delivered
  * event repeats nothing); `repair` passes let the client pick fresh tokens, because
- * a call repeated then is a new attempt, not a retry.
+ * a call repeated then is a new attempt, not a retry. `written`: what onEvent's early
+ * writes made while the group was listed, which the listing may not show yet.
  */
 async function reconcile(
   client: FinSpaceDataClient,
@@ -335,29 +377,31 @@ async function reconcile(
   event: OnEventRequest,
   context: InvocationContext,
   mode: 'write' | 'repair',
+  written?: EarlyWritten,
 ): Promise<Pass> {
   const status = (userId: string): MembershipStatus | undefined => live.get(userId)?.membershipStatus;
+  const added: string[] = [];
+  const removed: string[] = [];
   const toAdd: string[] = [];
   const pendingAdd: string[] = [];
   const waitingToReAdd: string[] = [];
   for (const userId of target.keep) {
     const state = status(userId);
-    if (state === undefined) toAdd.push(userId);
-    else if (state === 'ADDITION_IN_PROGRESS') pendingAdd.push(userId);
-    else if (state === 'REMOVAL_IN_PROGRESS') waitingToReAdd.push(userId);
+    if (written?.added.has(userId)) {
+      if (state !== 'ADDITION_SUCCESS') added.push(userId);
+    } else if (state === undefined) {toAdd.push(userId);} else if (state === 'ADDITION_IN_PROGRESS') {pendingAdd.push(userId);} else if (state === 'REMOVAL_IN_PROGRESS') {waitingToReAdd.push(userId);}
   }
   const toRemove: string[] = [];
   const pendingRemove: string[] = [];
   for (const userId of target.remove(live)) {
-    if (status(userId) === 'REMOVAL_IN_PROGRESS') pendingRemove.push(userId);
+    if (written?.removed.has(userId)) removed.push(userId);
+    else if (status(userId) === 'REMOVAL_IN_PROGRESS') pendingRemove.push(userId);
     else toRemove.push(userId);
   }
 
   const groupId = target.props.permissionGroupId;
   const token = (action: string, userId: string) => mode === 'write' ? idempotencyToken(event, `${action}:${userId}`) : undefined;
   const refused: string[] = [];
-  const added: string[] = [];
-  const removed: string[] = [];
 
   try {
     // A user still leaving may be accepted again at once, or only once gone: try.

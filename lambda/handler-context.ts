@@ -4,7 +4,7 @@
  * settings that the construct put into the Lambda environment.
  */
 import { declaredMembersFromLayer } from './declared-members';
-import { FinSpaceDataClient, createRetryStrategy } from './finspace';
+import { FinSpaceDataClient, SendWindow, createRetryStrategy } from './finspace';
 import { TimeBudget, type Phase } from './time-budget';
 import type { ObjectReader } from './user-ids-object';
 import { handlerSettingsFrom, type HandlerSettings } from '../contract/handler-settings';
@@ -48,7 +48,7 @@ export interface InvocationContext {
 }
 
 export function invocationContext(context: HandlerContext, phase: Phase): InvocationContext {
-  const time = new TimeBudget(phase, context.settings.timeoutMs, () => context.now(), () => context.remainingTimeMs());
+  const time = new TimeBudget(phase, context.settings, () => context.now(), () => context.remainingTimeMs());
   return {
     settings: context.settings,
     time,
@@ -74,24 +74,25 @@ function loadedDeclaredMembers() {
 }
 
 /**
- * One retry strategy per environment for the life of the Lambda container: its rate
- * limiter and retry quota outlive an invocation, as a long-lived SDK client's would.
+ * One retry strategy and send window per environment for the life of the Lambda
+ * container: the retry quota and the window outlive an invocation, as a long-lived
+ * SDK client's would.
  */
-const retryStrategies = new Map<string, ReturnType<typeof createRetryStrategy>>();
+const pacing = new Map<string, { readonly retryStrategy: ReturnType<typeof createRetryStrategy>; readonly sendWindow: SendWindow }>();
 
 /**
  * A client for one invocation: its retry rounds end with the invocation's budget,
  * while the retry strategy and the vended credentials (module-wide) are shared.
  */
 export function lambdaClientFor(environmentId: string, deadlines?: CallDeadlines): FinSpaceDataClient {
-  let retryStrategy = retryStrategies.get(environmentId);
-  if (!retryStrategy) {
-    retryStrategy = createRetryStrategy();
-    retryStrategies.set(environmentId, retryStrategy);
+  let shared = pacing.get(environmentId);
+  if (!shared) {
+    shared = { retryStrategy: createRetryStrategy(), sendWindow: new SendWindow() };
+    pacing.set(environmentId, shared);
   }
   return new FinSpaceDataClient({
     environmentId,
-    retryStrategy,
+    ...shared,
     keepTrying: deadlines ? { until: () => deadlines.retryRoundsUntil() } : undefined,
     callsEndBy: deadlines ? () => deadlines.callsEndBy() : undefined,
   });

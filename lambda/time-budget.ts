@@ -20,20 +20,31 @@ const ANSWER_MARGIN_MS = 5_000;
 const WRITE_MARGIN_MS = 30_000;
 /** Undos of a failed event's additions stop being tried again this long before the Lambda would be stopped. */
 const UNDO_MARGIN_MS = 15_000;
+/**
+ * isComplete checks a change in flight again within one invocation for at most one
+ * poll interval (the time its answer "not yet" would cost anyway), and never longer
+ * than this: longer waits are the Provider framework's.
+ */
+const WAIT_INSIDE_MS = 60_000;
 
 export class TimeBudget {
+  /** When the invocation began (epoch ms). */
+  private readonly invokedAt: number;
+
   /**
    * @param phase the entry point, which decides the reserve for retry rounds
-   * @param timeoutMs how long one change may take (HandlerSettings.timeoutMs)
+   * @param settings how long one change may take (timeoutMs) and the poll interval (pollIntervalMs)
    * @param now the clock, epoch ms
    * @param remainingMs milliseconds left before the Lambda is stopped
    */
   constructor(
     private readonly phase: Phase,
-    private readonly timeoutMs: number,
+    private readonly settings: { readonly timeoutMs: number; readonly pollIntervalMs: number },
     public readonly now: () => number,
     public readonly remainingMs: () => number,
-  ) {}
+  ) {
+    this.invokedAt = now();
+  }
 
   /** Until when (epoch ms) a transiently failing call may start another round of attempts. */
   public retryRoundsUntil(): number {
@@ -53,6 +64,16 @@ export class TimeBudget {
     return this.remainingMs() > WRITE_MARGIN_MS;
   }
 
+  /**
+   * Whether the invocation may pause `pauseMs` and check again: within one poll
+   * interval (at most WAIT_INSIDE_MS) of its start, and leaving the reserve for retry
+   * rounds intact.
+   */
+  public mayWaitInside(pauseMs: number): boolean {
+    const longest = Math.min(WAIT_INSIDE_MS, this.settings.pollIntervalMs);
+    return this.now() + pauseMs - this.invokedAt <= longest && this.remainingMs() - pauseMs > RETRY_RESERVE_MS[this.phase];
+  }
+
   /** Whether an undo that FinSpace did not answer may be tried again. */
   public undoRetriesAllowed(): boolean {
     return this.remainingMs() > UNDO_MARGIN_MS;
@@ -63,7 +84,7 @@ export class TimeBudget {
    * absent means now) has run past the handler's timeout.
    */
   public expired(startedAt: unknown): boolean {
-    return this.now() - this.changeStartedAt(startedAt) > this.timeoutMs;
+    return this.now() - this.changeStartedAt(startedAt) > this.settings.timeoutMs;
   }
 
   /** When the change began (epoch ms), from what the event carries: absent means now. */

@@ -175,6 +175,7 @@ export class HandlerProvider extends Construct {
       maxConcurrency: String(settings.maxConcurrency),
       handlerRoleArn: this.role.roleArn,
       timeoutSeconds: String(handlerTimeoutSeconds(settings.timeout.toSeconds(), settings.pollInterval.toSeconds())),
+      pollIntervalMs: String(settings.pollInterval.toMilliseconds()),
     });
     const onEventHandler = this.handlerFunction('OnEvent', 'index.onEvent', Duration.minutes(10), environment);
     const isCompleteHandler = this.handlerFunction('IsComplete', 'index.isComplete', Duration.minutes(2), environment);

@@ -9,6 +9,7 @@
  * drifted item. The time limit is one Lambda invocation's: 15 minutes.
  */
 import type { AuditResult, DeclaredResource } from '../../contract/drift-audit';
+import { DEFAULT_POLL_INTERVAL_SECONDS } from '../../contract/handler-settings';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE } from '../../contract/resource-types';
 import { runAudit } from '../../lambda/drift-audit';
 import { FinSpaceDataClient, VendedCredentialCache, DEFAULT_PAGE_SIZE } from '../../lambda/finspace';
@@ -92,7 +93,9 @@ async function auditOnce(heal: boolean): Promise<AuditRun> {
     const credentialCache = new VendedCredentialCache();
     const startedAt = Date.now();
     const context: HandlerContext = {
-      settings: { maxConcurrency: 8, timeoutMs: LAMBDA_LIMIT_MS, handlerRoleArn: HANDLER_ROLE_ARN },
+      settings: {
+        maxConcurrency: 8, timeoutMs: LAMBDA_LIMIT_MS, handlerRoleArn: HANDLER_ROLE_ARN, pollIntervalMs: DEFAULT_POLL_INTERVAL_SECONDS * 1000,
+      },
       clientFor: (environmentId, deadlines) => new FinSpaceDataClient({
         environmentId,
         region: emulator.region,

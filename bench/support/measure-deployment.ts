@@ -3,15 +3,12 @@
  * the synthesized resources deployed against it over HTTP, then the calls it
  * answered and a check that the group ended exactly as declared.
  */
-import type { RetryStrategyV2 } from '@smithy/types';
 import { deploy, type DeploymentResult } from './deployment';
 import { withEmulator } from './emulator-process';
 import { ENVIRONMENT_ID, GROUP_ID } from './finspace-seed';
-import { InProcessLambdaHost } from './lambda-container';
 import type { LambdaHost } from './lambda-host';
 import { LocalLambdaHost } from './local-lambda';
 import type { SynthesizedMembership } from './synthesized-stack';
-import type { RetryMode } from '../../lambda/finspace';
 import type { CallRecord, EmulatorBehaviour, EmulatorSeed, EmulatorSnapshot, FaultCounts, FaultOptions } from '../../local/emulator';
 
 export interface DeploymentScenario {
@@ -20,14 +17,6 @@ export interface DeploymentScenario {
   readonly faults: FaultOptions;
   readonly previous?: SynthesizedMembership;
   readonly next: SynthesizedMembership;
-  /**
-   * The handler client's retry mode; default its own. Either of these runs the
-   * handler in this process (lambda-container.ts): the shipped bundle has no switch
-   * for them.
-   */
-  readonly retryMode?: RetryMode;
-  /** Builds each client's retry strategy, to observe it; default the client's own. */
-  readonly retryStrategy?: () => RetryStrategyV2;
   /** The group's members once the deployment succeeded. */
   readonly expectedMembers: readonly string[];
 }
@@ -50,9 +39,7 @@ export async function measureDeployment(scenario: DeploymentScenario): Promise<D
     await emulator.setFaults(scenario.faults);
     await emulator.resetCalls();
     const target = { endpoint: emulator.endpoint, region: emulator.region };
-    const lambdas: LambdaHost = scenario.retryMode !== undefined || scenario.retryStrategy !== undefined
-      ? new InProcessLambdaHost(scenario.next, { ...target, retryMode: scenario.retryMode, retryStrategy: scenario.retryStrategy })
-      : new LocalLambdaHost(scenario.next, target);
+    const lambdas: LambdaHost = new LocalLambdaHost(scenario.next, target);
     let result: DeploymentResult;
     try {
       result = await deploy(scenario.next, scenario.previous, lambdas);

@@ -20,7 +20,8 @@ import { credentialsFromEnvironment } from './environment-credentials';
 import { FinSpaceDataError, isFinSpaceError, requestIdOf } from './errors';
 import type * as m from './model';
 import { OPERATIONS, type OperationDescriptor } from './operations';
-import { backoffDelayMs, createRetryStrategy, isNetworkError, isTransient, retryErrorInfo, type RetryMode } from './retry';
+import { backoffDelayMs, classifyRetry, createRetryStrategy, DEFAULT_RETRY_MODE, isNetworkError, isTransient, retryErrorInfo, type RetryMode } from './retry';
+import { SendWindow } from './send-window';
 import { serializeRequest } from './serialize';
 import { defaultRequestHandler, exchange, type RequestHandler } from './transport';
 
@@ -67,8 +68,14 @@ export interface FinSpaceDataClientConfig {
   readonly credentialDurationMinutes?: number;
   /** Attempts per call, first one included. Default: DEFAULT_MAX_ATTEMPTS (8). */
   readonly maxAttempts?: number;
-  /** Default: 'adaptive' (client-side rate limiting after throttles). */
+  /** Default: 'adaptive' (a send window that narrows after throttles). */
   readonly retryMode?: RetryMode;
+  /**
+   * The window of attempts in flight, shared by the clients of one Lambda environment
+   * so that it outlives an invocation. Default: a window of this client's own in
+   * 'adaptive' mode, none in 'standard'.
+   */
+  readonly sendWindow?: SendWindow;
   /**
    * Keeps a call going past its attempts while a transient failure (throttling, 5xx,
    * a lost connection) lasts: another round of attempts starts after a pause, until
@@ -90,7 +97,7 @@ export interface FinSpaceDataClientConfig {
   readonly backoff?: (retryCount: number, error: unknown) => number;
   /** Waits between attempts. Default: a timer. */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Replaces the strategy built from maxAttempts and retryMode. */
+  /** Replaces the strategy built from maxAttempts. */
   readonly retryStrategy?: RetryStrategyV2;
   /** Default: a module-wide keep-alive NodeHttpHandler. */
   readonly requestHandler?: RequestHandler;
@@ -119,6 +126,7 @@ export class FinSpaceDataClient {
   private readonly baseCredentials: AwsCredentialIdentityProvider;
   private readonly credentialDurationMinutes: number;
   private readonly retryStrategy: RetryStrategyV2;
+  private readonly sendWindow?: SendWindow;
   private readonly keepTrying?: KeepTrying;
   private readonly callsEndBy: () => number | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -135,7 +143,8 @@ export class FinSpaceDataClient {
     this.endpoint = resolveEndpoint(this.region, config.endpoint);
     this.baseCredentials = config.credentials ?? credentialsFromEnvironment;
     this.credentialDurationMinutes = config.credentialDurationMinutes ?? DEFAULT_CREDENTIAL_DURATION_MINUTES;
-    this.retryStrategy = config.retryStrategy ?? createRetryStrategy(config.retryMode, config.maxAttempts);
+    this.retryStrategy = config.retryStrategy ?? createRetryStrategy(config.maxAttempts);
+    this.sendWindow = config.sendWindow ?? ((config.retryMode ?? DEFAULT_RETRY_MODE) === 'adaptive' ? new SendWindow() : undefined);
     this.keepTrying = config.keepTrying;
     this.callsEndBy = config.callsEndBy ?? (() => undefined);
     this.sleep = config.sleep ?? sleep;
@@ -274,14 +283,16 @@ export class FinSpaceDataClient {
       let failure: { readonly error: unknown } | undefined;
       let statusCode: number | undefined;
       let requestId: string | undefined;
+      const slot = await this.sendWindow?.acquire();
       try {
-        const response = await exchangeWithin(this.requestHandler, signed, timeLeft, operation);
+        const response = await exchangeWithin(this.requestHandler, signed, slot ? this.timeLeftMs() : timeLeft, operation);
         statusCode = response.statusCode;
         requestId = requestIdOf(response.headers);
         output = deserializeResponse(operation, response, sensitive);
       } catch (error) {
         failure = { error };
       }
+      slot?.release(failure !== undefined && classifyRetry(failure.error) === 'THROTTLING');
       this.logger?.({
         operation,
         attempt,

@@ -27,4 +27,5 @@ export * from './model';
 export { OPERATIONS, OPERATION_NAMES, type OperationDescriptor } from './operations';
 export * from './paginate';
 export { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE, createRetryStrategy, isTransient, type RetryMode } from './retry';
+export { SendWindow, type WindowSlot } from './send-window';
 export type { RequestHandler } from './transport';

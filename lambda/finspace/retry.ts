@@ -1,11 +1,11 @@
 /**
  * Retry policy: which failures are worth another attempt, and the SDK retry
- * strategy that paces them. Backoff, jitter, the retry quota and adaptive
- * client-side rate limiting all come from @smithy/util-retry.
+ * strategy that paces them. Backoff, jitter and the retry quota come from
+ * @smithy/util-retry; client-side pacing after throttles is the client's send
+ * window (send-window.ts).
  */
 import type { RetryErrorInfo, RetryErrorType, RetryStrategyV2 } from '@smithy/types';
 import {
-  AdaptiveRetryStrategy,
   DEFAULT_RETRY_DELAY_BASE,
   MAXIMUM_RETRY_DELAY,
   StandardRetryStrategy,
@@ -26,26 +26,23 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
 
 /**
  * Adaptive by default: when many custom resources in one stack hit the same
- * environment at once, the rate limiter slows this client down after a throttle
- * instead of letting every retry collide again. The price: after a throttle a
- * lightly loaded client may be paced below one request per second for a while.
+ * environment at once, the client's send window (send-window.ts) holds fewer
+ * attempts in flight after a throttle instead of letting every retry collide again,
+ * and widens again as answers come. 'standard': backoff only.
  */
 export const DEFAULT_RETRY_MODE: RetryMode = 'adaptive';
 
 /**
- * The strategy decides whether a call may be tried again (attempts, retry quota,
- * client-side rate limiting); the client waits the backoff itself (backoffDelayMs).
- * Left to the strategy, the wait happens inside it, where no deadline can cut it short.
+ * The strategy decides whether a call may be tried again (attempts, retry quota);
+ * the client waits the backoff itself (backoffDelayMs). Left to the strategy, the
+ * wait happens inside it, where no deadline can cut it short. Both modes use the
+ * same strategy: they differ in the client's send window.
  */
-export function createRetryStrategy(
-  mode: RetryMode = DEFAULT_RETRY_MODE,
-  maxAttempts: number = DEFAULT_MAX_ATTEMPTS,
-): RetryStrategyV2 {
+export function createRetryStrategy(maxAttempts: number = DEFAULT_MAX_ATTEMPTS): RetryStrategyV2 {
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new Error(`maxAttempts must be a positive integer, got ${maxAttempts}`);
   }
-  const options = { maxAttempts, backoff: WAIT_IN_CLIENT };
-  return mode === 'adaptive' ? new AdaptiveRetryStrategy(maxAttempts, options) : new StandardRetryStrategy(options);
+  return new StandardRetryStrategy({ maxAttempts, backoff: WAIT_IN_CLIENT });
 }
 
 const WAIT_IN_CLIENT = { computeNextBackoffDelay: () => 0, setDelayBase: () => undefined };

@@ -11,6 +11,7 @@ import { AwsError } from './limits';
 import { ProviderEndpoint } from './provider-endpoint';
 import { deployStack, destroyStack, type OperationContext, type StackResult } from './stack-operation';
 import { loadState, saveState, type DeployedStack } from './state-file';
+import { HANDLER_ENVIRONMENT } from '../../contract/handler-settings';
 
 /** The variable the FinSpace Data client reads its endpoint from (AWS SDK convention). */
 export const FINSPACE_ENDPOINT_VARIABLE = 'AWS_ENDPOINT_URL_FINSPACE_DATA';
@@ -68,7 +69,11 @@ async function run(options: RunnerOptions, assembly: Assembly, stacks: readonly 
   const deployedStacks: Record<string, DeployedStack> = { ...state.stacks };
   const providerEndpoint = await ProviderEndpoint.start({
     credentials: options.roleCredentials,
-    extraEnvironment: options.finspaceEndpoint ? { [FINSPACE_ENDPOINT_VARIABLE]: options.finspaceEndpoint } : {},
+    extraEnvironment: {
+      ...(options.finspaceEndpoint ? { [FINSPACE_ENDPOINT_VARIABLE]: options.finspaceEndpoint } : {}),
+      // The handler looks again at a change in flight for at most a poll interval: the runner's.
+      ...(options.pollIntervalMs !== undefined ? { [HANDLER_ENVIRONMENT.pollInterval]: String(options.pollIntervalMs) } : {}),
+    },
     onLog: options.onFunctionLog,
     logDirectory: options.logDirectory,
   });

@@ -43,7 +43,8 @@ const deploy = (event: ReturnType<typeof cfnEvent>) => provideInProcess(event, {
 }, { intervalMs: 25, maxAttempts: 400, sleep: world.clock.sleep });
 
 beforeEach(async () => {
-  world = await startWorld({ seed: seedWith(USERS) });
+  // isComplete looks again for at most the deploys' 25 ms poll interval: the additions take several polls, each served by onEvent's read.
+  world = await startWorld({ seed: seedWith(USERS), settings: { pollIntervalMs: 25 } });
   groupId = (await world.deploy(cfnEvent('Create', PERMISSION_GROUP, groupProps()))).physicalResourceId;
   world.emulator.resetCalls();
   bucket = new Map();

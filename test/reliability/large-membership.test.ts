@@ -33,7 +33,10 @@ test('crosses from inline ids to the asset in one resource, and a failed deploy 
   expect(first.status).toBe('UPDATE_COMPLETE');
   expect(first.events.filter(e => e.kind === 'resource' && e.resourceType === 'Custom::FinSpaceGroupMembership').map(e => e.kind === 'resource' && e.status))
     .toEqual(['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE']);
-  expect(world.emulator.calls.filter(call => call.operation === 'ListUsersByPermissionGroup')).toHaveLength(MAX_INLINE_USER_IDS / 100);
+  // The new user is added while the group is listed: the listing reads its 30 pages, or 31 once the addition shows.
+  const pages = world.emulator.calls.filter(call => call.operation === 'ListUsersByPermissionGroup').length;
+  expect(pages).toBeGreaterThanOrEqual(MAX_INLINE_USER_IDS / 100);
+  expect(pages).toBeLessThanOrEqual(MAX_INLINE_USER_IDS / 100 + 1);
   expect(world.members('bulk')).toEqual(MANY);
 
   // One user more and one FinSpace refuses: the update fails after adding the first,

@@ -1,4 +1,4 @@
-import { AdaptiveRetryStrategy, StandardRetryStrategy } from '@smithy/util-retry';
+import { StandardRetryStrategy } from '@smithy/util-retry';
 import { FinSpaceDataError } from '../../../lambda/finspace';
 import { classifyRetry, createRetryStrategy, DEFAULT_MAX_ATTEMPTS } from '../../../lambda/finspace/retry';
 
@@ -41,19 +41,18 @@ describe('classifyRetry', () => {
 });
 
 describe('createRetryStrategy', () => {
-  test('defaults to the adaptive strategy with DEFAULT_MAX_ATTEMPTS', async () => {
+  test('builds the standard strategy with DEFAULT_MAX_ATTEMPTS (pacing after throttles is the send window\'s)', async () => {
     const strategy = createRetryStrategy();
-    expect(strategy).toBeInstanceOf(AdaptiveRetryStrategy);
-    expect(await (strategy as AdaptiveRetryStrategy).maxAttemptsProvider()).toBe(DEFAULT_MAX_ATTEMPTS);
+    expect(strategy).toBeInstanceOf(StandardRetryStrategy);
+    expect(await (strategy as StandardRetryStrategy).maxAttempts()).toBe(DEFAULT_MAX_ATTEMPTS);
   });
 
-  test('builds the standard strategy on request', async () => {
-    const strategy = createRetryStrategy('standard', 2);
-    expect(strategy).toBeInstanceOf(StandardRetryStrategy);
+  test('takes the attempts asked for', async () => {
+    const strategy = createRetryStrategy(2);
     expect(await (strategy as StandardRetryStrategy).maxAttempts()).toBe(2);
   });
 
   test.each([0, -1, 1.5, Number.NaN])('refuses maxAttempts %p', (maxAttempts) => {
-    expect(() => createRetryStrategy('standard', maxAttempts)).toThrow('maxAttempts must be a positive integer');
+    expect(() => createRetryStrategy(maxAttempts)).toThrow('maxAttempts must be a positive integer');
   });
 });

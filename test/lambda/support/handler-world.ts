@@ -107,6 +107,8 @@ export async function startWorld(options: {
   const settings: HandlerSettings = {
     maxConcurrency: 4,
     timeoutMs: 30 * 60_000,
+    // The construct's default: isComplete looks again at a change in flight for up to 5 s (simulated).
+    pollIntervalMs: 5_000,
     handlerRoleArn: ROLE_ARN,
     ...options.settings,
   };
