@@ -12,7 +12,17 @@ export const HANDLER_ENVIRONMENT = {
   handlerRoleArn: 'HANDLER_ROLE_ARN',
   /** The handler's timeout (see handlerTimeoutSeconds), in whole seconds. */
   timeout: 'TIMEOUT_SECONDS',
+  /** The Parameter Store path under which memberships record the users they found already present. */
+  preexistingMembersPath: 'PREEXISTING_MEMBERS_PATH',
 } as const;
+
+/**
+ * The stack's folder in Parameter Store: the construct grants the role this path
+ * alone, and the handler writes nowhere else.
+ */
+export function preexistingMembersPath(stackName: string): string {
+  return `/finspace-data-access/${stackName}/preexisting-members`;
+}
 
 /** `FinSpaceDataAccessProps.timeout` when not given. */
 export const DEFAULT_TIMEOUT_SECONDS = 30 * 60;
@@ -38,6 +48,8 @@ export interface HandlerSettings {
   readonly timeoutMs: number;
   /** The role the handler runs as; its FinSpace users are never removed. */
   readonly handlerRoleArn?: string;
+  /** Where memberships record the users they found already present; undefined: no record is kept. */
+  readonly preexistingMembersPath?: string;
   /** Every user the stack declares per group; undefined without the layer. */
   readonly declaredMembers?: DeclaredMembers;
 }
@@ -47,8 +59,10 @@ export function handlerEnvironment(values: {
   readonly maxConcurrency: string;
   readonly handlerRoleArn: string;
   readonly timeoutSeconds: string;
+  readonly preexistingMembersPath: string;
 }): Record<string, string> {
   return {
+    [HANDLER_ENVIRONMENT.preexistingMembersPath]: values.preexistingMembersPath,
     [HANDLER_ENVIRONMENT.maxConcurrency]: values.maxConcurrency,
     [HANDLER_ENVIRONMENT.handlerRoleArn]: values.handlerRoleArn,
     [HANDLER_ENVIRONMENT.timeout]: values.timeoutSeconds,
@@ -65,6 +79,7 @@ export function handlerSettingsFrom(
     maxConcurrency: positiveInteger(environment[HANDLER_ENVIRONMENT.maxConcurrency], DEFAULT_MAX_CONCURRENCY),
     timeoutMs: positiveInteger(environment[HANDLER_ENVIRONMENT.timeout], defaultTimeoutSeconds) * 1000,
     handlerRoleArn: environment[HANDLER_ENVIRONMENT.handlerRoleArn] || undefined,
+    preexistingMembersPath: environment[HANDLER_ENVIRONMENT.preexistingMembersPath] || undefined,
     declaredMembers,
   };
 }

@@ -5,6 +5,8 @@
  */
 import { declaredMembersFromLayer } from './declared-members';
 import { FinSpaceDataClient, createRetryStrategy } from './finspace';
+import type { ParameterStore } from './parameter-store';
+import { PreexistingMembers } from './preexisting-members';
 import { TimeBudget, type Phase } from './time-budget';
 import { handlerSettingsFrom, type HandlerSettings } from '../contract/handler-settings';
 
@@ -24,6 +26,8 @@ export interface HandlerContext {
   log(message: string, fields?: Record<string, unknown>): void;
   /** The StackStatus of the stack an event comes from (its StackId). */
   stackStatus(stackId: string): Promise<string>;
+  /** Where records of members found already present are kept (settings.preexistingMembersPath). */
+  readonly parameterStore?: ParameterStore;
 }
 
 /** The deadlines of one invocation, for the calls it makes (epoch ms). */
@@ -42,6 +46,8 @@ export interface InvocationContext {
   sleep(ms: number): Promise<void>;
   log(message: string, fields?: Record<string, unknown>): void;
   stackStatus(stackId: string): Promise<string>;
+  /** The record of members found already present; undefined when the function keeps none. */
+  readonly preexistingMembers?: PreexistingMembers;
 }
 
 export function invocationContext(context: HandlerContext, phase: Phase): InvocationContext {
@@ -56,6 +62,9 @@ export function invocationContext(context: HandlerContext, phase: Phase): Invoca
     sleep: ms => (context.sleep ? context.sleep(ms) : new Promise(resolve => setTimeout(resolve, ms))),
     log: (message, fields) => context.log(message, fields),
     stackStatus: stackId => context.stackStatus(stackId),
+    preexistingMembers: context.parameterStore && context.settings.preexistingMembersPath
+      ? new PreexistingMembers(context.parameterStore, context.settings.preexistingMembersPath)
+      : undefined,
   };
 }
 

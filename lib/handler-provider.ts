@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ArnFormat, Aspects, CfnOutput, Duration, IAspect, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aspects, Aws, CfnOutput, Duration, IAspect, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,7 +11,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { limitTemplateSize } from './template-size-limit';
 import { DECLARED_MEMBERS_FILE, DEPLOY_TIME_ENVIRONMENTS_VARIABLE, type DeclaredMembersIndex, declaringResource } from '../contract/declared-members';
-import { handlerEnvironment, handlerTimeoutSeconds } from '../contract/handler-settings';
+import { handlerEnvironment, handlerTimeoutSeconds, preexistingMembersPath } from '../contract/handler-settings';
 
 /**
  * Token.isUnresolved, taken once: it runs for every user id, and each access to an
@@ -102,6 +102,17 @@ export class HandlerProvider extends Construct {
       resourceArns: [Stack.of(this).stackId],
     });
 
+    // A rollback keeps the members the failed deploy found already there: each
+    // membership records them under the stack's own path (lambda/preexisting-members.ts).
+    iam.Grant.addToPrincipal({
+      grantee: this.role,
+      actions: ['ssm:GetParametersByPath', 'ssm:PutParameter', 'ssm:DeleteParameters'],
+      resourceArns: [
+        Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: preexistingMembersPath(Aws.STACK_NAME).slice(1) }),
+        Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${preexistingMembersPath(Aws.STACK_NAME).slice(1)}/*` }),
+      ],
+    });
+
     this.serviceTimeout = settings.timeout.plus(Duration.minutes(5));
     Aspects.of(this).add(new PublishDeclaredMembers(this));
     limitTemplateSize(this);
@@ -119,6 +130,7 @@ export class HandlerProvider extends Construct {
       maxConcurrency: String(settings.maxConcurrency),
       handlerRoleArn: this.role.roleArn,
       timeoutSeconds: String(handlerTimeoutSeconds(settings.timeout.toSeconds(), settings.pollInterval.toSeconds())),
+      preexistingMembersPath: preexistingMembersPath(Aws.STACK_NAME),
     });
     const onEventHandler = this.handlerFunction('OnEvent', 'index.onEvent', Duration.minutes(10), environment);
     const isCompleteHandler = this.handlerFunction('IsComplete', 'index.isComplete', Duration.minutes(2), environment);

@@ -70,6 +70,10 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
     removalPolicy: membership.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   }));
 
+  for (const [index, membership] of declaration.memberships.entries()) {
+    for (const id of membership.after ?? []) memberships[index].node.addDependency(memberships.find(other => other.node.id === id)!);
+  }
+
   const directory = app.synth().directory;
   const logicalIdOf = (construct: Construct) => stack.getLogicalId(construct.node.findChild('Resource').node.defaultChild as CfnElement);
   return {
