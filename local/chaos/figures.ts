@@ -3,7 +3,6 @@
  * sent, what the checks covered. Counted per sequence, added up per run.
  */
 import type { CheckTally, ProblemKind } from './expectation';
-import { type Caveat, CAVEATS } from './plan';
 import { type CallRecord, FAULT_KINDS, type FaultCounts } from '../emulator';
 
 const WRITE_OPERATIONS = new Set([
@@ -22,8 +21,8 @@ export function emptyFigures() {
     plannedRollbacks: 0,
     /** The same, by why they had to fail (plan.ts PlannedFailure). */
     plannedRollbacksByFailure: {} as Record<string, number>,
-    /** Users someone added before a step that declared them and failed, which the rollback removed, as documented. */
-    preExistingMembersRemovedByRollback: 0,
+    /** Users someone added before a step that declared them and failed, which the rollback kept: they were there before. */
+    preExistingMembersKeptByRollback: 0,
     /** Steps that failed without being planned to (the service's faults outlasted the retries) and rolled back. */
     unplannedRollbacks: 0,
     /** Destroys that failed (deleted in part) and were run again. */
@@ -50,8 +49,6 @@ export function emptyFigures() {
     removalsStillSettling: 0,
     /** By kind; 'error' when the run itself broke (synthesis, the runner, the operator). */
     problems: {} as Partial<Record<ProblemKind | 'stack-stuck' | 'planned-failure-succeeded' | 'error', number>>,
-    /** Candidate changes that ran into each caveat (plan.ts CAVEATS). */
-    steered: Object.fromEntries(Object.keys(CAVEATS).map(caveat => [caveat, 0])) as Record<Caveat, number>,
   };
 }
 
@@ -100,8 +97,8 @@ export function formatFigures(figures: Figures): string[] {
       `${figures.failedDestroys} destroys failed and run again, ${figures.cleanupFailures} deletes failed in cleanup (let go)`,
     ...reasons.map(([reason, n]) => `                  x${n}: ${reason}`),
     `planned:          ${Object.entries(figures.plannedRollbacksByFailure).sort(([a], [b]) => a.localeCompare(b)).map(([failure, n]) => `${failure} x${n}`).join(', ') || 'none'} ` +
-      `(planned failures rolled back, by why); ${figures.preExistingMembersRemovedByRollback} members added outside before a failed step ` +
-      'declared them, removed by its rollback (documented)',
+      `(planned failures rolled back, by why); ${figures.preExistingMembersKeptByRollback} members added outside before a failed step ` +
+      'declared them, kept by its rollback',
     `requests:         ${figures.requests} answered by FinSpace while the runner worked, ${faulted} (${share(faulted)}) of them faulted:`,
     `                  throttled ${figures.faults.throttle} (${share(figures.faults.throttle)}), ` +
       `5xx ${figures.faults['server-error']} (${share(figures.faults['server-error'])}), ` +
@@ -114,7 +111,5 @@ export function formatFigures(figures: Figures): string[] {
       `${figures.removalsStillSettling} removals still settling when a rollback finished`,
     `problems:         ${problems.length === 0 ? 'none (no lost, wrongly removed or unexpected member, no duplicate or missing group, no lockout)' :
       problems.map(([kind, n]) => `${kind} x${n}`).join(', ')}`,
-    `caveats met:      ${Object.entries(figures.steered).map(([caveat, n]) => `${caveat} x${n}`).join(', ')} ` +
-      '(candidate changes that run into a caveat: left out of the plans unless allowed)',
   ];
 }

@@ -81,7 +81,6 @@ class SequencePlayer {
   private world?: ChaosWorld;
 
   constructor(private readonly plan: Plan, private readonly directory: string, private readonly log: (line: string) => void) {
-    this.figures.steered = { ...plan.steered };
     this.expected = new ExpectedFinSpace(plan.config.handlerPrivilege);
   }
 
@@ -117,7 +116,7 @@ class SequencePlayer {
     await this.world?.stop();
   }
 
-  /** `preExisting`: members added outside before the step, which it declares (by group identity); its rollback removes them. */
+  /** `preExisting`: members added outside before the step, which it declares (by group identity); its rollback keeps them. */
   private async playStep(
     step: Step, index: number, app: SynthesizedApp, preExisting: readonly [string, string][],
   ): Promise<SequenceFailure | undefined> {
@@ -158,11 +157,8 @@ class SequencePlayer {
         this.deployed = target;
       } else {
         this.expected.rolledBack(this.deployed, target, this.touched(run.events));
-        // Expected gone from now on, whichever rule removed them (an exclusive membership's may have been first).
-        if (attempt === 1) {
-          preExisting.forEach(([identity, user]) => this.expected.removedByRollback(identity, user));
-          this.figures.preExistingMembersRemovedByRollback += preExisting.length;
-        }
+        // They were there before the failed step: its rollback keeps them (the expectation says so).
+        if (attempt === 1) this.figures.preExistingMembersKeptByRollback += preExisting.length;
       }
       this.expected.learnIds(constructId => this.world!.physicalId(STACK_NAME, this.logicalIds.get(constructId) ?? ''));
       // A completed step must have waited for every removal; a failed create may not have.
