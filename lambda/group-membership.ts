@@ -67,7 +67,7 @@ type PreexistingState = 'pending' | 'sparing';
 interface WithPreexisting {
   readonly target: Target;
   readonly state?: 'sparing';
-  /** The record could not be made: this poll must write nothing (a later one would take its own additions for members found there). */
+  /** The record could not be made: this poll writes nothing (a later poll would take this event's additions for members found there). */
   readonly holdWrites?: boolean;
 }
 
@@ -393,7 +393,9 @@ async function forgetPreexisting(event: IsCompleteRequest, context: InvocationCo
  * Whether the stack is in one of `statuses` (by default: rolling back an update);
  * when CloudFormation does not answer, the event goes on as a forward deploy would.
  */
-async function isRollingBack(event: OnEventRequest, context: InvocationContext, statuses: readonly string[] = [UPDATE_ROLLBACK_IN_PROGRESS]): Promise<boolean> {
+async function isRollingBack(
+  event: OnEventRequest, context: InvocationContext, statuses: readonly string[] = [UPDATE_ROLLBACK_IN_PROGRESS],
+): Promise<boolean> {
   try {
     return statuses.includes(await context.stackStatus(event.StackId));
   } catch (error) {

@@ -15,6 +15,8 @@ export type { HandlerSettings };
 /** What the host of the handler provides: Lambda, or a test, benchmark or local runner. */
 export interface HandlerContext {
   readonly settings: HandlerSettings;
+  /** Where records of members found already present are kept (settings.preexistingMembersPath). */
+  readonly parameterStore?: ParameterStore;
   /** A client for the environment that keeps to the invocation's deadlines, when given. */
   clientFor(environmentId: string, deadlines?: CallDeadlines): FinSpaceDataClient;
   now(): number;
@@ -26,8 +28,6 @@ export interface HandlerContext {
   log(message: string, fields?: Record<string, unknown>): void;
   /** The StackStatus of the stack an event comes from (its StackId). */
   stackStatus(stackId: string): Promise<string>;
-  /** Where records of members found already present are kept (settings.preexistingMembersPath). */
-  readonly parameterStore?: ParameterStore;
 }
 
 /** The deadlines of one invocation, for the calls it makes (epoch ms). */
@@ -42,12 +42,12 @@ export interface CallDeadlines {
 export interface InvocationContext {
   readonly settings: HandlerSettings;
   readonly time: TimeBudget;
+  /** The record of members found already present; undefined when the function keeps none. */
+  readonly preexistingMembers?: PreexistingMembers;
   clientFor(environmentId: string): FinSpaceDataClient;
   sleep(ms: number): Promise<void>;
   log(message: string, fields?: Record<string, unknown>): void;
   stackStatus(stackId: string): Promise<string>;
-  /** The record of members found already present; undefined when the function keeps none. */
-  readonly preexistingMembers?: PreexistingMembers;
 }
 
 export function invocationContext(context: HandlerContext, phase: Phase): InvocationContext {

@@ -7,8 +7,8 @@ import type { Context } from 'aws-lambda';
 import { toDeploymentFailure } from './failure';
 import { invocationContext, lambdaClientFor, settingsFromEnvironment, type HandlerContext } from './handler-context';
 import { lifecycleFor, nounFor } from './lifecycles';
-import type { IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse } from './provider-types';
 import { parameterStore } from './parameter-store';
+import type { IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse } from './provider-types';
 import { describeStackStatus } from './stack-status';
 import type { Phase } from './time-budget';
 

@@ -3,6 +3,7 @@
  * sent, what the checks covered. Counted per sequence, added up per run.
  */
 import type { CheckTally, ProblemKind } from './expectation';
+import { OUTAGE_HANDLER_TIMEOUTS } from './plan';
 import { type CallRecord, FAULT_KINDS, type FaultCounts } from '../emulator';
 
 const WRITE_OPERATIONS = new Set([
@@ -48,7 +49,15 @@ export function emptyFigures() {
     /** Members still REMOVAL_IN_PROGRESS when a rollback finished (additions a failed create undid). */
     removalsStillSettling: 0,
     /** By kind; 'error' when the run itself broke (synthesis, the runner, the operator). */
-    problems: {} as Partial<Record<ProblemKind | 'stack-stuck' | 'planned-failure-succeeded' | 'error', number>>,
+    problems: {} as Partial<Record<ProblemKind | 'stack-stuck' | 'planned-failure-succeeded' | 'outage-failed-step' | 'error', number>>,
+    /** Long outages that began (plan.ts Outage), their total and longest length, and how their steps ended. */
+    outages: 0,
+    outageMs: 0,
+    longestOutageMs: 0,
+    stepsCompletedThroughOutage: 0,
+    stepsRolledBackThroughOutage: 0,
+    /** Outages planned from a rollback that never came. */
+    outagesNotReached: 0,
   };
 }
 
@@ -75,7 +84,9 @@ export function countCheck(figures: Figures, tally: CheckTally): void {
 export function addFigures(total: Figures, part: Figures): void {
   for (const key of Object.keys(total) as (keyof Figures)[]) {
     const value = part[key];
-    if (typeof value === 'number') {
+    if (key === 'longestOutageMs') {
+      total.longestOutageMs = Math.max(total.longestOutageMs, part.longestOutageMs);
+    } else if (typeof value === 'number') {
       (total[key] as number) += value;
     } else {
       const into = total[key] as Record<string, number>;
@@ -99,6 +110,11 @@ export function formatFigures(figures: Figures): string[] {
     `planned:          ${Object.entries(figures.plannedRollbacksByFailure).sort(([a], [b]) => a.localeCompare(b)).map(([failure, n]) => `${failure} x${n}`).join(', ') || 'none'} ` +
       `(planned failures rolled back, by why); ${figures.preExistingMembersKeptByRollback} members added outside before a failed step ` +
       'declared them, kept by its rollback',
+    `outages:          ${figures.outages} long outages (FinSpace answering only 500s), ${(figures.outageMs / 1000).toFixed(0)} s in all, ` +
+      `the longest ${(figures.longestOutageMs / 1000).toFixed(0)} s, each longer than the handler functions' timeouts ` +
+      `(onEvent ${OUTAGE_HANDLER_TIMEOUTS.onEvent} s, isComplete ${OUTAGE_HANDLER_TIMEOUTS.isComplete} s): ` +
+      `${figures.stepsCompletedThroughOutage} steps completed through one, ${figures.stepsRolledBackThroughOutage} rolled back through one ` +
+      `(planned failures)${figures.outagesNotReached > 0 ? `, ${figures.outagesNotReached} planned from a rollback that never came` : ''}`,
     `requests:         ${figures.requests} answered by FinSpace while the runner worked, ${faulted} (${share(faulted)}) of them faulted:`,
     `                  throttled ${figures.faults.throttle} (${share(figures.faults.throttle)}), ` +
       `5xx ${figures.faults['server-error']} (${share(figures.faults['server-error'])}), ` +

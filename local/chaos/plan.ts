@@ -11,6 +11,8 @@
  * handler's safety rules (safetyStep): a lockout attempt, a user disabled outside
  * CloudFormation, a user added outside and then declared by a step that fails. They
  * are drawn from a second generator, so the rest of a seed's plan stays as it was.
+ * Some steps, drawn from a third, meet a long FinSpace outage (withOutages): longer
+ * than either handler function may run, which the sequence's app makes short.
  * The same seed gives the same plan.
  */
 import {
@@ -39,6 +41,26 @@ export interface ChaosConfig {
   readonly faults: FaultProfile;
   /** Where the handler's user gets ManageUsersAndGroups from (environments.ts). */
   readonly handlerPrivilege: HandlerPrivilege;
+  /** The handler functions' timeouts, set short in the sequences with outages; undefined: as synthesized. */
+  readonly handlerTimeouts?: HandlerTimeouts;
+}
+
+/** The handler functions' Lambda timeouts, in seconds. */
+export interface HandlerTimeouts {
+  readonly onEvent: number;
+  readonly isComplete: number;
+}
+
+/**
+ * FinSpace answering nothing but 500s for a while, in real time, during a step: from
+ * its start, or from the start of its rollback.
+ */
+export interface Outage {
+  readonly from: 'start' | 'rollback';
+  /** From then until FinSpace stops answering. */
+  readonly delayMs: number;
+  /** Longer than either handler function may run (HandlerTimeouts). */
+  readonly durationMs: number;
 }
 
 /**
@@ -60,6 +82,8 @@ export interface DestroyStep {
   /** What changed since the revision deployed before, in words. */
   readonly changes: readonly string[];
   readonly outsideAdditions: readonly OutsideAddition[];
+  /** A long outage during the step; the step's other faults are off then, so that nothing else fails it. */
+  readonly outage?: Outage;
 }
 
 export interface DeployStep extends Omit<DestroyStep, 'kind'> {
@@ -97,6 +121,13 @@ const FAILURE_CHANCE = 0.2;
 const OUTSIDE_ADDITION_CHANCE = 0.35;
 const MIDWAY_DESTROY_CHANCE = 0.07;
 const SAFETY_STEP_CHANCE = 0.3;
+const OUTAGE_CHANCE = 0.12;
+/**
+ * Short enough that an outage of about a minute outlasts any one invocation, long
+ * enough for the handler's margins (lambda/time-budget.ts): onEvent starts writes
+ * while more than 30 s are left, isComplete retries until 30 s are left.
+ */
+export const OUTAGE_HANDLER_TIMEOUTS: HandlerTimeouts = { onEvent: 45, isComplete: 40 };
 const PERMISSIONS = Object.values(ApplicationPermission);
 
 export function planSequence(seed: number, options: PlanOptions = {}): Plan {
@@ -118,7 +149,31 @@ export function planSequence(seed: number, options: PlanOptions = {}): Plan {
     if (safetyDice.chance(SAFETY_STEP_CHANCE)) steps.push(planner.safetyStep(safetyDice));
   }
   steps.push(planner.destroyStep());
-  return { seed, config, steps };
+  return withOutages(seed, config, steps);
+}
+
+/**
+ * Long outages, drawn from a stream of their own so that the rest of the plan stays
+ * as the seed made it: on some steps, FinSpace answers only 500s for 50 to 65 s,
+ * from the step's start (within its first second and a half: onEvent, or the first
+ * polls) or, for a step that must fail, from its rollback. The handler functions'
+ * timeouts are then short (OUTAGE_HANDLER_TIMEOUTS), so that every such outage
+ * outlasts any one invocation, and the step must still end as it would without it.
+ */
+function withOutages(seed: number, config: ChaosConfig, steps: Step[]): Plan {
+  const dice = new Dice(seededRandom(outageSeed(seed)));
+  const planned = steps.map(step => {
+    if (!dice.chance(OUTAGE_CHANCE)) return step;
+    const from = step.kind === 'deploy' && step.plannedFailure && dice.chance(0.5) ? 'rollback' as const : 'start' as const;
+    const outage: Outage = { from, delayMs: from === 'start' ? dice.int(0, 1500) : 0, durationMs: dice.int(50_000, 65_000) };
+    return { ...step, outage, changes: [...step.changes, `FinSpace unavailable for ${Math.round(outage.durationMs / 1000)} s from the ${from === 'start' ? 'step' : 'rollback'}'s start`] };
+  });
+  const outages = planned.some(step => step.outage);
+  return { seed, config: outages ? { ...config, handlerTimeouts: OUTAGE_HANDLER_TIMEOUTS } : config, steps: planned };
+}
+
+function outageSeed(seed: number): number {
+  return (seed * 6007 + 15_485_863) % 2_147_483_647;
 }
 
 /** The safety steps' generator: another stream than the plan's, the same on every replay. */

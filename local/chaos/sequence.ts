@@ -19,7 +19,7 @@ import { ADMIN_GROUP, BOOTSTRAP_GROUPS, DISABLED_USER, HANDLER_USER, MANAGE_USER
 import { bootstrapIdentity, ExpectedFinSpace, type Problem, type Touched } from './expectation';
 import { countCalls, countCheck, emptyFigures, type Figures } from './figures';
 import type { OutsideAddition, Plan, PlannedFailure, Step } from './plan';
-import { ChaosWorld } from './world';
+import { ChaosWorld, type StepRun } from './world';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../../contract/resource-types';
 import { predictOutputs, readAssembly, type RunnerEvent } from '../runner';
 
@@ -124,9 +124,13 @@ class SequencePlayer {
     const plannedFailure = step.kind === 'deploy' ? step.plannedFailure : undefined;
     const before = this.deployed;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      // A planned outage comes with the first attempt only, and alone: nothing else may fail the step.
+      const outage = attempt === 1 ? step.outage : undefined;
+      const seed = faultSeed(this.plan.seed, index, attempt);
       const run = await this.world!.run(step.kind, app.directory, {
-        faults: { ...this.plan.config.faults, seed: faultSeed(this.plan.seed, index, attempt) },
+        faults: outage ? { seed } : { ...this.plan.config.faults, seed },
         pollIntervalMs: this.plan.config.pollIntervalMs,
+        outage,
       });
       this.figures.steps++;
       countCalls(this.figures, run.calls, run.faults);
@@ -149,6 +153,15 @@ class SequencePlayer {
       if (outcome === 'stuck' || outcome === 'destroy-failed') {
         this.count('stack-stuck');
         return fail([`the stack is ${stack?.status}: ${stack?.failureReason ?? 'no reason'}`]);
+      }
+      if (outage) {
+        this.countOutage(run.outage, outcome);
+        // Up to the configured timeout, an outage fails nothing: the step ends as it would without it.
+        if (run.outage && !plannedFailure && outcome !== 'complete') {
+          this.count('outage-failed-step');
+          return fail([`FinSpace was unavailable for ${Math.round((run.outage.endedAt - run.outage.startedAt) / 1000)} s and the step ` +
+            `ended ${stack?.status}: ${firstLine(stack?.failureReason)}`]);
+        }
       }
       if (outcome === 'complete') {
         const letGo = this.letGo(run.events);
@@ -185,6 +198,19 @@ class SequencePlayer {
       if (plannedFailure) return undefined; // it rolled back for another reason first: as good as planned
     }
     return this.failure(step, index, MAX_ATTEMPTS, before, target, [`the step rolled back ${MAX_ATTEMPTS} times without a planned failure`]);
+  }
+
+  private countOutage(outage: StepRun['outage'], outcome: Outcome): void {
+    if (!outage) {
+      this.figures.outagesNotReached++;
+      return;
+    }
+    const ms = outage.endedAt - outage.startedAt;
+    this.figures.outages++;
+    this.figures.outageMs += ms;
+    this.figures.longestOutageMs = Math.max(this.figures.longestOutageMs, ms);
+    if (outcome === 'complete') this.figures.stepsCompletedThroughOutage++;
+    else this.figures.stepsRolledBackThroughOutage++;
   }
 
   /** The plan's outside additions, on whichever of their groups exist now. */
@@ -248,6 +274,7 @@ class SequencePlayer {
     const app = synthesizeDeclaration(declaration, path.join(this.directory, `cdk.out.${index + 1}`), {
       maxConcurrency: this.plan.config.maxConcurrency,
       ...PATIENT_TIMING,
+      handlerTimeouts: this.plan.config.handlerTimeouts,
     });
     for (const [constructId, logicalId] of Object.entries(app.logicalIds)) {
       this.logicalIds.set(constructId, logicalId);

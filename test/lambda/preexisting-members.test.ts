@@ -4,9 +4,9 @@
  * keeps, and what happens when the record cannot be written or read.
  */
 import { handle } from '../../lambda';
+import { cfnEvent, ENV, GROUP_MEMBERSHIP, groupProps, membershipProps, membersOf, PERMISSION_GROUP, seedWith, startWorld, World } from './support/handler-world';
 import type { Parameter, ParameterStore } from '../../lambda/parameter-store';
 import type { IsCompleteResponse, OnEventRequest, OnEventResponse } from '../../lambda/provider-types';
-import { cfnEvent, ENV, GROUP_MEMBERSHIP, groupProps, membershipProps, membersOf, PERMISSION_GROUP, seedWith, startWorld, World } from './support/handler-world';
 
 const PATH = '/finspace-data-access/Handler/preexisting-members';
 
@@ -81,7 +81,10 @@ test('a record Parameter Store did not take: the deploy goes on and says so; its
   expect(members()).toEqual(['alice', 'bob', 'carol']);
   expect(logged('could not record the declared users found already present: should this deploy fail, its rollback removes them')).toEqual([{
     message: 'could not record the declared users found already present: should this deploy fail, its rollback removes them',
-    logicalResourceId: 'Resource', permissionGroupId: groupId, count: 1, error: 'InternalServerError',
+    logicalResourceId: 'Resource',
+    permissionGroupId: groupId,
+    count: 1,
+    error: 'InternalServerError',
   }]);
 
   store.down = false;

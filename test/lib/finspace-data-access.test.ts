@@ -79,9 +79,11 @@ describe('FinSpaceDataAccess', () => {
       {
         Action: ['ssm:GetParametersByPath', 'ssm:PutParameter', 'ssm:DeleteParameters'],
         Effect: 'Allow',
-        Resource: ['', '/*'].map(suffix => ({ 'Fn::Join': ['', [
-          'arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:111122223333:parameter/finspace-data-access/', { Ref: 'AWS::StackName' }, `/preexisting-members${suffix}`,
-        ]] })),
+        Resource: ['', '/*'].map(suffix => ({
+          'Fn::Join': ['', [
+            'arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:111122223333:parameter/finspace-data-access/', { Ref: 'AWS::StackName' }, `/preexisting-members${suffix}`,
+          ]],
+        })),
       },
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/OnEventLogs/), 'Arn'] } },
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/IsCompleteLogs/), 'Arn'] } },

@@ -160,7 +160,8 @@ test('an exclusive membership updated back by a rollback keeps the outside membe
     memberships: declaration.memberships.map(m => m.id === 'DeskMembers' ? { ...m, users: ['user02', 'user03', 'ghost01'] } : m),
   };
   expected.rolledBack(declaration, attempted, { completed: new Set(['DeskMembers']), failed: new Set(), back: new Set(['DeskMembers']) });
-  const deskWith = (users: string[]) => converged(groups => groups.map(g => g.permissionGroupId === DESK.permissionGroupId ? withMembers(g, users) : g));
+  const deskWith = (users: string[]) =>
+    converged(groups => groups.map(g => g.permissionGroupId === DESK.permissionGroupId ? withMembers(g, users) : g));
   expect(expected.check(deskWith([HANDLER_USER, 'user02', 'user03'])).problems).toEqual([]);
   expect(kinds(expected.check(deskWith([HANDLER_USER, 'user02', 'user03', 'user04'])).problems)).toEqual(['unexpected-member']);
 });
