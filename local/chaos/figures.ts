@@ -56,6 +56,8 @@ export function emptyFigures() {
     longestOutageMs: 0,
     stepsCompletedThroughOutage: 0,
     stepsRolledBackThroughOutage: 0,
+    /** Outages still running when their step ended (a step that had nothing left to ask FinSpace). */
+    outagesCutShort: 0,
     /** Outages planned from a rollback that never came. */
     outagesNotReached: 0,
   };
@@ -111,8 +113,9 @@ export function formatFigures(figures: Figures): string[] {
       `(planned failures rolled back, by why); ${figures.preExistingMembersKeptByRollback} members added outside before a failed step ` +
       'declared them, kept by its rollback',
     `outages:          ${figures.outages} long outages (FinSpace answering only 500s), ${(figures.outageMs / 1000).toFixed(0)} s in all, ` +
-      `the longest ${(figures.longestOutageMs / 1000).toFixed(0)} s, each longer than the handler functions' timeouts ` +
-      `(onEvent ${OUTAGE_HANDLER_TIMEOUTS.onEvent} s, isComplete ${OUTAGE_HANDLER_TIMEOUTS.isComplete} s): ` +
+      `the longest ${(figures.longestOutageMs / 1000).toFixed(0)} s; ${figures.outages - figures.outagesCutShort} lasted longer than the ` +
+      `handler functions' timeouts (onEvent ${OUTAGE_HANDLER_TIMEOUTS.onEvent} s, isComplete ${OUTAGE_HANDLER_TIMEOUTS.isComplete} s), ` +
+      `${figures.outagesCutShort} were cut short by the end of their step: ` +
       `${figures.stepsCompletedThroughOutage} steps completed through one, ${figures.stepsRolledBackThroughOutage} rolled back through one ` +
       `(planned failures)${figures.outagesNotReached > 0 ? `, ${figures.outagesNotReached} planned from a rollback that never came` : ''}`,
     `requests:         ${figures.requests} answered by FinSpace while the runner worked, ${faulted} (${share(faulted)}) of them faulted:`,

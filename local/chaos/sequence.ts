@@ -207,6 +207,7 @@ class SequencePlayer {
     }
     const ms = outage.endedAt - outage.startedAt;
     this.figures.outages++;
+    if (outage.cutShort) this.figures.outagesCutShort++;
     this.figures.outageMs += ms;
     this.figures.longestOutageMs = Math.max(this.figures.longestOutageMs, ms);
     if (outcome === 'complete') this.figures.stepsCompletedThroughOutage++;

@@ -25,8 +25,8 @@ export interface StepRun {
   /** The requests FinSpace answered during the step. */
   readonly calls: readonly CallRecord[];
   readonly faults: FaultCounts;
-  /** When the outage asked for began and ended (epoch ms), if it began. */
-  readonly outage?: { readonly startedAt: number; readonly endedAt: number };
+  /** When the outage asked for began and ended (epoch ms), if it began; cut short when the operation ended first. */
+  readonly outage?: { readonly startedAt: number; readonly endedAt: number; readonly cutShort: boolean };
 }
 
 export interface ChaosWorldOptions {
@@ -70,12 +70,12 @@ export class ChaosWorld {
     };
     this.emulator.setFaults(options.faults);
     const timers: NodeJS.Timeout[] = [];
-    let outage: { startedAt: number; endedAt: number } | undefined;
+    let outage: { startedAt: number; endedAt: number; cutShort: boolean } | undefined;
     const beginOutage = (): void => {
       const planned = options.outage!;
       timers.push(setTimeout(() => {
         setFaults({ seed: options.faults?.seed ?? 1, serverErrorRate: 1 });
-        outage = { startedAt: Date.now(), endedAt: Number.NaN };
+        outage = { startedAt: Date.now(), endedAt: Number.NaN, cutShort: false };
         timers.push(setTimeout(() => {
           setFaults(options.faults);
           outage!.endedAt = Date.now();
@@ -103,7 +103,7 @@ export class ChaosWorld {
       });
       faults.add(this.emulator.faultCounts());
       // An outage still running when the operation ended was cut short there.
-      if (outage && Number.isNaN(outage.endedAt)) outage.endedAt = Date.now();
+      if (outage && Number.isNaN(outage.endedAt)) outage = { ...outage, endedAt: Date.now(), cutShort: true };
       return { result, events, calls: [...this.emulator.calls], faults: faults.counts, ...(outage ? { outage } : {}) };
     } finally {
       timers.forEach(timer => clearTimeout(timer));
