@@ -80,7 +80,8 @@ test('a group create survives a 10-minute outage: the poll that creates the grou
   expect(elapsedMs).toBeGreaterThan(10 * MINUTE);
   const traders = groupsOf(world.emulator).filter(group => group.name === 'traders');
   expect(traders).toHaveLength(1);
-  expect(completed).toEqual({ IsComplete: true, PhysicalResourceId: traders[0].permissionGroupId, Data: { PermissionGroupId: traders[0].permissionGroupId } });
+  const id = traders[0].permissionGroupId;
+  expect(completed).toEqual({ IsComplete: true, PhysicalResourceId: id, Data: { PermissionGroupId: id } });
 });
 
 test('a move to another environment survives a 10-minute outage: the poll creates the new group and answers its id', async () => {
