@@ -33,7 +33,7 @@ const NAMED_IN_REASON = 10;
 /**
  * The most users onEvent hands isComplete to watch. They travel in the Provider
  * framework's waiter state, which the user ids already fill up to 70% (see
- * MAX_USERS_PER_RESOURCE): 100 ids take under 3 KiB.
+ * MAX_INLINE_USER_IDS): 100 ids take under 3 KiB.
  */
 const MAX_WATCHED_USERS = 100;
 
@@ -111,6 +111,11 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   const data = { PermissionGroupId: target.props.permissionGroupId, Members: target.keep.size };
   if (target.handedOver.length > 0) {
     context.log('users left to the resource that declares them now', { userIds: target.handedOver });
+  }
+  if (event.RequestType === 'Delete' && target.keep.size === 0 && target.handedOver.length === target.props.userIds.length) {
+    // Every user is another resource's now (a membership renamed, or the shards of an
+    // earlier version merged into one): nothing to remove, so nothing to list.
+    return { ...base, NothingToDo: true };
   }
   let live: Map<string, UserByPermissionGroup> | undefined;
   let pass: Pass;
@@ -193,6 +198,29 @@ async function poll(event: IsCompleteRequest, context: InvocationContext): Promi
   };
 }
 
+/**
+ * The drift audit's healing of one membership resource: the reconcile pass of a
+ * deploy, for an update that declares what is declared already, against the
+ * listing the audit just made (`live`, the group's members by user id). Every rule
+ * of a deploy holds: only declared users are added, only an exclusive membership
+ * removes users no resource of the stack declares, never the handler's own user.
+ *
+ * @returns the users it could not change yet: still leaving the group (FinSpace
+ * takes them back only once gone), or not reached before the invocation's time ran out
+ */
+export async function healMembership(
+  event: OnEventRequest, live: ReadonlyMap<string, UserByPermissionGroup>, context: InvocationContext,
+): Promise<{ readonly stillLeaving: readonly string[]; readonly notReached: readonly string[] }> {
+  const target = targetOf(event, context);
+  const pass = await reconcile(context.clientFor(target.props.environmentId), target, live, event, context, 'write');
+  context.log('membership healed', summary(event, target, pass));
+  const inFlight = (userId: string) => ['ADDITION_IN_PROGRESS', 'REMOVAL_IN_PROGRESS'].includes(live.get(userId)?.membershipStatus ?? '');
+  return {
+    stillLeaving: pass.waitingToReAdd,
+    notReached: [...pass.pendingAdd, ...pass.pendingRemove].filter(userId => !inFlight(userId)),
+  };
+}
+
 /** What the event asks, from its properties (and the previous ones on update). */
 function targetOf(event: OnEventRequest, context: InvocationContext): Target {
   const props = parseGroupMembershipProperties(event.ResourceProperties);
@@ -210,7 +238,7 @@ function targetOf(event: OnEventRequest, context: InvocationContext): Target {
       // declare for the group: when this is the rollback of a failed deploy that
       // replaced an exclusive membership with this one, its sweep removed the users of
       // the one it replaced, which stays. Otherwise they are there already.
-      keep: new Set(props.exclusive ? othersDeclared(props, context) : []),
+      keep: new Set(props.exclusive && !mergedIntoAnother(props, context) ? othersDeclared(props, context) : []),
       undoAddsOnFailure: false,
       handedOver,
       remove: live => props.userIds.filter(userId => owner(userId) !== 'another' && present(live, userId)),
@@ -257,6 +285,19 @@ function othersDeclared(props: GroupMembershipProperties, context: InvocationCon
   if (!index || !props.groupKey) return [];
   const me = declaringResource(props.membershipKey, props.shardIndex);
   return index.declaredUsers(props.groupKey, props.environmentId).filter(([, resource]) => resource !== me).map(([userId]) => userId);
+}
+
+/**
+ * Whether the stack declares this resource's membership in another resource now: a
+ * shard of an earlier version whose membership is one resource today. Its users
+ * stay with that resource, which sweeps for itself when it is exclusive.
+ */
+function mergedIntoAnother(props: GroupMembershipProperties, context: InvocationContext): boolean {
+  const index = context.settings.declaredMembers;
+  if (!index || !props.groupKey) return false;
+  const me = declaringResource(props.membershipKey, props.shardIndex);
+  const sameMembership = `${props.membershipKey}/`;
+  return index.declaredUsers(props.groupKey, props.environmentId).some(([, resource]) => resource !== me && resource.startsWith(sameMembership));
 }
 
 /**

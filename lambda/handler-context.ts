@@ -8,6 +8,7 @@ import { FinSpaceDataClient, createRetryStrategy } from './finspace';
 import type { ParameterStore } from './parameter-store';
 import { PreexistingMembers } from './preexisting-members';
 import { TimeBudget, type Phase } from './time-budget';
+import type { ObjectReader } from './user-ids-object';
 import { handlerSettingsFrom, type HandlerSettings } from '../contract/handler-settings';
 
 export type { HandlerSettings };
@@ -17,6 +18,8 @@ export interface HandlerContext {
   readonly settings: HandlerSettings;
   /** Where records of members found already present are kept (settings.preexistingMembersPath). */
   readonly parameterStore?: ParameterStore;
+  /** Reads an object of user ids that a large membership's properties name; default: from S3. */
+  readonly readObject?: ObjectReader;
   /** A client for the environment that keeps to the invocation's deadlines, when given. */
   clientFor(environmentId: string, deadlines?: CallDeadlines): FinSpaceDataClient;
   now(): number;

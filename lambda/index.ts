@@ -11,6 +11,7 @@ import { parameterStore } from './parameter-store';
 import type { IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse } from './provider-types';
 import { describeStackStatus } from './stack-status';
 import type { Phase } from './time-budget';
+import { withUserIdsInline } from './user-ids-object';
 
 /** The handler as a plain function of the event and its world (tests call this). */
 export async function handle<R>(
@@ -20,7 +21,8 @@ export async function handle<R>(
 ): Promise<R> {
   try {
     const lifecycle = lifecycleFor(event.ResourceType, invocationContext(context, phase));
-    const result = phase === 'onEvent' ? lifecycle.onEvent(event) : lifecycle.isComplete(event as IsCompleteRequest);
+    const resolved = await withUserIdsInline(event, context.readObject);
+    const result = phase === 'onEvent' ? lifecycle.onEvent(resolved) : lifecycle.isComplete(resolved as IsCompleteRequest);
     return await (result as Promise<R>);
   } catch (error) {
     const props = (event.ResourceProperties ?? {}) as Record<string, unknown>;
@@ -33,7 +35,8 @@ export async function handle<R>(
   }
 }
 
-function lambdaContext(lambda?: Context): HandlerContext {
+/** The handler's world in Lambda (the drift audit's entry point shares it). */
+export function lambdaContext(lambda?: Context): HandlerContext {
   return {
     settings: settingsFromEnvironment(),
     // Outside Lambda (no remaining time to go by) a call fails once its attempts are used.
@@ -53,3 +56,4 @@ export function onEvent(event: OnEventRequest, lambda?: Context): Promise<OnEven
 export function isComplete(event: IsCompleteRequest, lambda?: Context): Promise<IsCompleteResponse> {
   return handle(event, lambdaContext(lambda), 'isComplete');
 }
+

@@ -1,15 +1,11 @@
 /**
  * The three Systems Manager Parameter Store calls the handler makes (JSON 1.1,
  * signed with the role's credentials), for the record of members a deploy found
- * already present (preexisting-members.ts). Written by hand like stack-status.ts: an
- * SSM client from the SDK would weigh more than the handler's whole bundle.
+ * already present (preexisting-members.ts), signed like the handler's other AWS calls
+ * (signed-request.ts): an SSM client from the SDK would weigh more than the whole bundle.
  */
-import { Hash } from '@smithy/core/serde';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { credentialsFromEnvironment } from './finspace';
-import { defaultRequestHandler, exchange } from './finspace/transport';
+import { sendSigned } from './signed-request';
 
 /** The SDK's service-specific endpoint variable for Systems Manager. */
 export const SSM_ENDPOINT_ENV = 'AWS_ENDPOINT_URL_SSM';
@@ -62,23 +58,15 @@ export function parameterStore(options: ParameterStoreOptions): ParameterStore {
 
 async function ssmCall(action: string, input: object, options: ParameterStoreOptions): Promise<unknown> {
   const env = options.env ?? process.env;
-  const endpoint = new URL(env[SSM_ENDPOINT_ENV] || env.AWS_ENDPOINT_URL || `https://ssm.${options.region}.amazonaws.com`);
-  const request = new HttpRequest({
-    method: 'POST',
-    protocol: endpoint.protocol,
-    hostname: endpoint.hostname,
-    port: endpoint.port ? Number(endpoint.port) : undefined,
-    path: endpoint.pathname || '/',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AmazonSSM.${action}`, 'host': endpoint.host },
-    body: JSON.stringify(input),
-  });
-  const signer = new SignatureV4({
+  const response = await sendSigned({
     service: 'ssm',
     region: options.region,
-    credentials: await (options.credentials ?? credentialsFromEnvironment)(),
-    sha256: Hash.bind(null, 'sha256'),
+    method: 'POST',
+    url: new URL(env[SSM_ENDPOINT_ENV] || env.AWS_ENDPOINT_URL || `https://ssm.${options.region}.amazonaws.com`),
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AmazonSSM.${action}` },
+    body: JSON.stringify(input),
+    credentials: options.credentials,
   });
-  const response = await exchange(defaultRequestHandler(), await signer.sign(request) as HttpRequest);
   const body = response.body ? JSON.parse(response.body) as Record<string, unknown> : {};
   if (response.statusCode !== 200) {
     const code = String(response.headers['x-amzn-errortype'] ?? body.__type ?? `HTTP ${response.statusCode}`).split(':')[0].split('#').pop()!;

@@ -2,6 +2,7 @@
  * The figures of chaos runs: what ran, what the emulator injected, what the handler
  * sent, what the checks covered. Counted per sequence, added up per run.
  */
+import { emptyDriftFigures } from './drift-round';
 import type { CheckTally, ProblemKind } from './expectation';
 import { OUTAGE_HANDLER_TIMEOUTS } from './plan';
 import { type CallRecord, FAULT_KINDS, type FaultCounts } from '../emulator';
@@ -60,6 +61,8 @@ export function emptyFigures() {
     outagesCutShort: 0,
     /** Outages planned from a rollback that never came. */
     outagesNotReached: 0,
+    /** Drift rounds between steps (drift-round.ts): changes made outside, found and healed by the drift audit. */
+    drift: emptyDriftFigures(),
   };
 }
 
@@ -130,5 +133,7 @@ export function formatFigures(figures: Figures): string[] {
       `${figures.removalsStillSettling} removals still settling when a rollback finished`,
     `problems:         ${problems.length === 0 ? 'none (no lost, wrongly removed or unexpected member, no duplicate or missing group, no lockout)' :
       problems.map(([kind, n]) => `${kind} x${n}`).join(', ')}`,
+    `drift:            ${figures.drift.rounds} rounds: ${figures.drift.injected} changes made outside, ${figures.drift.found} found by the audit, ` +
+      `${figures.drift.healedFirstRun} healed by it under faults, ${figures.drift.healedSecondRun} by its next run`,
   ];
 }

@@ -12,6 +12,8 @@
  *   (lambda/runtime.ts) sends here instead of to S3;
  * - CloudFormation DescribeStacks (AWS Query) of the stacks being played, which the
  *   handler asks to tell a rollback from a deploy;
+ * - S3 GetObject (path-style `GET /{bucket}/{key}`) of the deployed file assets,
+ *   where the handler reads the user ids of large memberships;
  * - Systems Manager Parameter Store (parameter-store.ts), where memberships record
  *   the users they found already present, for a rollback to keep them.
  *
@@ -97,6 +99,7 @@ export class ProviderEndpoint {
         AWS_ENDPOINT_URL_SFN: url,
         AWS_ENDPOINT_URL_CLOUDFORMATION: url,
         AWS_ENDPOINT_URL_SSM: url,
+        AWS_ENDPOINT_URL_S3: url,
         [RESPONSE_ENDPOINT_VARIABLE]: url,
         ...options.extraEnvironment,
       },
@@ -112,6 +115,8 @@ export class ProviderEndpoint {
   /** Parameter Store, as the functions find it. */
   public readonly parameterStore = new LocalParameterStore();
   private lambda!: LocalLambdaService;
+  /** Where GetObject finds the objects (serveObjects); none until then. */
+  private readObject?: (objectKey: string) => Buffer | undefined;
   /** Where the functions reach this server. */
   public url!: string;
 
@@ -139,9 +144,19 @@ export class ProviderEndpoint {
     });
   }
 
+  /** Invokes a function of a stack directly (RequestResponse), as a schedule would. */
+  invokeFunction(configuration: FunctionConfiguration, payload: string): Promise<InvocationAnswer> {
+    return this.lambda.invoke(configuration, payload);
+  }
+
   /** What DescribeStacks answers for the stack from now on. */
   stackStatusChanged(stackId: string, status: string): void {
     this.stackStatuses.set(stackId, status);
+  }
+
+  /** Where GetObject finds the objects, by key. */
+  serveObjects(read: (objectKey: string) => Buffer | undefined): void {
+    this.readObject = read;
   }
 
   async stop(): Promise<void> {
@@ -168,6 +183,8 @@ export class ProviderEndpoint {
       } else if (functionPath) {
         // The framework waits for a function to be Active after a failed Invoke; functions here always are.
         reply(response, 200, JSON.stringify({ Configuration: { FunctionName: decodeURIComponent(functionPath[1]), State: 'Active' } }));
+      } else if (request.method === 'GET') {
+        this.getObject(url.pathname, response);
       } else if (request.headers['x-amz-target'] === 'AWSStepFunctions.StartExecution') {
         reply(response, 200, JSON.stringify(this.startExecution(JSON.parse(body))));
       } else if (String(request.headers['x-amz-target'] ?? '').startsWith('AmazonSSM.')) {
@@ -201,6 +218,19 @@ export class ProviderEndpoint {
     return [200, `<DescribeStacksResponse xmlns="${namespace}"><DescribeStacksResult><Stacks><member>` +
       `<StackId>${escapeXml(stackId)}</StackId><StackName>${escapeXml(stackName)}</StackName><StackStatus>${status}</StackStatus>` +
       '</member></Stacks></DescribeStacksResult></DescribeStacksResponse>'];
+  }
+
+  /** S3 GetObject, path-style: the bytes, or S3's XML error for a key the bucket does not hold. */
+  private getObject(urlPath: string, response: http.ServerResponse): void {
+    const [, bucket = '', ...key] = urlPath.split('/').map(decodeURIComponent);
+    const body = this.readObject?.(key.join('/'));
+    if (!body) {
+      response.writeHead(404, { 'Content-Type': 'application/xml' }).end('<?xml version="1.0" encoding="UTF-8"?>' +
+        `<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>${escapeXml(key.join('/'))}</Key>` +
+        `<BucketName>${escapeXml(bucket)}</BucketName></Error>`);
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(body.length) }).end(body);
   }
 
   /** The ResponseURL's path ends with the request's key: `<StackId>|<LogicalResourceId>|<RequestId>`. */

@@ -2,6 +2,7 @@
  * The runner's CLI, run in-process against the emulator with an app of this
  * library: arguments, the cdk-style log, exit codes.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -79,7 +80,7 @@ describe('arguments', () => {
   });
 
   test.each([
-    [['launch'], 'expected the command deploy or destroy, got launch'],
+    [['launch'], 'expected the command deploy, destroy or drift, got launch'],
     [['deploy', '--endpoint', 'http://127.0.0.1:1'], '--app is required'],
     [['deploy', '--app', 'cdk.out'], '--endpoint is required (or set AWS_ENDPOINT_URL_FINSPACE_DATA): FinSpace itself is no longer reachable'],
     [['deploy', '--app', 'cdk.out', '--endpoint', 'http://127.0.0.1:1'], "the handler role's keys are required: --role-access-key-id and --role-secret-access-key"],
@@ -91,6 +92,12 @@ describe('arguments', () => {
     expect(code).toBe(2);
     expect(stderr.join('\n')).toContain(message);
     expect(stderr.join('\n')).toContain(USAGE);
+  });
+
+  test('`npm run local` keeps the exit code 2 of bad arguments', () => {
+    const run = spawnSync('npm', ['run', '--silent', 'local', '--', 'deploy', '--bogus'], { cwd: path.join(__dirname, '..', '..', '..'), encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("Unknown option '--bogus'");
   });
 });
 
