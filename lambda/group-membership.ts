@@ -27,7 +27,7 @@ import { shouldPollAgain } from './poll-again';
 import { parseGroupMembershipProperties, type GroupMembershipProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
 import { settlePause } from './settle-wait';
-import { UPDATE_ROLLBACK_IN_PROGRESS } from './stack-status';
+import { ROLLBACK_CLEANUP_STATUSES, UPDATE_ROLLBACK_IN_PROGRESS } from './stack-status';
 import { declaringResource } from '../contract/declared-members';
 import { shardOf } from '../contract/membership-shards';
 
@@ -60,6 +60,21 @@ interface Target {
   readonly declaredAdditions: readonly string[];
   /** Users that must end absent, given the live members. */
   remove(live: ReadonlyMap<string, UserByPermissionGroup>): string[];
+}
+
+/**
+ * What the polls still do about members found already present (see withPreexisting):
+ * `pending`, onEvent did not list the group, so the first poll that does records them
+ * (or, in a rollback, reads them); `sparing`, this is a rollback that keeps some.
+ */
+type PreexistingState = 'pending' | 'sparing';
+
+/** An event's target once members found already present are accounted for. */
+interface WithPreexisting {
+  readonly target: Target;
+  readonly state?: 'sparing';
+  /** The record could not be made: this poll writes nothing (a later poll would take this event's additions for members found there). */
+  readonly holdWrites?: boolean;
 }
 
 /** Users whose change onEvent made or found in flight, for isComplete to see settle. */
@@ -110,10 +125,15 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   }
   let live: Map<string, UserByPermissionGroup> | undefined;
   let pass: Pass;
+  let preexisting: WithPreexisting | undefined;
+  // A rollback may keep members that the failed deploy found already there, which only
+  // the record and the whole listing tell (withPreexisting): its removals wait for both.
+  const rollingBack = context.preexistingMembers !== undefined && event.RequestType !== 'Create' && await isRollingBack(
+    event, context, event.RequestType === 'Update' ? [UPDATE_ROLLBACK_IN_PROGRESS] : ROLLBACK_CLEANUP_STATUSES);
   const early = new EarlyWrites(client, {
     groupId: target.props.permissionGroupId,
     additions: target.declaredAdditions,
-    removalsOf: page => target.remove(page),
+    removalsOf: page => rollingBack ? [] : target.remove(page),
     token: (action, userId) => idempotencyToken(event, `${action}:${userId}`),
   }, context);
   try {
@@ -124,13 +144,15 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
       written = await early.settled();
     }
     if (!live) return { ...base, NothingToDo: true };
-    pass = await reconcile(client, target, live, event, context, 'write', written);
+    preexisting = await withPreexisting(event, target, live, context, undefined, { rollingBack, addedEarly: written.added });
+    pass = await reconcile(client, preexisting.target, live, event, context, 'write', written);
   } catch (error) {
     if (!isTransient(error)) throw error;
     // An outage must not fail the event (a failed rollback cannot be undone): the
     // polls of isComplete list the group and make what is left, until the timeout.
     context.log('FinSpace did not answer; the polls make the remaining changes', { error: (error as Error).name });
-    return { ...base, Data: data };
+    const state: PreexistingState | undefined = preexisting ? preexisting.state : context.preexistingMembers && 'pending';
+    return { ...base, ...(state ? { Preexisting: state } : {}), Data: data };
   }
   context.log('membership reconciled', summary(event, target, pass));
   if (target.props.exclusive && event.RequestType === 'Create' && pass.removed.length > 0) {
@@ -143,11 +165,18 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   return {
     ...base,
     ...(watched ? { WatchedUsers: watched } : {}),
+    ...(preexisting.state ? { Preexisting: preexisting.state } : {}),
     Data: data,
   };
 }
 
 async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
+  const answer = await poll(event, context);
+  if (answer.IsComplete && event.RequestType === 'Delete') await forgetPreexisting(event, context);
+  return answer;
+}
+
+async function poll(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
   if (event.NothingToDo) return { IsComplete: true };
   const target = targetOf(event, context);
   const client = context.clientFor(target.props.environmentId);
@@ -159,7 +188,16 @@ async function isComplete(event: IsCompleteRequest, context: InvocationContext):
       if (!pass) {
         const live = await liveMembers(client, target, event, context);
         if (!live) return { IsComplete: true };
-        pass = await reconcile(client, target, live, event, context, 'repair');
+        const state = preexistingStateOf(event);
+        const preexisting: WithPreexisting = state ? await withPreexisting(event, target, live, context, state) : { target };
+        if (preexisting.holdWrites) {
+          if (context.time.expired(event.ReconcileStartedAt)) {
+            throw new DeploymentFailure('Parameter Store did not take the record of the declared users found already in permission group ' +
+              `${target.props.permissionGroupId}, which a rollback needs; nothing was changed in FinSpace. Deploy again later.`);
+          }
+          return { IsComplete: false };
+        }
+        pass = await reconcile(client, preexisting.target, live, event, context, 'repair');
         // What is left in flight after a listing is checked again like onEvent's changes.
         watched = usersToWatch(pass, live.size);
       }
@@ -351,12 +389,105 @@ async function liveMembers(
 }
 
 /**
- * Whether the stack is rolling back an update. Asked only when a group is missing;
- * when CloudFormation does not answer, the event fails as a forward deploy would.
+ * Members found already present, before an event's first write. A deploy (Create or
+ * Update) records the users it declares anew that are already in the group; the
+ * rollback of that deploy (an Update back, or the Delete of what it created) reads
+ * the record, and the users it would remove that the record names stay, as they were
+ * before. Parameter Store failures never fail the event: a record not read removes
+ * those users as the declaration says (logged); a record not made by onEvent is
+ * logged (its rollback would remove them), and one not made by a poll holds that
+ * poll's writes, because the next poll would take this event's additions for members
+ * found there.
+ *
+ * @param state what onEvent left for the polls; undefined in onEvent itself
+ * @param known what onEvent already knows: whether the stack rolls back, and the users
+ *   its early writes added (in the listing, yet not found there)
  */
-async function isRollingBack(event: OnEventRequest, context: InvocationContext): Promise<boolean> {
+async function withPreexisting(
+  event: OnEventRequest,
+  target: Target,
+  live: ReadonlyMap<string, UserByPermissionGroup>,
+  context: InvocationContext,
+  state: PreexistingState | undefined,
+  known: { readonly rollingBack?: boolean; readonly addedEarly?: ReadonlySet<string> } = {},
+): Promise<WithPreexisting> {
+  const memory = context.preexistingMembers;
+  const inPoll = state !== undefined;
+  if (!memory) return { target };
+  const logicalId = event.LogicalResourceId;
+  const fields = { logicalResourceId: logicalId, permissionGroupId: target.props.permissionGroupId };
+
+  if (event.RequestType !== 'Create') {
+    const candidates = target.remove(live);
+    const isRollback = state === 'sparing' || (known.rollingBack ?? (
+      (event.RequestType === 'Update' || candidates.length > 0) &&
+      await isRollingBack(event, context, event.RequestType === 'Update' ? [UPDATE_ROLLBACK_IN_PROGRESS] : ROLLBACK_CLEANUP_STATUSES)));
+    if (event.RequestType === 'Delete' || isRollback) {
+      if (!isRollback || candidates.length === 0) return { target };
+      // The failed deploy's declaration: the one an Update leaves, or the created one a Delete takes away.
+      const failed = event.RequestType === 'Update' ? parseGroupMembershipProperties(event.OldResourceProperties) : target.props;
+      let recorded: string[];
+      try {
+        recorded = await memory.recorded(logicalId, failed);
+      } catch (error) {
+        context.log('could not read which users the failed deploy found already present; the rollback removes them as the declaration says',
+          { ...fields, error: (error as Error).name });
+        return { target };
+      }
+      const spared = new Set(recorded.filter(userId => candidates.includes(userId)));
+      if (spared.size === 0) return { target };
+      if (!inPoll) context.log('users the failed deploy found already present stay', { ...fields, userIds: [...spared].slice(0, NAMED_IN_REASON), count: spared.size });
+      return { target: { ...target, remove: members => target.remove(members).filter(userId => !spared.has(userId)) }, state: 'sparing' };
+    }
+  }
+
+  const found = foundPresent(event, target.props, live).filter(userId => !known.addedEarly?.has(userId));
   try {
-    return await context.stackStatus(event.StackId) === UPDATE_ROLLBACK_IN_PROGRESS;
+    if (inPoll && await memory.isRecordedBy(logicalId, event.RequestId)) return { target };
+    await memory.record(logicalId, target.props, event.RequestId, found);
+  } catch (error) {
+    if (inPoll) {
+      context.log('could not record the declared users found already present; this poll changes nothing', { ...fields, error: (error as Error).name });
+      return { target, holdWrites: true };
+    }
+    context.log('could not record the declared users found already present: should this deploy fail, its rollback removes them',
+      { ...fields, count: found.length, error: (error as Error).name });
+  }
+  return { target };
+}
+
+/** The users an event declares anew (not declared in this group before) that are already in it. */
+function foundPresent(event: OnEventRequest, props: GroupMembershipProperties, live: ReadonlyMap<string, UserByPermissionGroup>): string[] {
+  let before = new Set<string>();
+  if (event.RequestType === 'Update') {
+    const old = parseGroupMembershipProperties(event.OldResourceProperties);
+    if (old.permissionGroupId === props.permissionGroupId && old.environmentId === props.environmentId) before = new Set(old.userIds);
+  }
+  return props.userIds.filter(userId => !before.has(userId) && live.has(userId) && live.get(userId)!.membershipStatus !== 'REMOVAL_IN_PROGRESS');
+}
+
+function preexistingStateOf(event: IsCompleteRequest): PreexistingState | undefined {
+  return event.Preexisting === 'pending' || event.Preexisting === 'sparing' ? event.Preexisting : undefined;
+}
+
+/** A membership that is gone needs no record; a failure only leaves a record that nothing trusts again. */
+async function forgetPreexisting(event: IsCompleteRequest, context: InvocationContext): Promise<void> {
+  try {
+    await context.preexistingMembers?.forget(event.LogicalResourceId);
+  } catch (error) {
+    context.log('could not delete the record of users found already present', { logicalResourceId: event.LogicalResourceId, error: (error as Error).name });
+  }
+}
+
+/**
+ * Whether the stack is in one of `statuses` (by default: rolling back an update);
+ * when CloudFormation does not answer, the event goes on as a forward deploy would.
+ */
+async function isRollingBack(
+  event: OnEventRequest, context: InvocationContext, statuses: readonly string[] = [UPDATE_ROLLBACK_IN_PROGRESS],
+): Promise<boolean> {
+  try {
+    return statuses.includes(await context.stackStatus(event.StackId));
   } catch (error) {
     context.log('could not read the stack status', { error: (error as Error).name, reason: (error as Error).message });
     return false;

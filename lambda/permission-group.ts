@@ -1,9 +1,14 @@
 /**
  * The lifecycle of Custom::FinSpacePermissionGroup: create, converge to the
  * declaration on update (healing drift and out-of-band deletion), delete.
+ *
+ * When FinSpace does not answer onEvent, the polls of isComplete do the work, a
+ * create included: the Provider framework answers CloudFormation with isComplete's
+ * answer spread over onEvent's, so the poll that creates a group answers its id as
+ * the PhysicalResourceId. Until then the resource holds a placeholder id that is no
+ * FinSpace id (a failed create's rollback then deletes nothing).
  */
 import { forEachConcurrently } from './concurrency';
-import { DeploymentFailure } from './failure';
 import { isFinSpaceError, isTransient, listAllUsersByPermissionGroup, type FinSpaceDataClient, type PermissionGroup } from './finspace';
 import type { InvocationContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
@@ -11,7 +16,6 @@ import { refuseLossOfOwnPrivilege } from './own-privilege';
 import { shouldPollAgain } from './poll-again';
 import { parsePermissionGroupProperties, type PermissionGroupProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
-import type { Phase } from './time-budget';
 import { PRIVILEGED_PERMISSION } from '../contract/application-permissions';
 import { isValidId } from '../contract/finspace-ids';
 
@@ -27,17 +31,16 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   const client = context.clientFor(props.environmentId);
   switch (event.RequestType) {
     case 'Create':
-      return created(await createGroupOrCleanUp(client, props, event, context));
-    case 'Update': {
-      const old = parsePermissionGroupProperties(event.OldResourceProperties);
       try {
-        if (old.environmentId !== props.environmentId && !(await exists(client, event.PhysicalResourceId!))) {
-          // Another environment is another group: CloudFormation deletes the old one
-          // (with its old properties) once this answer carries a new id. (When the group
-          // is already there, this is the rollback of a failed move: converge it.)
-          return created(await createGroup(client, props, event, 'replace'));
-        }
-        return await converge(client, props, event, context, 'onEvent');
+        return created(await createGroupOrCleanUp(client, props, event, context));
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        context.log('FinSpace did not answer; the polls create the group', { error: (error as Error).name });
+        return { PhysicalResourceId: placeholderId(event), CreateInPolls: true, CreateStartedAt: context.time.now() };
+      }
+    case 'Update': {
+      try {
+        return await update(client, props, parsePermissionGroupProperties(event.OldResourceProperties), event, context);
       } catch (error) {
         if (!isTransient(error)) throw error;
         // An outage must not fail the event (a failed rollback cannot be undone):
@@ -58,7 +61,10 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
 }
 
 async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
-  if (event.RequestType === 'Update' && event.ConvergeInPolls) return convergeInPoll(event, context);
+  if (event.RequestType === 'Create' && event.CreateInPolls) return createInPoll(event, context);
+  if (event.RequestType === 'Update' && event.ConvergeInPolls) {
+    return convergeInPoll(event, parsePermissionGroupProperties(event.OldResourceProperties), context);
+  }
   if (event.RequestType !== 'Delete' || !event.DeleteAfterMembersLeave) return { IsComplete: true };
   // The service refused to delete a group that still had members, or did not answer:
   // ask the members to leave, and delete once they are gone.
@@ -83,16 +89,46 @@ async function isComplete(event: IsCompleteRequest, context: InvocationContext):
   return { IsComplete: true };
 }
 
-/** A poll of an update that FinSpace did not answer in onEvent. */
-async function convergeInPoll(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
+/**
+ * A poll of a create that FinSpace did not answer in onEvent: the same clientToken as
+ * onEvent's, so that a create FinSpace made but did not answer answers the same group.
+ */
+async function createInPoll(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
   const props = parsePermissionGroupProperties(event.ResourceProperties);
   try {
-    await converge(context.clientFor(props.environmentId), props, event, context, 'isComplete');
+    return { IsComplete: true, ...created(await createGroup(context.clientFor(props.environmentId), props, event, 'create')) };
+  } catch (error) {
+    if (shouldPollAgain(error, event.CreateStartedAt, context)) return { IsComplete: false };
+    throw error;
+  }
+}
+
+/** A poll of an update that FinSpace did not answer in onEvent; its answer may carry a new group's id. */
+async function convergeInPoll(event: IsCompleteRequest, old: PermissionGroupProperties, context: InvocationContext): Promise<IsCompleteResponse> {
+  const props = parsePermissionGroupProperties(event.ResourceProperties);
+  try {
+    return { IsComplete: true, ...await update(context.clientFor(props.environmentId), props, old, event, context) };
   } catch (error) {
     if (shouldPollAgain(error, event.ConvergeStartedAt, context)) return { IsComplete: false };
     throw error;
   }
-  return { IsComplete: true };
+}
+
+async function update(
+  client: FinSpaceDataClient, props: PermissionGroupProperties, old: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext,
+) {
+  if (old.environmentId !== props.environmentId && !(await exists(client, event.PhysicalResourceId!))) {
+    // Another environment is another group: CloudFormation deletes the old one
+    // (with its old properties) once this answer carries a new id. (When the group
+    // is already there, this is the rollback of a failed move: converge it.)
+    return created(await createGroup(client, props, event, 'replace'));
+  }
+  return converge(client, props, event, context);
+}
+
+/** The id a group holds until a poll has created it: never a FinSpace id (see isValidId). */
+function placeholderId(event: OnEventRequest): string {
+  return `pending-creation-${event.RequestId}`;
 }
 
 async function exists(client: FinSpaceDataClient, permissionGroupId: string): Promise<boolean> {
@@ -147,16 +183,10 @@ async function createGroup(client: FinSpaceDataClient, props: PermissionGroupPro
 }
 
 /** Read the live group and change only what differs from the declaration. */
-async function converge(
-  client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext, phase: Phase,
-) {
+async function converge(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext) {
   const groupId = event.PhysicalResourceId!;
   const live = await liveGroup(client, groupId);
   if (!live) {
-    if (phase === 'isComplete') {
-      // Only onEvent can answer with the id of a new group.
-      throw new DeploymentFailure(`permission group ${groupId} was deleted outside CloudFormation while FinSpace was not answering; deploy again to create it anew.`);
-    }
     context.log('permission group was deleted outside CloudFormation; creating it again', { permissionGroupId: groupId });
     return created(await createGroup(client, props, event, 'recreate'));
   }

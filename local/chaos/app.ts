@@ -5,9 +5,11 @@
  * milliseconds; a child process per revision would take seconds.
  */
 import { App, CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { type Declaration, ENVIRONMENT_KEYS, type EnvironmentKey, type GroupRef } from './declaration';
 import { ENVIRONMENT_IDS, IMPORTED_GROUPS } from './environments';
+import type { HandlerTimeouts } from './plan';
 import { FinSpaceDataAccess, GroupMembership, type IPermissionGroup, PermissionGroup } from '../../lib';
 
 export const STACK_NAME = 'FinSpaceChaos';
@@ -18,6 +20,8 @@ export interface AppSettings {
   /** FinSpaceDataAccess timeout and pollInterval; the runner's poll interval scales the waiter. */
   readonly timeout: Duration;
   readonly pollInterval: Duration;
+  /** The handler functions' Lambda timeouts; default: the library's. */
+  readonly handlerTimeouts?: HandlerTimeouts;
 }
 
 /**
@@ -72,6 +76,12 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
     removalPolicy: membership.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   }));
 
+  for (const [index, membership] of declaration.memberships.entries()) {
+    for (const id of membership.after ?? []) memberships[index].node.addDependency(memberships.find(other => other.node.id === id)!);
+  }
+
+  if (settings.handlerTimeouts) shortenHandlerTimeouts(stack, settings.handlerTimeouts);
+
   const directory = app.synth().directory;
   const logicalIdOf = (construct: Construct) => stack.getLogicalId(construct.node.findChild('Resource').node.defaultChild as CfnElement);
   return {
@@ -82,4 +92,17 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
       ...memberships.map(membership => [membership.node.id, logicalIdOf(membership)]),
     ]),
   };
+}
+
+/**
+ * The library gives the handler functions minutes; an outage that outlasts one
+ * invocation would then take minutes of real time. The chaos app overrides them
+ * (an app that declares nothing has no handler functions).
+ */
+function shortenHandlerTimeouts(stack: Stack, timeouts: HandlerTimeouts): void {
+  const functions = stack.node.findAll().filter((construct): construct is lambda.Function => construct instanceof lambda.Function);
+  for (const [id, seconds] of [['OnEvent', timeouts.onEvent], ['IsComplete', timeouts.isComplete]] as const) {
+    const handler = functions.filter(fn => fn.node.id === id && fn.node.scope?.node.id.startsWith('FinSpaceDataProvider'));
+    handler.forEach(fn => { (fn.node.defaultChild as lambda.CfnFunction).timeout = seconds; });
+  }
 }
