@@ -24,7 +24,10 @@ import { shouldPollAgain } from './poll-again';
 import { parseGroupMembershipProperties, type GroupMembershipProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
 import { UPDATE_ROLLBACK_IN_PROGRESS } from './stack-status';
+import type { Phase } from './time-budget';
+import { loadUserDirectory, refuseUnresolvable, resolveEmails, type UserDirectory } from './user-directory';
 import { declaringResource } from '../contract/declared-members';
+import { emailMemberKey, emailOfMemberKey } from '../contract/finspace-users';
 import { shardOf } from '../contract/membership-shards';
 
 const UNDO_ROUND_PAUSE_MS = 1_000;
@@ -85,21 +88,24 @@ export function physicalIdOf(props: GroupMembershipProperties): string {
 }
 
 async function onEvent(event: OnEventRequest, context: InvocationContext): Promise<OnEventResponse> {
-  const target = targetOf(event, context);
-  const physicalId = event.RequestType === 'Delete' ? event.PhysicalResourceId! : physicalIdOf(target.props);
+  const props = parseGroupMembershipProperties(event.ResourceProperties);
+  const physicalId = event.RequestType === 'Delete' ? event.PhysicalResourceId! : physicalIdOf(props);
   const base = { PhysicalResourceId: physicalId, ReconcileStartedAt: context.time.now() };
-  if (event.RequestType === 'Delete' && physicalId !== physicalIdOf(target.props)) {
+  if (event.RequestType === 'Delete' && physicalId !== physicalIdOf(props)) {
     // A failed create answered without an id of ours: nothing was left behind.
     return { ...base, NothingToDo: true };
   }
-  const client = context.clientFor(target.props.environmentId);
-  const data = { PermissionGroupId: target.props.permissionGroupId, Members: target.keep.size };
-  if (target.handedOver.length > 0) {
-    context.log('users left to the resource that declares them now', { userIds: target.handedOver });
-  }
+  const client = context.clientFor(props.environmentId);
+  let data = { PermissionGroupId: props.permissionGroupId, Members: props.userIds.length + props.emails.length };
+  let target: Target;
   let live: Map<string, UserByPermissionGroup> | undefined;
   let pass: Pass;
   try {
+    target = await targetOf(event, context, client, 'onEvent');
+    data = { ...data, Members: target.keep.size };
+    if (target.handedOver.length > 0) {
+      context.log('users left to the resource that declares them now', { userIds: target.handedOver });
+    }
     live = await liveMembers(client, target, event, context);
     if (!live) return { ...base, NothingToDo: true };
     pass = await reconcile(client, target, live, event, context, 'write');
@@ -110,7 +116,7 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
     context.log('FinSpace did not answer; the polls make the remaining changes', { error: (error as Error).name });
     return { ...base, Data: data };
   }
-  context.log('membership reconciled', summary(event, target, pass));
+  context.log('membership reconciled', summary(event, target.props, pass, target));
   if (target.props.exclusive && event.RequestType === 'Create' && pass.removed.length > 0) {
     // A new exclusive declaration found members that no declaration of this stack
     // names: someone else manages this group too, and each deploy undoes the other's.
@@ -127,13 +133,15 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
 
 async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
   if (event.NothingToDo) return { IsComplete: true };
-  const target = targetOf(event, context);
-  const client = context.clientFor(target.props.environmentId);
+  const props = parseGroupMembershipProperties(event.ResourceProperties);
+  const client = context.clientFor(props.environmentId);
   let pass: Pass | undefined;
+  let target: Target | undefined;
   try {
     const watched = watchedUsersOf(event);
-    if (watched) pass = await watch(client, target.props.permissionGroupId, watched, context);
+    if (watched) pass = await watch(client, props.permissionGroupId, watched, context);
     if (!pass) {
+      target = await targetOf(event, context, client, 'isComplete');
       const live = await liveMembers(client, target, event, context);
       if (!live) return { IsComplete: true };
       pass = await reconcile(client, target, live, event, context, 'repair');
@@ -148,7 +156,7 @@ async function isComplete(event: IsCompleteRequest, context: InvocationContext):
   if (context.time.expired(event.ReconcileStartedAt)) {
     throw new DeploymentFailure(stuckReason(pass, context.time.changeStartedAt(event.ReconcileStartedAt), context));
   }
-  context.log('waiting for FinSpace', summary(event, target, pass));
+  context.log('waiting for FinSpace', summary(event, props, pass, target));
   return {
     IsComplete: false,
     MembershipProgress: {
@@ -159,14 +167,47 @@ async function isComplete(event: IsCompleteRequest, context: InvocationContext):
   };
 }
 
-/** What the event asks, from its properties (and the previous ones on update). */
-function targetOf(event: OnEventRequest, context: InvocationContext): Target {
-  const props = parseGroupMembershipProperties(event.ResourceProperties);
+/**
+ * What the event asks, from its properties (and the previous ones on update), with
+ * the users declared by e-mail resolved to their ids: by one listing of the
+ * environment's users, made only when the event or the stack's declaration of the
+ * group names users by e-mail.
+ */
+async function targetOf(event: OnEventRequest, context: InvocationContext, client: FinSpaceDataClient, phase: Phase): Promise<Target> {
+  const declared = parseGroupMembershipProperties(event.ResourceProperties);
+  const declaredOld = event.RequestType === 'Update' ? parseGroupMembershipProperties(event.OldResourceProperties) : undefined;
+  const index = context.settings.declaredMembers;
+  const stackDeclaresEmails = index !== undefined && declared.groupKey !== undefined &&
+    index.declaredUsers(declared.groupKey, declared.environmentId).some(([key]) => emailOfMemberKey(key) !== undefined);
+  if (declared.emails.length === 0 && !declaredOld?.emails.length && !stackDeclaresEmails) {
+    return targetFor(event, context, declared, declaredOld, undefined);
+  }
+  const directory = await loadUserDirectory(client);
+  const resolved = resolveEmails(declared.emails, directory);
+  // A Delete removes the users it can still find; the others cannot be members.
+  if (event.RequestType !== 'Delete') refuseUnresolvable(resolved, declared.emails, declared.userIds, directory);
+  if (phase === 'onEvent' && resolved.disabled.length > 0 && event.RequestType !== 'Delete') {
+    context.log('users declared by e-mail are DISABLED in FinSpace; adding them as far as FinSpace accepts it', { userIds: resolved.disabled });
+  }
+  const withResolved = (props: GroupMembershipProperties, userIds: string[]): GroupMembershipProperties =>
+    ({ ...props, userIds: [...new Set([...props.userIds, ...userIds])] });
+  const props = withResolved(declared, resolved.userIds);
+  const old = declaredOld && withResolved(declaredOld, resolveEmails(declaredOld.emails, directory).userIds);
+  return targetFor(event, context, props, old, directory);
+}
+
+function targetFor(
+  event: OnEventRequest,
+  context: InvocationContext,
+  props: GroupMembershipProperties,
+  old: GroupMembershipProperties | undefined,
+  directory: UserDirectory | undefined,
+): Target {
   const mine = (userId: string) => shardOf(userId, props.shardCount) === props.shardIndex;
   const isProtected = (member: UserByPermissionGroup | undefined) =>
     context.settings.handlerRoleArn !== undefined && member?.apiAccessPrincipalArn === context.settings.handlerRoleArn;
   const present = (live: ReadonlyMap<string, UserByPermissionGroup>, userId: string) => live.has(userId) && !isProtected(live.get(userId));
-  const owner = ownerOf(props, context);
+  const owner = ownerOf(props, context, directory);
 
   if (event.RequestType === 'Delete') {
     const handedOver = props.userIds.filter(userId => owner(userId) === 'another');
@@ -176,7 +217,7 @@ function targetOf(event: OnEventRequest, context: InvocationContext): Target {
       // declare for the group: when this is the rollback of a failed deploy that
       // replaced an exclusive membership with this one, its sweep removed the users of
       // the one it replaced, which stays. Otherwise they are there already.
-      keep: new Set(props.exclusive ? othersDeclared(props, context) : []),
+      keep: new Set(props.exclusive ? othersDeclared(props, context, directory) : []),
       undoAddsOnFailure: false,
       handedOver,
       remove: live => props.userIds.filter(userId => owner(userId) !== 'another' && present(live, userId)),
@@ -187,8 +228,7 @@ function targetOf(event: OnEventRequest, context: InvocationContext): Target {
   let dropped: string[] = [];
   let handedOver: string[] = [];
   let undoAddsOnFailure = true;
-  if (event.RequestType === 'Update') {
-    const old = parseGroupMembershipProperties(event.OldResourceProperties);
+  if (event.RequestType === 'Update' && old) {
     const sameGroup = old.permissionGroupId === props.permissionGroupId && old.environmentId === props.environmentId;
     if (sameGroup) {
       undoAddsOnFailure = false;
@@ -196,7 +236,7 @@ function targetOf(event: OnEventRequest, context: InvocationContext): Target {
       dropped = letGo.filter(userId => owner(userId) !== 'another');
       handedOver = letGo.filter(userId => owner(userId) === 'another');
       if (old.exclusive && !props.exclusive) {
-        for (const userId of othersDeclared(props, context)) keep.add(userId);
+        for (const userId of othersDeclared(props, context, directory)) keep.add(userId);
       }
     }
   }
@@ -218,11 +258,18 @@ function targetOf(event: OnEventRequest, context: InvocationContext): Target {
  * memberships (CloudFormation never got to delete them, and rolls back the layer,
  * so they are declared again).
  */
-function othersDeclared(props: GroupMembershipProperties, context: InvocationContext): string[] {
+function othersDeclared(props: GroupMembershipProperties, context: InvocationContext, directory: UserDirectory | undefined): string[] {
   const index = context.settings.declaredMembers;
   if (!index || !props.groupKey) return [];
   const me = declaringResource(props.membershipKey, props.shardIndex);
-  return index.declaredUsers(props.groupKey, props.environmentId).filter(([, resource]) => resource !== me).map(([userId]) => userId);
+  const userIdOf = (key: string): string | undefined => {
+    const email = emailOfMemberKey(key);
+    return email === undefined ? key : directory?.byEmail(email)?.userId;
+  };
+  return index.declaredUsers(props.groupKey, props.environmentId)
+    .filter(([, resource]) => resource !== me)
+    .map(([key]) => userIdOf(key))
+    .filter((userId): userId is string => userId !== undefined);
 }
 
 /**
@@ -230,12 +277,17 @@ function othersDeclared(props: GroupMembershipProperties, context: InvocationCon
  * this one must not remove it. From the stack's declared members when the function
  * has them; from the shard layout alone otherwise (templates of earlier versions).
  */
-function ownerOf(props: GroupMembershipProperties, context: InvocationContext): (userId: string) => 'this' | 'another' | 'none' {
+function ownerOf(
+  props: GroupMembershipProperties, context: InvocationContext, directory: UserDirectory | undefined,
+): (userId: string) => 'this' | 'another' | 'none' {
   const index = context.settings.declaredMembers;
   const me = declaringResource(props.membershipKey, props.shardIndex);
   if (index && props.groupKey) {
     return userId => {
-      const declaring = index.declaringResource(props.groupKey!, props.environmentId, userId);
+      // A user is declared by its id, or by its e-mail address.
+      const email = directory?.emailOf(userId);
+      const declaring = index.declaringResource(props.groupKey!, props.environmentId, userId) ??
+        (email === undefined ? undefined : index.declaringResource(props.groupKey!, props.environmentId, emailMemberKey(email)));
       return declaring === undefined ? 'none' : declaring === me ? 'this' : 'another';
     };
   }
@@ -495,13 +547,13 @@ function listUserIds(userIds: string[]): string {
   return userIds.length > NAMED_IN_REASON ? `${shown} and ${userIds.length - NAMED_IN_REASON} more` : shown;
 }
 
-function summary(event: OnEventRequest, target: Target, pass: Pass) {
+function summary(event: OnEventRequest, props: GroupMembershipProperties, pass: Pass, target: Target | undefined) {
   return {
     requestType: event.RequestType,
     logicalResourceId: event.LogicalResourceId,
-    permissionGroupId: target.props.permissionGroupId,
-    shard: `${target.props.shardIndex + 1}/${target.props.shardCount}`,
-    declared: target.keep.size,
+    permissionGroupId: props.permissionGroupId,
+    shard: `${props.shardIndex + 1}/${props.shardCount}`,
+    declared: target?.keep.size ?? props.userIds.length + props.emails.length,
     added: pass.added.length,
     removed: pass.removed.length,
     pendingAdd: pass.pendingAdd.length,

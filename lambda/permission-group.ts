@@ -9,6 +9,7 @@ import type { InvocationContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
 import { refuseLossOfOwnPrivilege } from './own-privilege';
 import { shouldPollAgain } from './poll-again';
+import { describeGroupIds, groupsNamed } from './permission-groups-by-name';
 import { parsePermissionGroupProperties, type PermissionGroupProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
 import type { Phase } from './time-budget';
@@ -27,7 +28,7 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   const client = context.clientFor(props.environmentId);
   switch (event.RequestType) {
     case 'Create':
-      return created(await createGroupOrCleanUp(client, props, event, context));
+      return created(await createOrAdopt(client, props, event, context));
     case 'Update': {
       const old = parsePermissionGroupProperties(event.OldResourceProperties);
       try {
@@ -111,6 +112,31 @@ function created(permissionGroupId: string): OnEventResponse {
 }
 
 /**
+ * Groups of the declared name are looked up first: whether FinSpace refuses a second
+ * group of one name is not documented, and the outcome must not depend on it. An
+ * existing group is taken over only when the declaration says so, and only when it
+ * is the one group of the name.
+ */
+async function createOrAdopt(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext) {
+  const existing = await groupsNamed(client, props.name);
+  if (existing.length === 0) return createGroupOrCleanUp(client, props, event, context);
+  const where = `of environment ${props.environmentId}`;
+  if (!props.adopt) {
+    throw new DeploymentFailure(`${existing.length === 1 ? 'a permission group' : `${existing.length} permission groups`} ${where} already ` +
+      `${existing.length === 1 ? 'has' : 'have'} the declared name (${describeGroupIds(existing)}). ` +
+      'Set ifExists: IfExists.ADOPT on the PermissionGroup to take the group over, or declare another name.');
+  }
+  if (existing.length > 1) {
+    throw new DeploymentFailure(`${existing.length} permission groups ${where} have the declared name (${describeGroupIds(existing)}): ` +
+      'cannot tell which one to adopt. Rename or delete all but one of them, or declare another name.');
+  }
+  const groupId = existing[0].permissionGroupId!;
+  context.log('adopting the existing permission group of the declared name', { permissionGroupId: groupId });
+  await converge(client, props, { ...event, PhysicalResourceId: groupId }, context, 'onEvent');
+  return groupId;
+}
+
+/**
  * A create whose every answer was lost may still have made the group. A failed
  * Create gets no Delete that reaches this handler (the Provider framework drops it),
  * so such a group would be left behind, holding the name the next deploy needs.
@@ -172,6 +198,14 @@ async function converge(
   if (props.description !== undefined && live.description !== props.description) changes.description = props.description;
   if (!sameSet(live.applicationPermissions ?? [], props.applicationPermissions)) {
     changes.applicationPermissions = props.applicationPermissions as PermissionGroup['applicationPermissions'];
+  }
+  if (changes.name !== undefined) {
+    // A rename must not depend on whether FinSpace allows two groups of one name either.
+    const holders = (await groupsNamed(client, changes.name)).filter(group => group.permissionGroupId !== groupId);
+    if (holders.length > 0) {
+      throw new DeploymentFailure(`cannot rename permission group ${groupId}: another group of environment ${props.environmentId} ` +
+        `already has the declared name (${describeGroupIds(holders)}). Declare another name.`);
+    }
   }
   const changed = Object.keys(changes);
   if (grants(live.applicationPermissions) && !grants(props.applicationPermissions)) {

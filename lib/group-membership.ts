@@ -1,9 +1,11 @@
 import { createHash } from 'crypto';
 import { Annotations, Aspects, CustomResource, IAspect, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { FinSpaceUser, type IFinSpaceUser, validateEmail } from './finspace-user';
 import type { IPermissionGroup } from './permission-group';
 import { validateRemovalPolicy } from './removal-policy';
 import { hasSurroundingBlanks, isValidId } from '../contract/finspace-ids';
+import { emailMemberKey, emailOfMemberKey, maskEmail } from '../contract/finspace-users';
 import { assignShards } from '../contract/membership-shards';
 import { wireBoolean, type GroupMembershipWireProperties } from '../contract/resource-properties';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../contract/resource-types';
@@ -27,6 +29,16 @@ export interface GroupMembershipProps {
    * @default - none yet; add them with `addUsers()`
    */
   readonly userIds?: string[];
+
+  /**
+   * FinSpace users named by e-mail address (`FinSpaceUser.fromEmail()`), by id
+   * (`FinSpaceUser.fromUserId()`), or `FinSpaceUser`s of the app, beside `userIds`.
+   * E-mail addresses are resolved to users at deploy time, case-insensitively;
+   * each person at most once.
+   *
+   * @default - none yet; add them with `addFinSpaceUsers()`
+   */
+  readonly users?: IFinSpaceUser[];
 
   /**
    * Whether this declaration is the whole truth about the group's members.
@@ -72,9 +84,14 @@ export class GroupMembership extends Construct {
   public readonly group: IPermissionGroup;
   /** Whether the declaration is exclusive. */
   public readonly exclusive: boolean;
-  private readonly userIds: string[] = [];
-  /** The same users, to find a repeated one in constant time. */
-  private readonly distinctUserIds = new Set<string>();
+  /** Each declared user's key, in declaration order: its id, or emailMemberKey() of its e-mail. */
+  private readonly memberKeys: string[] = [];
+  /** The same keys, to find a repeated one in constant time. */
+  private readonly distinctMemberKeys = new Set<string>();
+  /** The e-mail address of each e-mail key, as declared. */
+  private readonly declaredEmails = new Map<string, string>();
+  /** FinSpaceUsers of the app declared as members: the membership waits for them. */
+  private readonly declaredUserConstructs: FinSpaceUser[] = [];
   private removalPolicy: RemovalPolicy;
   private readonly resources: CustomResource[] = [];
   private readonly groupKey: string;
@@ -97,6 +114,7 @@ export class GroupMembership extends Construct {
     this.membershipKey = this.group.access._provider.declareMembers(this, this.groupKey, this.group.access.environmentId,
       () => this._shards());
     this.addUsers(...(props.userIds ?? []));
+    this.addFinSpaceUsers(...(props.users ?? []));
 
     // The number of resources depends on the final number of users, which later
     // addUsers() calls may still change: create them when the app is synthesized.
@@ -110,19 +128,62 @@ export class GroupMembership extends Construct {
    * @param userIds FinSpace user ids
    */
   public addUsers(...userIds: string[]): void {
+    this.assertOpen();
+    for (const userId of userIds) {
+      validateUserId(userId);
+      // The id of a FinSpaceUser of the app names that user: declare it as the user.
+      const user = isUnresolved(userId) ? FinSpaceUser._declaredWithUserId(userId) : undefined;
+      if (user) this.addFinSpaceUsers(user);
+      else this.addMemberKey(userId, `user '${userId}'`);
+    }
+  }
+
+  /**
+   * Declares more members, by e-mail address, by id, or as `FinSpaceUser`s of the app.
+   *
+   * @param users references made with `FinSpaceUser.fromEmail()` or `FinSpaceUser.fromUserId()`, or `FinSpaceUser`s
+   */
+  public addFinSpaceUsers(...users: IFinSpaceUser[]): void {
+    this.assertOpen();
+    for (const user of users) {
+      const declared = user instanceof FinSpaceUser ? user : undefined;
+      if (declared) {
+        if (declared.access.environmentId !== this.group.access.environmentId) {
+          throw new Error(`${this.node.path}: FinSpace user ${declared.node.path} belongs to another FinSpace environment than permission group ${describeGroup(this.group)}`);
+        }
+        this.declaredUserConstructs.push(declared);
+      }
+      // A user of the app whose e-mail is only known at deploy time is declared by its id.
+      const email = declared && isUnresolved(declared.emailAddress) ? undefined : user?.emailAddress;
+      if (email !== undefined) {
+        validateEmail('emailAddress', email);
+        if (isUnresolved(email)) throw new Error(`${this.node.path}: a member's e-mail address must be known at synth time; declare the user by id instead`);
+        const key = emailMemberKey(email);
+        this.addMemberKey(key, `e-mail '${maskEmail(email)}'`);
+        this.declaredEmails.set(key, email);
+      } else if (user?.userId !== undefined) {
+        validateUserId(user.userId);
+        this.addMemberKey(user.userId, `user '${user.userId}'`);
+      } else {
+        throw new Error(`${this.node.path}: a member must name a user by emailAddress or userId (use FinSpaceUser.fromEmail() or FinSpaceUser.fromUserId())`);
+      }
+    }
+  }
+
+  private assertOpen(): void {
     if (this.shards) {
       throw new Error(`${this.node.path}: users cannot be added after the app was synthesized`);
     }
-    for (const userId of userIds) {
-      validateUserId(userId);
-      if (!isUnresolved(userId)) {
-        if (this.distinctUserIds.has(userId)) {
-          throw new Error(`${this.node.path}: user '${userId}' is declared more than once`);
-        }
-        this.distinctUserIds.add(userId);
+  }
+
+  private addMemberKey(key: string, description: string): void {
+    if (!isUnresolved(key)) {
+      if (this.distinctMemberKeys.has(key)) {
+        throw new Error(`${this.node.path}: ${description} is declared more than once`);
       }
-      this.userIds.push(userId);
+      this.distinctMemberKeys.add(key);
     }
+    this.memberKeys.push(key);
   }
 
   /**
@@ -134,9 +195,23 @@ export class GroupMembership extends Construct {
     for (const resource of this.resources) resource.applyRemovalPolicy(policy);
   }
 
-  /** The declared user ids, in declaration order. */
+  /** The users declared by id, in declaration order. */
   public get declaredUserIds(): string[] {
-    return [...this.userIds];
+    return this.memberKeys.filter(key => !this.declaredEmails.has(key));
+  }
+
+  /** The users declared by e-mail address, in declaration order, as declared. */
+  public get declaredEmailAddresses(): string[] {
+    return this.memberKeys.filter(key => this.declaredEmails.has(key)).map(key => this.declaredEmails.get(key)!);
+  }
+
+  /**
+   * Every declared user's key (its id, or the key of its e-mail), in declaration order.
+   *
+   * @internal
+   */
+  public _memberKeys(): string[] {
+    return [...this.memberKeys];
   }
 
   /**
@@ -147,7 +222,7 @@ export class GroupMembership extends Construct {
    * @internal
    */
   public _shards(): string[][] {
-    this.shards ??= assignShards(this.userIds);
+    this.shards ??= assignShards(this.memberKeys);
     return this.shards;
   }
 
@@ -157,7 +232,7 @@ export class GroupMembership extends Construct {
     const access = this.group.access;
     const provider = access._provider;
     const shards = this._shards();
-    if (this.exclusive && this.userIds.length === 0) {
+    if (this.exclusive && this.memberKeys.length === 0) {
       Annotations.of(this).addWarningV2('cdk-finspace-permission-groups:GroupMembership.emptiesGroup',
         'Exclusive membership declares no users: deploying it removes every member of the group (except the FinSpace user the handler acts as).');
     }
@@ -165,11 +240,18 @@ export class GroupMembership extends Construct {
     // addMembers() sits inside the group, and a dependency on the construct would make
     // every shard depend on its siblings. An imported group has no resource.
     const groupResource = this.group.node.defaultChild;
-    shards.forEach((userIds, index) => {
+    const position = new Map(this.memberKeys.map((key, index) => [key, index]));
+    shards.forEach((keys, index) => {
+      // E-mails keep their declaration order: a failure names each by its position.
+      const emails = keys.filter(key => this.declaredEmails.has(key))
+        .sort((a, b) => position.get(a)! - position.get(b)!)
+        .map(key => this.declaredEmails.get(key)!);
       const properties: GroupMembershipWireProperties = {
         EnvironmentId: access.environmentId,
         PermissionGroupId: this.group.permissionGroupId,
-        UserIds: userIds,
+        UserIds: keys.filter(key => !this.declaredEmails.has(key)),
+        // Left out when empty, so that resources of earlier versions see no change.
+        ...(emails.length > 0 ? { Emails: emails } : {}),
         Exclusive: wireBoolean(this.exclusive),
         MembershipKey: this.membershipKey,
         GroupKey: this.groupKey,
@@ -187,6 +269,8 @@ export class GroupMembership extends Construct {
       });
       // The group must exist before members are added and outlive their removal.
       if (groupResource) resource.node.addDependency(groupResource);
+      // A user of the app must exist (and be ENABLED) before it is added.
+      for (const user of this.declaredUserConstructs) resource.node.addDependency(user);
       this.resources.push(resource);
     });
   }
@@ -209,6 +293,9 @@ function validateUserId(userId: string) {
   }
   if (hasSurroundingBlanks(userId)) {
     throw new Error(`user id must not begin or end with blanks, got '${userId}'`);
+  }
+  if (emailOfMemberKey(userId) !== undefined) {
+    throw new Error(`user id must not begin with 'email:', got '${userId}'; declare users by e-mail with FinSpaceUser.fromEmail()`);
   }
 }
 
@@ -263,18 +350,24 @@ function addToMembershipsOfGroup(membership: GroupMembership) {
 
 function overlappingUsers(membership: GroupMembership): string[] {
   const errors: string[] = [];
-  const mine = new Set(membership.declaredUserIds.filter(u => !isUnresolved(u)));
+  const mine = new Set(membership._memberKeys().filter(u => !isUnresolved(u)));
   for (const other of siblingsOf(membership)) {
     if (other === membership || other.node.path > membership.node.path) continue;
-    const shared = other.declaredUserIds.filter(u => mine.has(u));
+    const shared = other._memberKeys().filter(u => mine.has(u));
     if (shared.length > 0) {
       errors.push(
-        `users ${shared.slice(0, 5).map(u => `'${u}'`).join(', ')}${shared.length > 5 ? ` and ${shared.length - 5} more` : ''} ` +
+        `users ${shared.slice(0, 5).map(describeMemberKey).join(', ')}${shared.length > 5 ? ` and ${shared.length - 5} more` : ''} ` +
         `are declared by both ${other.node.path} and ${membership.node.path} for permission group ${describeGroup(membership.group)}: ` +
         'removing either declaration would remove them; declare each user once per group.');
     }
   }
   return errors;
+}
+
+/** A member as messages show it: its id, or its e-mail masked. */
+function describeMemberKey(key: string): string {
+  const email = emailOfMemberKey(key);
+  return email === undefined ? `'${key}'` : `e-mail '${maskEmail(email)}'`;
 }
 
 function describeGroup(group: IPermissionGroup): string {
