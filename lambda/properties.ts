@@ -68,7 +68,7 @@ export function parsePermissionGroupByNameProperties(raw: Raw): PermissionGroupB
 }
 
 function ifExists<Wire>(props: RawOf<Wire>, key: keyof Wire & string): 'FAIL' | 'ADOPT' {
-  const value = props[key] ?? 'FAIL';
+  const value: unknown = props[key] ?? 'FAIL';
   if (value === 'FAIL' || value === 'ADOPT') return value;
   throw new InvalidPropertiesError(`${key} must be 'FAIL' or 'ADOPT'`);
 }
