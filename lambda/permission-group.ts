@@ -120,6 +120,8 @@ function created(permissionGroupId: string): OnEventResponse {
 async function createOrAdopt(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext) {
   const existing = await groupsNamed(client, props.name);
   if (existing.length === 0) return createGroupOrCleanUp(client, props, event, context);
+  const own = await groupMadeByThisEvent(client, props, event, existing);
+  if (own !== undefined) return own;
   const where = `of environment ${props.environmentId}`;
   if (!props.adopt) {
     throw new DeploymentFailure(`${existing.length === 1 ? 'a permission group' : `${existing.length} permission groups`} ${where} already ` +
@@ -134,6 +136,28 @@ async function createOrAdopt(client: FinSpaceDataClient, props: PermissionGroupP
   context.log('adopting the existing permission group of the declared name', { permissionGroupId: groupId });
   await converge(client, props, { ...event, PhysicalResourceId: groupId }, context, 'onEvent');
   return groupId;
+}
+
+/**
+ * The group an earlier delivery of this same Create made, if one did: the create's
+ * clientToken, asked again, answers with that group. Asked when the token is new, a
+ * FinSpace that refuses a taken name answers ConflictException; one that allows it
+ * makes another group of the name, which is deleted again at once, so that both
+ * end alike.
+ */
+async function groupMadeByThisEvent(
+  client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, existing: readonly PermissionGroup[],
+): Promise<string | undefined> {
+  let groupId: string;
+  try {
+    groupId = await createGroup(client, props, event, 'create');
+  } catch (error) {
+    if (isFinSpaceError(error, 'ConflictException')) return undefined;
+    throw error;
+  }
+  if (existing.some(group => group.permissionGroupId === groupId)) return groupId;
+  await client.deletePermissionGroup({ permissionGroupId: groupId, clientToken: idempotencyToken(event, 'delete-second-of-name') });
+  return undefined;
 }
 
 /**
