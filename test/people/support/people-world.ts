@@ -79,11 +79,11 @@ export class PeopleWorld {
     return this.run('destroy', this.lastApp!);
   }
 
-  /** The physical id the runner holds for the resource of a construct path below the stack, e.g. 'Analysts/Resource'. */
-  physicalId(logicalIdPrefix: string): string | undefined {
+  /** The physical id the runner holds for the resource of a construct of the stack (logical id: the construct id and a hash). */
+  physicalId(constructId: string): string | undefined {
     const resources = loadState(path.join(this.directory, 'state.json')).stacks[STACK_NAME]?.resources ?? {};
-    const matches = Object.entries(resources).filter(([logicalId]) => logicalId.startsWith(logicalIdPrefix));
-    if (matches.length !== 1) throw new Error(`${matches.length} resources start with ${logicalIdPrefix}`);
+    const matches = Object.entries(resources).filter(([logicalId]) => new RegExp(`^${constructId}[0-9A-F]{8}$`).test(logicalId));
+    if (matches.length !== 1) throw new Error(`${matches.length} resources are logical ids of ${constructId}`);
     return matches[0][1].physicalId;
   }
 
