@@ -156,7 +156,12 @@ async function groupMadeByThisEvent(
     throw error;
   }
   if (existing.some(group => group.permissionGroupId === groupId)) return groupId;
-  await client.deletePermissionGroup({ permissionGroupId: groupId, clientToken: idempotencyToken(event, 'delete-second-of-name') });
+  try {
+    await client.deletePermissionGroup({ permissionGroupId: groupId, clientToken: idempotencyToken(event, 'delete-second-of-name') });
+  } catch (error) {
+    // A re-delivered event: the first delivery deleted it already.
+    if (!isFinSpaceError(error, 'ResourceNotFoundException')) throw error;
+  }
   return undefined;
 }
 
