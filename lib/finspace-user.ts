@@ -8,23 +8,32 @@ import type { FinSpaceUserWireProperties } from '../contract/resource-properties
 import { FINSPACE_USER_RESOURCE_TYPE } from '../contract/resource-types';
 
 /**
- * A FinSpace user as a member of permission groups: by user id, by e-mail address
- * (resolved at deploy time), or a `FinSpaceUser` of the app.
+ * How a member declaration names a FinSpace user: by id or by e-mail address.
  */
-export interface IFinSpaceUser {
+export interface FinSpaceUserReference {
   /**
-   * The user's id, when the reference names the user by id.
+   * The user's id.
    *
    * @default - the user is named by `emailAddress`
    */
   readonly userId?: string;
 
   /**
-   * The user's e-mail address, when the reference names the user by e-mail.
+   * The user's e-mail address, resolved to the user at deploy time (case-insensitively).
    *
    * @default - the user is named by `userId`
    */
   readonly emailAddress?: string;
+}
+
+/**
+ * A FinSpace user as a member of permission groups: named by id or by e-mail
+ * address (`FinSpaceUser.fromUserId()`, `FinSpaceUser.fromEmail()`), or a
+ * `FinSpaceUser` of the app.
+ */
+export interface IFinSpaceUser {
+  /** How member declarations name the user. */
+  readonly userReference: FinSpaceUserReference;
 }
 
 /**
@@ -135,7 +144,7 @@ export class FinSpaceUser extends Resource implements IFinSpaceUser {
    */
   public static fromEmail(emailAddress: string): IFinSpaceUser {
     validateEmail('emailAddress', emailAddress);
-    return { emailAddress };
+    return { userReference: { emailAddress } };
   }
 
   /**
@@ -143,7 +152,7 @@ export class FinSpaceUser extends Resource implements IFinSpaceUser {
    */
   public static fromUserId(userId: string): IFinSpaceUser {
     if (typeof userId !== 'string') throw new Error(`userId must be a string, got ${describeValue(userId)}`);
-    return { userId };
+    return { userReference: { userId } };
   }
 
   /**
@@ -166,6 +175,11 @@ export class FinSpaceUser extends Resource implements IFinSpaceUser {
   public readonly emailAddress: string;
   /** The FinSpace environment and identity that manage the user. */
   public readonly access: FinSpaceDataAccess;
+  /**
+   * Members name the user by its e-mail address, which the stack knows before
+   * FinSpace gives the user an id (by its id when the address is a token).
+   */
+  public readonly userReference: FinSpaceUserReference;
   private readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: FinSpaceUserProps) {
@@ -209,6 +223,7 @@ export class FinSpaceUser extends Resource implements IFinSpaceUser {
       removalPolicy: validateRemovalPolicy(this, props.removalPolicy ?? RemovalPolicy.DESTROY),
     });
     this.userId = this.resource.ref;
+    this.userReference = Token.isUnresolved(this.emailAddress) ? { userId: this.userId } : { emailAddress: this.emailAddress };
     usersByIdToken.set(this.userId, this);
   }
 
@@ -242,9 +257,4 @@ function validatePersonName(name: string, value: string | undefined): void {
 
 function describeValue(value: unknown): string {
   return value === undefined || value === null ? String(value) : `a ${typeof value}`;
-}
-
-/** A FinSpaceUser of the app, or the reference a member declaration names. */
-export function isFinSpaceUserConstruct(user: IFinSpaceUser): user is FinSpaceUser {
-  return user instanceof FinSpaceUser;
 }

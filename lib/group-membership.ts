@@ -153,17 +153,17 @@ export class GroupMembership extends Construct {
         }
         this.declaredUserConstructs.push(declared);
       }
-      // A user of the app whose e-mail is only known at deploy time is declared by its id.
-      const email = declared && isUnresolved(declared.emailAddress) ? undefined : user?.emailAddress;
+      const reference = user?.userReference ?? {};
+      const email = reference.emailAddress;
       if (email !== undefined) {
         validateEmail('emailAddress', email);
         if (isUnresolved(email)) throw new Error(`${this.node.path}: a member's e-mail address must be known at synth time; declare the user by id instead`);
         const key = emailMemberKey(email);
         this.addMemberKey(key, `e-mail '${maskEmail(email)}'`);
         this.declaredEmails.set(key, email);
-      } else if (user?.userId !== undefined) {
-        validateUserId(user.userId);
-        this.addMemberKey(user.userId, `user '${user.userId}'`);
+      } else if (reference.userId !== undefined) {
+        validateUserId(reference.userId);
+        this.addMemberKey(reference.userId, `user '${reference.userId}'`);
       } else {
         throw new Error(`${this.node.path}: a member must name a user by emailAddress or userId (use FinSpaceUser.fromEmail() or FinSpaceUser.fromUserId())`);
       }

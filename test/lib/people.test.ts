@@ -97,7 +97,7 @@ describe('members by e-mail', () => {
   test.each([
     ['the same address twice in other capitals', () => [FinSpaceUser.fromEmail('amy@example.com'), FinSpaceUser.fromEmail('AMY@example.com')], "e-mail 'A***@example.com' is declared more than once"],
     ['an address FinSpace would refuse', () => [FinSpaceUser.fromEmail('amy@example')], 'emailAddress must be an e-mail address'],
-    ['a reference that names nobody', () => [{}], 'a member must name a user by emailAddress or userId'],
+    ['a reference that names nobody', () => [{ userReference: {} }], 'a member must name a user by emailAddress or userId'],
   ])('refuses %s at synth', (_name, users, message) => {
     const { stack, access } = setup();
     const group = new PermissionGroup(stack, 'Group', { access, permissionGroupName: 'analysts' });
