@@ -12,6 +12,13 @@
 export const MAX_USERS_PER_RESOURCE = 3000;
 
 /**
+ * What 3,000 of the longest ids take as JSON array elements (26 characters, quotes
+ * and comma). Members declared by e-mail can be longer (up to 320 characters): a
+ * resource holds fewer of them, so that its event fits the waiter state alike.
+ */
+export const MAX_MEMBER_BYTES_PER_RESOURCE = MAX_USERS_PER_RESOURCE * 29;
+
+/**
  * The number of resources for `userCount` users: a power of two, so that growing
  * past a limit splits each resource's users in two instead of reshuffling them all.
  */
@@ -35,17 +42,24 @@ export function shardOf(userId: string, shardCount: number): number {
 }
 
 /**
- * Splits users into resources. Hash buckets may be uneven, so the count doubles
- * until every bucket fits.
+ * Splits users into resources. Hash buckets may be uneven (and e-mail members long),
+ * so the count doubles until every bucket fits both limits.
  */
 export function assignShards(userIds: readonly string[]): string[][] {
   let count = shardCountFor(userIds.length);
   for (;;) {
     const shards: string[][] = Array.from({ length: count }, () => []);
     for (const userId of userIds) shards[shardOf(userId, count)].push(userId);
-    if (shards.every(shard => shard.length <= MAX_USERS_PER_RESOURCE)) {
+    if (shards.every(shard => shard.length <= MAX_USERS_PER_RESOURCE && memberBytes(shard) <= MAX_MEMBER_BYTES_PER_RESOURCE)) {
       return shards.map(shard => shard.sort());
     }
     count *= 2;
   }
+}
+
+/** The bytes of the members' keys as JSON array elements (an e-mail key is longer than the e-mail it carries). */
+function memberBytes(keys: readonly string[]): number {
+  let bytes = 0;
+  for (const key of keys) bytes += key.length + 3;
+  return bytes;
 }

@@ -1,4 +1,4 @@
-import { assignShards, MAX_USERS_PER_RESOURCE, shardCountFor, shardOf } from '../../contract/membership-shards';
+import { assignShards, MAX_MEMBER_BYTES_PER_RESOURCE, MAX_USERS_PER_RESOURCE, shardCountFor, shardOf } from '../../contract/membership-shards';
 
 /** The Provider framework's Step Functions waiter holds the whole event in one state. */
 const STEP_FUNCTIONS_STATE_LIMIT = 256 * 1024;
@@ -65,4 +65,12 @@ test('assignShards keeps every user once and no shard above the limit', () => {
   expect(shards).toHaveLength(4);
   expect(shards.flat().sort()).toEqual([...users].sort());
   expect(Math.max(...shards.map(s => s.length))).toBeLessThanOrEqual(MAX_USERS_PER_RESOURCE);
+});
+
+test('members with long e-mail addresses go to more resources, each within the bytes 3,000 of the longest ids take', () => {
+  const keys = Array.from({ length: 3000 }, (_, i) => `email:${'someone.with.a.long.name'}${i}@example-corporation.com`);
+  const shards = assignShards(keys);
+  expect(shards.length).toBe(4);
+  for (const shard of shards) expect(shard.reduce((bytes, key) => bytes + key.length + 3, 0)).toBeLessThanOrEqual(MAX_MEMBER_BYTES_PER_RESOURCE);
+  expect(shards.flat().sort()).toEqual([...keys].sort());
 });
