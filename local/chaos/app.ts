@@ -7,8 +7,8 @@
 import { App, CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { type Declaration, ENVIRONMENT_KEYS, type EnvironmentKey, type GroupRef } from './declaration';
-import { ENVIRONMENT_IDS, IMPORTED_GROUPS } from './environments';
-import { FinSpaceDataAccess, GroupMembership, type IPermissionGroup, PermissionGroup } from '../../lib';
+import { DECLARED_USERS, ENVIRONMENT_IDS, IMPORTED_GROUPS } from './environments';
+import { FinSpaceDataAccess, FinSpaceUser, GroupMembership, type IPermissionGroup, PermissionGroup } from '../../lib';
 
 export const STACK_NAME = 'FinSpaceChaos';
 const STACK_ENVIRONMENT = { account: '111122223333', region: 'us-east-1' };
@@ -65,7 +65,7 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
   };
   const memberships = declaration.memberships.map(membership => new GroupMembership(stack, membership.id, {
     group: groupOf(membership.group),
-    userIds: [...membership.users],
+    ...idsAndAddresses(membership.users),
     exclusive: membership.exclusive,
     removalPolicy: membership.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   }));
@@ -79,5 +79,20 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
       // Memberships here never exceed one resource (3,000 users).
       ...memberships.map(membership => [membership.node.id, logicalIdOf(membership)]),
     ]),
+  };
+}
+
+/**
+ * Every other declared user (user02, user04, ...) is declared by e-mail address, in
+ * capitals FinSpace does not keep, so that the sequences resolve addresses too. The
+ * expectation needs no change: the address names the same user. Users that steps
+ * declare to fail (unknown, disabled) keep their ids, and with them the reasons the
+ * plan expects.
+ */
+function idsAndAddresses(users: readonly string[]) {
+  const byEmail = (user: string) => DECLARED_USERS.indexOf(user) % 2 === 1;
+  return {
+    userIds: users.filter(user => !byEmail(user)),
+    users: users.filter(byEmail).map(user => FinSpaceUser.fromEmail(`${user.toUpperCase()}@Example.com`)),
   };
 }
