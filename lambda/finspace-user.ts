@@ -91,7 +91,9 @@ function answer(userId: string, startedAt: number): OnEventResponse {
  * with the user the first delivery made. Only when the address is taken does the
  * handler look for its holder, which it adopts when the declaration allows.
  */
-async function createOrAdopt(client: FinSpaceDataClient, props: FinSpaceUserProperties, event: OnEventRequest, context: InvocationContext): Promise<string> {
+async function createOrAdopt(
+  client: FinSpaceDataClient, props: FinSpaceUserProperties, event: OnEventRequest, context: InvocationContext,
+): Promise<string> {
   try {
     const { userId } = await client.createUser({
       emailAddress: props.emailAddress,

@@ -8,8 +8,8 @@ import { isFinSpaceError, isTransient, listAllUsersByPermissionGroup, type FinSp
 import type { InvocationContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
 import { refuseLossOfOwnPrivilege } from './own-privilege';
-import { shouldPollAgain } from './poll-again';
 import { describeGroupIds, groupsNamed } from './permission-groups-by-name';
+import { shouldPollAgain } from './poll-again';
 import { parsePermissionGroupProperties, type PermissionGroupProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
 import type { Phase } from './time-budget';

@@ -63,7 +63,9 @@ const NAMED_IN_REASON = 10;
  * Fails the event when a declared e-mail names no FinSpace user, or names a user the
  * declaration also lists by id: one reason for every such e-mail.
  */
-export function refuseUnresolvable(resolved: ResolvedEmails, emails: readonly string[], declaredUserIds: readonly string[], directory: UserDirectory): void {
+export function refuseUnresolvable(
+  resolved: ResolvedEmails, emails: readonly string[], declaredUserIds: readonly string[], directory: UserDirectory,
+): void {
   const problems: string[] = [];
   if (resolved.unknown.length > 0) {
     const named = resolved.unknown.slice(0, NAMED_IN_REASON).join(', ');

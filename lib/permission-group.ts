@@ -260,7 +260,9 @@ export class PermissionGroup extends PermissionGroupBase {
       serviceToken: props.access._provider.serviceToken,
       serviceTimeout: props.access._provider.serviceTimeout,
       properties,
-      removalPolicy: validateRemovalPolicy(this, props.removalPolicy ?? (props.ifExists === IfExists.ADOPT ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)),
+      // An adopted group may serve people the stack knows nothing of: kept unless said otherwise.
+      removalPolicy: validateRemovalPolicy(this,
+        props.removalPolicy ?? (props.ifExists === IfExists.ADOPT ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)),
     });
     this.resource = resource;
     this.permissionGroupId = resource.ref;

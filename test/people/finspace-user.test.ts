@@ -29,8 +29,12 @@ describe('FinSpaceUser', () => {
     expect(first).toEqual({ status: 'CREATE_COMPLETE', reason: undefined });
     const jane = world.user('jane.doe@example.com');
     expect(jane).toMatchObject({
-      status: 'ENABLED', type: 'APP_USER', firstName: 'Jane', lastName: 'Doe',
-      apiAccess: 'ENABLED', apiAccessPrincipalArn: 'arn:aws:iam::111122223333:role/jane-notebooks',
+      status: 'ENABLED',
+      type: 'APP_USER',
+      firstName: 'Jane',
+      lastName: 'Doe',
+      apiAccess: 'ENABLED',
+      apiAccessPrincipalArn: 'arn:aws:iam::111122223333:role/jane-notebooks',
     });
     expect(world.physicalId('Jane')).toBe(jane.userId);
     expect(world.members('analysts')).toEqual([jane.userId]);
@@ -90,7 +94,10 @@ describe('FinSpaceUser', () => {
     world = await PeopleWorld.start();
     const adopted = await world.deploy((stack, access) => {
       new FinSpaceUser(stack, 'Automation', {
-        access, emailAddress: 'automation@example.com', type: FinSpaceUserType.SUPER_USER, ifExists: IfExists.ADOPT,
+        access,
+        emailAddress: 'automation@example.com',
+        type: FinSpaceUserType.SUPER_USER,
+        ifExists: IfExists.ADOPT,
         apiAccessPrincipalArn: access.role.roleArn,
       });
     });

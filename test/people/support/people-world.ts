@@ -35,7 +35,9 @@ export interface Deployment {
 export type Declare = (stack: Stack, access: FinSpaceDataAccess) => void;
 
 export class PeopleWorld {
-  static async start(options: { users?: SeedUser[]; groups?: SeedPermissionGroup[]; behaviour?: Partial<EmulatorBehaviour> } = {}): Promise<PeopleWorld> {
+  static async start(
+    options: { users?: SeedUser[]; groups?: SeedPermissionGroup[]; behaviour?: Partial<EmulatorBehaviour> } = {},
+  ): Promise<PeopleWorld> {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'people-world-'));
     const world = new PeopleWorld(directory);
     const probe = world.synthesize(() => undefined, 'probe');
