@@ -8,7 +8,7 @@ import { App, CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { type Declaration, ENVIRONMENT_KEYS, type EnvironmentKey, type GroupRef } from './declaration';
 import { DECLARED_USERS, ENVIRONMENT_IDS, IMPORTED_GROUPS } from './environments';
-import { FinSpaceDataAccess, FinSpaceUser, GroupMembership, type IPermissionGroup, PermissionGroup } from '../../lib';
+import { FinSpaceDataAccess, FinSpaceUser, GroupMembership, IfExists, type IPermissionGroup, PermissionGroup } from '../../lib';
 
 export const STACK_NAME = 'FinSpaceChaos';
 const STACK_ENVIRONMENT = { account: '111122223333', region: 'us-east-1' };
@@ -63,6 +63,16 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
     }
     return groups.get(key)!;
   };
+  // One existing user the stack adopts and keeps on removal, whose first name follows
+  // the number of groups: its create, updates and their rollbacks meet the same faults
+  // as the groups, and it stays a member wherever the declarations put it.
+  new FinSpaceUser(stack, 'AdoptedUser', {
+    access: access.a,
+    emailAddress: `${DECLARED_USERS[0].toUpperCase()}@example.com`,
+    firstName: `Steward${declaration.groups.length}`,
+    ifExists: IfExists.ADOPT,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
   const memberships = declaration.memberships.map(membership => new GroupMembership(stack, membership.id, {
     group: groupOf(membership.group),
     ...idsAndAddresses(membership.users),
