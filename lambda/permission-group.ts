@@ -120,7 +120,7 @@ function created(permissionGroupId: string): OnEventResponse {
 async function createOrAdopt(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext) {
   const existing = await groupsNamed(client, props.name);
   if (existing.length === 0) return createGroupOrCleanUp(client, props, event, context);
-  const own = await groupMadeByThisEvent(client, props, event, existing);
+  const own = await groupMadeByThisEvent(client, props, event, existing, context);
   if (own !== undefined) return own;
   const where = `of environment ${props.environmentId}`;
   if (!props.adopt) {
@@ -146,13 +146,16 @@ async function createOrAdopt(client: FinSpaceDataClient, props: PermissionGroupP
  * end alike.
  */
 async function groupMadeByThisEvent(
-  client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, existing: readonly PermissionGroup[],
+  client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, existing: readonly PermissionGroup[], context: InvocationContext,
 ): Promise<string | undefined> {
   let groupId: string;
   try {
     groupId = await createGroup(client, props, event, 'create');
   } catch (error) {
     if (isFinSpaceError(error, 'ConflictException')) return undefined;
+    if (isTransient(error)) {
+      context.log('a group made by this create may be left behind: FinSpace did not say which, and a group of the name may be someone else\'s');
+    }
     throw error;
   }
   if (existing.some(group => group.permissionGroupId === groupId)) return groupId;
