@@ -146,7 +146,11 @@ async function createOrAdopt(client: FinSpaceDataClient, props: PermissionGroupP
  * end alike.
  */
 async function groupMadeByThisEvent(
-  client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, existing: readonly PermissionGroup[], context: InvocationContext,
+  client: FinSpaceDataClient,
+  props: PermissionGroupProperties,
+  event: OnEventRequest,
+  existing: readonly PermissionGroup[],
+  context: InvocationContext,
 ): Promise<string | undefined> {
   let groupId: string;
   try {
