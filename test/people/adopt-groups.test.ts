@@ -8,6 +8,9 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { ApplicationPermission, GroupMembership, IfExists, PermissionGroup } from '../../lib';
 import { appUser, handlerReason, PeopleWorld } from './support/people-world';
 
+// Each deploy runs the real Lambda functions in local containers: seconds, more on a busy machine.
+jest.setTimeout(300_000);
+
 const USERS = ['pm01', 'pm02', 'pm03'].map(userId => appUser(userId));
 const HAND_MADE = { permissionGroupId: 'handmadegroup000000000001', name: 'portfolio-managers', applicationPermissions: ['ViewAuditData'], members: ['pm01'] };
 const TWIN = { ...HAND_MADE, permissionGroupId: 'handmadegroup000000000002', members: [] };

@@ -7,6 +7,9 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { FinSpaceUser, FinSpaceUserType, IfExists, PermissionGroup } from '../../lib';
 import { appUser, handlerReason, HANDLER_USER, PeopleWorld } from './support/people-world';
 
+// Each deploy runs the real Lambda functions in local containers: seconds, more on a busy machine.
+jest.setTimeout(300_000);
+
 const HANDLER_ROLE = /^arn:aws:iam::111122223333:role\//;
 
 describe('FinSpaceUser', () => {

@@ -6,6 +6,9 @@
 import { GroupMembership, FinSpaceUser, PermissionGroup } from '../../lib';
 import { appUser, handlerReason, PeopleWorld } from './support/people-world';
 
+// Each deploy runs the real Lambda functions in local containers: seconds, more on a busy machine.
+jest.setTimeout(300_000);
+
 const USERS = [
   appUser('alice01', { emailAddress: 'Alice.Smith@example.com' }),
   appUser('bob01', { emailAddress: 'bob.jones@example.com' }),
