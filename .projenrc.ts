@@ -199,7 +199,7 @@ project.addDevDeps(
   // cdk-nag 2.38+ needs constructs ^10.5.1 and 3.x needs aws-cdk-lib ^2.257.
   'cdk-nag@~2.37.55',
 );
-project.gitignore.exclude('/local-runner-state.json');
+project.gitignore.exclude('/local-runner-state.json', '/local-runner-state.json.assets');
 
 const tsNode = 'ts-node --transpile-only --project tsconfig.dev.json';
 // The emulator runs from an esbuild bundle: building it takes about 0.1 s, transpiling it
@@ -220,11 +220,15 @@ emulator.exec(serveEmulator, { receiveArgs: true });
 project.package.setScript('emulator', `${bundleEmulator.steps[0].exec} && exec ${serveEmulator}`);
 project.gitignore.exclude('/build/');
 project.npmignore?.exclude('/build/');
-project.addTask('local', {
+// `npm run local` and `npm run chaos` run their CLI directly, as `npm run emulator` does:
+// projen's task runner turns every failing exit code into 1, and these CLIs document 2 for
+// bad arguments.
+const runner = project.addTask('local', {
   description: 'Deploy or destroy a synthesized app against a local FinSpace endpoint (local/runner)',
   exec: `${tsNode} local/runner/cli.ts`,
   receiveArgs: true,
 });
+project.package.setScript('local', `exec ${runner.steps[0].exec}`);
 const demo = project.addTask('demo', {
   description: 'Deploy, change and destroy the example app against the FinSpace emulator (local/demo)',
 });
@@ -237,6 +241,7 @@ const chaos = project.addTask('chaos', {
 });
 chaos.spawn(project.tasks.tryFind('bundle')!);
 chaos.exec(`${tsNode} local/chaos/cli.ts`, { receiveArgs: true });
+project.package.setScript('chaos', `projen bundle && exec ${tsNode} local/chaos/cli.ts`);
 const bench = project.addTask('bench', {
   description: 'Run the benchmarks (BENCHMARKS.md): npm run bench -- [--runs N] [--only SUITE,...] [--markdown] [--json FILE]',
 });

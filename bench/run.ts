@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { apiEconomy } from './scenarios/api-economy';
+import { bigGroup } from './scenarios/big-group';
 import { handlerCost } from './scenarios/handler-cost';
 import { reconcileSpeed } from './scenarios/reconcile-speed';
 import { stackScale } from './scenarios/stack-scale';
@@ -28,6 +29,7 @@ const SUITES: Record<string, Suite> = {
   economy: { title: 'API economy', defaultRuns: 3, run: apiEconomy },
   throttling: { title: 'Throttling', defaultRuns: 3, run: throttling },
   scale: { title: 'Stack scale', defaultRuns: 3, run: stackScale },
+  big: { title: 'Big group', defaultRuns: 3, run: bigGroup },
   synth: { title: 'Synth', defaultRuns: 3, run: synthTime },
   cost: { title: 'Handler cost', defaultRuns: 7, run: handlerCost },
 };

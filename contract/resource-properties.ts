@@ -13,11 +13,24 @@ export type PermissionGroupWireProperties = {
   readonly ApplicationPermissions: readonly string[];
 } & PermissionGroupAdoptionWireProperties;
 
-/** Properties of Custom::FinSpaceGroupMembership: one shard of a declared set of members. */
+/**
+ * Properties of Custom::FinSpaceGroupMembership: a declared set of members (a shard of
+ * one in templates of earlier versions). The ids are either inline (UserIds) or in an
+ * S3 object (UserIdsBucket, UserIdsKey, UserIdsSha256), see contract/user-ids-object.ts.
+ */
 export type GroupMembershipWireProperties = {
   readonly EnvironmentId: string;
   readonly PermissionGroupId: string;
-  readonly UserIds: readonly string[];
+  /** The declared users, when they are few enough for the template. */
+  readonly UserIds?: readonly string[];
+  /** The bucket of the object that holds the declared users otherwise. */
+  readonly UserIdsBucket?: string;
+  /** Its key. */
+  readonly UserIdsKey?: string;
+  /** The SHA-256 of its content, lowercase hex: the handler reads these bytes or fails. */
+  readonly UserIdsSha256?: string;
+  /** How many users the object holds: what `cdk diff` shows of a change to them. */
+  readonly UserCount?: string;
   /** Users declared by e-mail, as declared: resolved to user ids at deploy time (absent when none). */
   readonly Emails?: readonly string[];
   readonly Exclusive: 'true' | 'false';

@@ -36,7 +36,7 @@ const NAMED_IN_REASON = 10;
 /**
  * The most users onEvent hands isComplete to watch. They travel in the Provider
  * framework's waiter state, which the user ids already fill up to 70% (see
- * MAX_USERS_PER_RESOURCE): 100 ids take under 3 KiB.
+ * MAX_INLINE_USER_IDS): 100 ids take under 3 KiB.
  */
 const MAX_WATCHED_USERS = 100;
 
@@ -105,6 +105,11 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
     data = { ...data, Members: target.keep.size };
     if (target.handedOver.length > 0) {
       context.log('users left to the resource that declares them now', { userIds: target.handedOver });
+    }
+    if (event.RequestType === 'Delete' && target.keep.size === 0 && target.handedOver.length === target.props.userIds.length) {
+      // Every user is another resource's now (a membership renamed, or the shards of an
+      // earlier version merged into one): nothing to remove, so nothing to list.
+      return { ...base, NothingToDo: true };
     }
     live = await liveMembers(client, target, event, context);
     if (!live) return { ...base, NothingToDo: true };
@@ -217,7 +222,7 @@ function targetFor(
       // declare for the group: when this is the rollback of a failed deploy that
       // replaced an exclusive membership with this one, its sweep removed the users of
       // the one it replaced, which stays. Otherwise they are there already.
-      keep: new Set(props.exclusive ? othersDeclared(props, context, directory) : []),
+      keep: new Set(props.exclusive && !mergedIntoAnother(props, context) ? othersDeclared(props, context, directory) : []),
       undoAddsOnFailure: false,
       handedOver,
       remove: live => props.userIds.filter(userId => owner(userId) !== 'another' && present(live, userId)),
@@ -270,6 +275,19 @@ function othersDeclared(props: GroupMembershipProperties, context: InvocationCon
     .filter(([, resource]) => resource !== me)
     .map(([key]) => userIdOf(key))
     .filter((userId): userId is string => userId !== undefined);
+}
+
+/**
+ * Whether the stack declares this resource's membership in another resource now: a
+ * shard of an earlier version whose membership is one resource today. Its users
+ * stay with that resource, which sweeps for itself when it is exclusive.
+ */
+function mergedIntoAnother(props: GroupMembershipProperties, context: InvocationContext): boolean {
+  const index = context.settings.declaredMembers;
+  if (!index || !props.groupKey) return false;
+  const me = declaringResource(props.membershipKey, props.shardIndex);
+  const sameMembership = `${props.membershipKey}/`;
+  return index.declaredUsers(props.groupKey, props.environmentId).some(([, resource]) => resource !== me && resource.startsWith(sameMembership));
 }
 
 /**

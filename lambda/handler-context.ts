@@ -6,6 +6,7 @@
 import { declaredMembersFromLayer } from './declared-members';
 import { FinSpaceDataClient, createRetryStrategy } from './finspace';
 import { TimeBudget, type Phase } from './time-budget';
+import type { ObjectReader } from './user-ids-object';
 import { handlerSettingsFrom, type HandlerSettings } from '../contract/handler-settings';
 
 export type { HandlerSettings };
@@ -13,6 +14,8 @@ export type { HandlerSettings };
 /** What the host of the handler provides: Lambda, or a test, benchmark or local runner. */
 export interface HandlerContext {
   readonly settings: HandlerSettings;
+  /** Reads an object of user ids that a large membership's properties name; default: from S3. */
+  readonly readObject?: ObjectReader;
   /** A client for the environment that keeps to the invocation's deadlines, when given. */
   clientFor(environmentId: string, deadlines?: CallDeadlines): FinSpaceDataClient;
   now(): number;

@@ -10,6 +10,7 @@ import { lifecycleFor, nounFor } from './lifecycles';
 import type { IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse } from './provider-types';
 import { describeStackStatus } from './stack-status';
 import type { Phase } from './time-budget';
+import { withUserIdsInline } from './user-ids-object';
 
 /** The handler as a plain function of the event and its world (tests call this). */
 export async function handle<R>(
@@ -19,7 +20,8 @@ export async function handle<R>(
 ): Promise<R> {
   try {
     const lifecycle = lifecycleFor(event.ResourceType, invocationContext(context, phase));
-    const result = phase === 'onEvent' ? lifecycle.onEvent(event) : lifecycle.isComplete(event as IsCompleteRequest);
+    const resolved = await withUserIdsInline(event, context.readObject);
+    const result = phase === 'onEvent' ? lifecycle.onEvent(resolved) : lifecycle.isComplete(resolved as IsCompleteRequest);
     return await (result as Promise<R>);
   } catch (error) {
     const props = (event.ResourceProperties ?? {}) as Record<string, unknown>;

@@ -81,7 +81,8 @@ export function parseGroupMembershipProperties(raw: Raw): GroupMembershipPropert
     throw new InvalidPropertiesError(`ShardIndex ${shardIndex} is not below ShardCount ${shardCount}`);
   }
   const userIds = stringList(props, 'UserIds');
-  const duplicate = userIds.find((userId, index) => userIds.indexOf(userId) !== index);
+  const seen = new Set<string>();
+  const duplicate = userIds.find(userId => seen.size === seen.add(userId).size);
   if (duplicate !== undefined) {
     throw new InvalidPropertiesError(`UserIds lists '${duplicate}' more than once`);
   }

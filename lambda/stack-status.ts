@@ -4,12 +4,8 @@
  * say whether an Update is a rollback; the stack's status does
  * (UPDATE_ROLLBACK_IN_PROGRESS).
  */
-import { Hash } from '@smithy/core/serde';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { credentialsFromEnvironment } from './finspace';
-import { defaultRequestHandler, exchange } from './finspace/transport';
+import { sendSigned } from './signed-request';
 
 /** The SDK's service-specific endpoint variable for CloudFormation. */
 export const CLOUDFORMATION_ENDPOINT_ENV = 'AWS_ENDPOINT_URL_CLOUDFORMATION';
@@ -31,23 +27,16 @@ export async function describeStackStatus(stackId: string, options: StackStatusO
   if (!region) throw new Error(`no region in stack id ${stackId}`);
   const endpoint = new URL(env[CLOUDFORMATION_ENDPOINT_ENV] || env.AWS_ENDPOINT_URL || `https://cloudformation.${region}.amazonaws.com`);
   const body = new URLSearchParams({ Action: 'DescribeStacks', Version: '2010-05-15', StackName: stackId }).toString();
-  const request = new HttpRequest({
-    method: 'POST',
-    protocol: endpoint.protocol,
-    hostname: endpoint.hostname,
-    port: endpoint.port ? Number(endpoint.port) : undefined,
-    path: endpoint.pathname || '/',
-    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'host': endpoint.host },
-    body,
-  });
-  const signer = new SignatureV4({
+  const response = await sendSigned({
     service: 'cloudformation',
     region,
-    credentials: await (options.credentials ?? credentialsFromEnvironment)(),
-    sha256: Hash.bind(null, 'sha256'),
+    method: 'POST',
+    url: endpoint,
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body,
+    credentials: options.credentials,
+    now: options.now,
   });
-  const signed = (await signer.sign(request, { signingDate: new Date((options.now ?? Date.now)()) })) as HttpRequest;
-  const response = await exchange(defaultRequestHandler(), signed);
   const status = /<StackStatus>([A-Z_]+)<\/StackStatus>/.exec(response.body)?.[1];
   if (response.statusCode !== 200 || !status) {
     const code = /<Code>([^<]+)<\/Code>/.exec(response.body)?.[1] ?? `HTTP ${response.statusCode}`;

@@ -4,11 +4,12 @@ import { Construct, IConstruct } from 'constructs';
 import { FinSpaceUser, type IFinSpaceUser, validateEmail } from './finspace-user';
 import type { IPermissionGroup } from './permission-group';
 import { validateRemovalPolicy } from './removal-policy';
+import { publishUserIds } from './user-ids-object';
 import { hasSurroundingBlanks, isValidId } from '../contract/finspace-ids';
 import { emailMemberKey, emailOfMemberKey, maskEmail } from '../contract/finspace-users';
-import { assignShards } from '../contract/membership-shards';
 import { wireBoolean, type GroupMembershipWireProperties } from '../contract/resource-properties';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../contract/resource-types';
+import { MAX_INLINE_USER_IDS } from '../contract/user-ids-object';
 
 /**
  * Token.isUnresolved, taken once: it runs for every user id, and each access to an
@@ -67,9 +68,10 @@ export interface GroupMembershipProps {
  * The members of a FinSpace permission group, kept as declared by `cdk deploy`,
  * which waits until FinSpace reports every declared user as ADDITION_SUCCESS.
  *
- * All the users are held by one custom resource, or, beyond 3,000 of them, by as
- * few as CloudFormation's payload limits allow (see "Members" in the README), so a
- * stack can declare many thousands of members.
+ * All the users are held by one custom resource. Up to 3,000 of them are listed in
+ * the template; beyond that, they go into an S3 object (a file asset) that the
+ * template names, so one membership can declare tens of thousands of members (see
+ * "Large groups" in the README).
  *
  * @example
  * declare const group: PermissionGroup;
@@ -93,11 +95,11 @@ export class GroupMembership extends Construct {
   /** FinSpaceUsers of the app declared as members: the membership waits for them. */
   private readonly declaredUserConstructs: FinSpaceUser[] = [];
   private removalPolicy: RemovalPolicy;
-  private readonly resources: CustomResource[] = [];
+  private resource?: CustomResource;
   private readonly groupKey: string;
   private readonly membershipKey: string;
   /** Set when the app is synthesized; the users cannot change after that. */
-  private shards?: string[][];
+  private finalMemberKeys?: string[];
 
   constructor(scope: Construct, id: string, props: GroupMembershipProps) {
     super(scope, id);
@@ -112,12 +114,13 @@ export class GroupMembership extends Construct {
     this.groupKey = groupKeyOf(this.group);
     // The provider publishes every membership's users once the app is complete.
     this.membershipKey = this.group.access._provider.declareMembers(this, this.groupKey, this.group.access.environmentId,
-      () => this._shards());
+      () => this._finalMemberKeys());
     this.addUsers(...(props.userIds ?? []));
     this.addFinSpaceUsers(...(props.users ?? []));
 
-    // The number of resources depends on the final number of users, which later
-    // addUsers() calls may still change: create them when the app is synthesized.
+    // Whether the ids fit the template depends on the final number of users, which
+    // later addUsers() calls may still change: create the resource when the app is
+    // synthesized.
     Aspects.of(this).add(new MaterializeMembership(this));
     this.node.addValidation({ validate: () => overlappingUsers(this) });
   }
@@ -171,7 +174,7 @@ export class GroupMembership extends Construct {
   }
 
   private assertOpen(): void {
-    if (this.shards) {
+    if (this.finalMemberKeys) {
       throw new Error(`${this.node.path}: users cannot be added after the app was synthesized`);
     }
   }
@@ -192,7 +195,7 @@ export class GroupMembership extends Construct {
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
     this.removalPolicy = validateRemovalPolicy(this, policy);
-    for (const resource of this.resources) resource.applyRemovalPolicy(policy);
+    this.resource?.applyRemovalPolicy(policy);
   }
 
   /** The users declared by id, in declaration order. */
@@ -215,15 +218,15 @@ export class GroupMembership extends Construct {
   }
 
   /**
-   * The users of each resource, assigned once: the first call (when the app is
-   * synthesized) fixes the users, and the resources and the provider's index of
-   * declared members both use this one assignment.
+   * The declared users' keys, sorted, fixed by the first call (when the app is
+   * synthesized): the resource and the provider's index of declared members both use
+   * this list.
    *
    * @internal
    */
-  public _shards(): string[][] {
-    this.shards ??= assignShards(this.memberKeys);
-    return this.shards;
+  public _finalMemberKeys(): string[] {
+    this.finalMemberKeys ??= [...this.memberKeys].sort();
+    return this.finalMemberKeys;
   }
 
   /** @internal */
@@ -231,48 +234,67 @@ export class GroupMembership extends Construct {
     if (this.node.tryFindChild('Resource')) return;
     const access = this.group.access;
     const provider = access._provider;
-    const shards = this._shards();
-    if (this.exclusive && this.memberKeys.length === 0) {
+    const keys = this._finalMemberKeys();
+    const userIds = keys.filter(key => !this.declaredEmails.has(key));
+    // E-mails keep their declaration order: a failure names each by its position.
+    const emails = this.declaredEmailAddresses;
+    if (emails.length > MAX_INLINE_USER_IDS) {
+      throw new Error(`${this.node.path}: declares ${emails.length} users by e-mail address; a membership takes at most ${MAX_INLINE_USER_IDS} ` +
+        '(they travel in the template): declare the others by id, or in another membership');
+    }
+    if (this.exclusive && keys.length === 0) {
       Annotations.of(this).addWarningV2('cdk-finspace-permission-groups:GroupMembership.emptiesGroup',
         'Exclusive membership declares no users: deploying it removes every member of the group (except the FinSpace user the handler acts as).');
     }
-    // The group's own resource, not the group construct: a membership made by
-    // addMembers() sits inside the group, and a dependency on the construct would make
-    // every shard depend on its siblings. An imported group has no resource.
-    const groupResource = this.group.node.defaultChild;
-    const position = new Map(this.memberKeys.map((key, index) => [key, index]));
-    shards.forEach((keys, index) => {
-      // E-mails keep their declaration order: a failure names each by its position.
-      const emails = keys.filter(key => this.declaredEmails.has(key))
-        .sort((a, b) => position.get(a)! - position.get(b)!)
-        .map(key => this.declaredEmails.get(key)!);
-      const properties: GroupMembershipWireProperties = {
-        EnvironmentId: access.environmentId,
-        PermissionGroupId: this.group.permissionGroupId,
-        UserIds: keys.filter(key => !this.declaredEmails.has(key)),
-        // Left out when empty, so that resources of earlier versions see no change.
-        ...(emails.length > 0 ? { Emails: emails } : {}),
-        Exclusive: wireBoolean(this.exclusive),
-        MembershipKey: this.membershipKey,
-        GroupKey: this.groupKey,
-        ShardIndex: String(index),
-        ShardCount: String(shards.length),
-        // Exclusive mode must never remove the handler's own FinSpace user.
-        ...(this.exclusive ? { HandlerRoleArn: provider.role.roleArn } : {}),
-      };
-      const resource = new CustomResource(this, index === 0 ? 'Resource' : `Resource${index}`, {
-        resourceType: GROUP_MEMBERSHIP_RESOURCE_TYPE,
-        serviceToken: provider.serviceToken,
-        serviceTimeout: provider.serviceTimeout,
-        properties,
-        removalPolicy: this.removalPolicy,
-      });
-      // The group must exist before members are added and outlive their removal.
-      if (groupResource) resource.node.addDependency(groupResource);
-      // A user of the app must exist (and be ENABLED) before it is added.
-      for (const user of this.declaredUserConstructs) resource.node.addDependency(user);
-      this.resources.push(resource);
+    const properties: GroupMembershipWireProperties = {
+      EnvironmentId: access.environmentId,
+      PermissionGroupId: this.group.permissionGroupId,
+      ...this.userIdsProperties(userIds),
+      // Left out when empty, so that resources of earlier versions see no change.
+      ...(emails.length > 0 ? { Emails: emails } : {}),
+      Exclusive: wireBoolean(this.exclusive),
+      MembershipKey: this.membershipKey,
+      GroupKey: this.groupKey,
+      // One resource per membership; stacks of earlier versions may still hold shards.
+      ShardIndex: '0',
+      ShardCount: '1',
+      // Exclusive mode must never remove the handler's own FinSpace user.
+      ...(this.exclusive ? { HandlerRoleArn: provider.role.roleArn } : {}),
+    };
+    this.resource = new CustomResource(this, 'Resource', {
+      resourceType: GROUP_MEMBERSHIP_RESOURCE_TYPE,
+      serviceToken: provider.serviceToken,
+      serviceTimeout: provider.serviceTimeout,
+      properties,
+      removalPolicy: this.removalPolicy,
     });
+    // The group must exist before members are added and outlive their removal. The
+    // group's own resource, not the group construct: a membership made by addMembers()
+    // sits inside the group, and a dependency on the construct would include itself.
+    // An imported group has no resource.
+    const groupResource = this.group.node.defaultChild;
+    if (groupResource) this.resource.node.addDependency(groupResource);
+    // A user of the app must exist (and be ENABLED) before it is added.
+    for (const user of this.declaredUserConstructs) this.resource.node.addDependency(user);
+  }
+
+  /**
+   * The ids in the template when they fit MAX_INLINE_USER_IDS; otherwise those known
+   * only at deploy time (tokens) stay there, and the others go into an S3 object.
+   */
+  private userIdsProperties(userIds: string[]): Pick<GroupMembershipWireProperties, 'UserIds' | 'UserIdsBucket' | 'UserIdsKey' | 'UserIdsSha256' | 'UserCount'> {
+    if (userIds.length <= MAX_INLINE_USER_IDS) return { UserIds: userIds };
+    const deployTime = userIds.filter(userId => isUnresolved(userId));
+    const known = userIds.filter(userId => !isUnresolved(userId));
+    const { asset, sha256 } = publishUserIds(this, 'UserIds', known);
+    this.group.access._provider.grantReadUserIds(asset);
+    return {
+      ...(deployTime.length > 0 ? { UserIds: deployTime } : {}),
+      UserIdsBucket: asset.s3BucketName,
+      UserIdsKey: asset.s3ObjectKey,
+      UserIdsSha256: sha256,
+      UserCount: String(userIds.length),
+    };
   }
 }
 

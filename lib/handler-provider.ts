@@ -5,6 +5,7 @@ import { ArnFormat, Aspects, CfnOutput, Duration, IAspect, RemovalPolicy, Stack,
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import * as cxapi from 'aws-cdk-lib/cx-api';
@@ -12,6 +13,7 @@ import { Construct, IConstruct } from 'constructs';
 import { limitTemplateSize } from './template-size-limit';
 import { DECLARED_MEMBERS_FILE, DEPLOY_TIME_ENVIRONMENTS_VARIABLE, type DeclaredMembersIndex, declaringResource } from '../contract/declared-members';
 import { handlerEnvironment, handlerTimeoutSeconds } from '../contract/handler-settings';
+import { USER_IDS_OBJECT_EXTENSION } from '../contract/user-ids-object';
 
 /**
  * Token.isUnresolved, taken once: it runs for every user id, and each access to an
@@ -43,8 +45,8 @@ interface MemberDeclaration {
   readonly membershipKey: string;
   readonly groupKey: string;
   readonly environmentId: string;
-  /** The users of each of the membership's resources. */
-  readonly shards: () => string[][];
+  /** The users its resource declares. */
+  readonly userIds: () => string[];
 }
 
 /**
@@ -76,6 +78,8 @@ export class HandlerProvider extends Construct {
   private readonly settings: ProviderSettings;
   private readonly handlerFunctions: lambda.Function[] = [];
   private readonly declarations: MemberDeclaration[] = [];
+  /** The object ARNs the role may read user-id objects from, once each. */
+  private readonly userIdsReadGrants = new Set<string>();
   /** Created by the first resource that needs it: an unused access deploys no provider. */
   private provider?: cr.Provider;
 
@@ -157,15 +161,30 @@ export class HandlerProvider extends Construct {
    * the stack declares for each group (see publishDeclaredMembers); returns the short
    * key its resources carry in their physical ids.
    */
-  public declareMembers(membership: IConstruct, groupKey: string, environmentId: string, shards: () => string[][]): string {
+  public declareMembers(membership: IConstruct, groupKey: string, environmentId: string, userIds: () => string[]): string {
     const membershipKey = membership.node.addr.slice(2, 10);
-    this.declarations.push({ membershipKey, groupKey, environmentId, shards });
+    this.declarations.push({ membershipKey, groupKey, environmentId, userIds });
     return membershipKey;
   }
 
   /**
+   * Lets the handler read the user-id objects of the stack's large memberships: every
+   * object whose key ends in USER_IDS_OBJECT_EXTENSION in the asset bucket, not only
+   * the ones this template names. A rollback sends the previous properties, which name
+   * the previous object, and CloudFormation need not have put the previous grant back
+   * by then; and one statement per bucket keeps the role's policy the same size
+   * however many memberships the stack has. The handler checks the object's digest.
+   */
+  public grantReadUserIds(asset: s3assets.Asset): void {
+    const objects = asset.bucket.arnForObjects(`*${USER_IDS_OBJECT_EXTENSION}`);
+    if (this.userIdsReadGrants.has(objects)) return;
+    this.userIdsReadGrants.add(objects);
+    iam.Grant.addToPrincipal({ grantee: this.role, actions: ['s3:GetObject'], resourceArns: [objects] });
+  }
+
+  /**
    * A user can move from one resource to another in one deploy: a membership renamed,
-   * split over more resources or merged into fewer, a user handed from one membership
+   * merged from the shards of an earlier version into one resource, a user handed from one membership
    * of a group to another. CloudFormation deletes or updates the old resource without
    * telling it about the new one, which has added the user by then. So the handler
    * gets, as a layer, every user the stack declares per group with the resource that
@@ -187,12 +206,11 @@ export class HandlerProvider extends Construct {
     };
     for (const declaration of this.declarations) {
       const group = (index.groups[declaration.groupKey] ??= { environment: environmentOf(declaration.environmentId), users: {} });
-      declaration.shards().forEach((shard, shardIndex) => {
-        for (const userId of shard) {
-          // A user id known only at deploy time cannot be named in the file.
-          if (!isUnresolved(userId)) group.users[userId] = declaringResource(declaration.membershipKey, shardIndex);
-        }
-      });
+      const resource = declaringResource(declaration.membershipKey, 0);
+      for (const userId of declaration.userIds()) {
+        // A user id known only at deploy time cannot be named in the file.
+        if (!isUnresolved(userId)) group.users[userId] = resource;
+      }
     }
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'finspace-declared-members-'));
     let layer: lambda.LayerVersion;

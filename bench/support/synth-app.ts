@@ -11,7 +11,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { EXAMPLE_ENVIRONMENT, FinSpaceGroupsExampleStack } from '../../example/app';
 import { FinSpaceDataAccess, PermissionGroup } from '../../lib';
 
-/** The longest user id of which 50,000 fit one stack's template (BENCHMARKS.md, Synth). */
+/** The length of the generated member ids (BENCHMARKS.md, Synth). */
 export const MEMBER_ID_LENGTH = 10;
 
 /** `count` distinct user ids of MEMBER_ID_LENGTH characters. */

@@ -1,6 +1,6 @@
 /**
  * What the constructs synthesize for a membership declaration: the custom
- * resources (all shards) with their properties, and the handler functions'
+ * resource with its properties, and the handler functions'
  * settings as CloudFormation would deploy them. Benchmarks drive the handler
  * with exactly these, not with hand-written events.
  */
@@ -10,6 +10,7 @@ import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { ENVIRONMENT_ID, GROUP_ID, HANDLER_ROLE_ARN } from './finspace-seed';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../../contract/resource-types';
+import { parseUserIdsObjectContent } from '../../contract/user-ids-object';
 import { FinSpaceDataAccess, GroupMembership, PermissionGroup } from '../../lib';
 
 export interface MembershipDeclaration {
@@ -60,20 +61,21 @@ export function synthesizeMembership(declaration: MembershipDeclaration): Synthe
     });
     const group = PermissionGroup.fromPermissionGroupId(stack, 'Group', access, GROUP_ID);
     new GroupMembership(stack, 'Members', { group, userIds: [...declaration.userIds] });
-    const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, TemplateResource> };
-    return readMembership(template.Resources);
+    const assembly = app.synth();
+    const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, TemplateResource> };
+    return readMembership(template.Resources, assembly.directory);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-function readMembership(resources: Record<string, TemplateResource>): SynthesizedMembership {
+function readMembership(resources: Record<string, TemplateResource>, assemblyDirectory: string): SynthesizedMembership {
   const entries = Object.entries(resources);
   const memberships = entries
     .filter(([, resource]) => resource.Type === GROUP_MEMBERSHIP_RESOURCE_TYPE)
     .map(([logicalId, resource]) => {
       const { ServiceToken: _token, ...properties } = resource.Properties ?? {};
-      return { logicalId, type: resource.Type, properties };
+      return { logicalId, type: resource.Type, properties: withUserIdsFromAsset(properties, assemblyDirectory) };
     });
   const handlerFunction = (handler: string): SynthesizedFunction => {
     const found = entries.find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Handler === handler);
@@ -94,6 +96,20 @@ function readMembership(resources: Record<string, TemplateResource>): Synthesize
     pollIntervalMs,
     totalTimeoutMs: pollIntervalMs * Number(retry[2]),
   };
+}
+
+/**
+ * The properties as the handler sees them once it has read the user-id object (beyond
+ * MAX_INLINE_USER_IDS the ids are in an asset, lambda/user-ids-object.ts): the ids
+ * listed in UserIds, from the object in the cloud assembly. The benchmarks drive the
+ * lifecycle; the one GET per container that the handler makes in Lambda (and through
+ * the local runner, bench/scenarios/big-group.ts) is left out.
+ */
+function withUserIdsFromAsset(properties: Record<string, unknown>, assemblyDirectory: string): Record<string, unknown> {
+  const { UserIdsBucket: _bucket, UserIdsKey: key, UserIdsSha256: _digest, UserCount: _count, ...rest } = properties;
+  if (typeof key !== 'string') return properties;
+  const content = fs.readFileSync(path.join(assemblyDirectory, `asset.${key}`), 'utf8');
+  return { ...rest, UserIds: [...((rest.UserIds as string[] | undefined) ?? []), ...parseUserIdsObjectContent(content)] };
 }
 
 /** The only token among the handler's variables is its own role's ARN. */

@@ -28,6 +28,8 @@ export interface Assembly {
   readonly directory: string;
   /** All stacks, nested assemblies (stages) included, each after the stacks it depends on. */
   readonly stacks: readonly AssemblyStack[];
+  /** The file assets that are single files (not directories), by S3 object key: what cdk deploy uploads as is. */
+  readonly assetFiles: ReadonlyMap<string, string>;
   /** Where the file asset published under an S3 object key (e.g. `<hash>.zip`) is, unpacked. */
   assetDirectory(objectKey: string): string | undefined;
 }
@@ -37,9 +39,10 @@ export function readAssembly(directory: string): Assembly {
     throw new Error(`${directory} is not a cloud assembly (no manifest.json): synthesize the app first, e.g. npx cdk synth`);
   }
   const assembly = new CloudAssembly(directory);
+  // cx-api sorts each assembly's stacks by their dependencies, which never cross a stage (a nested assembly).
   const artifacts = assembly.stacksRecursively;
   const byArtifactId = new Map(artifacts.map(artifact => [artifact.id, artifact]));
-  const stacks = orderByDependencies(artifacts).map(artifact => toStack(artifact, byArtifactId));
+  const stacks = artifacts.map(artifact => toStack(artifact, byArtifactId));
 
   const assets = new Map<string, string>();
   for (const manifest of assetManifests(assembly)) {
@@ -49,9 +52,11 @@ export function readAssembly(directory: string): Assembly {
       for (const destination of Object.values(file.destinations)) assets.set(destination.objectKey, source);
     }
   }
+  const assetFiles = new Map([...assets].filter(([, source]) => fs.existsSync(source) && fs.statSync(source).isFile()));
   return {
     directory: path.resolve(directory),
     stacks,
+    assetFiles,
     assetDirectory: objectKey => {
       const source = assets.get(objectKey);
       return source && fs.existsSync(source) && fs.statSync(source).isDirectory() ? source : undefined;
@@ -86,18 +91,6 @@ function toStack(artifact: CloudFormationStackArtifact, byArtifactId: Map<string
     constructPaths: Object.fromEntries(artifact.findMetadataByType('aws:cdk:logicalId')
       .map(entry => [String(entry.data), entry.path.replace(`/${stackPath}/`, '')])),
   };
-}
-
-function orderByDependencies(artifacts: CloudFormationStackArtifact[]): CloudFormationStackArtifact[] {
-  const ordered: CloudFormationStackArtifact[] = [];
-  const remaining = [...artifacts];
-  while (remaining.length > 0) {
-    const index = remaining.findIndex(artifact =>
-      artifact.dependencies.every(dependency => !remaining.some(other => other.id === dependency.id)));
-    if (index < 0) throw new Error(`the stacks ${remaining.map(a => a.stackName).join(', ')} depend on each other`);
-    ordered.push(...remaining.splice(index, 1));
-  }
-  return ordered;
 }
 
 function assetManifests(assembly: CloudAssembly): AssetManifestArtifact[] {

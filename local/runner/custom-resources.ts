@@ -36,12 +36,10 @@ export interface CustomResourceCall {
   readonly requestType: CustomResourceRequest['RequestType'];
   readonly logicalId: string;
   readonly resourceType: string;
-  readonly serviceToken: string;
+  /** With the ServiceToken, and the ServiceTimeout (seconds) named when no response comes. */
   readonly properties: Record<string, unknown>;
   readonly oldProperties?: Record<string, unknown>;
   readonly physicalId?: string;
-  /** The resource's ServiceTimeout property (seconds), named when no response comes. */
-  readonly serviceTimeoutSeconds?: number;
 }
 
 export interface CustomResourceResult {
@@ -68,7 +66,7 @@ export async function callCustomResource(
   const requestId = randomUUID();
   const request: CustomResourceRequest = {
     RequestType: call.requestType,
-    ServiceToken: call.serviceToken,
+    ServiceToken: String(call.properties.ServiceToken),
     ResponseURL: responseUrl(env, call.logicalId, requestId),
     StackId: env.stackId,
     RequestId: requestId,
@@ -86,7 +84,8 @@ export async function callCustomResource(
 
   const outcome = await endpoint.run({ requestId, provider, ...hooks }, JSON.stringify(request));
   if ('noResponse' in outcome) {
-    const waited = call.serviceTimeoutSeconds ? ` (after the ServiceTimeout of ${call.serviceTimeoutSeconds} seconds, not waited out locally)` : '';
+    const timeout = call.properties.ServiceTimeout;
+    const waited = timeout !== undefined ? ` (after the ServiceTimeout of ${Number(timeout)} seconds, not waited out locally)` : '';
     throw new CustomResourceFailure(
       `CloudFormation did not receive a response from your Custom Resource${waited}. Please check your logs for requestId [${requestId}]. ` +
       `Locally: ${outcome.noResponse}.`, call.physicalId);

@@ -10,41 +10,35 @@ export interface Progress {
   readonly total: number;
 }
 
-export interface StackEvent {
-  readonly kind: 'stack';
+/** What every event tells: where the stack or resource stands, and the stack's progress. */
+interface EventBase {
   readonly stackName: string;
   readonly status: string;
   readonly time: Date;
   readonly progress: Progress;
+}
+
+export interface StackEvent extends EventBase {
+  readonly kind: 'stack';
   readonly reason?: string;
 }
 
-export interface ResourceEvent {
-  readonly kind: 'resource';
-  readonly stackName: string;
+interface ResourceEventBase extends EventBase {
   readonly logicalId: string;
   readonly constructPath?: string;
   readonly resourceType: string;
-  readonly status: string;
-  readonly time: Date;
-  readonly progress: Progress;
+}
+
+export interface ResourceEvent extends ResourceEventBase {
+  readonly kind: 'resource';
   readonly reason?: string;
   /** Since the resource's *_IN_PROGRESS, on the events that end it. */
   readonly elapsedMs?: number;
 }
 
-/** A custom resource whose provider polled isComplete once more (the resource is still in progress). */
-/** One poll of the waiter, as the provider endpoint saw it, and where it stands in the stack. */
-export interface WaitingEvent extends WaiterPoll {
+/** One poll of the waiter, as the provider endpoint saw it; `status` is the *_IN_PROGRESS status of the operation that waits. */
+export interface WaitingEvent extends ResourceEventBase, WaiterPoll {
   readonly kind: 'waiting';
-  readonly stackName: string;
-  readonly logicalId: string;
-  readonly constructPath?: string;
-  readonly resourceType: string;
-  /** The *_IN_PROGRESS status of the operation that waits. */
-  readonly status: string;
-  readonly time: Date;
-  readonly progress: Progress;
 }
 
 export type RunnerEvent = StackEvent | ResourceEvent | WaitingEvent;

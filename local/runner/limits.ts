@@ -37,11 +37,15 @@ export function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
+/** Refuses `text` over `limit` bytes with AWS's error code and message (given the size). */
+function checkSize(text: string, limit: number, code: string, message: (size: number) => string): void {
+  const size = byteLength(text);
+  if (size > limit) throw new AwsError(code, message(size));
+}
+
 /** CloudFormation's validation of a template, before anything is deployed. */
 export function checkTemplate(templateBody: string, resourceCount: number): void {
-  if (byteLength(templateBody) > MAX_TEMPLATE_BYTES) {
-    throw new AwsError('ValidationError', `Template may not exceed ${MAX_TEMPLATE_BYTES} bytes in size.`);
-  }
+  checkSize(templateBody, MAX_TEMPLATE_BYTES, 'ValidationError', () => `Template may not exceed ${MAX_TEMPLATE_BYTES} bytes in size.`);
   if (resourceCount > MAX_RESOURCES) {
     throw new AwsError('ValidationError',
       `Template format error: Number of resources, ${resourceCount}, is greater than maximum allowed, ${MAX_RESOURCES}`);
@@ -49,21 +53,12 @@ export function checkTemplate(templateBody: string, resourceCount: number): void
 }
 
 /** Lambda's Invoke with InvocationType Event. */
-export function checkEventInvokePayload(payload: string): void {
-  const size = byteLength(payload);
-  if (size > MAX_EVENT_INVOKE_BYTES) {
-    throw new AwsError('RequestEntityTooLargeException',
-      `${size} byte payload is too large for the Event invocation type (limit ${MAX_EVENT_INVOKE_BYTES} bytes)`);
-  }
-}
+export const checkEventInvokePayload = (payload: string) => checkSize(payload, MAX_EVENT_INVOKE_BYTES, 'RequestEntityTooLargeException',
+  size => `${size} byte payload is too large for the Event invocation type (limit ${MAX_EVENT_INVOKE_BYTES} bytes)`);
 
 /** Lambda's Invoke with InvocationType RequestResponse, before the function runs. */
-export function checkSyncInvokeRequest(payload: string): void {
-  if (byteLength(payload) > MAX_SYNC_REQUEST_BYTES) {
-    throw new AwsError('RequestEntityTooLargeException',
-      `Request must be smaller than ${MAX_SYNC_REQUEST_BYTES} bytes for the InvokeFunction operation`);
-  }
-}
+export const checkSyncInvokeRequest = (payload: string) => checkSize(payload, MAX_SYNC_REQUEST_BYTES, 'RequestEntityTooLargeException',
+  () => `Request must be smaller than ${MAX_SYNC_REQUEST_BYTES} bytes for the InvokeFunction operation`);
 
 /** What Lambda answers instead of a response over MAX_SYNC_RESPONSE_BYTES: a function error, not an API error. */
 export const RESPONSE_TOO_LARGE = {
@@ -72,37 +67,21 @@ export const RESPONSE_TOO_LARGE = {
 } as const;
 
 /** Step Functions' StartExecution. */
-export function checkExecutionInput(input: string): void {
-  if (byteLength(input) > MAX_STATE_BYTES) {
-    throw new AwsError('ValidationException',
-      `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_STATE_BYTES}`);
-  }
-}
+export const checkExecutionInput = (input: string) => checkSize(input, MAX_STATE_BYTES, 'ValidationException',
+  () => `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_STATE_BYTES}`);
 
 /**
  * A state's input or output inside a running execution. Unlike other errors,
  * States.DataLimitExceeded cannot be caught (not even by States.ALL): the execution fails.
  */
-export function checkStateData(stateName: string, data: string): void {
-  if (byteLength(data) > MAX_STATE_BYTES) {
-    throw new AwsError('States.DataLimitExceeded',
-      `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`);
-  }
-}
+export const checkStateData = (stateName: string, data: string) => checkSize(data, MAX_STATE_BYTES, 'States.DataLimitExceeded',
+  () => `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`);
 
 /** CloudFormation reading a custom resource's response object. */
-export function checkCustomResourceResponse(body: string): void {
-  if (byteLength(body) > MAX_CUSTOM_RESOURCE_RESPONSE_BYTES) {
-    throw new AwsError('CustomResourceResponseTooLong', 'Response object is too long.');
-  }
-}
+export const checkCustomResourceResponse = (body: string) =>
+  checkSize(body, MAX_CUSTOM_RESOURCE_RESPONSE_BYTES, 'CustomResourceResponseTooLong', () => 'Response object is too long.');
 
 /** Lambda's CreateFunction / UpdateFunctionConfiguration. */
-export function checkLambdaEnvironment(variables: Record<string, string>): void {
-  const measured = JSON.stringify(variables);
-  if (byteLength(measured) > MAX_LAMBDA_ENVIRONMENT_BYTES) {
-    throw new AwsError('InvalidParameterValueException',
-      'Lambda was unable to configure your environment variables because the environment variables you have provided ' +
-      `exceeded the 4KB limit. String measured: ${measured}`);
-  }
-}
+export const checkLambdaEnvironment = (variables: Record<string, string>) => checkSize(JSON.stringify(variables), MAX_LAMBDA_ENVIRONMENT_BYTES,
+  'InvalidParameterValueException', () => 'Lambda was unable to configure your environment variables because the environment variables you have ' +
+    `provided exceeded the 4KB limit. String measured: ${JSON.stringify(variables)}`);

@@ -11,7 +11,9 @@
  * - the PUT of the response to the ResponseURL, which the container's runtime
  *   (lambda/runtime.ts) sends here instead of to S3;
  * - CloudFormation DescribeStacks (AWS Query) of the stacks being played, which the
- *   handler asks to tell a rollback from a deploy.
+ *   handler asks to tell a rollback from a deploy;
+ * - S3 GetObject (path-style `GET /{bucket}/{key}`) of the deployed file assets,
+ *   where the handler reads the user ids of large memberships.
  *
  * Every call carries the custom resource request's RequestId (the payload, the
  * execution's name, the ResponseURL path), which ties it to the request in flight.
@@ -93,6 +95,7 @@ export class ProviderEndpoint {
         AWS_ENDPOINT_URL_LAMBDA: url,
         AWS_ENDPOINT_URL_SFN: url,
         AWS_ENDPOINT_URL_CLOUDFORMATION: url,
+        AWS_ENDPOINT_URL_S3: url,
         [RESPONSE_ENDPOINT_VARIABLE]: url,
         ...options.extraEnvironment,
       },
@@ -106,6 +109,8 @@ export class ProviderEndpoint {
   private readonly stackStatuses = new Map<string, string>();
   private readonly sdkDirectory = providedSdkDirectory();
   private lambda!: LocalLambdaService;
+  /** Where GetObject finds the objects (serveObjects); none until then. */
+  private readObject?: (objectKey: string) => Buffer | undefined;
   /** Where the functions reach this server. */
   public url!: string;
 
@@ -138,6 +143,11 @@ export class ProviderEndpoint {
     this.stackStatuses.set(stackId, status);
   }
 
+  /** Where GetObject finds the objects, by key. */
+  serveObjects(read: (objectKey: string) => Buffer | undefined): void {
+    this.readObject = read;
+  }
+
   async stop(): Promise<void> {
     await this.lambda.shutdown();
     const closed = new Promise(resolve => this.server.close(resolve));
@@ -162,6 +172,8 @@ export class ProviderEndpoint {
       } else if (functionPath) {
         // The framework waits for a function to be Active after a failed Invoke; functions here always are.
         reply(response, 200, JSON.stringify({ Configuration: { FunctionName: decodeURIComponent(functionPath[1]), State: 'Active' } }));
+      } else if (request.method === 'GET') {
+        this.getObject(url.pathname, response);
       } else if (request.headers['x-amz-target'] === 'AWSStepFunctions.StartExecution') {
         reply(response, 200, JSON.stringify(this.startExecution(JSON.parse(body))));
       } else if (request.method === 'POST' && new URLSearchParams(body).get('Action') === 'DescribeStacks') {
@@ -192,6 +204,19 @@ export class ProviderEndpoint {
     return [200, `<DescribeStacksResponse xmlns="${namespace}"><DescribeStacksResult><Stacks><member>` +
       `<StackId>${escapeXml(stackId)}</StackId><StackName>${escapeXml(stackName)}</StackName><StackStatus>${status}</StackStatus>` +
       '</member></Stacks></DescribeStacksResult></DescribeStacksResponse>'];
+  }
+
+  /** S3 GetObject, path-style: the bytes, or S3's XML error for a key the bucket does not hold. */
+  private getObject(urlPath: string, response: http.ServerResponse): void {
+    const [, bucket = '', ...key] = urlPath.split('/').map(decodeURIComponent);
+    const body = this.readObject?.(key.join('/'));
+    if (!body) {
+      response.writeHead(404, { 'Content-Type': 'application/xml' }).end('<?xml version="1.0" encoding="UTF-8"?>' +
+        `<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>${escapeXml(key.join('/'))}</Key>` +
+        `<BucketName>${escapeXml(bucket)}</BucketName></Error>`);
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(body.length) }).end(body);
   }
 
   /** The ResponseURL's path ends with the request's key: `<StackId>|<LogicalResourceId>|<RequestId>`. */

@@ -4,12 +4,13 @@
  * containers pointed at a local FinSpace endpoint.
  */
 import { readAssembly, selectStacks, type Assembly, type AssemblyStack } from './assembly';
+import { AssetBucket } from './asset-bucket';
 import type { RunnerEvent } from './events';
 import type { LogRecord, RoleCredentials } from './lambda/service';
 import { AwsError } from './limits';
 import { ProviderEndpoint } from './provider-endpoint';
 import { deployStack, destroyStack, type OperationContext, type StackResult } from './stack-operation';
-import { loadState, saveState, type DeployedStack, type RunnerState } from './state-file';
+import { loadState, saveState, type DeployedStack } from './state-file';
 
 /** The variable the FinSpace Data client reads its endpoint from (AWS SDK convention). */
 export const FINSPACE_ENDPOINT_VARIABLE = 'AWS_ENDPOINT_URL_FINSPACE_DATA';
@@ -35,6 +36,8 @@ export interface RunnerOptions {
   readonly onFunctionLog?: (functionName: string, record: LogRecord) => void;
   /** When set, each function's logs go to `<directory>/<functionName>.log`. */
   readonly logDirectory?: string;
+  /** Where the asset bucket's objects are kept between runs; default `<stateFile>.assets`. */
+  readonly assetBucketDirectory?: string;
 }
 
 export interface RunResult {
@@ -46,52 +49,34 @@ export interface RunResult {
 export async function deploy(options: RunnerOptions): Promise<RunResult> {
   const assembly = readAssembly(options.app);
   const stacks = withDependencies(assembly, selectStacks(assembly, options.stacks));
-  return run(options, assembly, async (context, state) => {
-    const results: StackResult[] = [];
-    for (const stack of stacks) {
-      const result = await refusalAsResult(stack.stackName, () => deployStack(stack, state.stacks[stack.stackName], context(stack.stackName)));
-      results.push(result);
-      options.onStackResult?.(result);
-      if (!result.success) break;
-    }
-    return results;
-  });
+  return run(options, assembly, stacks, deployStack);
 }
 
 export async function destroy(options: RunnerOptions): Promise<RunResult> {
   const assembly = readAssembly(options.app);
   const stacks = withDependents(assembly, selectStacks(assembly, options.stacks)).reverse();
-  return run(options, assembly, async (context, state) => {
-    const results: StackResult[] = [];
-    for (const stack of stacks) {
-      const deployed = state.stacks[stack.stackName];
-      const result = deployed
-        ? await refusalAsResult(stack.stackName, () => destroyStack(deployed, context(stack.stackName)))
-        : { stackName: stack.stackName, status: 'DOES_NOT_EXIST' as const, success: true, outputs: {} };
-      results.push(result);
-      options.onStackResult?.(result);
-      if (!result.success) break;
-    }
-    return results;
-  });
+  return run(options, assembly, stacks, async (stack, deployed, context) => deployed
+    ? destroyStack(deployed, context)
+    : { stackName: stack.stackName, status: 'DOES_NOT_EXIST', success: true, outputs: {} });
 }
 
-type ContextFor = (stackName: string) => OperationContext;
+type StackWork = (stack: AssemblyStack, deployed: DeployedStack | undefined, context: OperationContext) => Promise<StackResult>;
 
-async function run(
-  options: RunnerOptions,
-  assembly: Assembly,
-  work: (context: ContextFor, state: RunnerState) => Promise<StackResult[]>,
-): Promise<RunResult> {
+/** Works on the stacks in order, stopping at the first that fails. */
+async function run(options: RunnerOptions, assembly: Assembly, stacks: readonly AssemblyStack[], work: StackWork): Promise<RunResult> {
   const state = loadState(options.stateFile);
-  const stacks: Record<string, DeployedStack> = { ...state.stacks };
+  const deployedStacks: Record<string, DeployedStack> = { ...state.stacks };
   const providerEndpoint = await ProviderEndpoint.start({
     credentials: options.roleCredentials,
     extraEnvironment: options.finspaceEndpoint ? { [FINSPACE_ENDPOINT_VARIABLE]: options.finspaceEndpoint } : {},
     onLog: options.onFunctionLog,
     logDirectory: options.logDirectory,
   });
-  const context: ContextFor = stackName => ({
+  // cdk deploy uploads the assets before it deploys; a destroy reads the objects of earlier deploys.
+  const assetBucket = new AssetBucket(options.assetBucketDirectory ?? `${options.stateFile}.assets`);
+  assetBucket.publish(assembly.assetFiles);
+  providerEndpoint.serveObjects(objectKey => assetBucket.read(objectKey));
+  const context = (stackName: string): OperationContext => ({
     providerEndpoint,
     assembly,
     pollIntervalMs: options.pollIntervalMs,
@@ -99,18 +84,24 @@ async function run(
     defaultRegion: options.defaultRegion,
     sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
     report: event => options.onEvent?.(event),
-    exportedValue: name => Object.values(stacks)
+    exportedValue: name => Object.values(deployedStacks)
       .filter(stack => stack.stackName !== stackName)
       .flatMap(stack => Object.values(stack.outputs))
       .find(output => output.exportName === name)?.value,
     persist: stack => {
-      if (stack) stacks[stackName] = stack;
-      else delete stacks[stackName];
-      saveState(options.stateFile, { version: state.version, stacks });
+      if (stack) deployedStacks[stackName] = stack;
+      else delete deployedStacks[stackName];
+      saveState(options.stateFile, { version: state.version, stacks: deployedStacks });
     },
   });
+  const results: StackResult[] = [];
   try {
-    const results = await work(context, { ...state, stacks });
+    for (const stack of stacks) {
+      const result = await refusalAsResult(stack.stackName, () => work(stack, deployedStacks[stack.stackName], context(stack.stackName)));
+      results.push(result);
+      options.onStackResult?.(result);
+      if (!result.success) break;
+    }
     return { success: results.every(result => result.success), stacks: results };
   } finally {
     await providerEndpoint.stop();

@@ -19,7 +19,7 @@
  */
 import type { Assembly, AssemblyStack } from './assembly';
 import { fallbackAttribute, provisionAwsResource } from './aws-resources';
-import { callCustomResource, CustomResourceFailure } from './custom-resources';
+import { callCustomResource, CustomResourceFailure, type CustomResourceCall } from './custom-resources';
 import { runInDependencyOrder } from './dependency-runner';
 import type { Progress, RunnerEvent } from './events';
 import { evaluateCondition, resolve, type ResolveScope } from './intrinsics';
@@ -213,16 +213,18 @@ class StackOperation {
     try {
       properties = resolve(definition.Properties ?? {}, this.scope()) as Record<string, unknown>;
     } catch (error) {
-      this.resourceEvent(logicalId, definition.Type, `${operation}_FAILED`, { reason: (error as Error).message }, definition);
+      const constructPath = this.constructPathOf(logicalId, definition);
+      this.resourceEvent(logicalId, definition.Type, `${operation}_FAILED`, { reason: (error as Error).message, constructPath });
       throw new ResourceFailed(logicalId, (error as Error).message);
     }
-    const record = (resource: Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>, props = properties): DeployedResource => ({
+    const constructPath = this.constructPathOf(logicalId, definition);
+    const record = (resource: Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>): DeployedResource => ({
       type: definition.Type,
-      properties: props,
+      properties,
       dependsOn: [...dependencies],
       deletionPolicy: definition.DeletionPolicy,
       updateReplacePolicy: definition.UpdateReplacePolicy,
-      constructPath: this.constructPathOf(logicalId, definition),
+      constructPath,
       ...resource,
     });
 
@@ -234,70 +236,62 @@ class StackOperation {
       this.progress.done++;
       return;
     }
-    const started = Date.now();
-    this.resourceEvent(logicalId, definition.Type, `${operation}_IN_PROGRESS`, {}, definition, false);
-    try {
-      if (!existing) {
-        this.live.set(logicalId, record(await this.create(logicalId, definition.Type, properties, started, definition)));
-        this.changes.push({ kind: 'created', logicalId });
-      } else {
-        const updated = record(await this.update(logicalId, existing, properties, started, definition));
+    await this.tracked(logicalId, definition.Type, operation, constructPath, async () => {
+      try {
+        const updated = record(await this.createOrUpdate(logicalId, definition, properties, existing));
         this.live.set(logicalId, updated);
-        if (updated.physicalId !== existing.physicalId) {
+        if (!existing) {
+          this.changes.push({ kind: 'created', logicalId });
+        } else if (updated.physicalId !== existing.physicalId) {
           this.changes.push({ kind: 'replaced', logicalId, before: existing });
           this.superseded.push(this.doomed(`${logicalId} (replaced)`, existing, definition.UpdateReplacePolicy, logicalId));
           this.progress.total++;
           this.resourceEvent(logicalId, definition.Type, 'UPDATE_IN_PROGRESS',
-            { reason: 'Requested update required the provider to create a new physical resource' }, definition, false);
+            { reason: 'Requested update required the provider to create a new physical resource', constructPath }, false);
         } else {
           this.changes.push({ kind: 'updated', logicalId, before: existing });
         }
+      } catch (error) {
+        if (!existing) {
+          // CloudFormation keeps the id a failed create answered, for the delete of the rollback.
+          const physicalId = error instanceof CustomResourceFailure ? error.physicalId : undefined;
+          this.live.set(logicalId, record({ physicalId, attributes: {} }));
+          this.changes.push({ kind: 'created', logicalId });
+        } else {
+          this.changes.push({ kind: 'updated', logicalId, before: existing, attempted: properties });
+        }
+        throw error;
       }
+      this.persist();
+    });
+  }
+
+  /** Runs one resource operation between its *_IN_PROGRESS event and its *_COMPLETE or *_FAILED one. */
+  private async tracked(
+    logicalId: string, type: string, operation: 'CREATE' | 'UPDATE' | 'DELETE', constructPath: string | undefined, work: () => Promise<void>,
+  ): Promise<void> {
+    const started = Date.now();
+    this.resourceEvent(logicalId, type, `${operation}_IN_PROGRESS`, { constructPath }, false);
+    try {
+      await work();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      if (!existing) {
-        // CloudFormation keeps the id a failed create answered, for the delete of the rollback.
-        const physicalId = error instanceof CustomResourceFailure ? error.physicalId : undefined;
-        this.live.set(logicalId, record({ physicalId, attributes: {} }));
-        this.changes.push({ kind: 'created', logicalId });
-      } else {
-        this.changes.push({ kind: 'updated', logicalId, before: existing, attempted: properties });
-      }
-      this.resourceEvent(logicalId, definition.Type, `${operation}_FAILED`, { reason, elapsedMs: Date.now() - started }, definition);
+      this.resourceEvent(logicalId, type, `${operation}_FAILED`, { reason, elapsedMs: Date.now() - started, constructPath });
       throw new ResourceFailed(logicalId, reason);
     }
-    this.persist();
-    this.resourceEvent(logicalId, definition.Type, `${operation}_COMPLETE`, { elapsedMs: Date.now() - started }, definition);
+    this.resourceEvent(logicalId, type, `${operation}_COMPLETE`, { elapsedMs: Date.now() - started, constructPath });
   }
 
-  private async create(
-    logicalId: string, type: string, properties: Record<string, unknown>, started: number, definition: TemplateResource,
+  /** A custom resource through its provider; an AWS resource as its stand-in. */
+  private async createOrUpdate(
+    logicalId: string, definition: TemplateResource, properties: Record<string, unknown>, existing?: DeployedResource,
   ): Promise<Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>> {
-    if (isCustomResource(type)) {
-      const result = await this.callCustom({ requestType: 'Create', logicalId, type, properties, started, definition });
-      return { physicalId: result.physicalId, attributes: result.data };
-    }
-    return this.provision(logicalId, type, properties);
-  }
-
-  private async update(
-    logicalId: string, existing: DeployedResource, properties: Record<string, unknown>, started: number, definition: TemplateResource,
-  ): Promise<Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>> {
-    if (isCustomResource(existing.type)) {
-      if (existing.properties.ServiceToken !== properties.ServiceToken) throw new Error('Modifying service token is not allowed.');
-      const result = await this.callCustom({
-        requestType: 'Update',
-        logicalId,
-        type: existing.type,
-        properties,
-        oldProperties: existing.properties,
-        physicalId: existing.physicalId,
-        started,
-        definition,
-      });
-      return { physicalId: result.physicalId, attributes: result.data };
-    }
-    return this.provision(logicalId, existing.type, properties, existing);
+    if (!isCustomResource(definition.Type)) return this.provision(logicalId, definition.Type, properties, existing);
+    if (existing && existing.properties.ServiceToken !== properties.ServiceToken) throw new Error('Modifying service token is not allowed.');
+    const constructPath = this.constructPathOf(logicalId, definition);
+    const resource = { type: definition.Type, properties, physicalId: existing?.physicalId, constructPath };
+    const result = await this.callCustom(existing ? 'Update' : 'Create', logicalId, resource, existing?.properties);
+    return { physicalId: result.physicalId, attributes: result.data };
   }
 
   /** An AWS resource: its stand-in, and for a Lambda function or layer where its code asset is. */
@@ -310,38 +304,23 @@ class StackOperation {
     return { ...provisioned, codeDirectory };
   }
 
-  private async callCustom(request: {
-    requestType: 'Create' | 'Update' | 'Delete';
-    logicalId: string;
-    type: string;
-    properties: Record<string, unknown>;
-    oldProperties?: Record<string, unknown>;
-    physicalId?: string;
-    started: number;
-    definition?: TemplateResource;
-    constructPath?: string;
-  }) {
-    const serviceToken = String(request.properties.ServiceToken);
-    const provider = providerFor(serviceToken, this.live, this.context.pollIntervalMs);
-    const status = `${request.requestType.toUpperCase()}_IN_PROGRESS`;
-    const constructPath = request.constructPath ?? (request.definition ? this.constructPathOf(request.logicalId, request.definition) : undefined);
-    return callCustomResource({
-      requestType: request.requestType,
-      logicalId: request.logicalId,
-      resourceType: request.type,
-      serviceToken,
-      properties: request.properties,
-      oldProperties: request.oldProperties,
-      physicalId: request.physicalId,
-      serviceTimeoutSeconds: request.properties.ServiceTimeout === undefined ? undefined : Number(request.properties.ServiceTimeout),
-    }, this.env, provider, this.context.providerEndpoint, {
+  /** One request through the resource's provider; each poll of its waiter is reported. */
+  private callCustom(
+    requestType: CustomResourceCall['requestType'], logicalId: string,
+    resource: Pick<DeployedResource, 'type' | 'properties' | 'physicalId' | 'constructPath'>, oldProperties?: Record<string, unknown>,
+  ) {
+    const { type, properties, physicalId, constructPath } = resource;
+    const provider = providerFor(String(properties.ServiceToken), this.live, this.context.pollIntervalMs);
+    const status = `${requestType.toUpperCase()}_IN_PROGRESS`;
+    const call = { requestType, logicalId, resourceType: type, properties, oldProperties, physicalId };
+    return callCustomResource(call, this.env, provider, this.context.providerEndpoint, {
       sleep: ms => this.context.sleep(ms),
-      onPoll: poll => this.context.report({
+      onPoll: poll => this.report({
         kind: 'waiting',
         stackName: this.stackName,
-        logicalId: request.logicalId,
+        logicalId,
         constructPath,
-        resourceType: request.type,
+        resourceType: type,
         status,
         time: new Date(),
         progress: this.snapshot(),
@@ -400,32 +379,15 @@ class StackOperation {
   private async updateBack(change: Change): Promise<void> {
     const current = this.live.get(change.logicalId)!;
     const before = change.before!;
-    const started = Date.now();
-    const path = before.constructPath;
-    this.resourceEvent(change.logicalId, before.type, 'UPDATE_IN_PROGRESS', { constructPath: path }, undefined, false);
-    try {
+    await this.tracked(change.logicalId, before.type, 'UPDATE', before.constructPath, async () => {
       if (isCustomResource(before.type)) {
-        const result = await this.callCustom({
-          requestType: 'Update',
-          logicalId: change.logicalId,
-          type: before.type,
-          properties: before.properties,
-          oldProperties: change.attempted ?? current.properties,
-          physicalId: current.physicalId,
-          started,
-          constructPath: path,
-        });
+        const result = await this.callCustom('Update', change.logicalId, { ...before, physicalId: current.physicalId }, change.attempted ?? current.properties);
         this.live.set(change.logicalId, { ...before, physicalId: result.physicalId, attributes: result.data });
       } else {
         this.live.set(change.logicalId, before);
       }
-    } catch (error) {
-      const reason = (error as Error).message;
-      this.resourceEvent(change.logicalId, before.type, 'UPDATE_FAILED', { reason, elapsedMs: Date.now() - started, constructPath: path });
-      throw new ResourceFailed(change.logicalId, reason);
-    }
-    this.persist();
-    this.resourceEvent(change.logicalId, before.type, 'UPDATE_COMPLETE', { elapsedMs: Date.now() - started, constructPath: path });
+      this.persist();
+    });
   }
 
   /**
@@ -453,32 +415,14 @@ class StackOperation {
 
   private async deleteOne(item: Doomed): Promise<void> {
     const { logicalId, resource } = item;
-    const extra = { constructPath: resource.constructPath };
     if (item.retain) {
-      this.resourceEvent(logicalId, resource.type, 'DELETE_SKIPPED', extra);
+      this.resourceEvent(logicalId, resource.type, 'DELETE_SKIPPED', { constructPath: resource.constructPath });
       return;
     }
-    const started = Date.now();
-    this.resourceEvent(logicalId, resource.type, 'DELETE_IN_PROGRESS', extra, undefined, false);
-    // A custom resource CloudFormation never learned an id for has nothing to delete.
-    if (isCustomResource(resource.type) && resource.physicalId !== undefined) {
-      try {
-        await this.callCustom({
-          requestType: 'Delete',
-          logicalId,
-          type: resource.type,
-          properties: resource.properties,
-          physicalId: resource.physicalId,
-          started,
-          constructPath: resource.constructPath,
-        });
-      } catch (error) {
-        const reason = (error as Error).message;
-        this.resourceEvent(logicalId, resource.type, 'DELETE_FAILED', { ...extra, reason, elapsedMs: Date.now() - started });
-        throw new ResourceFailed(logicalId, reason);
-      }
-    }
-    this.resourceEvent(logicalId, resource.type, 'DELETE_COMPLETE', { ...extra, elapsedMs: Date.now() - started });
+    await this.tracked(logicalId, resource.type, 'DELETE', resource.constructPath, async () => {
+      // A custom resource CloudFormation never learned an id for has nothing to delete.
+      if (isCustomResource(resource.type) && resource.physicalId !== undefined) await this.callCustom('Delete', logicalId, resource);
+    });
   }
 
   private doomed(key: string, resource: DeployedResource, policy: string | undefined, logicalId = key): Doomed {
@@ -553,11 +497,10 @@ class StackOperation {
   }
 
   private resourceEvent(
-    logicalId: string, resourceType: string, status: string,
-    extra: { reason?: string; elapsedMs?: number; constructPath?: string },
-    definition?: TemplateResource, finishes = true,
+    logicalId: string, resourceType: string, status: string, extra: { reason?: string; elapsedMs?: number; constructPath?: string }, finishes = true,
   ): void {
     if (finishes) this.progress.done = Math.min(this.progress.done + 1, this.progress.total);
+    const { reason, elapsedMs, constructPath } = extra;
     this.report({
       kind: 'resource',
       stackName: this.stackName,
@@ -566,9 +509,9 @@ class StackOperation {
       status,
       time: new Date(),
       progress: this.snapshot(),
-      constructPath: extra.constructPath ?? (definition ? this.constructPathOf(logicalId, definition) : undefined),
-      reason: extra.reason,
-      elapsedMs: extra.elapsedMs,
+      constructPath,
+      reason,
+      elapsedMs,
     });
   }
 

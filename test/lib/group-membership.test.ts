@@ -1,8 +1,9 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnParameter, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { MAX_USERS_PER_RESOURCE, shardCountFor, shardOf } from '../../contract/membership-shards';
+import { MAX_INLINE_USER_IDS } from '../../contract/user-ids-object';
 import { FinSpaceDataAccess, GroupMembership, PermissionGroup } from '../../lib';
 
 function setup() {
@@ -89,27 +90,56 @@ describe('GroupMembership', () => {
     expect(memberships(stack)[0][1].Properties.Exclusive).toBe('true');
   });
 
-  test(`holds ${MAX_USERS_PER_RESOURCE} users in one resource and splits more over as few as fit`, () => {
-    const { stack, group } = setup();
-    new GroupMembership(stack, 'Fits', { group, userIds: users(MAX_USERS_PER_RESOURCE, 'a') });
+  test(`lists up to ${MAX_INLINE_USER_IDS} users in the template, and puts more into one S3 object that it names by key and digest`, () => {
+    const { app, stack, group } = setup();
+    new GroupMembership(stack, 'Fits', { group, userIds: users(MAX_INLINE_USER_IDS, 'a') });
     const other = PermissionGroup.fromPermissionGroupId(stack, 'Other', group.access, 'pg-other');
-    const declared = users(10_000, 'b');
-    new GroupMembership(stack, 'Large', { group: other, userIds: declared });
+    const declared = users(MAX_INLINE_USER_IDS + 1, 'b');
+    new GroupMembership(stack, 'Large', { group: other, userIds: [...declared].reverse() });
+    const assembly = app.synth();
 
     const all = memberships(stack);
-    const fits = all.filter(([id]) => id.startsWith('Fits'));
-    const large = all.filter(([id]) => id.startsWith('Large')).map(([, r]) => r.Properties);
-    expect(fits).toHaveLength(1);
-    expect(large).toHaveLength(4);
-    // Every user exactly once, each in the shard its hash names, none over the limit.
-    expect(large.flatMap(p => p.UserIds).sort()).toEqual(declared);
-    for (const props of large) {
-      expect(props.ShardCount).toBe('4');
-      expect(props.UserIds.length).toBeLessThanOrEqual(MAX_USERS_PER_RESOURCE);
-      expect(props.UserIds.every((u: string) => shardOf(u, 4) === Number(props.ShardIndex))).toBe(true);
-    }
-    expect(large.map(p => p.ShardIndex).sort()).toEqual(['0', '1', '2', '3']);
-    expect(new Set(large.map(p => p.MembershipKey)).size).toBe(1);
+    expect(all.map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['Fits', 'Large']);
+    const [fits, large] = all.map(([, r]) => r.Properties);
+    expect(fits.UserIds).toEqual(users(MAX_INLINE_USER_IDS, 'a'));
+    expect(fits.UserIdsKey).toBeUndefined();
+    expect(large.UserIds).toBeUndefined();
+    expect(large).toMatchObject({
+      UserIdsBucket: 'cdk-hnb659fds-assets-111122223333-us-east-1',
+      UserIdsKey: expect.stringMatching(/^[0-9a-f]{64}\.finspace-user-ids$/),
+      UserIdsSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      UserCount: String(MAX_INLINE_USER_IDS + 1),
+      ShardIndex: '0',
+      ShardCount: '1',
+    });
+    // The object cdk deploy uploads: the ids sorted, with the digest the template names.
+    const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8'));
+    const [asset] = Object.values(manifest.files as Record<string, any>).filter(f => f.destinations['111122223333-us-east-1'].objectKey === large.UserIdsKey);
+    const content = fs.readFileSync(path.join(assembly.directory, asset.source.path));
+    expect(createHash('sha256').update(content).digest('hex')).toBe(large.UserIdsSha256);
+    expect(JSON.parse(content.toString('utf8'))).toEqual(declared);
+  });
+
+  test('the handler may read user-id objects and nothing else of the asset bucket, with one statement however many there are', () => {
+    const { stack, group } = setup();
+    group.addMembers(...users(MAX_INLINE_USER_IDS + 1, 'a'));
+    new GroupMembership(stack, 'Second', { group: PermissionGroup.fromPermissionGroupId(stack, 'Other', group.access, 'pg-other'), userIds: users(MAX_INLINE_USER_IDS + 1, 'b') });
+    const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')) as any[];
+    const reads = policies.flatMap(p => p.Properties.PolicyDocument.Statement).filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('s3:')));
+    expect(reads).toEqual([{
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::cdk-hnb659fds-assets-111122223333-us-east-1/*.finspace-user-ids']] },
+    }]);
+  });
+
+  test('user ids known only at deploy time stay in the template beside the object', () => {
+    const { stack, group } = setup();
+    const fromParameter = new CfnParameter(stack, 'UserId').valueAsString;
+    new GroupMembership(stack, 'M', { group, userIds: [fromParameter, ...users(MAX_INLINE_USER_IDS, 'a')] });
+    const [[, resource]] = memberships(stack);
+    expect(resource.Properties.UserIds).toEqual([{ Ref: 'UserId' }]);
+    expect(resource.Properties.UserCount).toBe(String(MAX_INLINE_USER_IDS + 1));
   });
 
   test('the handler functions get a layer with every declared user per group and the resource that declares it', () => {
@@ -118,6 +148,7 @@ describe('GroupMembership', () => {
     group.addMembers('c');
     const other = PermissionGroup.fromPermissionGroupId(stack, 'Other', group.access, 'pg-other');
     new GroupMembership(stack, 'Two', { group: other, userIds: users(3500, 'x') });
+    const declaredBy = (props: any): string[] => props.UserIds ?? users(3500, 'x');
     const assembly = app.synth();
     const template = Template.fromStack(stack);
 
@@ -133,7 +164,7 @@ describe('GroupMembership', () => {
     const resources = memberships(stack).map(([, r]) => r.Properties);
     const expected: Record<string, { environment: string; users: Record<string, string> }> = {};
     for (const props of resources) {
-      for (const userId of props.UserIds) {
+      for (const userId of declaredBy(props)) {
         (expected[props.GroupKey] ??= { environment: props.EnvironmentId, users: {} }).users[userId] = `${props.MembershipKey}/${props.ShardIndex}`;
       }
     }
@@ -194,12 +225,12 @@ describe('GroupMembership', () => {
     expect(memberships(stack)[0][1].DeletionPolicy).toBe('Retain');
   });
 
-  test('applyRemovalPolicy(RETAIN) leaves the members of every resource, and SNAPSHOT is refused at synth', () => {
+  test('applyRemovalPolicy(RETAIN) leaves the members, and SNAPSHOT is refused at synth', () => {
     const { stack, group } = setup();
     const members = new GroupMembership(stack, 'Members', { group, userIds: Array.from({ length: 3001 }, (_, i) => `user${i}`) });
     members.applyRemovalPolicy(RemovalPolicy.RETAIN);
     expect(memberships(stack).map(([, resource]) => [resource.DeletionPolicy, resource.UpdateReplacePolicy]))
-      .toEqual([['Retain', 'Retain'], ['Retain', 'Retain']]);
+      .toEqual([['Retain', 'Retain']]);
     const message = 'RemovalPolicy.SNAPSHOT is not supported: FinSpace groups and memberships have no snapshot; ' +
       'use RemovalPolicy.DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE';
     expect(() => members.applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(`Stack/Members: ${message}`);
@@ -221,8 +252,8 @@ describe('GroupMembership', () => {
   });
 
   describe.each([3001, 50_000])('%i members, through every API', count => {
-    // 10 characters: 50,000 of them fit CloudFormation's template limit (test/lib/template-size-limit.test.ts).
-    const declared = users(count, 'm0');
+    // 26 characters, the longest FinSpace allows: the case that filled the template most.
+    const declared = Array.from({ length: count }, (_, i) => `member${String(i).padStart(20, '0')}`);
     const apis: Array<[string, (stack: Stack, access: FinSpaceDataAccess) => void]> = [
       ['members', (stack, access) => { new PermissionGroup(stack, 'Big', { access, permissionGroupName: 'big', members: declared }); }],
       ['addMembers()', (stack, access) => new PermissionGroup(stack, 'Big', { access, permissionGroupName: 'big' }).addMembers(...declared)],
@@ -230,33 +261,31 @@ describe('GroupMembership', () => {
         const group = new PermissionGroup(stack, 'Big', { access, permissionGroupName: 'big' });
         new GroupMembership(stack, 'BigMembers', { group, userIds: declared });
       }],
+      ['GroupMembership of an imported group', (stack, access) => {
+        new GroupMembership(stack, 'BigMembers', { group: PermissionGroup.fromPermissionGroupId(stack, 'Big', access, 'pg-big'), userIds: declared });
+      }],
     ];
 
-    test.each(apis)('%s: every shard depends on the group resource alone, and nothing on itself', (_api, declare) => {
-      const { stack, access } = setup();
+    test.each(apis)('%s: a template CloudFormation accepts, with one membership resource that holds them all', (_api, declare) => {
+      const { app, stack, access } = setup();
       declare(stack, access);
-      const template = Template.fromStack(stack).toJSON();
-      const resources: Record<string, any> = template.Resources;
+      // Synthesis fails for a template over 1,000,000 bytes (lib/template-size-limit.ts); aws-cdk-lib's for over 500 resources.
+      const assembly = app.synth();
+      const templateBytes = fs.statSync(path.join(assembly.directory, stack.templateFile)).size;
+      expect(templateBytes).toBeLessThan(100_000);
+      const resources: Record<string, any> = Template.fromStack(stack).toJSON().Resources;
+      expect(Object.keys(resources).length).toBeLessThan(500);
       const [groupId] = Object.keys(resources).filter(id => resources[id].Type === 'Custom::FinSpacePermissionGroup' && id.startsWith('Big'));
-      const shards = Object.entries(resources).filter(([, r]) => r.Type === 'Custom::FinSpaceGroupMembership');
-      expect(shards).toHaveLength(shardCountFor(count));
-      for (const [, shard] of shards) {
-        expect(shard.DependsOn).toEqual([groupId]);
-        expect(shard.Properties.PermissionGroupId).toEqual({ Ref: groupId });
-      }
-      expect(shards.flatMap(([, shard]) => shard.Properties.UserIds).sort()).toEqual(declared);
+      const membershipResources = Object.values(resources).filter(r => r.Type === 'Custom::FinSpaceGroupMembership');
+      expect(membershipResources).toHaveLength(1);
+      const [membership] = membershipResources;
+      expect(membership.DependsOn).toEqual(groupId ? [groupId] : undefined);
+      expect(membership.Properties.PermissionGroupId).toEqual(groupId ? { Ref: groupId } : 'pg-big');
+      expect(membership.Properties.UserCount).toBe(String(count));
+      const object = fs.readFileSync(path.join(assembly.directory, `asset.${membership.Properties.UserIdsKey.replace('.finspace-user-ids', '')}.finspace-user-ids`));
+      expect(JSON.parse(object.toString('utf8'))).toEqual(declared);
       expect(dependencyCycle(resources)).toBeUndefined();
     });
-  });
-
-  test('the shards of an imported group depend on nothing, however many there are', () => {
-    const { stack, access } = setup();
-    const imported = PermissionGroup.fromPermissionGroupId(stack, 'Imported', access, 'pg123');
-    imported.addMembers(...users(3001, 'm0'));
-    const shards = memberships(stack);
-    expect(shards).toHaveLength(2);
-    expect(shards.map(([, shard]) => shard.DependsOn)).toEqual([undefined, undefined]);
-    expect(dependencyCycle(Template.fromStack(stack).toJSON().Resources)).toBeUndefined();
   });
 
   // Invalid declarations and conflicts with their messages: test/reliability/bad-input.test.ts.

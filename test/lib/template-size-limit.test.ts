@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { MAX_INLINE_USER_IDS } from '../../contract/user-ids-object';
 import { FinSpaceDataAccess, PermissionGroup } from '../../lib';
 import { MAX_TEMPLATE_BYTES } from '../../lib/template-size-limit';
 
@@ -10,7 +11,9 @@ const userIds = (count: number, length: number, from = 0) =>
   Array.from({ length: count }, (_, i) => `u${String(from + i).padStart(length - 1, '0')}`);
 
 interface Declaration {
-  readonly members: string[];
+  /** The members of each group. */
+  readonly groups: string[][];
+  /** Of the first group. */
   readonly description?: string;
   readonly suppressTemplateIndentation?: boolean;
 }
@@ -25,7 +28,7 @@ interface Synthesized {
   readonly error?: string;
 }
 
-/** Synthesizes one group with `members` as `cdk synth` does. */
+/** Synthesizes the groups as `cdk synth` does. */
 function synthesize(declaration: Declaration): Synthesized {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'template-size-'));
   outdirs.push(outdir);
@@ -35,12 +38,12 @@ function synthesize(declaration: Declaration): Synthesized {
     suppressTemplateIndentation: declaration.suppressTemplateIndentation,
   });
   const access = new FinSpaceDataAccess(stack, 'FinSpace', { environmentId: 'env1' });
-  new PermissionGroup(stack, 'Traders', {
+  declaration.groups.forEach((members, index) => new PermissionGroup(stack, `Desk${index}`, {
     access,
-    permissionGroupName: 'traders',
-    description: declaration.description,
-    members: declaration.members,
-  });
+    permissionGroupName: `desk-${index}`,
+    description: index === 0 ? declaration.description : undefined,
+    members,
+  }));
   let error: string | undefined;
   try {
     app.synth();
@@ -57,37 +60,50 @@ const tooLarge = (bytes: number, advice: string) =>
   `members over more stacks (README, "Splitting groups over stacks")${advice}`;
 const SUPPRESS_INDENTATION_ADVICE = ', or set suppressTemplateIndentation on the stack, which saves 6 bytes per member.';
 
+/**
+ * Groups of MAX_INLINE_USER_IDS members each: the most ids a membership lists in the
+ * template (more go into an S3 object), so the way to fill a template.
+ */
+const fullGroups = (count: number, length: number) =>
+  Array.from({ length: count }, (_, g) => userIds(MAX_INLINE_USER_IDS, length, g * MAX_INLINE_USER_IDS));
+
 describe('the template size limit', () => {
   test('a template of exactly 1,000,000 bytes synthesizes; one byte more fails cdk synth, naming the stack, the figure, the limit and the remedy', () => {
-    // 50,000 members of 10 characters, then more members and a description to reach the limit exactly.
-    let members = userIds(50_000, 10);
-    const probe = synthesize({ members, description: 'd' });
+    // 16 groups of 3,000 members of 10 characters, then a group and a description that reach the limit exactly.
+    const full = fullGroups(16, 10);
+    const probe = synthesize({ groups: [...full, userIds(1, 10, 1_000_000)], description: 'd' });
     expect(probe.error).toBeUndefined();
     // Each further 10-character member adds 19 bytes (indented, quoted, comma); leave the rest to the description.
-    members = [...members, ...userIds(Math.floor((MAX_TEMPLATE_BYTES - probe.bytes - 1000) / 19), 10, members.length)];
-    const filled = synthesize({ members, description: 'd' });
+    const last = userIds(1 + Math.floor((MAX_TEMPLATE_BYTES - probe.bytes - 1000) / 19), 10, 1_000_000);
+    expect(last.length).toBeLessThanOrEqual(MAX_INLINE_USER_IDS);
+    const filled = synthesize({ groups: [...full, last], description: 'd' });
     const description = 'd'.repeat(1 + MAX_TEMPLATE_BYTES - filled.bytes);
     expect(description.length).toBeLessThanOrEqual(4000);
 
-    expect(synthesize({ members, description })).toEqual({ bytes: 1_000_000, error: undefined });
-    expect(synthesize({ members, description: `${description}d` }))
+    expect(synthesize({ groups: [...full, last], description })).toEqual({ bytes: 1_000_000, error: undefined });
+    expect(synthesize({ groups: [...full, last], description: `${description}d` }))
       .toEqual({ bytes: 1_000_001, error: tooLarge(1_000_001, SUPPRESS_INDENTATION_ADVICE) });
   });
 
-  test('50,000 members of 13 characters: too large indented, within the limit with suppressTemplateIndentation', () => {
-    const members = userIds(50_000, 13);
-    const indented = synthesize({ members });
+  test('16 groups of 3,000 members of 13 characters: too large indented, within the limit with suppressTemplateIndentation', () => {
+    const groups = fullGroups(16, 13);
+    const indented = synthesize({ groups });
     expect(indented.bytes).toBeGreaterThan(MAX_TEMPLATE_BYTES);
     expect(indented.error).toBe(tooLarge(indented.bytes, SUPPRESS_INDENTATION_ADVICE));
-    const unindented = synthesize({ members, suppressTemplateIndentation: true });
+    const unindented = synthesize({ groups, suppressTemplateIndentation: true });
     expect(unindented.bytes).toBeLessThanOrEqual(MAX_TEMPLATE_BYTES);
     expect(unindented.error).toBeUndefined();
   });
 
-  test('50,000 members of 26 characters (the longest id) exceed the limit even unindented: the remedy is more stacks', () => {
-    const unindented = synthesize({ members: userIds(50_000, 26), suppressTemplateIndentation: true });
+  test('12 groups of 3,000 members of 26 characters (the longest id) exceed the limit even unindented: the remedy is more stacks', () => {
+    const unindented = synthesize({ groups: fullGroups(12, 26), suppressTemplateIndentation: true });
     expect(unindented.bytes).toBeGreaterThan(MAX_TEMPLATE_BYTES);
     expect(unindented.error).toBe(tooLarge(unindented.bytes, '.'));
+  });
+
+  test('one group of 50,000 members of 26 characters is far within the limit: its ids are not in the template', () => {
+    expect(synthesize({ groups: [userIds(50_000, 26)] })).toEqual({ bytes: expect.any(Number), error: undefined });
+    expect(synthesize({ groups: [userIds(50_000, 26)] }).bytes).toBeLessThan(100_000);
   });
 });
 

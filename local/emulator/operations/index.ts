@@ -1,29 +1,22 @@
 /**
- * The operations that act as a FinSpace user, by name. The table's type makes
- * the compiler insist on one handler for each of them.
+ * The operations that act as a FinSpace user, by name. Each module exports its
+ * handlers under the operation's name in camel case; the type of the table makes
+ * the compiler insist on one handler for each operation.
  */
 import { OperationName } from '../model';
 import { OperationHandler } from './context';
-import { associateUserToPermissionGroup, disassociateUserFromPermissionGroup, listPermissionGroupsByUser, listUsersByPermissionGroup } from './memberships';
-import { createPermissionGroup, deletePermissionGroup, getPermissionGroup, listPermissionGroups, updatePermissionGroup } from './permission-groups';
-import { createUser, disableUser, enableUser, getUser, listUsers, updateUser } from './users';
+import * as memberships from './memberships';
+import * as permissionGroups from './permission-groups';
+import * as users from './users';
 
-export const USER_OPERATIONS: { readonly [Name in Exclude<OperationName, 'GetProgrammaticAccessCredentials'>]: OperationHandler<never> } = {
-  CreatePermissionGroup: createPermissionGroup,
-  UpdatePermissionGroup: updatePermissionGroup,
-  DeletePermissionGroup: deletePermissionGroup,
-  GetPermissionGroup: getPermissionGroup,
-  ListPermissionGroups: listPermissionGroups,
-  AssociateUserToPermissionGroup: associateUserToPermissionGroup,
-  DisassociateUserFromPermissionGroup: disassociateUserFromPermissionGroup,
-  ListUsersByPermissionGroup: listUsersByPermissionGroup,
-  ListPermissionGroupsByUser: listPermissionGroupsByUser,
-  CreateUser: createUser,
-  GetUser: getUser,
-  UpdateUser: updateUser,
-  ListUsers: listUsers,
-  EnableUser: enableUser,
-  DisableUser: disableUser,
+type UserOperationName = Exclude<OperationName, 'GetProgrammaticAccessCredentials'>;
+
+const HANDLERS: { readonly [Name in UserOperationName as Uncapitalize<Name>]: OperationHandler<never> } = {
+  ...permissionGroups, ...memberships, ...users,
 };
+
+export const USER_OPERATIONS = Object.fromEntries(
+  Object.entries(HANDLERS).map(([name, handler]) => [name[0].toUpperCase() + name.slice(1), handler]),
+) as { readonly [Name in UserOperationName]: OperationHandler<never> };
 
 export { getProgrammaticAccessCredentials } from './programmatic-access';

@@ -2,6 +2,7 @@
  * The runner's CLI, run in-process against the emulator with an app of this
  * library: arguments, the cdk-style log, exit codes.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -91,6 +92,12 @@ describe('arguments', () => {
     expect(code).toBe(2);
     expect(stderr.join('\n')).toContain(message);
     expect(stderr.join('\n')).toContain(USAGE);
+  });
+
+  test('`npm run local` keeps the exit code 2 of bad arguments', () => {
+    const run = spawnSync('npm', ['run', '--silent', 'local', '--', 'deploy', '--bogus'], { cwd: path.join(__dirname, '..', '..', '..'), encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("Unknown option '--bogus'");
   });
 });
 

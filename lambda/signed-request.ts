@@ -1,0 +1,45 @@
+/**
+ * One SigV4-signed request to an AWS service other than FinSpace (CloudFormation, S3),
+ * with the role's credentials, over the handler's shared HTTP handler.
+ */
+import { Hash } from '@smithy/core/serde';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { credentialsFromEnvironment } from './finspace';
+import { defaultRequestHandler, exchange, type RawResponse } from './finspace/transport';
+
+export interface SignedRequest {
+  readonly service: string;
+  readonly region: string;
+  readonly method: 'GET' | 'POST';
+  readonly url: URL;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  /** S3 signs the path as sent; other services encode it once more. Default true. */
+  readonly uriEscapePath?: boolean;
+  readonly credentials?: () => Promise<AwsCredentialIdentity>;
+  readonly now?: () => number;
+}
+
+export async function sendSigned(request: SignedRequest): Promise<RawResponse> {
+  const { url } = request;
+  const unsigned = new HttpRequest({
+    method: request.method,
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    path: url.pathname || '/',
+    headers: { ...request.headers, host: url.host },
+    body: request.body,
+  });
+  const signer = new SignatureV4({
+    service: request.service,
+    region: request.region,
+    credentials: await (request.credentials ?? credentialsFromEnvironment)(),
+    sha256: Hash.bind(null, 'sha256'),
+    uriEscapePath: request.uriEscapePath ?? true,
+  });
+  const signed = (await signer.sign(unsigned, { signingDate: new Date((request.now ?? Date.now)()) })) as HttpRequest;
+  return exchange(defaultRequestHandler(), signed);
+}
