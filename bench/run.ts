@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { apiEconomy } from './scenarios/api-economy';
 import { bigGroup } from './scenarios/big-group';
+import { driftAudit } from './scenarios/drift-audit';
 import { handlerCost } from './scenarios/handler-cost';
 import { reconcileSpeed } from './scenarios/reconcile-speed';
 import { stackScale } from './scenarios/stack-scale';
@@ -32,6 +33,7 @@ const SUITES: Record<string, Suite> = {
   big: { title: 'Big group', defaultRuns: 3, run: bigGroup },
   synth: { title: 'Synth', defaultRuns: 3, run: synthTime },
   cost: { title: 'Handler cost', defaultRuns: 7, run: handlerCost },
+  drift: { title: 'Drift audit', defaultRuns: 3, run: driftAudit },
 };
 
 const USAGE = `usage: npm run bench -- [--runs N] [--only ${Object.keys(SUITES).join(',')}] [--markdown] [--json FILE]

@@ -6,7 +6,7 @@
  * over the first: a group renamed and re-permissioned, members added and removed,
  * a FinSpace user renamed.
  */
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ApplicationPermission, FinSpaceDataAccess, FinSpaceUser, GroupMembership, PermissionGroup } from '../lib';
 
@@ -16,6 +16,8 @@ export class FinSpaceGroupsExampleStack extends Stack {
     const revised = String(this.node.tryGetContext('demoVersion')) === '2';
     const access = new FinSpaceDataAccess(this, 'FinSpace', {
       environmentId: this.node.tryGetContext('finspaceEnvironmentId') ?? 'exampleenvironment01',
+      // Compare FinSpace with the declaration every hour; heal with `npm run local -- drift --heal`.
+      audit: { schedule: Duration.hours(1) },
     });
 
     const analysts = new PermissionGroup(this, 'Analysts', {

@@ -173,6 +173,31 @@ async function isComplete(event: IsCompleteRequest, context: InvocationContext):
 }
 
 /**
+ * The drift audit's healing of one membership resource: the reconcile pass of a
+ * deploy, for an update that declares what is declared already, against the
+ * listing the audit just made (`live`, the group's members by user id). Every rule
+ * of a deploy holds: only declared users are added, only an exclusive membership
+ * removes users no resource of the stack declares, never the handler's own user.
+ *
+ * @returns the users it could not change yet: still leaving the group (FinSpace
+ * takes them back only once gone), or not reached before the invocation's time ran out
+ */
+export async function healMembership(
+  event: OnEventRequest, live: ReadonlyMap<string, UserByPermissionGroup>, context: InvocationContext,
+): Promise<{ readonly stillLeaving: readonly string[]; readonly notReached: readonly string[] }> {
+  const props = parseGroupMembershipProperties(event.ResourceProperties);
+  const client = context.clientFor(props.environmentId);
+  const target = await targetOf(event, context, client, 'isComplete');
+  const pass = await reconcile(client, target, live, event, context, 'write');
+  context.log('membership healed', summary(event, target.props, pass, target));
+  const inFlight = (userId: string) => ['ADDITION_IN_PROGRESS', 'REMOVAL_IN_PROGRESS'].includes(live.get(userId)?.membershipStatus ?? '');
+  return {
+    stillLeaving: pass.waitingToReAdd,
+    notReached: [...pass.pendingAdd, ...pass.pendingRemove].filter(userId => !inFlight(userId)),
+  };
+}
+
+/**
  * What the event asks, from its properties (and the previous ones on update), with
  * the users declared by e-mail resolved to their ids: by one listing of the
  * environment's users, made only when the event or the stack's declaration of the

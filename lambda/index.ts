@@ -34,7 +34,8 @@ export async function handle<R>(
   }
 }
 
-function lambdaContext(lambda?: Context): HandlerContext {
+/** The handler's world in Lambda (the drift audit's entry point shares it). */
+export function lambdaContext(lambda?: Context): HandlerContext {
   return {
     settings: settingsFromEnvironment(),
     // Outside Lambda (no remaining time to go by) a call fails once its attempts are used.
@@ -53,3 +54,4 @@ export function onEvent(event: OnEventRequest, lambda?: Context): Promise<OnEven
 export function isComplete(event: IsCompleteRequest, lambda?: Context): Promise<IsCompleteResponse> {
   return handle(event, lambdaContext(lambda), 'isComplete');
 }
+

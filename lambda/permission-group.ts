@@ -213,12 +213,7 @@ async function converge(
   client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext, phase: Phase,
 ) {
   const groupId = event.PhysicalResourceId!;
-  let live: PermissionGroup | undefined;
-  try {
-    live = (await client.getPermissionGroup({ permissionGroupId: groupId })).permissionGroup;
-  } catch (error) {
-    if (!isFinSpaceError(error, 'ResourceNotFoundException')) throw error;
-  }
+  const live = await liveGroup(client, groupId);
   if (!live) {
     if (phase === 'isComplete') {
       // Only onEvent can answer with the id of a new group.
@@ -227,7 +222,34 @@ async function converge(
     context.log('permission group was deleted outside CloudFormation; creating it again', { permissionGroupId: groupId });
     return created(await createGroup(client, props, event, 'recreate'));
   }
+  await applyDeclaration(client, props, live, event, context);
+  return created(groupId);
+}
 
+/**
+ * The drift audit's healing of a group (`live` as it just read it): the same
+ * convergence as a deploy's, but a deleted group is never created again, since its
+ * new id would be one CloudFormation does not know.
+ */
+export async function healPermissionGroup(event: OnEventRequest, live: PermissionGroup, context: InvocationContext): Promise<void> {
+  const props = parsePermissionGroupProperties(event.ResourceProperties);
+  await applyDeclaration(context.clientFor(props.environmentId), props, live, event, context);
+}
+
+async function liveGroup(client: FinSpaceDataClient, groupId: string): Promise<PermissionGroup | undefined> {
+  try {
+    return (await client.getPermissionGroup({ permissionGroupId: groupId })).permissionGroup;
+  } catch (error) {
+    if (!isFinSpaceError(error, 'ResourceNotFoundException')) throw error;
+    return undefined;
+  }
+}
+
+/** Changes what differs between the live group and the declaration, refusing a loss of the handler's own privilege. */
+async function applyDeclaration(
+  client: FinSpaceDataClient, props: PermissionGroupProperties, live: PermissionGroup, event: OnEventRequest, context: InvocationContext,
+): Promise<void> {
+  const groupId = event.PhysicalResourceId!;
   const changes: { name?: string; description?: string; applicationPermissions?: PermissionGroup['applicationPermissions'] } = {};
   if (live.name !== props.name) changes.name = props.name;
   // The API cannot clear a description (1..4000 characters): only set one.
@@ -251,7 +273,6 @@ async function converge(
     await client.updatePermissionGroup({ permissionGroupId: groupId, ...changes, clientToken: idempotencyToken(event, 'update') });
   }
   context.log('permission group converged', { permissionGroupId: groupId, changed });
-  return created(groupId);
 }
 
 async function deleteGroup(

@@ -1,9 +1,11 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HandlerProvider } from './handler-provider';
+import { DRIFT_METRICS_DIMENSION, DRIFT_METRICS_NAMESPACE, DRIFTED_GROUPS_METRIC, DRIFTED_MEMBERS_METRIC } from '../contract/drift-audit';
 import { isValidId } from '../contract/finspace-ids';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../contract/handler-settings';
 
@@ -15,6 +17,32 @@ const DEFAULT_NODE_MAJOR_FLOOR = 22;
 
 /** CloudFormation gives up on a custom resource after an hour: stay well under it. */
 const MAX_TIMEOUT = Duration.minutes(50);
+
+/** Default `DriftAuditOptions.schedule`. */
+const DEFAULT_AUDIT_SCHEDULE = Duration.hours(1);
+
+/**
+ * A scheduled drift audit of the stack's permission groups and memberships.
+ */
+export interface DriftAuditOptions {
+  /**
+   * How often the audit runs: between one minute and one day, in whole minutes.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly schedule?: Duration;
+
+  /**
+   * Whether the audit puts FinSpace back as the stack declares it, through the same
+   * reconcile code that deploys use: it adds missing declared members, removes
+   * members that an exclusive membership does not declare (never the handler's own
+   * user), and restores a group's name, description and permissions. A deleted
+   * group is reported, not created again: the next deploy that changes it does.
+   *
+   * @default false - the audit only reports
+   */
+  readonly heal?: boolean;
+}
 
 /**
  * Properties of a `FinSpaceDataAccess`.
@@ -87,6 +115,20 @@ export interface FinSpaceDataAccessProps {
    * @default 8
    */
   readonly maxConcurrency?: number;
+
+  /**
+   * A scheduled drift audit: compares every group and membership that the stack
+   * declares with FinSpace, reports each difference as a log line of the audit
+   * function, and publishes the CloudWatch metrics `DriftedGroups` and
+   * `DriftedMembers` per stack (see `metricDriftedMembers()`). An audit that starts
+   * while the stack is being deployed, updated, rolled back or deleted does nothing.
+   *
+   * It adds a third function and an EventBridge rule to the stack, and a layer that
+   * holds the declared resources; the rule's input carries each group's id.
+   *
+   * @default - no audit
+   */
+  readonly audit?: DriftAuditOptions;
 }
 
 /**
@@ -110,6 +152,8 @@ export class FinSpaceDataAccess extends Construct {
   /** @internal */
   public readonly _provider: HandlerProvider;
 
+  private readonly auditSchedule?: Duration;
+
   constructor(scope: Construct, id: string, props: FinSpaceDataAccessProps) {
     super(scope, id);
     validateEnvironmentId(props.environmentId);
@@ -124,14 +168,60 @@ export class FinSpaceDataAccess extends Construct {
     this.environmentId = props.environmentId;
     const runtime = props.runtime ?? latestNodeRuntime();
     validateRuntime(runtime);
+    if (props.audit) validateAuditSchedule(props.audit.schedule ?? DEFAULT_AUDIT_SCHEDULE);
+    this.auditSchedule = props.audit ? props.audit.schedule ?? DEFAULT_AUDIT_SCHEDULE : undefined;
     this._provider = HandlerProvider.forRole(this, props.role, {
       runtime,
       logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       timeout,
       pollInterval,
       maxConcurrency,
+      audit: this.auditSchedule ? { schedule: this.auditSchedule, heal: props.audit?.heal ?? false } : undefined,
     });
     this.role = this._provider.role;
+  }
+
+  /**
+   * The number of members the drift audit found missing or extra at its last run in
+   * the period (the `DriftedMembers` metric of the stack). Needs `audit`.
+   *
+   * @default - maximum over the audit's schedule
+   */
+  public metricDriftedMembers(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.driftMetric(DRIFTED_MEMBERS_METRIC, props);
+  }
+
+  /**
+   * The number of groups the drift audit found renamed, re-described,
+   * re-permissioned or deleted at its last run in the period (the `DriftedGroups`
+   * metric of the stack). Needs `audit`.
+   *
+   * @default - maximum over the audit's schedule
+   */
+  public metricDriftedGroups(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.driftMetric(DRIFTED_GROUPS_METRIC, props);
+  }
+
+  private driftMetric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    if (!this.auditSchedule) {
+      throw new Error(`${this.node.path}: the drift metrics come from the drift audit: set the audit property to use ${metricName}`);
+    }
+    return new cloudwatch.Metric({
+      namespace: DRIFT_METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { [DRIFT_METRICS_DIMENSION]: Stack.of(this).stackName },
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: this.auditSchedule,
+      ...props,
+    });
+  }
+}
+
+function validateAuditSchedule(schedule: Duration) {
+  if (schedule.isUnresolved()) return;
+  const minutes = schedule.toSeconds() / 60;
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 24 * 60) {
+    throw new Error(`audit.schedule must be whole minutes from 1 minute to 1 day, got ${schedule.toHumanString()}`);
   }
 }
 

@@ -114,7 +114,7 @@ export class GroupMembership extends Construct {
     this.groupKey = groupKeyOf(this.group);
     // The provider publishes every membership's users once the app is complete.
     this.membershipKey = this.group.access._provider.declareMembers(this, this.groupKey, this.group.access.environmentId,
-      () => this._finalMemberKeys());
+      () => this._finalMemberKeys(), () => this._materialize());
     this.addUsers(...(props.userIds ?? []));
     this.addFinSpaceUsers(...(props.users ?? []));
 
@@ -276,6 +276,9 @@ export class GroupMembership extends Construct {
     if (groupResource) this.resource.node.addDependency(groupResource);
     // A user of the app must exist (and be ENABLED) before it is added.
     for (const user of this.declaredUserConstructs) this.resource.node.addDependency(user);
+    // The drift audit reads every declared id from the provider's layer, never from S3.
+    const { UserIdsBucket, UserIdsKey, UserIdsSha256, UserCount, ...declared } = properties;
+    provider.declareResource(this.resource, GROUP_MEMBERSHIP_RESOURCE_TYPE, { ...declared, UserIds: userIds });
   }
 
   /**

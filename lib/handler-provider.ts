@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ArnFormat, Aspects, CfnOutput, Duration, IAspect, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aspects, Aws, CfnOutput, CfnResource, CustomResource, Duration, IAspect, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -12,7 +14,10 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { limitTemplateSize } from './template-size-limit';
 import { DECLARED_MEMBERS_FILE, DEPLOY_TIME_ENVIRONMENTS_VARIABLE, type DeclaredMembersIndex, declaringResource } from '../contract/declared-members';
+import { DECLARED_RESOURCES_FILE, type AuditRequest, type DeclaredResource, type DeclaredValue } from '../contract/drift-audit';
+import { DESCRIPTION_MAX_LENGTH, ID_MAX_LENGTH, NAME_MAX_LENGTH } from '../contract/finspace-ids';
 import { handlerEnvironment, handlerTimeoutSeconds } from '../contract/handler-settings';
+import { PERMISSION_GROUP_RESOURCE_TYPE, type ResourceType } from '../contract/resource-types';
 import { USER_IDS_OBJECT_EXTENSION } from '../contract/user-ids-object';
 
 /**
@@ -29,6 +34,8 @@ const PACKAGE_ROOT = path.basename(path.dirname(__dirname)) === 'dist' ? path.jo
 
 /** Where the esbuild bundle of `lambda/index.ts` lands. */
 const HANDLER_ASSET = path.join(PACKAGE_ROOT, 'assets', 'lambda', 'index');
+/** Where the esbuild bundle of `lambda/audit.ts` (the drift audit) lands. */
+const AUDIT_ASSET = path.join(PACKAGE_ROOT, 'assets', 'lambda', 'audit');
 
 /** The settings one provider is built with; they must agree for all who share it. */
 export interface ProviderSettings {
@@ -38,7 +45,29 @@ export interface ProviderSettings {
   readonly timeout: Duration;
   readonly pollInterval: Duration;
   readonly maxConcurrency: number;
+  /** The scheduled drift audit, when asked for. */
+  readonly audit?: AuditSettings;
 }
+
+/** How the stack's drift audit runs (FinSpaceDataAccessProps.audit). */
+export interface AuditSettings {
+  readonly schedule: Duration;
+  readonly heal: boolean;
+}
+
+/** EventBridge's limit on a target's input: the schedule hands the audit its deploy-time values through it. */
+export const MAX_RULE_INPUT_BYTES = 8192;
+
+/** The longest value each property can take once deployed, for the bound on the schedule's input. */
+const MAX_PROPERTY_LENGTH: Record<string, number> = {
+  EnvironmentId: ID_MAX_LENGTH,
+  PermissionGroupId: ID_MAX_LENGTH,
+  UserIds: ID_MAX_LENGTH,
+  PermissionGroupName: NAME_MAX_LENGTH,
+  Description: DESCRIPTION_MAX_LENGTH,
+};
+/** A stack id: the ARN's prefix, a stack name of up to 128 characters and a UUID. */
+const MAX_STACK_ID_LENGTH = 256;
 
 /** A membership whose users the provider publishes in the declared-members index. */
 interface MemberDeclaration {
@@ -47,6 +76,15 @@ interface MemberDeclaration {
   readonly environmentId: string;
   /** The users its resource declares. */
   readonly userIds: () => string[];
+  /** Creates the membership's resource, if not yet done. */
+  readonly materialize: () => void;
+}
+
+/** A custom resource served by the provider, which the drift audit compares with FinSpace. */
+interface ResourceDeclaration {
+  readonly resource: CustomResource;
+  readonly type: ResourceType;
+  readonly properties: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -78,6 +116,8 @@ export class HandlerProvider extends Construct {
   private readonly settings: ProviderSettings;
   private readonly handlerFunctions: lambda.Function[] = [];
   private readonly declarations: MemberDeclaration[] = [];
+  private readonly resources: ResourceDeclaration[] = [];
+  private environment: Record<string, string> = {};
   /** The object ARNs the role may read user-id objects from, once each. */
   private readonly userIdsReadGrants = new Set<string>();
   /** Created by the first resource that needs it: an unused access deploys no provider. */
@@ -119,7 +159,7 @@ export class HandlerProvider extends Construct {
   private createProvider(): cr.Provider {
     if (this.provider) return this.provider;
     const settings = this.settings;
-    const environment = handlerEnvironment({
+    const environment = this.environment = handlerEnvironment({
       maxConcurrency: String(settings.maxConcurrency),
       handlerRoleArn: this.role.roleArn,
       timeoutSeconds: String(handlerTimeoutSeconds(settings.timeout.toSeconds(), settings.pollInterval.toSeconds())),
@@ -161,10 +201,17 @@ export class HandlerProvider extends Construct {
    * the stack declares for each group (see publishDeclaredMembers); returns the short
    * key its resources carry in their physical ids.
    */
-  public declareMembers(membership: IConstruct, groupKey: string, environmentId: string, userIds: () => string[]): string {
+  public declareMembers(
+    membership: IConstruct, groupKey: string, environmentId: string, userIds: () => string[], materialize: () => void,
+  ): string {
     const membershipKey = membership.node.addr.slice(2, 10);
-    this.declarations.push({ membershipKey, groupKey, environmentId, userIds });
+    this.declarations.push({ membershipKey, groupKey, environmentId, userIds, materialize });
     return membershipKey;
+  }
+
+  /** Records a custom resource of this provider, for the drift audit. */
+  public declareResource(resource: CustomResource, type: ResourceType, properties: object): void {
+    this.resources.push({ resource, type, properties: properties as Record<string, unknown> });
   }
 
   /**
@@ -193,7 +240,10 @@ export class HandlerProvider extends Construct {
    * matches the template being applied.
    */
   public publishDeclaredMembers(): void {
-    if (this.declarations.length === 0) return;
+    const audit = this.settings.audit;
+    // The audit needs every resource: memberships create theirs when the app is complete.
+    if (audit) this.declarations.forEach(declaration => declaration.materialize());
+    if (this.declarations.length === 0 && !(audit && this.resources.length > 0)) return;
     this.createProvider();
     const index: DeclaredMembersIndex = { groups: {} };
     // Environment ids known only at deploy time reach the handler through its
@@ -218,6 +268,11 @@ export class HandlerProvider extends Construct {
       const file = path.join(directory, DECLARED_MEMBERS_FILE);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, JSON.stringify(index));
+      if (audit) {
+        const declared = this.declaredResources();
+        fs.writeFileSync(path.join(directory, DECLARED_RESOURCES_FILE), JSON.stringify({ resources: declared.resources }));
+        this.scheduleAudit(audit, declared.deployTimeValues, declared.maxValueBytes);
+      }
       layer = new lambda.LayerVersion(this, 'DeclaredMembers', {
         code: lambda.Code.fromAsset(directory),
         compatibleRuntimes: [this.settings.runtime],
@@ -239,6 +294,66 @@ export class HandlerProvider extends Construct {
     }
   }
 
+  /**
+   * The declared resources as the audit reads them: their properties, with every
+   * value known only at deploy time (a group's id, an environment id that is a token)
+   * replaced by its position in the list the schedule hands the audit.
+   */
+  private declaredResources(): { resources: DeclaredResource[]; deployTimeValues: string[]; maxValueBytes: number } {
+    const deployTimeValues: string[] = [];
+    let maxValueBytes = 0;
+    const encode = (value: unknown, maxLength: number): DeclaredValue => {
+      if (Array.isArray(value)) return value.map(item => encode(item, maxLength));
+      const text = String(value);
+      if (!isUnresolved(text)) return text;
+      let position = deployTimeValues.indexOf(text);
+      if (position < 0) {
+        position = deployTimeValues.push(text) - 1;
+        maxValueBytes += maxLength + 3; // quoted, with a comma
+      }
+      return { deployTimeValue: position };
+    };
+    const stack = Stack.of(this);
+    const resources = this.resources.map(({ resource, type, properties }): DeclaredResource => {
+      const encoded: Record<string, DeclaredValue> = {};
+      for (const [key, value] of Object.entries(properties)) {
+        // The audit function knows its role from its environment.
+        if (value === undefined || key === 'HandlerRoleArn') continue;
+        encoded[key] = encode(value, MAX_PROPERTY_LENGTH[key] ?? NAME_MAX_LENGTH);
+      }
+      return {
+        logicalId: stack.resolve((resource.node.defaultChild as CfnResource).logicalId),
+        type,
+        properties: encoded,
+        ...(type === PERMISSION_GROUP_RESOURCE_TYPE ? { physicalId: encode(resource.ref, ID_MAX_LENGTH) } : {}),
+      };
+    });
+    return { resources, deployTimeValues, maxValueBytes };
+  }
+
+  /**
+   * The audit function and its schedule. The schedule's input carries the stack id
+   * and the deploy-time values, which CloudFormation resolves; its size is checked
+   * against EventBridge's limit with the longest value each could take.
+   */
+  private scheduleAudit(audit: AuditSettings, deployTimeValues: string[], maxValueBytes: number): void {
+    const input: AuditRequest = { stackId: Aws.STACK_ID, heal: audit.heal, deployTimeValues };
+    const literalBytes = JSON.stringify({ stackId: '', heal: audit.heal, deployTimeValues: [] }).length;
+    const maxBytes = literalBytes + MAX_STACK_ID_LENGTH + maxValueBytes;
+    if (maxBytes > MAX_RULE_INPUT_BYTES) {
+      throw new Error(`${Stack.of(this).node.path}: the drift audit's schedule hands it ${deployTimeValues.length} values known only at deploy time ` +
+        `(each group's id, token environment ids and names), up to ${maxBytes} bytes, over EventBridge's ${MAX_RULE_INPUT_BYTES} per target: ` +
+        'declare fewer groups per stack (about 270 fit), or use literal environment ids, names and descriptions.');
+    }
+    const fn = this.handlerFunction('Audit', 'index.audit', Duration.minutes(15), this.environment, AUDIT_ASSET);
+    new events.Rule(this, 'AuditSchedule', {
+      description: 'Runs the FinSpace drift audit of the stack',
+      schedule: events.Schedule.rate(audit.schedule),
+      // A missed run is not retried: the next one audits anew.
+      targets: [new targets.LambdaFunction(fn, { event: events.RuleTargetInput.fromObject(input), retryAttempts: 0 })],
+    });
+  }
+
   private createRole(): iam.IRole {
     const role = new iam.Role(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -257,14 +372,14 @@ export class HandlerProvider extends Construct {
     return role;
   }
 
-  private handlerFunction(id: string, handler: string, timeout: Duration, environment: Record<string, string>) {
+  private handlerFunction(id: string, handler: string, timeout: Duration, environment: Record<string, string>, asset = HANDLER_ASSET) {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
       retention: this.settings.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     logGroup.grantWrite(this.role);
     const fn = new lambda.Function(this, id, {
-      code: lambda.Code.fromAsset(HANDLER_ASSET),
+      code: lambda.Code.fromAsset(asset),
       handler,
       runtime: this.settings.runtime,
       architecture: lambda.Architecture.ARM_64,
@@ -321,6 +436,7 @@ function hideEventsFromFrameworkLogs(provider: cr.Provider): void {
 }
 
 function describe(settings: ProviderSettings): string {
+  const audit = settings.audit ? `, audit every ${settings.audit.schedule.toHumanString()}${settings.audit.heal ? ' with healing' : ''}` : '';
   return `logRetention=${settings.logRetention}, timeout=${settings.timeout.toSeconds()}s, ` +
-    `pollInterval=${settings.pollInterval.toSeconds()}s, maxConcurrency=${settings.maxConcurrency}`;
+    `pollInterval=${settings.pollInterval.toSeconds()}s, maxConcurrency=${settings.maxConcurrency}${audit}`;
 }

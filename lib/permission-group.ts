@@ -266,6 +266,7 @@ export class PermissionGroup extends PermissionGroupBase {
     });
     this.resource = resource;
     this.permissionGroupId = resource.ref;
+    props.access._provider.declareResource(resource, PERMISSION_GROUP_RESOURCE_TYPE, properties);
 
     if (props.members) this.addMembers(...props.members);
     if (props.memberUsers) this.addMemberUsers(...props.memberUsers);

@@ -12,6 +12,9 @@ import { pureSmithyBarrels } from './pure-smithy-barrels';
 const REPO = path.join(__dirname, '..');
 export const HANDLER_ENTRY = 'lambda/index.ts';
 export const HANDLER_ASSET = 'assets/lambda/index/index.js';
+/** The drift audit's function, bundled apart so that the deploy functions do not carry it. */
+export const AUDIT_ENTRY = 'lambda/audit.ts';
+export const AUDIT_ASSET = 'assets/lambda/audit/index.js';
 
 export const HANDLER_BUNDLE_OPTIONS: BuildOptions = {
   entryPoints: [HANDLER_ENTRY],
@@ -27,6 +30,8 @@ export const HANDLER_BUNDLE_OPTIONS: BuildOptions = {
   logLevel: 'info',
 };
 
+export const AUDIT_BUNDLE_OPTIONS: BuildOptions = { ...HANDLER_BUNDLE_OPTIONS, entryPoints: [AUDIT_ENTRY], outfile: AUDIT_ASSET };
+
 if (require.main === module) {
-  build(HANDLER_BUNDLE_OPTIONS).catch(() => process.exit(1));
+  Promise.all([build(HANDLER_BUNDLE_OPTIONS), build(AUDIT_BUNDLE_OPTIONS)]).catch(() => process.exit(1));
 }

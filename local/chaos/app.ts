@@ -42,6 +42,8 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
     maxConcurrency: settings.maxConcurrency,
     timeout: settings.timeout,
     pollInterval: settings.pollInterval,
+    // Run between steps by the drift rounds (drift-round.ts), never by a clock here.
+    audit: {},
   })])) as Record<EnvironmentKey, FinSpaceDataAccess>;
 
   const groups = new Map<string, IPermissionGroup>();

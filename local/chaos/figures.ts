@@ -2,6 +2,7 @@
  * The figures of chaos runs: what ran, what the emulator injected, what the handler
  * sent, what the checks covered. Counted per sequence, added up per run.
  */
+import { emptyDriftFigures } from './drift-round';
 import type { CheckTally, ProblemKind } from './expectation';
 import { type Caveat, CAVEATS } from './plan';
 import { type CallRecord, FAULT_KINDS, type FaultCounts } from '../emulator';
@@ -50,6 +51,8 @@ export function emptyFigures() {
     removalsStillSettling: 0,
     /** By kind; 'error' when the run itself broke (synthesis, the runner, the operator). */
     problems: {} as Partial<Record<ProblemKind | 'stack-stuck' | 'planned-failure-succeeded' | 'error', number>>,
+    /** Drift rounds between steps (drift-round.ts): changes made outside, found and healed by the drift audit. */
+    drift: emptyDriftFigures(),
     /** Candidate changes that ran into each caveat (plan.ts CAVEATS). */
     steered: Object.fromEntries(Object.keys(CAVEATS).map(caveat => [caveat, 0])) as Record<Caveat, number>,
   };
@@ -114,6 +117,8 @@ export function formatFigures(figures: Figures): string[] {
       `${figures.removalsStillSettling} removals still settling when a rollback finished`,
     `problems:         ${problems.length === 0 ? 'none (no lost, wrongly removed or unexpected member, no duplicate or missing group, no lockout)' :
       problems.map(([kind, n]) => `${kind} x${n}`).join(', ')}`,
+    `drift:            ${figures.drift.rounds} rounds: ${figures.drift.injected} changes made outside, ${figures.drift.found} found by the audit, ` +
+      `${figures.drift.healedFirstRun} healed by it under faults, ${figures.drift.healedSecondRun} by its next run`,
     `caveats met:      ${Object.entries(figures.steered).map(([caveat, n]) => `${caveat} x${n}`).join(', ')} ` +
       '(candidate changes that run into a caveat: left out of the plans unless allowed)',
   ];

@@ -15,6 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { PATIENT_TIMING, STACK_NAME, synthesizeDeclaration, type SynthesizedApp } from './app';
 import { type Declaration, describeDeclaration, EMPTY_DECLARATION, environmentOf, groupIdentity } from './declaration';
+import { driftRound, hasDriftRound } from './drift-round';
 import { ADMIN_GROUP, BOOTSTRAP_GROUPS, DISABLED_USER, HANDLER_USER, MANAGE_USERS_AND_GROUPS, UNKNOWN_USER } from './environments';
 import { bootstrapIdentity, ExpectedFinSpace, type Problem, type Touched } from './expectation';
 import { countCalls, countCheck, emptyFigures, type Figures } from './figures';
@@ -103,6 +104,10 @@ class SequencePlayer {
         const preExisting = step.kind === 'deploy' ? await this.addMembers(step.preExistingMembers ?? []) : [];
         const failure = await this.playStep(step, index, app, preExisting);
         if (failure) return failure;
+        if (step.kind === 'deploy' && this.deployed === step.declaration && hasDriftRound(this.plan.seed, index)) {
+          const driftFailure = await this.driftRound(step, index);
+          if (driftFailure) return driftFailure;
+        }
       } catch (error) {
         // Neither the stack nor FinSpace: the run itself broke (synthesis, the runner, the operator).
         this.count('error');
@@ -189,6 +194,25 @@ class SequencePlayer {
       if (plannedFailure) return undefined; // it rolled back for another reason first: as good as planned
     }
     return this.failure(step, index, MAX_ATTEMPTS, before, target, [`the step rolled back ${MAX_ATTEMPTS} times without a planned failure`]);
+  }
+
+  /** After a completed deploy: drift made outside, found and healed by the audit, then the whole state checked. */
+  private async driftRound(step: Step, index: number): Promise<SequenceFailure | undefined> {
+    const problems = await driftRound({
+      world: this.world!,
+      expected: this.expected,
+      deployed: this.deployed,
+      seed: this.plan.seed,
+      index,
+      faults: { ...this.plan.config.faults, seed: faultSeed(this.plan.seed, index, 0) },
+      figures: this.figures.drift,
+    });
+    const { problems: stateProblems, tally } = this.expected.check(this.world!.snapshot());
+    countCheck(this.figures, tally);
+    stateProblems.forEach(problem => this.count(problem.kind));
+    const all = [...problems, ...stateProblems.map(describeProblem)];
+    this.log(`step ${index + 1}/${this.plan.steps.length}: drift round, ${all.length === 0 ? 'found and healed' : 'FAILED'}`);
+    return all.length > 0 ? this.failure(step, index, 1, this.deployed, this.deployed, all) : undefined;
   }
 
   /** The plan's outside additions, on whichever of their groups exist now. */

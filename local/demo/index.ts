@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { convergenceProblems, declaredGroups, declaredUsers, type DeclaredGroup } from './convergence';
+import { driftStep } from './drift-step';
 import { demoSeed, ENVIRONMENT_ID, ROLE_KEYS, APP_USER_COUNT, AUTOMATION_USER } from './environment';
 import { groupsTable } from './groups-table';
 import { synthesizeExample } from './synthesize';
@@ -99,6 +100,7 @@ async function main(): Promise<number> {
         say('✘ FinSpace does not match the declaration:');
         problems.forEach(problem => say(`  - ${problem}`));
       }
+      if (index === 1) failures += await showDrift(step, path.join(workdir, 'state.json'), emulator);
     }
     say(`\nDemo ${failures === 0 ? 'finished' : `FAILED (${failures} step(s) did not converge)`} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     return failures === 0 ? 0 : 1;
@@ -106,6 +108,19 @@ async function main(): Promise<number> {
     await emulator?.stop();
     fs.rmSync(workdir, { recursive: true, force: true });
   }
+}
+
+/** After the second deploy: a change by hand, found by the drift command, then healed. */
+async function showDrift(step: Step, stateFile: string, emulator: FinSpaceEmulator): Promise<number> {
+  say('\n━━ Between steps: FinSpace changed by hand, then the drift audit (npm run local -- drift)\n');
+  const problems = await driftStep({ emulator, stateFile, declared: step.declared, say });
+  if (problems.length === 0) {
+    say('✔ Drift found and healed: FinSpace matches the declaration again');
+    return 0;
+  }
+  say('✘ The drift audit did not find or heal the changes:');
+  problems.forEach(problem => say(`  - ${problem}`));
+  return 1;
 }
 
 function say(line: string): void {

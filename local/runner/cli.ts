@@ -4,16 +4,24 @@
  *
  *   cli.ts deploy  --app cdk.out --endpoint http://127.0.0.1:4566 [options]
  *   cli.ts destroy --app cdk.out --endpoint http://127.0.0.1:4566 [options]
+ *   cli.ts drift   --app cdk.out --endpoint http://127.0.0.1:4566 [--stack NAME] [--heal]
  *
  * Exit code 0 when every stack succeeded, 1 when one failed, 2 for bad arguments.
+ * For drift: 0 when FinSpace matches the declaration (after healing, with --heal),
+ * 1 when drift remains or the audit could not run, 2 for bad arguments.
  */
 import { parseArgs } from 'util';
 import { formatEvent, formatStackResult, duration } from './activity-printer';
 import { readAssembly, selectStacks } from './assembly';
+import { drift, DriftUnavailable, inSync } from './drift';
+import { formatDrift } from './drift-table';
 import { describeFinSpaceWait, FINSPACE_RESOURCE_TYPES } from './finspace-progress';
 import { deploy, destroy, FINSPACE_ENDPOINT_VARIABLE, type RunnerOptions } from './runner';
 
-export const USAGE = `usage: cli.ts <deploy|destroy> --app DIR --endpoint URL [options]
+export const USAGE = `usage: cli.ts <deploy|destroy|drift> --app DIR --endpoint URL [options]
+
+  deploy, destroy                 as cdk deploy and cdk destroy
+  drift                           runs each deployed stack's drift audit once, as its schedule would
 
   --app DIR                       the cloud assembly (cdk.out) of the app
   --endpoint URL                  the FinSpace Data endpoint the handler calls (default: $${FINSPACE_ENDPOINT_VARIABLE})
@@ -23,7 +31,11 @@ export const USAGE = `usage: cli.ts <deploy|destroy> --app DIR --endpoint URL [o
   --role-secret-access-key KEY      (default: $AWS_ACCESS_KEY_ID, $AWS_SECRET_ACCESS_KEY,
   --role-session-token TOKEN         $AWS_SESSION_TOKEN)
   --poll-interval-ms MS           replaces the providers' isComplete interval; total timeouts scale with it
-  --logs DIR                      write each Lambda function's log to DIR/<function>.log`;
+  --logs DIR                      write each Lambda function's log to DIR/<function>.log
+  --heal                          (drift) put FinSpace back as declared, whatever the schedule says
+
+Exit code: 0 success (drift: FinSpace matches the declaration, after --heal healed it),
+1 failure (drift: drift remains, or the audit could not run), 2 bad arguments.`;
 
 export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -48,6 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         'role-session-token': { type: 'string' },
         'poll-interval-ms': { type: 'string' },
         'logs': { type: 'string' },
+        'heal': { type: 'boolean' },
         'help': { type: 'boolean', short: 'h' },
       },
     });
@@ -60,7 +73,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   const [command, ...extra] = positionals;
-  if (command !== 'deploy' && command !== 'destroy') return usageError(io, `expected the command deploy or destroy, got ${command ?? 'none'}`);
+  if (command !== 'deploy' && command !== 'destroy' && command !== 'drift') {
+    return usageError(io, `expected the command deploy, destroy or drift, got ${command ?? 'none'}`);
+  }
+  if (values.heal && command !== 'drift') return usageError(io, '--heal is an option of drift');
   if (extra.length > 0) return usageError(io, `unexpected arguments: ${extra.join(' ')}`);
   const endpoint = values.endpoint ?? io.env[FINSPACE_ENDPOINT_VARIABLE];
   const accessKeyId = values['role-access-key-id'] ?? io.env.AWS_ACCESS_KEY_ID;
@@ -71,6 +87,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (!accessKeyId || !secretAccessKey) return usageError(io, 'the handler role\'s keys are required: --role-access-key-id and --role-secret-access-key');
   if (pollIntervalMs !== undefined && !(Number.isInteger(pollIntervalMs) && pollIntervalMs > 0)) {
     return usageError(io, `--poll-interval-ms must be a whole number of milliseconds above 0, got ${values['poll-interval-ms']}`);
+  }
+
+  if (command === 'drift') {
+    if (pollIntervalMs !== undefined) return usageError(io, '--poll-interval-ms is an option of deploy and destroy');
+    return runDrift(io, {
+      stateFile: values.state ?? 'local-runner-state.json',
+      stacks: values.stack,
+      finspaceEndpoint: endpoint,
+      roleCredentials: { accessKeyId, secretAccessKey, sessionToken: values['role-session-token'] ?? io.env.AWS_SESSION_TOKEN },
+      heal: values.heal,
+      logDirectory: values.logs,
+    });
   }
 
   try {
@@ -103,6 +131,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const result = await (command === 'deploy' ? deploy(options) : destroy(options));
     return result.success ? 0 : 1;
   } catch (error) {
+    io.stderr(`❌  ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+async function runDrift(io: CliIo, options: Parameters<typeof drift>[0]): Promise<number> {
+  try {
+    const drifts = await drift(options);
+    for (const stackDrift of drifts) {
+      formatDrift(stackDrift).forEach(line => io.stdout(line));
+      io.stdout('');
+    }
+    return inSync(drifts) ? 0 : 1;
+  } catch (error) {
+    if (error instanceof DriftUnavailable) return usageError(io, error.message);
     io.stderr(`❌  ${(error as Error).message}`);
     return 1;
   }

@@ -17,3 +17,6 @@ export type { RunnerState, DeployedStack, DeployedResource, DeployedOutput, Stac
 export { formatEvent, formatStackResult } from './activity-printer';
 export { describeFinSpaceWait, FINSPACE_RESOURCE_TYPES } from './finspace-progress';
 export type { RoleCredentials, LogRecord } from './lambda/service';
+export { drift, inSync, DriftUnavailable } from './drift';
+export type { DriftOptions, StackDrift } from './drift';
+export { formatDrift } from './drift-table';

@@ -138,6 +138,11 @@ export class ProviderEndpoint {
     });
   }
 
+  /** Invokes a function of a stack directly (RequestResponse), as a schedule would. */
+  invokeFunction(configuration: FunctionConfiguration, payload: string): Promise<InvocationAnswer> {
+    return this.lambda.invoke(configuration, payload);
+  }
+
   /** What DescribeStacks answers for the stack from now on. */
   stackStatusChanged(stackId: string, status: string): void {
     this.stackStatuses.set(stackId, status);

@@ -38,6 +38,7 @@ test('the package holds the compiled library, its jsii assembly and the bundled 
     'LICENSE',
     'README.md',
     'assets/lambda/index/index.js',
+    'assets/lambda/audit/index.js',
     'dist/lib/index.d.ts',
     'dist/lib/index.js',
     // The compiled library requires the compiled contract at run time.

@@ -80,7 +80,7 @@ describe('arguments', () => {
   });
 
   test.each([
-    [['launch'], 'expected the command deploy or destroy, got launch'],
+    [['launch'], 'expected the command deploy, destroy or drift, got launch'],
     [['deploy', '--endpoint', 'http://127.0.0.1:1'], '--app is required'],
     [['deploy', '--app', 'cdk.out'], '--endpoint is required (or set AWS_ENDPOINT_URL_FINSPACE_DATA): FinSpace itself is no longer reachable'],
     [['deploy', '--app', 'cdk.out', '--endpoint', 'http://127.0.0.1:1'], "the handler role's keys are required: --role-access-key-id and --role-secret-access-key"],

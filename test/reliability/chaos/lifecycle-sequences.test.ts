@@ -63,10 +63,17 @@ test('the planned failures were refused by FinSpace and rolled back, and the che
   // A planned failure may be beaten to it by faults that outlast the retries: it rolls back all the same.
   expect(total.plannedRollbacks).toBeGreaterThan(0);
   expect(total.plannedRollbacks + total.unplannedRollbacks).toBeGreaterThanOrEqual(planned);
-  // Every runner operation is checked, but a destroy that failed and was run again.
-  expect(total.checks).toBe(total.steps - total.failedDestroys);
+  // Every runner operation is checked, but a destroy that failed and was run again; and every drift round.
+  expect(total.checks).toBe(total.steps - total.failedDestroys + total.drift.rounds);
   expect(total.outsideMembersChecked).toBeGreaterThan(0);
   expect(total.declaredMembersChecked).toBeGreaterThan(0);
+});
+
+test('between steps, every change made outside CloudFormation was found by the drift audit and healed', () => {
+  expect(total.drift.rounds).toBeGreaterThan(0);
+  expect(total.drift.injected).toBeGreaterThan(total.drift.rounds);
+  expect(total.drift.found).toBe(total.drift.injected);
+  expect(total.drift.healedFirstRun + total.drift.healedSecondRun).toBe(total.drift.injected);
 });
 
 test('the safety steps failed for their reasons and rolled back, and the rollbacks removed the members added before them', () => {

@@ -1,0 +1,101 @@
+/**
+ * `drift`: runs a deployed stack's drift audit once, as its schedule would: the
+ * audit function in a local Lambda container, with the input of the stack's
+ * EventBridge rule (and `heal` when asked), against the FinSpace endpoint.
+ */
+import type { LogRecord, RoleCredentials } from './lambda/service';
+import { ProviderEndpoint } from './provider-endpoint';
+import { functionConfiguration } from './providers';
+import { FINSPACE_ENDPOINT_VARIABLE } from './runner';
+import { loadState, type DeployedResource, type DeployedStack } from './state-file';
+import type { AuditResult } from '../../contract/drift-audit';
+
+/** The handler of the audit function (lib/handler-provider.ts). */
+const AUDIT_HANDLER = 'index.audit';
+
+export interface DriftOptions {
+  readonly stateFile: string;
+  /** Stack names; default every deployed stack that has a drift audit. */
+  readonly stacks?: readonly string[];
+  readonly finspaceEndpoint?: string;
+  readonly roleCredentials: RoleCredentials;
+  /** Heal, whatever the stack's schedule says. */
+  readonly heal?: boolean;
+  readonly onFunctionLog?: (functionName: string, record: LogRecord) => void;
+  readonly logDirectory?: string;
+}
+
+export interface StackDrift {
+  readonly stackName: string;
+  /** Logical id to resource type, for the table. */
+  readonly resourceTypes: Readonly<Record<string, string>>;
+  readonly result?: AuditResult;
+  /** The audit function failed. */
+  readonly failure?: string;
+}
+
+/** A stack the runner cannot audit: not deployed, or deployed without an audit. */
+export class DriftUnavailable extends Error {}
+
+export async function drift(options: DriftOptions): Promise<StackDrift[]> {
+  const state = loadState(options.stateFile);
+  const unknown = (options.stacks ?? []).filter(name => !state.stacks[name]);
+  if (unknown.length > 0) {
+    throw new DriftUnavailable(`${unknown.join(', ')}: not deployed (${options.stateFile} has ${Object.keys(state.stacks).join(', ') || 'no stacks'})`);
+  }
+  const stacks = (options.stacks ?? Object.keys(state.stacks)).map(name => state.stacks[name]);
+  const audited = stacks.map(stack => ({ stack, schedule: auditScheduleOf(stack) }));
+  const without = audited.filter(({ schedule }) => !schedule).map(({ stack }) => stack.stackName);
+  if (options.stacks && without.length > 0 || audited.every(({ schedule }) => !schedule)) {
+    throw new DriftUnavailable(`${without.join(', ') || 'no stack'}: no drift audit deployed; set the audit property of FinSpaceDataAccess`);
+  }
+
+  const endpoint = await ProviderEndpoint.start({
+    credentials: options.roleCredentials,
+    extraEnvironment: options.finspaceEndpoint ? { [FINSPACE_ENDPOINT_VARIABLE]: options.finspaceEndpoint } : {},
+    onLog: options.onFunctionLog,
+    logDirectory: options.logDirectory,
+  });
+  try {
+    const results: StackDrift[] = [];
+    for (const { stack, schedule } of audited) {
+      if (!schedule) continue;
+      endpoint.stackStatusChanged(stack.stackId, stack.status);
+      const input = { ...schedule.input, ...(options.heal ? { heal: true } : {}) };
+      const answer = await endpoint.invokeFunction(schedule.fn, JSON.stringify(input));
+      const resourceTypes = Object.fromEntries(Object.entries(stack.resources).map(([id, r]) => [id, r.type]));
+      const payload = JSON.parse(answer.payload);
+      results.push(answer.functionError
+        ? { stackName: stack.stackName, resourceTypes, failure: String(payload.errorMessage ?? answer.payload) }
+        : { stackName: stack.stackName, resourceTypes, result: payload as AuditResult });
+    }
+    return results;
+  } finally {
+    await endpoint.stop();
+  }
+}
+
+/** Whether FinSpace matches the declaration after this run: no drift left, everything compared. */
+export function inSync(drifts: readonly StackDrift[]): boolean {
+  return drifts.every(({ result }) => result !== undefined && result.audited && result.notCompared.length === 0 &&
+    result.findings.every(finding => finding.healed === true));
+}
+
+/** The audit function and the input its EventBridge rule sends it, as deployed. */
+function auditScheduleOf(stack: DeployedStack): { fn: ReturnType<typeof functionConfiguration>; input: Record<string, unknown> } | undefined {
+  const resources = new Map(Object.entries(stack.resources));
+  for (const resource of resources.values()) {
+    if (resource.type !== 'AWS::Events::Rule') continue;
+    for (const target of (resource.properties.Targets ?? []) as Array<{ Arn?: string; Input?: string }>) {
+      const found = [...resources.entries()].find(([, r]) => isAuditFunction(r) && r.attributes.Arn === target.Arn);
+      if (found && typeof target.Input === 'string') {
+        return { fn: functionConfiguration(found[0], found[1], resources), input: JSON.parse(target.Input) };
+      }
+    }
+  }
+  return undefined;
+}
+
+function isAuditFunction(resource: DeployedResource): boolean {
+  return resource.type === 'AWS::Lambda::Function' && resource.properties.Handler === AUDIT_HANDLER;
+}
