@@ -35,6 +35,7 @@ import {
   type DeclaredValue,
   type DriftFinding,
 } from '../contract/drift-audit';
+import { normalizeEmail } from '../contract/finspace-users';
 import { shardOf } from '../contract/membership-shards';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE } from '../contract/resource-types';
 
@@ -208,7 +209,18 @@ function groupDrift(group: DeclaredGroupState, live: PermissionGroup): Finding[]
 function memberDrift(ofGroup: DeclaredMembershipState[], live: ReadonlyMap<string, UserByPermissionGroup>, handlerRoleArn?: string): Finding[] {
   const findings: Finding[] = [];
   const declared = new Set<string>();
+  // Members declared by e-mail are known by the address the group's listing carries.
+  const declaredEmails = new Set<string>();
+  const liveEmails = new Map([...live.values()].filter(m => m.emailAddress).map(m => [normalizeEmail(m.emailAddress!), m]));
   for (const membership of ofGroup) {
+    membership.props.emails.forEach((email, index) => {
+      declaredEmails.add(normalizeEmail(email));
+      const status = liveEmails.get(normalizeEmail(email))?.membershipStatus;
+      if (status === undefined || status === 'REMOVAL_IN_PROGRESS') {
+        // The user's id is unknown without a listing of the users: the finding names the address's position.
+        findings.push({ kind: 'MemberMissing', logicalId: membership.logicalId, permissionGroupId: membership.props.permissionGroupId, userId: `e-mail #${index + 1}` });
+      }
+    });
     for (const userId of membership.props.userIds) {
       declared.add(userId);
       const status = live.get(userId)?.membershipStatus;
@@ -221,6 +233,7 @@ function memberDrift(ofGroup: DeclaredMembershipState[], live: ReadonlyMap<strin
   if (exclusive.length === 0) return findings;
   for (const [userId, member] of live) {
     if (declared.has(userId) || member.membershipStatus === 'REMOVAL_IN_PROGRESS') continue;
+    if (member.emailAddress && declaredEmails.has(normalizeEmail(member.emailAddress))) continue;
     if (handlerRoleArn !== undefined && member.apiAccessPrincipalArn === handlerRoleArn) continue;
     const owner = exclusive.find(m => shardOf(userId, m.props.shardCount) === m.props.shardIndex) ?? exclusive[0];
     findings.push({ kind: 'MemberExtra', logicalId: owner.logicalId, permissionGroupId: owner.props.permissionGroupId, userId });
