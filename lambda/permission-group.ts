@@ -9,10 +9,12 @@
  * FinSpace id (a failed create's rollback then deletes nothing).
  */
 import { forEachConcurrently } from './concurrency';
+import { DeploymentFailure } from './failure';
 import { isFinSpaceError, isTransient, listAllUsersByPermissionGroup, type FinSpaceDataClient, type PermissionGroup } from './finspace';
 import type { InvocationContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
 import { refuseLossOfOwnPrivilege } from './own-privilege';
+import { describeGroupIds, groupsNamed } from './permission-groups-by-name';
 import { shouldPollAgain } from './poll-again';
 import { parsePermissionGroupProperties, type PermissionGroupProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
@@ -32,7 +34,7 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   switch (event.RequestType) {
     case 'Create':
       try {
-        return created(await createGroupOrCleanUp(client, props, event, context));
+        return created(await createOrAdopt(client, props, event, context));
       } catch (error) {
         if (!isTransient(error)) throw error;
         context.log('FinSpace did not answer; the polls create the group', { error: (error as Error).name });
@@ -96,7 +98,7 @@ async function isComplete(event: IsCompleteRequest, context: InvocationContext):
 async function createInPoll(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
   const props = parsePermissionGroupProperties(event.ResourceProperties);
   try {
-    return { IsComplete: true, ...created(await createGroup(context.clientFor(props.environmentId), props, event, 'create')) };
+    return { IsComplete: true, ...created(await createOrAdopt(context.clientFor(props.environmentId), props, event, context)) };
   } catch (error) {
     if (shouldPollAgain(error, event.CreateStartedAt, context)) return { IsComplete: false };
     throw error;
@@ -144,6 +146,67 @@ async function exists(client: FinSpaceDataClient, permissionGroupId: string): Pr
 
 function created(permissionGroupId: string): OnEventResponse {
   return { PhysicalResourceId: permissionGroupId, Data: { PermissionGroupId: permissionGroupId } };
+}
+
+/**
+ * Groups of the declared name are looked up first: whether FinSpace refuses a second
+ * group of one name is not documented, and the outcome must not depend on it. An
+ * existing group is taken over only when the declaration says so, and only when it
+ * is the one group of the name.
+ */
+async function createOrAdopt(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext) {
+  const existing = await groupsNamed(client, props.name);
+  if (existing.length === 0) return createGroupOrCleanUp(client, props, event, context);
+  const own = await groupMadeByThisEvent(client, props, event, existing, context);
+  if (own !== undefined) return own;
+  const where = `of environment ${props.environmentId}`;
+  if (!props.adopt) {
+    throw new DeploymentFailure(`${existing.length === 1 ? 'a permission group' : `${existing.length} permission groups`} ${where} already ` +
+      `${existing.length === 1 ? 'has' : 'have'} the declared name (${describeGroupIds(existing)}). ` +
+      'Set ifExists: IfExists.ADOPT on the PermissionGroup to take the group over, or declare another name.');
+  }
+  if (existing.length > 1) {
+    throw new DeploymentFailure(`${existing.length} permission groups ${where} have the declared name (${describeGroupIds(existing)}): ` +
+      'cannot tell which one to adopt. Rename or delete all but one of them, or declare another name.');
+  }
+  const groupId = existing[0].permissionGroupId!;
+  context.log('adopting the existing permission group of the declared name', { permissionGroupId: groupId });
+  await converge(client, props, { ...event, PhysicalResourceId: groupId }, context);
+  return groupId;
+}
+
+/**
+ * The group an earlier delivery of this same Create made, if one did: the create's
+ * clientToken, asked again, answers with that group. Asked when the token is new, a
+ * FinSpace that refuses a taken name answers ConflictException; one that allows it
+ * makes another group of the name, which is deleted again at once, so that both
+ * end alike.
+ */
+async function groupMadeByThisEvent(
+  client: FinSpaceDataClient,
+  props: PermissionGroupProperties,
+  event: OnEventRequest,
+  existing: readonly PermissionGroup[],
+  context: InvocationContext,
+): Promise<string | undefined> {
+  let groupId: string;
+  try {
+    groupId = await createGroup(client, props, event, 'create');
+  } catch (error) {
+    if (isFinSpaceError(error, 'ConflictException')) return undefined;
+    if (isTransient(error)) {
+      context.log('a group made by this create may be left behind: FinSpace did not say which, and a group of the name may be someone else\'s');
+    }
+    throw error;
+  }
+  if (existing.some(group => group.permissionGroupId === groupId)) return groupId;
+  try {
+    await client.deletePermissionGroup({ permissionGroupId: groupId, clientToken: idempotencyToken(event, 'delete-second-of-name') });
+  } catch (error) {
+    // A re-delivered event: the first delivery deleted it already.
+    if (!isFinSpaceError(error, 'ResourceNotFoundException')) throw error;
+  }
+  return undefined;
 }
 
 /**
@@ -224,6 +287,14 @@ async function applyDeclaration(
   if (props.description !== undefined && live.description !== props.description) changes.description = props.description;
   if (!sameSet(live.applicationPermissions ?? [], props.applicationPermissions)) {
     changes.applicationPermissions = props.applicationPermissions as PermissionGroup['applicationPermissions'];
+  }
+  if (changes.name !== undefined) {
+    // A rename must not depend on whether FinSpace allows two groups of one name either.
+    const holders = (await groupsNamed(client, changes.name)).filter(group => group.permissionGroupId !== groupId);
+    if (holders.length > 0) {
+      throw new DeploymentFailure(`cannot rename permission group ${groupId}: another group of environment ${props.environmentId} ` +
+        `already has the declared name (${describeGroupIds(holders)}). Declare another name.`);
+    }
   }
   const changed = Object.keys(changes);
   if (grants(live.applicationPermissions) && !grants(props.applicationPermissions)) {

@@ -78,7 +78,8 @@ export class PreexistingMembers {
 
 /** What identifies a declaration: its group, its place, and its users in any order. */
 export function declarationDigest(props: GroupMembershipProperties): string {
-  const identity = [props.environmentId, props.permissionGroupId, props.membershipKey, props.shardIndex, props.exclusive, [...props.userIds].sort()];
+  const identity = [props.environmentId, props.permissionGroupId, props.membershipKey, props.shardIndex, props.exclusive, [...props.userIds].sort(),
+    props.emails.map(email => email.toLowerCase()).sort()];
   return createHash('sha256').update(JSON.stringify(identity)).digest('base64url');
 }
 

@@ -8,9 +8,9 @@ import { App, CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { type Declaration, ENVIRONMENT_KEYS, type EnvironmentKey, type GroupRef } from './declaration';
-import { ENVIRONMENT_IDS, IMPORTED_GROUPS } from './environments';
+import { DECLARED_USERS, ENVIRONMENT_IDS, IMPORTED_GROUPS } from './environments';
 import type { HandlerTimeouts } from './plan';
-import { FinSpaceDataAccess, GroupMembership, type IPermissionGroup, PermissionGroup } from '../../lib';
+import { FinSpaceDataAccess, FinSpaceUser, GroupMembership, IfExists, type IPermissionGroup, PermissionGroup } from '../../lib';
 
 export const STACK_NAME = 'FinSpaceChaos';
 const STACK_ENVIRONMENT = { account: '111122223333', region: 'us-east-1' };
@@ -69,9 +69,19 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
     }
     return groups.get(key)!;
   };
+  // One existing user the stack adopts and keeps on removal, whose first name follows
+  // the number of groups: its create, updates and their rollbacks meet the same faults
+  // as the groups, and it stays a member wherever the declarations put it.
+  new FinSpaceUser(stack, 'AdoptedUser', {
+    access: access.a,
+    emailAddress: `${DECLARED_USERS[0].toUpperCase()}@example.com`,
+    firstName: `Steward${declaration.groups.length}`,
+    ifExists: IfExists.ADOPT,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
   const memberships = declaration.memberships.map(membership => new GroupMembership(stack, membership.id, {
     group: groupOf(membership.group),
-    userIds: [...membership.users],
+    ...idsAndAddresses(membership.users),
     exclusive: membership.exclusive,
     removalPolicy: membership.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   }));
@@ -105,4 +115,19 @@ function shortenHandlerTimeouts(stack: Stack, timeouts: HandlerTimeouts): void {
     const handler = functions.filter(fn => fn.node.id === id && fn.node.scope?.node.id.startsWith('FinSpaceDataProvider'));
     handler.forEach(fn => { (fn.node.defaultChild as lambda.CfnFunction).timeout = seconds; });
   }
+}
+
+/**
+ * Every other declared user (user02, user04, ...) is declared by e-mail address, in
+ * capitals FinSpace does not keep, so that the sequences resolve addresses too. The
+ * expectation needs no change: the address names the same user. Users that steps
+ * declare to fail (unknown, disabled) keep their ids, and with them the reasons the
+ * plan expects.
+ */
+function idsAndAddresses(users: readonly string[]) {
+  const byEmail = (user: string) => DECLARED_USERS.indexOf(user) % 2 === 1;
+  return {
+    userIds: users.filter(user => !byEmail(user)),
+    users: users.filter(byEmail).map(user => FinSpaceUser.fromEmail(`${user.toUpperCase()}@Example.com`)),
+  };
 }

@@ -51,11 +51,12 @@ test('a create never answered leaves alone a group of the same name that someone
 
 test('a handler cut off after its write, before it could answer or clean up, and invoked again, leaves one group', async () => {
   const event = cfnEvent('Create', PERMISSION_GROUP, groupProps());
-  // The write happens, no answer arrives, and nothing else gets through either.
-  world.emulator.setFaults({ seed: 3, resetAfterWriteRate: 1, operations: ['CreatePermissionGroup', 'ListPermissionGroups'] });
+  // The write happens, and no answer to a create arrives (the listing of names before it gets through).
+  world.emulator.setFaults({ seed: 3, resetAfterWriteRate: 1, operations: ['CreatePermissionGroup'] });
   expect(await world.onEvent(event)).toMatchObject({ CreateInPolls: true });
   expect(groupsOf(world.emulator)).toHaveLength(1);
-  // Lambda (or CloudFormation) delivers the same event again: the clientToken replays the first answer.
+  // Lambda (or CloudFormation) delivers the same event again: the group of the name is
+  // there now, and the clientToken, asked again, replays the first answer: it is ours.
   world.emulator.setFaults(undefined);
   const answer = await world.onEvent(event);
   const groups = groupsOf(world.emulator);

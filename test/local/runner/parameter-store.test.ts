@@ -20,7 +20,7 @@ beforeEach(async () => {
 afterEach(() => endpoint.stop());
 
 const props = (userIds: string[]): GroupMembershipProperties => ({
-  environmentId: 'env1', permissionGroupId: 'pg1', userIds, exclusive: false, membershipKey: 'Members', shardIndex: 0, shardCount: 1,
+  environmentId: 'env1', permissionGroupId: 'pg1', userIds, emails: [], exclusive: false, membershipKey: 'Members', shardIndex: 0, shardCount: 1,
 });
 
 test('puts, lists a folder page by page, overwrites and deletes', async () => {
