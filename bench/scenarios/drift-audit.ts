@@ -93,7 +93,9 @@ async function auditOnce(heal: boolean): Promise<AuditRun> {
     const credentialCache = new VendedCredentialCache();
     const startedAt = Date.now();
     const context: HandlerContext = {
-      settings: { maxConcurrency: 8, timeoutMs: LAMBDA_LIMIT_MS, handlerRoleArn: HANDLER_ROLE_ARN, pollIntervalMs: DEFAULT_POLL_INTERVAL_SECONDS * 1000 },
+      settings: {
+        maxConcurrency: 8, timeoutMs: LAMBDA_LIMIT_MS, handlerRoleArn: HANDLER_ROLE_ARN, pollIntervalMs: DEFAULT_POLL_INTERVAL_SECONDS * 1000,
+      },
       clientFor: (environmentId, deadlines) => new FinSpaceDataClient({
         environmentId,
         region: emulator.region,
