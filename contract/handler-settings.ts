@@ -14,7 +14,17 @@ export const HANDLER_ENVIRONMENT = {
   timeout: 'TIMEOUT_SECONDS',
   /** The Provider framework's wait between two isComplete calls, in milliseconds. */
   pollInterval: 'POLL_INTERVAL_MS',
+  /** The Parameter Store path under which memberships record the users they found already present. */
+  preexistingMembersPath: 'PREEXISTING_MEMBERS_PATH',
 } as const;
+
+/**
+ * The stack's folder in Parameter Store: the construct grants the role this path
+ * alone, and the handler writes nowhere else.
+ */
+export function preexistingMembersPath(stackName: string): string {
+  return `/finspace-data-access/${stackName}/preexisting-members`;
+}
 
 /** `FinSpaceDataAccessProps.timeout` when not given. */
 export const DEFAULT_TIMEOUT_SECONDS = 30 * 60;
@@ -45,6 +55,8 @@ export interface HandlerSettings {
   readonly pollIntervalMs: number;
   /** The role the handler runs as; its FinSpace users are never removed. */
   readonly handlerRoleArn?: string;
+  /** Where memberships record the users they found already present; undefined: no record is kept. */
+  readonly preexistingMembersPath?: string;
   /** Every user the stack declares per group; undefined without the layer. */
   readonly declaredMembers?: DeclaredMembers;
 }
@@ -55,8 +67,10 @@ export function handlerEnvironment(values: {
   readonly handlerRoleArn: string;
   readonly timeoutSeconds: string;
   readonly pollIntervalMs: string;
+  readonly preexistingMembersPath: string;
 }): Record<string, string> {
   return {
+    [HANDLER_ENVIRONMENT.preexistingMembersPath]: values.preexistingMembersPath,
     [HANDLER_ENVIRONMENT.maxConcurrency]: values.maxConcurrency,
     [HANDLER_ENVIRONMENT.handlerRoleArn]: values.handlerRoleArn,
     [HANDLER_ENVIRONMENT.timeout]: values.timeoutSeconds,
@@ -75,6 +89,7 @@ export function handlerSettingsFrom(
     timeoutMs: positiveInteger(environment[HANDLER_ENVIRONMENT.timeout], defaultTimeoutSeconds) * 1000,
     pollIntervalMs: positiveInteger(environment[HANDLER_ENVIRONMENT.pollInterval], DEFAULT_POLL_INTERVAL_SECONDS * 1000),
     handlerRoleArn: environment[HANDLER_ENVIRONMENT.handlerRoleArn] || undefined,
+    preexistingMembersPath: environment[HANDLER_ENVIRONMENT.preexistingMembersPath] || undefined,
     declaredMembers,
   };
 }

@@ -11,7 +11,7 @@ export type PermissionGroupWireProperties = {
   readonly PermissionGroupName: string;
   readonly Description?: string;
   readonly ApplicationPermissions: readonly string[];
-};
+} & PermissionGroupAdoptionWireProperties;
 
 /**
  * Properties of Custom::FinSpaceGroupMembership: a declared set of members (a shard of
@@ -31,6 +31,8 @@ export type GroupMembershipWireProperties = {
   readonly UserIdsSha256?: string;
   /** How many users the object holds: what `cdk diff` shows of a change to them. */
   readonly UserCount?: string;
+  /** Users declared by e-mail, as declared: resolved to user ids at deploy time (absent when none). */
+  readonly Emails?: readonly string[];
   readonly Exclusive: 'true' | 'false';
   /** Names the membership in the shard's physical id and in the declared-members index. */
   readonly MembershipKey: string;
@@ -42,6 +44,32 @@ export type GroupMembershipWireProperties = {
   readonly ShardCount: string;
   /** Only on exclusive memberships: the FinSpace users of this role are never removed. */
   readonly HandlerRoleArn?: string;
+};
+
+/** What a create does when FinSpace already has the declared object. */
+export type IfExistsValue = 'FAIL' | 'ADOPT';
+
+/** Properties of Custom::FinSpacePermissionGroup that adopt an existing group (absent: fail). */
+export type PermissionGroupAdoptionWireProperties = {
+  readonly IfExists?: IfExistsValue;
+};
+
+/** Properties of Custom::FinSpaceUser. */
+export type FinSpaceUserWireProperties = {
+  readonly EnvironmentId: string;
+  readonly EmailAddress: string;
+  readonly Type: 'SUPER_USER' | 'APP_USER';
+  readonly FirstName?: string;
+  readonly LastName?: string;
+  readonly ApiAccess: 'ENABLED' | 'DISABLED';
+  readonly ApiAccessPrincipalArn?: string;
+  readonly IfExists: IfExistsValue;
+};
+
+/** Properties of Custom::FinSpacePermissionGroupByName: the one group of that name, found at deploy time. */
+export type PermissionGroupByNameWireProperties = {
+  readonly EnvironmentId: string;
+  readonly PermissionGroupName: string;
 };
 
 /** Booleans as CloudFormation carries them. */

@@ -3,11 +3,12 @@
  * credentials: the environment id is a plain string and nothing is looked up.
  * Context `finspaceEnvironmentId` points it at a real environment; `demoVersion=2`
  * gives the next revision of the declaration, which the demo (local/demo) deploys
- * over the first: a group renamed and re-permissioned, members added and removed.
+ * over the first: a group renamed and re-permissioned, members added and removed,
+ * a FinSpace user renamed.
  */
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ApplicationPermission, FinSpaceDataAccess, GroupMembership, PermissionGroup } from '../lib';
+import { ApplicationPermission, FinSpaceDataAccess, FinSpaceUser, GroupMembership, PermissionGroup } from '../lib';
 
 export class FinSpaceGroupsExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -27,6 +28,8 @@ export class FinSpaceGroupsExampleStack extends Stack {
         ? [ApplicationPermission.ACCESS_NOTEBOOKS, ApplicationPermission.VIEW_AUDIT_DATA]
         : [ApplicationPermission.ACCESS_NOTEBOOKS, ApplicationPermission.CREATE_DATASET],
       members: revised ? ['analyst01', 'analyst03', 'analyst05'] : ['analyst01', 'analyst02', 'analyst03'],
+      // By e-mail address: the handler finds the user at deploy time.
+      memberUsers: [FinSpaceUser.fromEmail('Head.Of.Research@example.com')],
     });
     analysts.addMembers('analyst04');
 
@@ -39,10 +42,18 @@ export class FinSpaceGroupsExampleStack extends Stack {
         ApplicationPermission.MANAGE_ATTRIBUTE_SETS,
       ],
     });
+    // A FinSpace user the stack creates (and disables when it goes).
+    const steward = new FinSpaceUser(this, 'DataSteward', {
+      access,
+      emailAddress: 'data.steward@example.com',
+      firstName: revised ? 'Dana' : 'Dan',
+      lastName: 'Steward',
+    });
     // Exclusive: anyone else found in the group is removed on every deploy.
     new GroupMembership(this, 'DataEngineerMembers', {
       group: dataEngineers,
       userIds: revised ? ['engineer01', 'engineer03'] : ['engineer01', 'engineer02'],
+      users: [steward],
       exclusive: true,
     });
   }

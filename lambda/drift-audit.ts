@@ -22,6 +22,7 @@ import {
   type PermissionGroupProperties,
 } from './properties';
 import type { OnEventRequest } from './provider-types';
+import { loadUserDirectory, type UserDirectory } from './user-directory';
 import {
   DECLARED_RESOURCES_FILE,
   DRIFT_METRICS_DIMENSION,
@@ -35,6 +36,7 @@ import {
   type DeclaredValue,
   type DriftFinding,
 } from '../contract/drift-audit';
+import { normalizeEmail } from '../contract/finspace-users';
 import { shardOf } from '../contract/membership-shards';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE } from '../contract/resource-types';
 
@@ -141,7 +143,15 @@ export async function runAudit(
       return;
     }
     listings.set(key, live);
-    findings.push(...memberDrift(ofGroup, live, context.settings.handlerRoleArn));
+    // A missing member declared by e-mail is named by its id: one user listing, only for groups with such members.
+    let directory: UserDirectory | undefined;
+    try {
+      if (ofGroup.some(membership => membership.props.emails.length > 0)) directory = await loadUserDirectory(context.clientFor(environmentId));
+    } catch (error) {
+      ofGroup.forEach(membership => cannotCompare(membership.logicalId, error));
+      return;
+    }
+    findings.push(...memberDrift(ofGroup, live, context.settings.handlerRoleArn, directory));
   });
 
   const driftedGroups = new Set(findings.filter(f => isGroupDrift(f.kind)).map(f => f.permissionGroupId)).size;
@@ -205,10 +215,24 @@ function groupDrift(group: DeclaredGroupState, live: PermissionGroup): Finding[]
  * the group is exclusive, members that no resource of the stack declares: exactly
  * what the reconcile pass of a deploy would add and remove.
  */
-function memberDrift(ofGroup: DeclaredMembershipState[], live: ReadonlyMap<string, UserByPermissionGroup>, handlerRoleArn?: string): Finding[] {
+function memberDrift(
+  ofGroup: DeclaredMembershipState[], live: ReadonlyMap<string, UserByPermissionGroup>, handlerRoleArn?: string, directory?: UserDirectory,
+): Finding[] {
   const findings: Finding[] = [];
   const declared = new Set<string>();
+  // Members declared by e-mail are known by the address the group's listing carries.
+  const declaredEmails = new Set<string>();
+  const liveEmails = new Map([...live.values()].filter(m => m.emailAddress).map(m => [normalizeEmail(m.emailAddress!), m]));
   for (const membership of ofGroup) {
+    membership.props.emails.forEach((email, index) => {
+      declaredEmails.add(normalizeEmail(email));
+      const status = liveEmails.get(normalizeEmail(email))?.membershipStatus;
+      if (status === undefined || status === 'REMOVAL_IN_PROGRESS') {
+        // An address that names no user is named by its position (the next deploy says which).
+        const userId = directory?.byEmail(email)?.userId ?? `e-mail #${index + 1}`;
+        findings.push({ kind: 'MemberMissing', logicalId: membership.logicalId, permissionGroupId: membership.props.permissionGroupId, userId });
+      }
+    });
     for (const userId of membership.props.userIds) {
       declared.add(userId);
       const status = live.get(userId)?.membershipStatus;
@@ -221,6 +245,7 @@ function memberDrift(ofGroup: DeclaredMembershipState[], live: ReadonlyMap<strin
   if (exclusive.length === 0) return findings;
   for (const [userId, member] of live) {
     if (declared.has(userId) || member.membershipStatus === 'REMOVAL_IN_PROGRESS') continue;
+    if (member.emailAddress && declaredEmails.has(normalizeEmail(member.emailAddress))) continue;
     if (handlerRoleArn !== undefined && member.apiAccessPrincipalArn === handlerRoleArn) continue;
     const owner = exclusive.find(m => shardOf(userId, m.props.shardCount) === m.props.shardIndex) ?? exclusive[0];
     findings.push({ kind: 'MemberExtra', logicalId: owner.logicalId, permissionGroupId: owner.props.permissionGroupId, userId });

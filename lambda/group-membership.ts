@@ -27,8 +27,11 @@ import { shouldPollAgain } from './poll-again';
 import { parseGroupMembershipProperties, type GroupMembershipProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
 import { settlePause } from './settle-wait';
-import { UPDATE_ROLLBACK_IN_PROGRESS } from './stack-status';
+import { ROLLBACK_CLEANUP_STATUSES, UPDATE_ROLLBACK_IN_PROGRESS } from './stack-status';
+import type { Phase } from './time-budget';
+import { loadUserDirectory, refuseUnresolvable, resolveEmails, type UserDirectory } from './user-directory';
 import { declaringResource } from '../contract/declared-members';
+import { emailMemberKey, emailOfMemberKey } from '../contract/finspace-users';
 import { shardOf } from '../contract/membership-shards';
 
 const UNDO_ROUND_PAUSE_MS = 1_000;
@@ -62,6 +65,21 @@ interface Target {
   remove(live: ReadonlyMap<string, UserByPermissionGroup>): string[];
 }
 
+/**
+ * What the polls still do about members found already present (see withPreexisting):
+ * `pending`, onEvent did not list the group, so the first poll that does records them
+ * (or, in a rollback, reads them); `sparing`, this is a rollback that keeps some.
+ */
+type PreexistingState = 'pending' | 'sparing';
+
+/** An event's target once members found already present are accounted for. */
+interface WithPreexisting {
+  readonly target: Target;
+  readonly state?: 'sparing';
+  /** The record could not be made: this poll writes nothing (a later poll would take this event's additions for members found there). */
+  readonly holdWrites?: boolean;
+}
+
 /** Users whose change onEvent made or found in flight, for isComplete to see settle. */
 interface WatchedUsers {
   /** To end ADDITION_SUCCESS. */
@@ -91,32 +109,41 @@ export function physicalIdOf(props: GroupMembershipProperties): string {
 }
 
 async function onEvent(event: OnEventRequest, context: InvocationContext): Promise<OnEventResponse> {
-  const target = targetOf(event, context);
-  const physicalId = event.RequestType === 'Delete' ? event.PhysicalResourceId! : physicalIdOf(target.props);
+  const props = parseGroupMembershipProperties(event.ResourceProperties);
+  const physicalId = event.RequestType === 'Delete' ? event.PhysicalResourceId! : physicalIdOf(props);
   const base = { PhysicalResourceId: physicalId, ReconcileStartedAt: context.time.now() };
-  if (event.RequestType === 'Delete' && physicalId !== physicalIdOf(target.props)) {
+  if (event.RequestType === 'Delete' && physicalId !== physicalIdOf(props)) {
     // A failed create answered without an id of ours: nothing was left behind.
     return { ...base, NothingToDo: true };
   }
-  const client = context.clientFor(target.props.environmentId);
-  const data = { PermissionGroupId: target.props.permissionGroupId, Members: target.keep.size };
-  if (target.handedOver.length > 0) {
-    context.log('users left to the resource that declares them now', { userIds: target.handedOver });
-  }
-  if (event.RequestType === 'Delete' && target.keep.size === 0 && target.handedOver.length === target.props.userIds.length) {
-    // Every user is another resource's now (a membership renamed, or the shards of an
-    // earlier version merged into one): nothing to remove, so nothing to list.
-    return { ...base, NothingToDo: true };
-  }
+  const client = context.clientFor(props.environmentId);
+  let data = { PermissionGroupId: props.permissionGroupId, Members: props.userIds.length + props.emails.length };
+  let target: Target;
   let live: Map<string, UserByPermissionGroup> | undefined;
   let pass: Pass;
-  const early = new EarlyWrites(client, {
-    groupId: target.props.permissionGroupId,
-    additions: target.declaredAdditions,
-    removalsOf: page => target.remove(page),
-    token: (action, userId) => idempotencyToken(event, `${action}:${userId}`),
-  }, context);
+  let preexisting: WithPreexisting | undefined;
+  // A rollback may keep members that the failed deploy found already there, which only
+  // the record and the whole listing tell (withPreexisting): its removals wait for both.
+  const rollingBack = context.preexistingMembers !== undefined && event.RequestType !== 'Create' && await isRollingBack(
+    event, context, event.RequestType === 'Update' ? [UPDATE_ROLLBACK_IN_PROGRESS] : ROLLBACK_CLEANUP_STATUSES);
   try {
+    target = await targetOf(event, context, client, 'onEvent');
+    const declared = target;
+    data = { ...data, Members: target.keep.size };
+    if (target.handedOver.length > 0) {
+      context.log('users left to the resource that declares them now', { userIds: target.handedOver });
+    }
+    if (event.RequestType === 'Delete' && target.keep.size === 0 && target.handedOver.length === target.props.userIds.length) {
+      // Every user is another resource's now (a membership renamed, or the shards of an
+      // earlier version merged into one): nothing to remove, so nothing to list.
+      return { ...base, NothingToDo: true };
+    }
+    const early = new EarlyWrites(client, {
+      groupId: declared.props.permissionGroupId,
+      additions: declared.declaredAdditions,
+      removalsOf: page => rollingBack ? [] : declared.remove(page),
+      token: (action, userId) => idempotencyToken(event, `${action}:${userId}`),
+    }, context);
     let written: EarlyWritten;
     try {
       live = await liveMembers(client, target, event, context, page => early.onPage(page));
@@ -124,15 +151,17 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
       written = await early.settled();
     }
     if (!live) return { ...base, NothingToDo: true };
-    pass = await reconcile(client, target, live, event, context, 'write', written);
+    preexisting = await withPreexisting(event, target, live, context, undefined, { rollingBack, addedEarly: written.added });
+    pass = await reconcile(client, preexisting.target, live, event, context, 'write', written);
   } catch (error) {
     if (!isTransient(error)) throw error;
     // An outage must not fail the event (a failed rollback cannot be undone): the
     // polls of isComplete list the group and make what is left, until the timeout.
     context.log('FinSpace did not answer; the polls make the remaining changes', { error: (error as Error).name });
-    return { ...base, Data: data };
+    const state: PreexistingState | undefined = preexisting ? preexisting.state : context.preexistingMembers && 'pending';
+    return { ...base, ...(state ? { Preexisting: state } : {}), Data: data };
   }
-  context.log('membership reconciled', summary(event, target, pass));
+  context.log('membership reconciled', summary(event, target.props, pass, target));
   if (target.props.exclusive && event.RequestType === 'Create' && pass.removed.length > 0) {
     // A new exclusive declaration found members that no declaration of this stack
     // names: someone else manages this group too, and each deploy undoes the other's.
@@ -143,23 +172,41 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   return {
     ...base,
     ...(watched ? { WatchedUsers: watched } : {}),
+    ...(preexisting.state ? { Preexisting: preexisting.state } : {}),
     Data: data,
   };
 }
 
 async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
+  const answer = await poll(event, context);
+  if (answer.IsComplete && event.RequestType === 'Delete') await forgetPreexisting(event, context);
+  return answer;
+}
+
+async function poll(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
   if (event.NothingToDo) return { IsComplete: true };
-  const target = targetOf(event, context);
-  const client = context.clientFor(target.props.environmentId);
+  const props = parseGroupMembershipProperties(event.ResourceProperties);
+  const client = context.clientFor(props.environmentId);
   let watched = watchedUsersOf(event);
+  let target: Target | undefined;
   for (let check = 0; ; check++) {
     let pass: Pass | undefined;
     try {
-      if (watched) pass = await watch(client, target.props.permissionGroupId, watched, context);
+      if (watched) pass = await watch(client, props.permissionGroupId, watched, context);
       if (!pass) {
+        target = await targetOf(event, context, client, 'isComplete');
         const live = await liveMembers(client, target, event, context);
         if (!live) return { IsComplete: true };
-        pass = await reconcile(client, target, live, event, context, 'repair');
+        const state = preexistingStateOf(event);
+        const preexisting: WithPreexisting = state ? await withPreexisting(event, target, live, context, state) : { target };
+        if (preexisting.holdWrites) {
+          if (context.time.expired(event.ReconcileStartedAt)) {
+            throw new DeploymentFailure('Parameter Store did not take the record of the declared users found already in permission group ' +
+              `${props.permissionGroupId}, which a rollback needs; nothing was changed in FinSpace. Deploy again later.`);
+          }
+          return { IsComplete: false };
+        }
+        pass = await reconcile(client, preexisting.target, live, event, context, 'repair');
         // What is left in flight after a listing is checked again like onEvent's changes.
         watched = usersToWatch(pass, live.size);
       }
@@ -175,7 +222,7 @@ async function isComplete(event: IsCompleteRequest, context: InvocationContext):
     }
     const pause = settlePause(check);
     if (!context.time.mayWaitInside(pause)) {
-      context.log('waiting for FinSpace', summary(event, target, pass));
+      context.log('waiting for FinSpace', summary(event, props, pass, target));
       return {
         IsComplete: false,
         MembershipProgress: {
@@ -202,9 +249,11 @@ async function isComplete(event: IsCompleteRequest, context: InvocationContext):
 export async function healMembership(
   event: OnEventRequest, live: ReadonlyMap<string, UserByPermissionGroup>, context: InvocationContext,
 ): Promise<{ readonly stillLeaving: readonly string[]; readonly notReached: readonly string[] }> {
-  const target = targetOf(event, context);
-  const pass = await reconcile(context.clientFor(target.props.environmentId), target, live, event, context, 'write');
-  context.log('membership healed', summary(event, target, pass));
+  const props = parseGroupMembershipProperties(event.ResourceProperties);
+  const client = context.clientFor(props.environmentId);
+  const target = await targetOf(event, context, client, 'isComplete');
+  const pass = await reconcile(client, target, live, event, context, 'write');
+  context.log('membership healed', summary(event, target.props, pass, target));
   const inFlight = (userId: string) => ['ADDITION_IN_PROGRESS', 'REMOVAL_IN_PROGRESS'].includes(live.get(userId)?.membershipStatus ?? '');
   return {
     stillLeaving: pass.waitingToReAdd,
@@ -212,14 +261,47 @@ export async function healMembership(
   };
 }
 
-/** What the event asks, from its properties (and the previous ones on update). */
-function targetOf(event: OnEventRequest, context: InvocationContext): Target {
-  const props = parseGroupMembershipProperties(event.ResourceProperties);
+/**
+ * What the event asks, from its properties (and the previous ones on update), with
+ * the users declared by e-mail resolved to their ids: by one listing of the
+ * environment's users, made only when the event or the stack's declaration of the
+ * group names users by e-mail.
+ */
+async function targetOf(event: OnEventRequest, context: InvocationContext, client: FinSpaceDataClient, phase: Phase): Promise<Target> {
+  const declared = parseGroupMembershipProperties(event.ResourceProperties);
+  const declaredOld = event.RequestType === 'Update' ? parseGroupMembershipProperties(event.OldResourceProperties) : undefined;
+  const index = context.settings.declaredMembers;
+  const stackDeclaresEmails = index !== undefined && declared.groupKey !== undefined &&
+    index.declaredUsers(declared.groupKey, declared.environmentId).some(([key]) => emailOfMemberKey(key) !== undefined);
+  if (declared.emails.length === 0 && !declaredOld?.emails.length && !stackDeclaresEmails) {
+    return targetFor(event, context, declared, declaredOld, undefined);
+  }
+  const directory = await loadUserDirectory(client);
+  const resolved = resolveEmails(declared.emails, directory);
+  // A Delete removes the users it can still find; the others cannot be members.
+  if (event.RequestType !== 'Delete') refuseUnresolvable(resolved, declared.emails, declared.userIds, directory);
+  if (phase === 'onEvent' && resolved.disabled.length > 0 && event.RequestType !== 'Delete') {
+    context.log('users declared by e-mail are DISABLED in FinSpace; adding them as far as FinSpace accepts it', { userIds: resolved.disabled });
+  }
+  const withResolved = (props: GroupMembershipProperties, userIds: string[]): GroupMembershipProperties =>
+    ({ ...props, userIds: [...new Set([...props.userIds, ...userIds])] });
+  const props = withResolved(declared, resolved.userIds);
+  const old = declaredOld && withResolved(declaredOld, resolveEmails(declaredOld.emails, directory).userIds);
+  return targetFor(event, context, props, old, directory);
+}
+
+function targetFor(
+  event: OnEventRequest,
+  context: InvocationContext,
+  props: GroupMembershipProperties,
+  old: GroupMembershipProperties | undefined,
+  directory: UserDirectory | undefined,
+): Target {
   const mine = (userId: string) => shardOf(userId, props.shardCount) === props.shardIndex;
   const isProtected = (member: UserByPermissionGroup | undefined) =>
     context.settings.handlerRoleArn !== undefined && member?.apiAccessPrincipalArn === context.settings.handlerRoleArn;
   const present = (live: ReadonlyMap<string, UserByPermissionGroup>, userId: string) => live.has(userId) && !isProtected(live.get(userId));
-  const owner = ownerOf(props, context);
+  const owner = ownerOf(props, context, directory);
 
   if (event.RequestType === 'Delete') {
     const handedOver = props.userIds.filter(userId => owner(userId) === 'another');
@@ -229,7 +311,7 @@ function targetOf(event: OnEventRequest, context: InvocationContext): Target {
       // declare for the group: when this is the rollback of a failed deploy that
       // replaced an exclusive membership with this one, its sweep removed the users of
       // the one it replaced, which stays. Otherwise they are there already.
-      keep: new Set(props.exclusive && !mergedIntoAnother(props, context) ? othersDeclared(props, context) : []),
+      keep: new Set(props.exclusive && !mergedIntoAnother(props, context) ? othersDeclared(props, context, directory) : []),
       undoAddsOnFailure: false,
       handedOver,
       declaredAdditions: [],
@@ -242,8 +324,7 @@ function targetOf(event: OnEventRequest, context: InvocationContext): Target {
   let handedOver: string[] = [];
   let undoAddsOnFailure = true;
   let declaredAdditions: string[] = [];
-  if (event.RequestType === 'Update') {
-    const old = parseGroupMembershipProperties(event.OldResourceProperties);
+  if (event.RequestType === 'Update' && old) {
     const sameGroup = old.permissionGroupId === props.permissionGroupId && old.environmentId === props.environmentId;
     if (sameGroup) {
       undoAddsOnFailure = false;
@@ -253,7 +334,7 @@ function targetOf(event: OnEventRequest, context: InvocationContext): Target {
       const before = new Set(old.userIds);
       declaredAdditions = props.userIds.filter(userId => !before.has(userId));
       if (old.exclusive && !props.exclusive) {
-        for (const userId of othersDeclared(props, context)) keep.add(userId);
+        for (const userId of othersDeclared(props, context, directory)) keep.add(userId);
       }
     }
   }
@@ -276,11 +357,18 @@ function targetOf(event: OnEventRequest, context: InvocationContext): Target {
  * memberships (CloudFormation never got to delete them, and rolls back the layer,
  * so they are declared again).
  */
-function othersDeclared(props: GroupMembershipProperties, context: InvocationContext): string[] {
+function othersDeclared(props: GroupMembershipProperties, context: InvocationContext, directory: UserDirectory | undefined): string[] {
   const index = context.settings.declaredMembers;
   if (!index || !props.groupKey) return [];
   const me = declaringResource(props.membershipKey, props.shardIndex);
-  return index.declaredUsers(props.groupKey, props.environmentId).filter(([, resource]) => resource !== me).map(([userId]) => userId);
+  const userIdOf = (key: string): string | undefined => {
+    const email = emailOfMemberKey(key);
+    return email === undefined ? key : directory?.byEmail(email)?.userId;
+  };
+  return index.declaredUsers(props.groupKey, props.environmentId)
+    .filter(([, resource]) => resource !== me)
+    .map(([key]) => userIdOf(key))
+    .filter((userId): userId is string => userId !== undefined);
 }
 
 /**
@@ -301,12 +389,17 @@ function mergedIntoAnother(props: GroupMembershipProperties, context: Invocation
  * this one must not remove it. From the stack's declared members when the function
  * has them; from the shard layout alone otherwise (templates of earlier versions).
  */
-function ownerOf(props: GroupMembershipProperties, context: InvocationContext): (userId: string) => 'this' | 'another' | 'none' {
+function ownerOf(
+  props: GroupMembershipProperties, context: InvocationContext, directory: UserDirectory | undefined,
+): (userId: string) => 'this' | 'another' | 'none' {
   const index = context.settings.declaredMembers;
   const me = declaringResource(props.membershipKey, props.shardIndex);
   if (index && props.groupKey) {
     return userId => {
-      const declaring = index.declaringResource(props.groupKey!, props.environmentId, userId);
+      // A user is declared by its id, or by its e-mail address.
+      const email = directory?.emailOf(userId);
+      const declaring = index.declaringResource(props.groupKey!, props.environmentId, userId) ??
+        (email === undefined ? undefined : index.declaringResource(props.groupKey!, props.environmentId, emailMemberKey(email)));
       return declaring === undefined ? 'none' : declaring === me ? 'this' : 'another';
     };
   }
@@ -351,12 +444,106 @@ async function liveMembers(
 }
 
 /**
- * Whether the stack is rolling back an update. Asked only when a group is missing;
- * when CloudFormation does not answer, the event fails as a forward deploy would.
+ * Members found already present, before an event's first write. A deploy (Create or
+ * Update) records the users it declares anew that are already in the group; the
+ * rollback of that deploy (an Update back, or the Delete of what it created) reads
+ * the record, and the users it would remove that the record names stay, as they were
+ * before. Parameter Store failures never fail the event: a record not read removes
+ * those users as the declaration says (logged); a record not made by onEvent is
+ * logged (its rollback would remove them), and one not made by a poll holds that
+ * poll's writes, because the next poll would take this event's additions for members
+ * found there.
+ *
+ * @param state what onEvent left for the polls; undefined in onEvent itself
+ * @param known what onEvent already knows: whether the stack rolls back, and the users
+ *   its early writes added (in the listing, yet not found there)
  */
-async function isRollingBack(event: OnEventRequest, context: InvocationContext): Promise<boolean> {
+async function withPreexisting(
+  event: OnEventRequest,
+  target: Target,
+  live: ReadonlyMap<string, UserByPermissionGroup>,
+  context: InvocationContext,
+  state: PreexistingState | undefined,
+  known: { readonly rollingBack?: boolean; readonly addedEarly?: ReadonlySet<string> } = {},
+): Promise<WithPreexisting> {
+  const memory = context.preexistingMembers;
+  const inPoll = state !== undefined;
+  if (!memory) return { target };
+  const logicalId = event.LogicalResourceId;
+  const fields = { logicalResourceId: logicalId, permissionGroupId: target.props.permissionGroupId };
+
+  if (event.RequestType !== 'Create') {
+    const candidates = target.remove(live);
+    const isRollback = state === 'sparing' || (known.rollingBack ?? (
+      (event.RequestType === 'Update' || candidates.length > 0) &&
+      await isRollingBack(event, context, event.RequestType === 'Update' ? [UPDATE_ROLLBACK_IN_PROGRESS] : ROLLBACK_CLEANUP_STATUSES)));
+    if (event.RequestType === 'Delete' || isRollback) {
+      if (!isRollback || candidates.length === 0) return { target };
+      // The failed deploy's declaration: the one an Update leaves, or the created one a Delete takes away.
+      // As declared, e-mail addresses unresolved: the record is made for the declaration, not for what it resolved to.
+      const failed = parseGroupMembershipProperties(event.RequestType === 'Update' ? event.OldResourceProperties : event.ResourceProperties);
+      let recorded: string[];
+      try {
+        recorded = await memory.recorded(logicalId, failed);
+      } catch (error) {
+        context.log('could not read which users the failed deploy found already present; the rollback removes them as the declaration says',
+          { ...fields, error: (error as Error).name });
+        return { target };
+      }
+      const spared = new Set(recorded.filter(userId => candidates.includes(userId)));
+      if (spared.size === 0) return { target };
+      if (!inPoll) context.log('users the failed deploy found already present stay', { ...fields, userIds: [...spared].slice(0, NAMED_IN_REASON), count: spared.size });
+      return { target: { ...target, remove: members => target.remove(members).filter(userId => !spared.has(userId)) }, state: 'sparing' };
+    }
+  }
+
+  const found = foundPresent(event, target.props, live).filter(userId => !known.addedEarly?.has(userId));
   try {
-    return await context.stackStatus(event.StackId) === UPDATE_ROLLBACK_IN_PROGRESS;
+    if (inPoll && await memory.isRecordedBy(logicalId, event.RequestId)) return { target };
+    await memory.record(logicalId, parseGroupMembershipProperties(event.ResourceProperties), event.RequestId, found);
+  } catch (error) {
+    if (inPoll) {
+      context.log('could not record the declared users found already present; this poll changes nothing', { ...fields, error: (error as Error).name });
+      return { target, holdWrites: true };
+    }
+    context.log('could not record the declared users found already present: should this deploy fail, its rollback removes them',
+      { ...fields, count: found.length, error: (error as Error).name });
+  }
+  return { target };
+}
+
+/** The users an event declares anew (not declared in this group before) that are already in it. */
+function foundPresent(event: OnEventRequest, props: GroupMembershipProperties, live: ReadonlyMap<string, UserByPermissionGroup>): string[] {
+  let before = new Set<string>();
+  if (event.RequestType === 'Update') {
+    const old = parseGroupMembershipProperties(event.OldResourceProperties);
+    if (old.permissionGroupId === props.permissionGroupId && old.environmentId === props.environmentId) before = new Set(old.userIds);
+  }
+  return props.userIds.filter(userId => !before.has(userId) && live.has(userId) && live.get(userId)!.membershipStatus !== 'REMOVAL_IN_PROGRESS');
+}
+
+function preexistingStateOf(event: IsCompleteRequest): PreexistingState | undefined {
+  return event.Preexisting === 'pending' || event.Preexisting === 'sparing' ? event.Preexisting : undefined;
+}
+
+/** A membership that is gone needs no record; a failure only leaves a record that nothing trusts again. */
+async function forgetPreexisting(event: IsCompleteRequest, context: InvocationContext): Promise<void> {
+  try {
+    await context.preexistingMembers?.forget(event.LogicalResourceId);
+  } catch (error) {
+    context.log('could not delete the record of users found already present', { logicalResourceId: event.LogicalResourceId, error: (error as Error).name });
+  }
+}
+
+/**
+ * Whether the stack is in one of `statuses` (by default: rolling back an update);
+ * when CloudFormation does not answer, the event goes on as a forward deploy would.
+ */
+async function isRollingBack(
+  event: OnEventRequest, context: InvocationContext, statuses: readonly string[] = [UPDATE_ROLLBACK_IN_PROGRESS],
+): Promise<boolean> {
+  try {
+    return statuses.includes(await context.stackStatus(event.StackId));
   } catch (error) {
     context.log('could not read the stack status', { error: (error as Error).name, reason: (error as Error).message });
     return false;
@@ -580,13 +767,13 @@ function listUserIds(userIds: string[]): string {
   return userIds.length > NAMED_IN_REASON ? `${shown} and ${userIds.length - NAMED_IN_REASON} more` : shown;
 }
 
-function summary(event: OnEventRequest, target: Target, pass: Pass) {
+function summary(event: OnEventRequest, props: GroupMembershipProperties, pass: Pass, target: Target | undefined) {
   return {
     requestType: event.RequestType,
     logicalResourceId: event.LogicalResourceId,
-    permissionGroupId: target.props.permissionGroupId,
-    shard: `${target.props.shardIndex + 1}/${target.props.shardCount}`,
-    declared: target.keep.size,
+    permissionGroupId: props.permissionGroupId,
+    shard: `${props.shardIndex + 1}/${props.shardCount}`,
+    declared: target?.keep.size ?? props.userIds.length + props.emails.length,
     added: pass.added.length,
     removed: pass.removed.length,
     pendingAdd: pass.pendingAdd.length,

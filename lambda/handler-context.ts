@@ -5,6 +5,8 @@
  */
 import { declaredMembersFromLayer } from './declared-members';
 import { FinSpaceDataClient, SendWindow, createRetryStrategy } from './finspace';
+import type { ParameterStore } from './parameter-store';
+import { PreexistingMembers } from './preexisting-members';
 import { TimeBudget, type Phase } from './time-budget';
 import type { ObjectReader } from './user-ids-object';
 import { handlerSettingsFrom, type HandlerSettings } from '../contract/handler-settings';
@@ -14,6 +16,8 @@ export type { HandlerSettings };
 /** What the host of the handler provides: Lambda, or a test, benchmark or local runner. */
 export interface HandlerContext {
   readonly settings: HandlerSettings;
+  /** Where records of members found already present are kept (settings.preexistingMembersPath). */
+  readonly parameterStore?: ParameterStore;
   /** Reads an object of user ids that a large membership's properties name; default: from S3. */
   readonly readObject?: ObjectReader;
   /** A client for the environment that keeps to the invocation's deadlines, when given. */
@@ -41,6 +45,8 @@ export interface CallDeadlines {
 export interface InvocationContext {
   readonly settings: HandlerSettings;
   readonly time: TimeBudget;
+  /** The record of members found already present; undefined when the function keeps none. */
+  readonly preexistingMembers?: PreexistingMembers;
   clientFor(environmentId: string): FinSpaceDataClient;
   sleep(ms: number): Promise<void>;
   log(message: string, fields?: Record<string, unknown>): void;
@@ -59,6 +65,9 @@ export function invocationContext(context: HandlerContext, phase: Phase): Invoca
     sleep: ms => (context.sleep ? context.sleep(ms) : new Promise(resolve => setTimeout(resolve, ms))),
     log: (message, fields) => context.log(message, fields),
     stackStatus: stackId => context.stackStatus(stackId),
+    preexistingMembers: context.parameterStore && context.settings.preexistingMembersPath
+      ? new PreexistingMembers(context.parameterStore, context.settings.preexistingMembersPath)
+      : undefined,
   };
 }
 

@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import { toDeploymentFailure } from './failure';
 import { invocationContext, lambdaClientFor, settingsFromEnvironment, type HandlerContext } from './handler-context';
 import { lifecycleFor, nounFor } from './lifecycles';
+import { parameterStore } from './parameter-store';
 import type { IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse } from './provider-types';
 import { describeStackStatus } from './stack-status';
 import type { Phase } from './time-budget';
@@ -44,6 +45,7 @@ export function lambdaContext(lambda?: Context): HandlerContext {
     remainingTimeMs: () => lambda?.getRemainingTimeInMillis() ?? Number.MAX_SAFE_INTEGER,
     log: (message, fields) => console.log(JSON.stringify({ message, ...fields })),
     stackStatus: stackId => describeStackStatus(stackId),
+    parameterStore: process.env.AWS_REGION ? parameterStore({ region: process.env.AWS_REGION }) : undefined,
   };
 }
 

@@ -1,6 +1,12 @@
 /**
  * The lifecycle of Custom::FinSpacePermissionGroup: create, converge to the
  * declaration on update (healing drift and out-of-band deletion), delete.
+ *
+ * When FinSpace does not answer onEvent, the polls of isComplete do the work, a
+ * create included: the Provider framework answers CloudFormation with isComplete's
+ * answer spread over onEvent's, so the poll that creates a group answers its id as
+ * the PhysicalResourceId. Until then the resource holds a placeholder id that is no
+ * FinSpace id (a failed create's rollback then deletes nothing).
  */
 import { forEachConcurrently } from './concurrency';
 import { DeploymentFailure } from './failure';
@@ -8,10 +14,10 @@ import { isFinSpaceError, isTransient, listAllUsersByPermissionGroup, type FinSp
 import type { InvocationContext } from './handler-context';
 import { idempotencyToken } from './idempotency';
 import { refuseLossOfOwnPrivilege } from './own-privilege';
+import { describeGroupIds, groupsNamed } from './permission-groups-by-name';
 import { shouldPollAgain } from './poll-again';
 import { parsePermissionGroupProperties, type PermissionGroupProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
-import type { Phase } from './time-budget';
 import { PRIVILEGED_PERMISSION } from '../contract/application-permissions';
 import { isValidId } from '../contract/finspace-ids';
 
@@ -27,17 +33,16 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   const client = context.clientFor(props.environmentId);
   switch (event.RequestType) {
     case 'Create':
-      return created(await createGroupOrCleanUp(client, props, event, context));
-    case 'Update': {
-      const old = parsePermissionGroupProperties(event.OldResourceProperties);
       try {
-        if (old.environmentId !== props.environmentId && !(await exists(client, event.PhysicalResourceId!))) {
-          // Another environment is another group: CloudFormation deletes the old one
-          // (with its old properties) once this answer carries a new id. (When the group
-          // is already there, this is the rollback of a failed move: converge it.)
-          return created(await createGroup(client, props, event, 'replace'));
-        }
-        return await converge(client, props, event, context, 'onEvent');
+        return created(await createOrAdopt(client, props, event, context));
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        context.log('FinSpace did not answer; the polls create the group', { error: (error as Error).name });
+        return { PhysicalResourceId: placeholderId(event), CreateInPolls: true, CreateStartedAt: context.time.now() };
+      }
+    case 'Update': {
+      try {
+        return await update(client, props, parsePermissionGroupProperties(event.OldResourceProperties), event, context);
       } catch (error) {
         if (!isTransient(error)) throw error;
         // An outage must not fail the event (a failed rollback cannot be undone):
@@ -58,7 +63,10 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
 }
 
 async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
-  if (event.RequestType === 'Update' && event.ConvergeInPolls) return convergeInPoll(event, context);
+  if (event.RequestType === 'Create' && event.CreateInPolls) return createInPoll(event, context);
+  if (event.RequestType === 'Update' && event.ConvergeInPolls) {
+    return convergeInPoll(event, parsePermissionGroupProperties(event.OldResourceProperties), context);
+  }
   if (event.RequestType !== 'Delete' || !event.DeleteAfterMembersLeave) return { IsComplete: true };
   // The service refused to delete a group that still had members, or did not answer:
   // ask the members to leave, and delete once they are gone.
@@ -83,16 +91,46 @@ async function isComplete(event: IsCompleteRequest, context: InvocationContext):
   return { IsComplete: true };
 }
 
-/** A poll of an update that FinSpace did not answer in onEvent. */
-async function convergeInPoll(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
+/**
+ * A poll of a create that FinSpace did not answer in onEvent: the same clientToken as
+ * onEvent's, so that a create FinSpace made but did not answer answers the same group.
+ */
+async function createInPoll(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
   const props = parsePermissionGroupProperties(event.ResourceProperties);
   try {
-    await converge(context.clientFor(props.environmentId), props, event, context, 'isComplete');
+    return { IsComplete: true, ...created(await createOrAdopt(context.clientFor(props.environmentId), props, event, context)) };
+  } catch (error) {
+    if (shouldPollAgain(error, event.CreateStartedAt, context)) return { IsComplete: false };
+    throw error;
+  }
+}
+
+/** A poll of an update that FinSpace did not answer in onEvent; its answer may carry a new group's id. */
+async function convergeInPoll(event: IsCompleteRequest, old: PermissionGroupProperties, context: InvocationContext): Promise<IsCompleteResponse> {
+  const props = parsePermissionGroupProperties(event.ResourceProperties);
+  try {
+    return { IsComplete: true, ...await update(context.clientFor(props.environmentId), props, old, event, context) };
   } catch (error) {
     if (shouldPollAgain(error, event.ConvergeStartedAt, context)) return { IsComplete: false };
     throw error;
   }
-  return { IsComplete: true };
+}
+
+async function update(
+  client: FinSpaceDataClient, props: PermissionGroupProperties, old: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext,
+) {
+  if (old.environmentId !== props.environmentId && !(await exists(client, event.PhysicalResourceId!))) {
+    // Another environment is another group: CloudFormation deletes the old one
+    // (with its old properties) once this answer carries a new id. (When the group
+    // is already there, this is the rollback of a failed move: converge it.)
+    return created(await createGroup(client, props, event, 'replace'));
+  }
+  return converge(client, props, event, context);
+}
+
+/** The id a group holds until a poll has created it: never a FinSpace id (see isValidId). */
+function placeholderId(event: OnEventRequest): string {
+  return `pending-creation-${event.RequestId}`;
 }
 
 async function exists(client: FinSpaceDataClient, permissionGroupId: string): Promise<boolean> {
@@ -108,6 +146,67 @@ async function exists(client: FinSpaceDataClient, permissionGroupId: string): Pr
 
 function created(permissionGroupId: string): OnEventResponse {
   return { PhysicalResourceId: permissionGroupId, Data: { PermissionGroupId: permissionGroupId } };
+}
+
+/**
+ * Groups of the declared name are looked up first: whether FinSpace refuses a second
+ * group of one name is not documented, and the outcome must not depend on it. An
+ * existing group is taken over only when the declaration says so, and only when it
+ * is the one group of the name.
+ */
+async function createOrAdopt(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext) {
+  const existing = await groupsNamed(client, props.name);
+  if (existing.length === 0) return createGroupOrCleanUp(client, props, event, context);
+  const own = await groupMadeByThisEvent(client, props, event, existing, context);
+  if (own !== undefined) return own;
+  const where = `of environment ${props.environmentId}`;
+  if (!props.adopt) {
+    throw new DeploymentFailure(`${existing.length === 1 ? 'a permission group' : `${existing.length} permission groups`} ${where} already ` +
+      `${existing.length === 1 ? 'has' : 'have'} the declared name (${describeGroupIds(existing)}). ` +
+      'Set ifExists: IfExists.ADOPT on the PermissionGroup to take the group over, or declare another name.');
+  }
+  if (existing.length > 1) {
+    throw new DeploymentFailure(`${existing.length} permission groups ${where} have the declared name (${describeGroupIds(existing)}): ` +
+      'cannot tell which one to adopt. Rename or delete all but one of them, or declare another name.');
+  }
+  const groupId = existing[0].permissionGroupId!;
+  context.log('adopting the existing permission group of the declared name', { permissionGroupId: groupId });
+  await converge(client, props, { ...event, PhysicalResourceId: groupId }, context);
+  return groupId;
+}
+
+/**
+ * The group an earlier delivery of this same Create made, if one did: the create's
+ * clientToken, asked again, answers with that group. Asked when the token is new, a
+ * FinSpace that refuses a taken name answers ConflictException; one that allows it
+ * makes another group of the name, which is deleted again at once, so that both
+ * end alike.
+ */
+async function groupMadeByThisEvent(
+  client: FinSpaceDataClient,
+  props: PermissionGroupProperties,
+  event: OnEventRequest,
+  existing: readonly PermissionGroup[],
+  context: InvocationContext,
+): Promise<string | undefined> {
+  let groupId: string;
+  try {
+    groupId = await createGroup(client, props, event, 'create');
+  } catch (error) {
+    if (isFinSpaceError(error, 'ConflictException')) return undefined;
+    if (isTransient(error)) {
+      context.log('a group made by this create may be left behind: FinSpace did not say which, and a group of the name may be someone else\'s');
+    }
+    throw error;
+  }
+  if (existing.some(group => group.permissionGroupId === groupId)) return groupId;
+  try {
+    await client.deletePermissionGroup({ permissionGroupId: groupId, clientToken: idempotencyToken(event, 'delete-second-of-name') });
+  } catch (error) {
+    // A re-delivered event: the first delivery deleted it already.
+    if (!isFinSpaceError(error, 'ResourceNotFoundException')) throw error;
+  }
+  return undefined;
 }
 
 /**
@@ -147,16 +246,10 @@ async function createGroup(client: FinSpaceDataClient, props: PermissionGroupPro
 }
 
 /** Read the live group and change only what differs from the declaration. */
-async function converge(
-  client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext, phase: Phase,
-) {
+async function converge(client: FinSpaceDataClient, props: PermissionGroupProperties, event: OnEventRequest, context: InvocationContext) {
   const groupId = event.PhysicalResourceId!;
   const live = await liveGroup(client, groupId);
   if (!live) {
-    if (phase === 'isComplete') {
-      // Only onEvent can answer with the id of a new group.
-      throw new DeploymentFailure(`permission group ${groupId} was deleted outside CloudFormation while FinSpace was not answering; deploy again to create it anew.`);
-    }
     context.log('permission group was deleted outside CloudFormation; creating it again', { permissionGroupId: groupId });
     return created(await createGroup(client, props, event, 'recreate'));
   }
@@ -194,6 +287,14 @@ async function applyDeclaration(
   if (props.description !== undefined && live.description !== props.description) changes.description = props.description;
   if (!sameSet(live.applicationPermissions ?? [], props.applicationPermissions)) {
     changes.applicationPermissions = props.applicationPermissions as PermissionGroup['applicationPermissions'];
+  }
+  if (changes.name !== undefined) {
+    // A rename must not depend on whether FinSpace allows two groups of one name either.
+    const holders = (await groupsNamed(client, changes.name)).filter(group => group.permissionGroupId !== groupId);
+    if (holders.length > 0) {
+      throw new DeploymentFailure(`cannot rename permission group ${groupId}: another group of environment ${props.environmentId} ` +
+        `already has the declared name (${describeGroupIds(holders)}). Declare another name.`);
+    }
   }
   const changed = Object.keys(changes);
   if (grants(live.applicationPermissions) && !grants(props.applicationPermissions)) {

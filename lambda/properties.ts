@@ -3,7 +3,11 @@
  * keys of the contract's wire types. CloudFormation hands every scalar over as a
  * string, lists as lists of strings.
  */
-import type { GroupMembershipWireProperties, PermissionGroupWireProperties } from '../contract/resource-properties';
+import type {
+  GroupMembershipWireProperties,
+  PermissionGroupByNameWireProperties,
+  PermissionGroupWireProperties,
+} from '../contract/resource-properties';
 
 export class InvalidPropertiesError extends Error {
   public override readonly name = 'InvalidPropertiesError';
@@ -15,6 +19,14 @@ export interface PermissionGroupProperties {
   readonly name: string;
   readonly description?: string;
   readonly applicationPermissions: string[];
+  /** Take over the one existing group of the name instead of failing (IfExists ADOPT). */
+  readonly adopt: boolean;
+}
+
+/** Properties of Custom::FinSpacePermissionGroupByName. */
+export interface PermissionGroupByNameProperties {
+  readonly environmentId: string;
+  readonly name: string;
 }
 
 /** Properties of Custom::FinSpaceGroupMembership (one shard of a declaration). */
@@ -22,6 +34,8 @@ export interface GroupMembershipProperties {
   readonly environmentId: string;
   readonly permissionGroupId: string;
   readonly userIds: string[];
+  /** Users declared by e-mail, as declared (resolved at deploy time). */
+  readonly emails: string[];
   readonly exclusive: boolean;
   readonly membershipKey: string;
   /** The group's key in the stack's declared members (absent from older templates). */
@@ -41,7 +55,22 @@ export function parsePermissionGroupProperties(raw: Raw): PermissionGroupPropert
     name: requiredString(props, 'PermissionGroupName'),
     description: optionalString(props, 'Description'),
     applicationPermissions: stringList(props, 'ApplicationPermissions'),
+    adopt: ifExists(props, 'IfExists') === 'ADOPT',
   };
+}
+
+export function parsePermissionGroupByNameProperties(raw: Raw): PermissionGroupByNameProperties {
+  const props: RawOf<PermissionGroupByNameWireProperties> = raw ?? {};
+  return {
+    environmentId: requiredString(props, 'EnvironmentId'),
+    name: requiredString(props, 'PermissionGroupName'),
+  };
+}
+
+function ifExists<Wire>(props: RawOf<Wire>, key: keyof Wire & string): 'FAIL' | 'ADOPT' {
+  const value: unknown = props[key] ?? 'FAIL';
+  if (value === 'FAIL' || value === 'ADOPT') return value;
+  throw new InvalidPropertiesError(`${key} must be 'FAIL' or 'ADOPT'`);
 }
 
 export function parseGroupMembershipProperties(raw: Raw): GroupMembershipProperties {
@@ -57,10 +86,17 @@ export function parseGroupMembershipProperties(raw: Raw): GroupMembershipPropert
   if (duplicate !== undefined) {
     throw new InvalidPropertiesError(`UserIds lists '${duplicate}' more than once`);
   }
+  const emails = stringList(props, 'Emails');
+  const normalized = emails.map(email => email.toLowerCase());
+  const repeated = normalized.findIndex((email, index) => normalized.indexOf(email) !== index);
+  if (repeated >= 0) {
+    throw new InvalidPropertiesError(`Emails lists e-mail #${repeated + 1} more than once`);
+  }
   return {
     environmentId: requiredString(props, 'EnvironmentId'),
     permissionGroupId: requiredString(props, 'PermissionGroupId'),
     userIds,
+    emails,
     exclusive: booleanString(props, 'Exclusive'),
     membershipKey: requiredString(props, 'MembershipKey'),
     groupKey: optionalString(props, 'GroupKey'),

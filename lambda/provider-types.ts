@@ -19,6 +19,11 @@ export type IsCompleteRequest = OnEventRequest & OnEventResponse;
 
 export interface IsCompleteResponse {
   readonly IsComplete: boolean;
+  /**
+   * With IsComplete: true, the id CloudFormation gets instead of onEvent's (the
+   * framework spreads this answer over onEvent's): a group the polls created.
+   */
+  readonly PhysicalResourceId?: string;
   readonly Data?: Record<string, unknown>;
   /** Only with IsComplete: false, which the framework answers by retrying with the event: no further than the Invoke result. */
   readonly MembershipProgress?: MembershipProgress;

@@ -13,6 +13,12 @@ export const CLOUDFORMATION_ENDPOINT_ENV = 'AWS_ENDPOINT_URL_CLOUDFORMATION';
 /** The status rollbacks of an update run in: the resources are updated back to the previous template. */
 export const UPDATE_ROLLBACK_IN_PROGRESS = 'UPDATE_ROLLBACK_IN_PROGRESS';
 
+/**
+ * The statuses in which CloudFormation deletes what a failed deploy created: after
+ * updating the rest back, and when the stack's creation failed.
+ */
+export const ROLLBACK_CLEANUP_STATUSES: readonly string[] = ['UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS'];
+
 export interface StackStatusOptions {
   readonly credentials?: () => Promise<AwsCredentialIdentity>;
   readonly env?: Readonly<Record<string, string | undefined>>;

@@ -64,11 +64,14 @@ export interface FinSpaceDataAccessProps {
    * already registered, or let the library create one and register the ARN that the
    * stack outputs as `FinSpaceDataHandlerRoleArn`.
    *
-   * The library adds to the role exactly two permissions,
+   * The library adds to the role exactly these permissions:
    * `finspace-api:GetProgrammaticAccessCredentials` on the environment's account and
-   * region, and `cloudformation:DescribeStacks` on the stack itself (to tell the
-   * rollback of a failed deploy from a deploy), and write access to the handler's own
-   * log groups. An immutable imported role must already have them.
+   * region; `cloudformation:DescribeStacks` on the stack itself (to tell the
+   * rollback of a failed deploy from a deploy); `ssm:GetParametersByPath`,
+   * `ssm:PutParameter` and `ssm:DeleteParameters` under the stack's Parameter Store
+   * path `/finspace-data-access/<stack name>/preexisting-members` (which members a
+   * rollback keeps); and write access to the handler's own log groups. An immutable
+   * imported role must already have them.
    *
    * @default - one role per stack, created by the library
    */

@@ -1,10 +1,12 @@
 import { createHash } from 'crypto';
 import { Annotations, Aspects, CustomResource, IAspect, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { FinSpaceUser, type IFinSpaceUser, validateEmail } from './finspace-user';
 import type { IPermissionGroup } from './permission-group';
 import { validateRemovalPolicy } from './removal-policy';
 import { publishUserIds } from './user-ids-object';
 import { hasSurroundingBlanks, isValidId } from '../contract/finspace-ids';
+import { emailMemberKey, emailOfMemberKey, maskEmail } from '../contract/finspace-users';
 import { wireBoolean, type GroupMembershipWireProperties } from '../contract/resource-properties';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../contract/resource-types';
 import { MAX_INLINE_USER_IDS } from '../contract/user-ids-object';
@@ -28,6 +30,16 @@ export interface GroupMembershipProps {
    * @default - none yet; add them with `addUsers()`
    */
   readonly userIds?: string[];
+
+  /**
+   * FinSpace users named by e-mail address (`FinSpaceUser.fromEmail()`), by id
+   * (`FinSpaceUser.fromUserId()`), or `FinSpaceUser`s of the app, beside `userIds`.
+   * E-mail addresses are resolved to users at deploy time, case-insensitively;
+   * each person at most once.
+   *
+   * @default - none yet; add them with `addFinSpaceUsers()`
+   */
+  readonly users?: IFinSpaceUser[];
 
   /**
    * Whether this declaration is the whole truth about the group's members.
@@ -74,15 +86,20 @@ export class GroupMembership extends Construct {
   public readonly group: IPermissionGroup;
   /** Whether the declaration is exclusive. */
   public readonly exclusive: boolean;
-  private readonly userIds: string[] = [];
-  /** The same users, to find a repeated one in constant time. */
-  private readonly distinctUserIds = new Set<string>();
+  /** Each declared user's key, in declaration order: its id, or emailMemberKey() of its e-mail. */
+  private readonly memberKeys: string[] = [];
+  /** The same keys, to find a repeated one in constant time. */
+  private readonly distinctMemberKeys = new Set<string>();
+  /** The e-mail address of each e-mail key, as declared. */
+  private readonly declaredEmails = new Map<string, string>();
+  /** FinSpaceUsers of the app declared as members: the membership waits for them. */
+  private readonly declaredUserConstructs: FinSpaceUser[] = [];
   private removalPolicy: RemovalPolicy;
   private resource?: CustomResource;
   private readonly groupKey: string;
   private readonly membershipKey: string;
   /** Set when the app is synthesized; the users cannot change after that. */
-  private finalUserIds?: string[];
+  private finalMemberKeys?: string[];
 
   constructor(scope: Construct, id: string, props: GroupMembershipProps) {
     super(scope, id);
@@ -97,8 +114,9 @@ export class GroupMembership extends Construct {
     this.groupKey = groupKeyOf(this.group);
     // The provider publishes every membership's users once the app is complete.
     this.membershipKey = this.group.access._provider.declareMembers(this, this.groupKey, this.group.access.environmentId,
-      () => this._finalUserIds(), () => this._materialize());
+      () => this._finalMemberKeys(), () => this._materialize());
     this.addUsers(...(props.userIds ?? []));
+    this.addFinSpaceUsers(...(props.users ?? []));
 
     // Whether the ids fit the template depends on the final number of users, which
     // later addUsers() calls may still change: create the resource when the app is
@@ -113,19 +131,62 @@ export class GroupMembership extends Construct {
    * @param userIds FinSpace user ids
    */
   public addUsers(...userIds: string[]): void {
-    if (this.finalUserIds) {
-      throw new Error(`${this.node.path}: users cannot be added after the app was synthesized`);
-    }
+    this.assertOpen();
     for (const userId of userIds) {
       validateUserId(userId);
-      if (!isUnresolved(userId)) {
-        if (this.distinctUserIds.has(userId)) {
-          throw new Error(`${this.node.path}: user '${userId}' is declared more than once`);
-        }
-        this.distinctUserIds.add(userId);
-      }
-      this.userIds.push(userId);
+      // The id of a FinSpaceUser of the app names that user: declare it as the user.
+      const user = isUnresolved(userId) ? FinSpaceUser._declaredWithUserId(userId) : undefined;
+      if (user) this.addFinSpaceUsers(user);
+      else this.addMemberKey(userId, `user '${userId}'`);
     }
+  }
+
+  /**
+   * Declares more members, by e-mail address, by id, or as `FinSpaceUser`s of the app.
+   *
+   * @param users references made with `FinSpaceUser.fromEmail()` or `FinSpaceUser.fromUserId()`, or `FinSpaceUser`s
+   */
+  public addFinSpaceUsers(...users: IFinSpaceUser[]): void {
+    this.assertOpen();
+    for (const user of users) {
+      const declared = user instanceof FinSpaceUser ? user : undefined;
+      if (declared) {
+        if (declared.access.environmentId !== this.group.access.environmentId) {
+          throw new Error(`${this.node.path}: FinSpace user ${declared.node.path} belongs to another FinSpace environment than permission group ${describeGroup(this.group)}`);
+        }
+        this.declaredUserConstructs.push(declared);
+      }
+      const reference = user?.userReference ?? {};
+      const email = reference.emailAddress;
+      if (email !== undefined) {
+        validateEmail('emailAddress', email);
+        if (isUnresolved(email)) throw new Error(`${this.node.path}: a member's e-mail address must be known at synth time; declare the user by id instead`);
+        const key = emailMemberKey(email);
+        this.addMemberKey(key, `e-mail '${maskEmail(email)}'`);
+        this.declaredEmails.set(key, email);
+      } else if (reference.userId !== undefined) {
+        validateUserId(reference.userId);
+        this.addMemberKey(reference.userId, `user '${reference.userId}'`);
+      } else {
+        throw new Error(`${this.node.path}: a member must name a user by emailAddress or userId (use FinSpaceUser.fromEmail() or FinSpaceUser.fromUserId())`);
+      }
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.finalMemberKeys) {
+      throw new Error(`${this.node.path}: users cannot be added after the app was synthesized`);
+    }
+  }
+
+  private addMemberKey(key: string, description: string): void {
+    if (!isUnresolved(key)) {
+      if (this.distinctMemberKeys.has(key)) {
+        throw new Error(`${this.node.path}: ${description} is declared more than once`);
+      }
+      this.distinctMemberKeys.add(key);
+    }
+    this.memberKeys.push(key);
   }
 
   /**
@@ -137,20 +198,35 @@ export class GroupMembership extends Construct {
     this.resource?.applyRemovalPolicy(policy);
   }
 
-  /** The declared user ids, in declaration order. */
+  /** The users declared by id, in declaration order. */
   public get declaredUserIds(): string[] {
-    return [...this.userIds];
+    return this.memberKeys.filter(key => !this.declaredEmails.has(key));
+  }
+
+  /** The users declared by e-mail address, in declaration order, as declared. */
+  public get declaredEmailAddresses(): string[] {
+    return this.memberKeys.filter(key => this.declaredEmails.has(key)).map(key => this.declaredEmails.get(key)!);
   }
 
   /**
-   * The declared users, sorted, fixed by the first call (when the app is synthesized):
-   * the resource and the provider's index of declared members both use this list.
+   * Every declared user's key (its id, or the key of its e-mail), in declaration order.
    *
    * @internal
    */
-  public _finalUserIds(): string[] {
-    this.finalUserIds ??= [...this.userIds].sort();
-    return this.finalUserIds;
+  public _memberKeys(): string[] {
+    return [...this.memberKeys];
+  }
+
+  /**
+   * The declared users' keys, sorted, fixed by the first call (when the app is
+   * synthesized): the resource and the provider's index of declared members both use
+   * this list.
+   *
+   * @internal
+   */
+  public _finalMemberKeys(): string[] {
+    this.finalMemberKeys ??= [...this.memberKeys].sort();
+    return this.finalMemberKeys;
   }
 
   /** @internal */
@@ -158,8 +234,15 @@ export class GroupMembership extends Construct {
     if (this.node.tryFindChild('Resource')) return;
     const access = this.group.access;
     const provider = access._provider;
-    const userIds = this._finalUserIds();
-    if (this.exclusive && userIds.length === 0) {
+    const keys = this._finalMemberKeys();
+    const userIds = keys.filter(key => !this.declaredEmails.has(key));
+    // E-mails keep their declaration order: a failure names each by its position.
+    const emails = this.declaredEmailAddresses;
+    if (emails.length > MAX_INLINE_USER_IDS) {
+      throw new Error(`${this.node.path}: declares ${emails.length} users by e-mail address; a membership takes at most ${MAX_INLINE_USER_IDS} ` +
+        '(they travel in the template): declare the others by id, or in another membership');
+    }
+    if (this.exclusive && keys.length === 0) {
       Annotations.of(this).addWarningV2('cdk-finspace-permission-groups:GroupMembership.emptiesGroup',
         'Exclusive membership declares no users: deploying it removes every member of the group (except the FinSpace user the handler acts as).');
     }
@@ -167,6 +250,8 @@ export class GroupMembership extends Construct {
       EnvironmentId: access.environmentId,
       PermissionGroupId: this.group.permissionGroupId,
       ...this.userIdsProperties(userIds),
+      // Left out when empty, so that resources of earlier versions see no change.
+      ...(emails.length > 0 ? { Emails: emails } : {}),
       Exclusive: wireBoolean(this.exclusive),
       MembershipKey: this.membershipKey,
       GroupKey: this.groupKey,
@@ -189,6 +274,8 @@ export class GroupMembership extends Construct {
     // An imported group has no resource.
     const groupResource = this.group.node.defaultChild;
     if (groupResource) this.resource.node.addDependency(groupResource);
+    // A user of the app must exist (and be ENABLED) before it is added.
+    for (const user of this.declaredUserConstructs) this.resource.node.addDependency(user);
     // The drift audit reads every declared id from the provider's layer, never from S3.
     const { UserIdsBucket, UserIdsKey, UserIdsSha256, UserCount, ...declared } = properties;
     provider.declareResource(this.resource, GROUP_MEMBERSHIP_RESOURCE_TYPE, { ...declared, UserIds: userIds });
@@ -231,6 +318,9 @@ function validateUserId(userId: string) {
   }
   if (hasSurroundingBlanks(userId)) {
     throw new Error(`user id must not begin or end with blanks, got '${userId}'`);
+  }
+  if (emailOfMemberKey(userId) !== undefined) {
+    throw new Error(`user id must not begin with 'email:', got '${userId}'; declare users by e-mail with FinSpaceUser.fromEmail()`);
   }
 }
 
@@ -285,18 +375,24 @@ function addToMembershipsOfGroup(membership: GroupMembership) {
 
 function overlappingUsers(membership: GroupMembership): string[] {
   const errors: string[] = [];
-  const mine = new Set(membership.declaredUserIds.filter(u => !isUnresolved(u)));
+  const mine = new Set(membership._memberKeys().filter(u => !isUnresolved(u)));
   for (const other of siblingsOf(membership)) {
     if (other === membership || other.node.path > membership.node.path) continue;
-    const shared = other.declaredUserIds.filter(u => mine.has(u));
+    const shared = other._memberKeys().filter(u => mine.has(u));
     if (shared.length > 0) {
       errors.push(
-        `users ${shared.slice(0, 5).map(u => `'${u}'`).join(', ')}${shared.length > 5 ? ` and ${shared.length - 5} more` : ''} ` +
+        `users ${shared.slice(0, 5).map(describeMemberKey).join(', ')}${shared.length > 5 ? ` and ${shared.length - 5} more` : ''} ` +
         `are declared by both ${other.node.path} and ${membership.node.path} for permission group ${describeGroup(membership.group)}: ` +
         'removing either declaration would remove them; declare each user once per group.');
     }
   }
   return errors;
+}
+
+/** A member as messages show it: its id, or its e-mail masked. */
+function describeMemberKey(key: string): string {
+  const email = emailOfMemberKey(key);
+  return email === undefined ? `'${key}'` : `e-mail '${maskEmail(email)}'`;
 }
 
 function describeGroup(group: IPermissionGroup): string {

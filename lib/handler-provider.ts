@@ -16,7 +16,7 @@ import { limitTemplateSize } from './template-size-limit';
 import { DECLARED_MEMBERS_FILE, DEPLOY_TIME_ENVIRONMENTS_VARIABLE, type DeclaredMembersIndex, declaringResource } from '../contract/declared-members';
 import { DECLARED_RESOURCES_FILE, type AuditRequest, type DeclaredResource, type DeclaredValue } from '../contract/drift-audit';
 import { DESCRIPTION_MAX_LENGTH, ID_MAX_LENGTH, NAME_MAX_LENGTH } from '../contract/finspace-ids';
-import { handlerEnvironment, handlerTimeoutSeconds } from '../contract/handler-settings';
+import { handlerEnvironment, handlerTimeoutSeconds, preexistingMembersPath } from '../contract/handler-settings';
 import { PERMISSION_GROUP_RESOURCE_TYPE, type ResourceType } from '../contract/resource-types';
 import { USER_IDS_OBJECT_EXTENSION } from '../contract/user-ids-object';
 
@@ -146,6 +146,17 @@ export class HandlerProvider extends Construct {
       resourceArns: [Stack.of(this).stackId],
     });
 
+    // A rollback keeps the members the failed deploy found already there: each
+    // membership records them under the stack's own path (lambda/preexisting-members.ts).
+    iam.Grant.addToPrincipal({
+      grantee: this.role,
+      actions: ['ssm:GetParametersByPath', 'ssm:PutParameter', 'ssm:DeleteParameters'],
+      resourceArns: [
+        Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: preexistingMembersPath(Aws.STACK_NAME).slice(1) }),
+        Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${preexistingMembersPath(Aws.STACK_NAME).slice(1)}/*` }),
+      ],
+    });
+
     this.serviceTimeout = settings.timeout.plus(Duration.minutes(5));
     Aspects.of(this).add(new PublishDeclaredMembers(this));
     limitTemplateSize(this);
@@ -164,6 +175,7 @@ export class HandlerProvider extends Construct {
       handlerRoleArn: this.role.roleArn,
       timeoutSeconds: String(handlerTimeoutSeconds(settings.timeout.toSeconds(), settings.pollInterval.toSeconds())),
       pollIntervalMs: String(settings.pollInterval.toMilliseconds()),
+      preexistingMembersPath: preexistingMembersPath(Aws.STACK_NAME),
     });
     const onEventHandler = this.handlerFunction('OnEvent', 'index.onEvent', Duration.minutes(10), environment);
     const isCompleteHandler = this.handlerFunction('IsComplete', 'index.isComplete', Duration.minutes(2), environment);

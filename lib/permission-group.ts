@@ -2,12 +2,14 @@ import { Annotations, CustomResource, IResource, RemovalPolicy, Resource, Token 
 import { Construct } from 'constructs';
 import { ApplicationPermission } from './application-permission';
 import { FinSpaceDataAccess } from './finspace-data-access';
+import type { IFinSpaceUser } from './finspace-user';
 import { GroupMembership } from './group-membership';
+import { IfExists } from './if-exists';
 import { validateRemovalPolicy } from './removal-policy';
 import { isApplicationPermission, PRIVILEGED_PERMISSION } from '../contract/application-permissions';
 import { hasSurroundingBlanks, isValidDescription, isValidId, isValidName } from '../contract/finspace-ids';
-import type { PermissionGroupWireProperties } from '../contract/resource-properties';
-import { PERMISSION_GROUP_RESOURCE_TYPE } from '../contract/resource-types';
+import type { PermissionGroupByNameWireProperties, PermissionGroupWireProperties } from '../contract/resource-properties';
+import { PERMISSION_GROUP_BY_NAME_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE } from '../contract/resource-types';
 
 /**
  * A FinSpace permission group, created in this app or imported.
@@ -32,6 +34,16 @@ export interface IPermissionGroup extends IResource {
    * @param userIds FinSpace user ids
    */
   addMembers(...userIds: string[]): void;
+
+  /**
+   * Declares FinSpace users as members of this group: by e-mail address, by id, or
+   * `FinSpaceUser`s of the app (which the membership waits for).
+   *
+   * Adds to the same `GroupMembership` as `addMembers()`.
+   *
+   * @param users references made with `FinSpaceUser.fromEmail()` or `FinSpaceUser.fromUserId()`, or `FinSpaceUser`s
+   */
+  addMemberUsers(...users: IFinSpaceUser[]): void;
 }
 
 /**
@@ -72,10 +84,32 @@ export interface PermissionGroupProps {
   readonly members?: string[];
 
   /**
+   * FinSpace users to make members of the group, in additive mode, beside `members`:
+   * by e-mail address (`FinSpaceUser.fromEmail()`, resolved at deploy time), by id
+   * (`FinSpaceUser.fromUserId()`), or `FinSpaceUser`s of the app. Same as calling
+   * `addMemberUsers()`.
+   *
+   * @default - no members declared by reference with the group
+   */
+  readonly memberUsers?: IFinSpaceUser[];
+
+  /**
+   * What the first deployment does when FinSpace already has permission groups with
+   * this name: `IfExists.FAIL` fails it, naming their ids; `IfExists.ADOPT` takes over
+   * the one group of that name (changed to match the declaration from then on), and
+   * fails, naming their ids, when there are several. Decided by listing the groups,
+   * so it works alike whether or not FinSpace allows two groups of one name.
+   *
+   * @default IfExists.FAIL
+   */
+  readonly ifExists?: IfExists;
+
+  /**
    * What happens to the group in FinSpace when it leaves the stack or the stack is
    * deleted. `RemovalPolicy.RETAIN` leaves the group (and its members) in FinSpace.
    *
-   * @default RemovalPolicy.DESTROY
+   * @default - RemovalPolicy.DESTROY; RemovalPolicy.RETAIN with `IfExists.ADOPT`, as the
+   * group may have been made and used outside the stack before
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -96,10 +130,16 @@ abstract class PermissionGroupBase extends Resource implements IPermissionGroup 
   private members?: GroupMembership;
 
   public addMembers(...userIds: string[]): void {
-    if (!this.members) {
-      this.members = new GroupMembership(this, 'Members', { group: this, userIds: [] });
-    }
-    this.members.addUsers(...userIds);
+    this.membership().addUsers(...userIds);
+  }
+
+  public addMemberUsers(...users: IFinSpaceUser[]): void {
+    this.membership().addFinSpaceUsers(...users);
+  }
+
+  private membership(): GroupMembership {
+    this.members ??= new GroupMembership(this, 'Members', { group: this, userIds: [] });
+    return this.members;
   }
 }
 
@@ -141,6 +181,40 @@ export class PermissionGroup extends PermissionGroupBase {
   }
 
   /**
+   * Refers to a permission group that exists in FinSpace, by its name, for members
+   * of a group that is managed elsewhere. The deployment finds the group's id by
+   * listing the groups, and fails when no group or more than one has the name. The
+   * id is looked up again only when the name or the environment changes.
+   */
+  public static fromPermissionGroupName(scope: Construct, id: string, access: FinSpaceDataAccess, permissionGroupName: string): IPermissionGroup {
+    validateAccess(access);
+    validateName(permissionGroupName);
+    class ImportByName extends PermissionGroupBase {
+      public readonly permissionGroupId: string;
+      public readonly access = access;
+      constructor() {
+        super(scope, id);
+        const properties: PermissionGroupByNameWireProperties = {
+          EnvironmentId: access.environmentId,
+          PermissionGroupName: permissionGroupName,
+        };
+        const lookup = new CustomResource(this, 'Resource', {
+          resourceType: PERMISSION_GROUP_BY_NAME_RESOURCE_TYPE,
+          serviceToken: access._provider.serviceToken,
+          serviceTimeout: access._provider.serviceTimeout,
+          properties,
+        });
+        this.permissionGroupId = lookup.ref;
+      }
+      public applyRemovalPolicy(): void {
+        throw new Error(`${this.node.path}: a permission group found by name is not deployed by this stack, so it has no removal policy; ` +
+          'set the removal policy of its GroupMembership instead');
+      }
+    }
+    return new ImportByName();
+  }
+
+  /**
    * Refers to a permission group that exists in FinSpace, by its id.
    */
   public static fromPermissionGroupId(scope: Construct, id: string, access: FinSpaceDataAccess, permissionGroupId: string): IPermissionGroup {
@@ -175,19 +249,27 @@ export class PermissionGroup extends PermissionGroupBase {
       PermissionGroupName: props.permissionGroupName,
       Description: props.description,
       ApplicationPermissions: permissions,
+      // Left out by default, so that resources of earlier versions see no change.
+      ...(props.ifExists === IfExists.ADOPT ? { IfExists: IfExists.ADOPT } : {}),
     };
+    if (props.ifExists !== undefined && !Object.values(IfExists).includes(props.ifExists)) {
+      throw new Error(`ifExists must be one of ${Object.values(IfExists).join(', ')}, got '${props.ifExists}'`);
+    }
     const resource = new CustomResource(this, 'Resource', {
       resourceType: PERMISSION_GROUP_RESOURCE_TYPE,
       serviceToken: props.access._provider.serviceToken,
       serviceTimeout: props.access._provider.serviceTimeout,
       properties,
-      removalPolicy: validateRemovalPolicy(this, props.removalPolicy ?? RemovalPolicy.DESTROY),
+      // An adopted group may serve people the stack knows nothing of: kept unless said otherwise.
+      removalPolicy: validateRemovalPolicy(this,
+        props.removalPolicy ?? (props.ifExists === IfExists.ADOPT ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)),
     });
     this.resource = resource;
     this.permissionGroupId = resource.ref;
     props.access._provider.declareResource(resource, PERMISSION_GROUP_RESOURCE_TYPE, properties);
 
     if (props.members) this.addMembers(...props.members);
+    if (props.memberUsers) this.addMemberUsers(...props.memberUsers);
   }
 
   /**

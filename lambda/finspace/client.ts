@@ -193,6 +193,10 @@ export class FinSpaceDataClient {
     return this.send('GetPermissionGroup', input);
   }
 
+  public listPermissionGroups(input: m.ListPermissionGroupsRequest): Promise<m.ListPermissionGroupsResponse> {
+    return this.send('ListPermissionGroups', input);
+  }
+
   public associateUserToPermissionGroup(
     input: m.AssociateUserToPermissionGroupRequest,
   ): Promise<m.AssociateUserToPermissionGroupResponse> {
@@ -215,6 +219,30 @@ export class FinSpaceDataClient {
     input: m.ListPermissionGroupsByUserRequest,
   ): Promise<m.ListPermissionGroupsByUserResponse> {
     return this.send('ListPermissionGroupsByUser', input);
+  }
+
+  public getUser(input: m.GetUserRequest): Promise<m.GetUserResponse> {
+    return this.send('GetUser', input);
+  }
+
+  public listUsers(input: m.ListUsersRequest): Promise<m.ListUsersResponse> {
+    return this.send('ListUsers', input);
+  }
+
+  public createUser(input: m.CreateUserRequest): Promise<m.CreateUserResponse> {
+    return this.send('CreateUser', input);
+  }
+
+  public updateUser(input: m.UpdateUserRequest): Promise<m.UpdateUserResponse> {
+    return this.send('UpdateUser', input);
+  }
+
+  public enableUser(input: m.EnableUserRequest): Promise<m.EnableUserResponse> {
+    return this.send('EnableUser', input);
+  }
+
+  public disableUser(input: m.DisableUserRequest): Promise<m.DisableUserResponse> {
+    return this.send('DisableUser', input);
   }
 
   /** Signed with the base credentials; usually called by the client itself. */

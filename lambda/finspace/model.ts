@@ -68,7 +68,7 @@ export interface PermissionGroupByUser {
   readonly membershipStatus?: PermissionGroupMembershipStatus;
 }
 
-export interface UserByPermissionGroup {
+interface UserIdentity {
   readonly userId?: string;
   readonly status?: UserStatus;
   /** @sensitive */
@@ -80,6 +80,17 @@ export interface UserByPermissionGroup {
   readonly type?: UserType;
   readonly apiAccess?: ApiAccess;
   readonly apiAccessPrincipalArn?: string;
+}
+
+export interface User extends UserIdentity {
+  readonly createTime?: number;
+  readonly lastEnabledTime?: number;
+  readonly lastDisabledTime?: number;
+  readonly lastModifiedTime?: number;
+  readonly lastLoginTime?: number;
+}
+
+export interface UserByPermissionGroup extends UserIdentity {
   readonly membershipStatus?: PermissionGroupMembershipStatus;
 }
 
@@ -134,6 +145,16 @@ export interface GetPermissionGroupResponse {
   readonly permissionGroup?: PermissionGroup;
 }
 
+export interface ListPermissionGroupsRequest {
+  readonly nextToken?: string;
+  /** 1..100 */
+  readonly maxResults: number;
+}
+export interface ListPermissionGroupsResponse {
+  readonly permissionGroups?: PermissionGroup[];
+  readonly nextToken?: string;
+}
+
 export interface AssociateUserToPermissionGroupRequest {
   readonly permissionGroupId: string;
   readonly userId: string;
@@ -175,6 +196,68 @@ export interface ListPermissionGroupsByUserResponse {
   readonly nextToken?: string;
 }
 
+export interface GetUserRequest {
+  readonly userId: string;
+}
+export type GetUserResponse = User;
+
+export interface ListUsersRequest {
+  readonly nextToken?: string;
+  /** 1..100 */
+  readonly maxResults: number;
+}
+export interface ListUsersResponse {
+  readonly users?: User[];
+  readonly nextToken?: string;
+}
+
+export interface CreateUserRequest {
+  /** @sensitive */
+  readonly emailAddress: string;
+  readonly type: UserType;
+  /** @sensitive */
+  readonly firstName?: string;
+  /** @sensitive */
+  readonly lastName?: string;
+  readonly apiAccess?: ApiAccess;
+  readonly apiAccessPrincipalArn?: string;
+  readonly clientToken?: string;
+}
+export interface CreateUserResponse {
+  readonly userId?: string;
+}
+
+export interface UpdateUserRequest {
+  readonly userId: string;
+  readonly type?: UserType;
+  /** @sensitive */
+  readonly firstName?: string;
+  /** @sensitive */
+  readonly lastName?: string;
+  readonly apiAccess?: ApiAccess;
+  readonly apiAccessPrincipalArn?: string;
+  readonly clientToken?: string;
+}
+export interface UpdateUserResponse {
+  readonly userId?: string;
+}
+
+export interface EnableUserRequest {
+  readonly userId: string;
+  readonly clientToken?: string;
+}
+export interface EnableUserResponse {
+  readonly userId?: string;
+}
+
+export interface DisableUserRequest {
+  readonly userId: string;
+  readonly clientToken?: string;
+}
+export interface DisableUserResponse {
+  readonly userId?: string;
+}
+
 export interface GetProgrammaticAccessCredentialsRequest {
   readonly environmentId: string;
   /** 1..60 */
@@ -192,6 +275,7 @@ export interface FinSpaceDataOperations {
   UpdatePermissionGroup: { input: UpdatePermissionGroupRequest; output: UpdatePermissionGroupResponse };
   DeletePermissionGroup: { input: DeletePermissionGroupRequest; output: DeletePermissionGroupResponse };
   GetPermissionGroup: { input: GetPermissionGroupRequest; output: GetPermissionGroupResponse };
+  ListPermissionGroups: { input: ListPermissionGroupsRequest; output: ListPermissionGroupsResponse };
   AssociateUserToPermissionGroup: {
     input: AssociateUserToPermissionGroupRequest;
     output: AssociateUserToPermissionGroupResponse;
@@ -202,6 +286,12 @@ export interface FinSpaceDataOperations {
   };
   ListUsersByPermissionGroup: { input: ListUsersByPermissionGroupRequest; output: ListUsersByPermissionGroupResponse };
   ListPermissionGroupsByUser: { input: ListPermissionGroupsByUserRequest; output: ListPermissionGroupsByUserResponse };
+  GetUser: { input: GetUserRequest; output: GetUserResponse };
+  ListUsers: { input: ListUsersRequest; output: ListUsersResponse };
+  CreateUser: { input: CreateUserRequest; output: CreateUserResponse };
+  UpdateUser: { input: UpdateUserRequest; output: UpdateUserResponse };
+  EnableUser: { input: EnableUserRequest; output: EnableUserResponse };
+  DisableUser: { input: DisableUserRequest; output: DisableUserResponse };
   GetProgrammaticAccessCredentials: {
     input: GetProgrammaticAccessCredentialsRequest;
     output: GetProgrammaticAccessCredentialsResponse;

@@ -59,6 +59,11 @@ export const OPERATIONS: OperationTable = {
     method: 'GET',
     uri: '/permission-group/{permissionGroupId}',
   },
+  ListPermissionGroups: {
+    method: 'GET',
+    uri: '/permission-group',
+    query: ['nextToken', 'maxResults'],
+  },
   AssociateUserToPermissionGroup: {
     method: 'POST',
     uri: '/permission-group/{permissionGroupId}/users/{userId}',
@@ -82,6 +87,41 @@ export const OPERATIONS: OperationTable = {
     method: 'GET',
     uri: '/user/{userId}/permission-groups',
     query: ['nextToken', 'maxResults'],
+  },
+  GetUser: {
+    method: 'GET',
+    uri: '/user/{userId}',
+  },
+  ListUsers: {
+    method: 'GET',
+    uri: '/user',
+    query: ['nextToken', 'maxResults'],
+  },
+  CreateUser: {
+    method: 'POST',
+    uri: '/user',
+    body: ['emailAddress', 'type', 'firstName', 'lastName', 'apiAccess', 'apiAccessPrincipalArn', 'clientToken'],
+    idempotencyToken: 'clientToken',
+    sensitive: ['emailAddress', 'firstName', 'lastName'],
+  },
+  UpdateUser: {
+    method: 'PUT',
+    uri: '/user/{userId}',
+    body: ['type', 'firstName', 'lastName', 'apiAccess', 'apiAccessPrincipalArn', 'clientToken'],
+    idempotencyToken: 'clientToken',
+    sensitive: ['firstName', 'lastName'],
+  },
+  EnableUser: {
+    method: 'POST',
+    uri: '/user/{userId}/enable',
+    body: ['clientToken'],
+    idempotencyToken: 'clientToken',
+  },
+  DisableUser: {
+    method: 'POST',
+    uri: '/user/{userId}/disable',
+    body: ['clientToken'],
+    idempotencyToken: 'clientToken',
   },
   GetProgrammaticAccessCredentials: {
     method: 'GET',

@@ -1,22 +1,26 @@
 /**
- * Walks the two list operations the handler calls page by page (`nextToken`),
- * as an async generator in the style of the SDK's `paginateX` functions, plus
- * helpers that collect every item.
+ * Walks the list operations the handler calls page by page (`nextToken`), as an
+ * async generator in the style of the SDK's `paginateX` functions, plus helpers
+ * that collect every item.
  */
 import type * as m from './model';
 
 /** Largest page the model allows: the fewest requests per listing. */
 export const DEFAULT_PAGE_SIZE = 100;
 
-export type ListOperation = 'ListUsersByPermissionGroup' | 'ListPermissionGroupsByUser';
+export type ListOperation = 'ListPermissionGroups' | 'ListUsers' | 'ListUsersByPermissionGroup' | 'ListPermissionGroupsByUser';
 
 /** Where each page keeps its items. */
 const PAGE_ITEMS = {
+  ListPermissionGroups: 'permissionGroups',
+  ListUsers: 'users',
   ListUsersByPermissionGroup: 'users',
   ListPermissionGroupsByUser: 'permissionGroups',
 } as const satisfies { [Op in ListOperation]: keyof m.OperationOutput<Op> };
 
 interface PageItems {
+  ListPermissionGroups: m.PermissionGroup;
+  ListUsers: m.User;
   ListUsersByPermissionGroup: m.UserByPermissionGroup;
   ListPermissionGroupsByUser: m.PermissionGroupByUser;
 }
@@ -73,4 +77,12 @@ export function listAllUsersByPermissionGroup(
 
 export function listAllPermissionGroupsByUser(client: OperationSender, userId: string): Promise<m.PermissionGroupByUser[]> {
   return collectAll(client, 'ListPermissionGroupsByUser', { userId });
+}
+
+export function listAllPermissionGroups(client: OperationSender): Promise<m.PermissionGroup[]> {
+  return collectAll(client, 'ListPermissionGroups', {});
+}
+
+export function listAllUsers(client: OperationSender): Promise<m.User[]> {
+  return collectAll(client, 'ListUsers', {});
 }

@@ -5,10 +5,12 @@
  * milliseconds; a child process per revision would take seconds.
  */
 import { App, CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { type Declaration, ENVIRONMENT_KEYS, type EnvironmentKey, type GroupRef } from './declaration';
-import { ENVIRONMENT_IDS, IMPORTED_GROUPS } from './environments';
-import { FinSpaceDataAccess, GroupMembership, type IPermissionGroup, PermissionGroup } from '../../lib';
+import { DECLARED_USERS, ENVIRONMENT_IDS, IMPORTED_GROUPS } from './environments';
+import type { HandlerTimeouts } from './plan';
+import { FinSpaceDataAccess, FinSpaceUser, GroupMembership, IfExists, type IPermissionGroup, PermissionGroup } from '../../lib';
 
 export const STACK_NAME = 'FinSpaceChaos';
 const STACK_ENVIRONMENT = { account: '111122223333', region: 'us-east-1' };
@@ -18,6 +20,8 @@ export interface AppSettings {
   /** FinSpaceDataAccess timeout and pollInterval; the runner's poll interval scales the waiter. */
   readonly timeout: Duration;
   readonly pollInterval: Duration;
+  /** The handler functions' Lambda timeouts; default: the library's. */
+  readonly handlerTimeouts?: HandlerTimeouts;
 }
 
 /**
@@ -65,12 +69,28 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
     }
     return groups.get(key)!;
   };
+  // One existing user the stack adopts and keeps on removal, whose first name follows
+  // the number of groups: its create, updates and their rollbacks meet the same faults
+  // as the groups, and it stays a member wherever the declarations put it.
+  new FinSpaceUser(stack, 'AdoptedUser', {
+    access: access.a,
+    emailAddress: `${DECLARED_USERS[0].toUpperCase()}@example.com`,
+    firstName: `Steward${declaration.groups.length}`,
+    ifExists: IfExists.ADOPT,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
   const memberships = declaration.memberships.map(membership => new GroupMembership(stack, membership.id, {
     group: groupOf(membership.group),
-    userIds: [...membership.users],
+    ...idsAndAddresses(membership.users),
     exclusive: membership.exclusive,
     removalPolicy: membership.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   }));
+
+  for (const [index, membership] of declaration.memberships.entries()) {
+    for (const id of membership.after ?? []) memberships[index].node.addDependency(memberships.find(other => other.node.id === id)!);
+  }
+
+  if (settings.handlerTimeouts) shortenHandlerTimeouts(stack, settings.handlerTimeouts);
 
   const directory = app.synth().directory;
   const logicalIdOf = (construct: Construct) => stack.getLogicalId(construct.node.findChild('Resource').node.defaultChild as CfnElement);
@@ -81,5 +101,33 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
       // Memberships here never exceed one resource (3,000 users).
       ...memberships.map(membership => [membership.node.id, logicalIdOf(membership)]),
     ]),
+  };
+}
+
+/**
+ * The library gives the handler functions minutes; an outage that outlasts one
+ * invocation would then take minutes of real time. The chaos app overrides them
+ * (an app that declares nothing has no handler functions).
+ */
+function shortenHandlerTimeouts(stack: Stack, timeouts: HandlerTimeouts): void {
+  const functions = stack.node.findAll().filter((construct): construct is lambda.Function => construct instanceof lambda.Function);
+  for (const [id, seconds] of [['OnEvent', timeouts.onEvent], ['IsComplete', timeouts.isComplete]] as const) {
+    const handler = functions.filter(fn => fn.node.id === id && fn.node.scope?.node.id.startsWith('FinSpaceDataProvider'));
+    handler.forEach(fn => { (fn.node.defaultChild as lambda.CfnFunction).timeout = seconds; });
+  }
+}
+
+/**
+ * Every other declared user (user02, user04, ...) is declared by e-mail address, in
+ * capitals FinSpace does not keep, so that the sequences resolve addresses too. The
+ * expectation needs no change: the address names the same user. Users that steps
+ * declare to fail (unknown, disabled) keep their ids, and with them the reasons the
+ * plan expects.
+ */
+function idsAndAddresses(users: readonly string[]) {
+  const byEmail = (user: string) => DECLARED_USERS.indexOf(user) % 2 === 1;
+  return {
+    userIds: users.filter(user => !byEmail(user)),
+    users: users.filter(byEmail).map(user => FinSpaceUser.fromEmail(`${user.toUpperCase()}@Example.com`)),
   };
 }

@@ -3,7 +3,7 @@
  * emulator and runner), then the figures. Exits 1 when a sequence failed, printing
  * the command that replays it.
  *
- *   ts-node local/chaos/cli.ts [--sequences N] [--seed S | --seeds S1,S2,...] [--concurrency C] [--steps K] [--repeat R] [--allow CAVEAT,... | --unsteered] [--verbose]
+ *   ts-node local/chaos/cli.ts [--sequences N] [--seed S | --seeds S1,S2,...] [--concurrency C] [--steps K] [--repeat R] [--verbose]
  *
  * Sequence i of a run has seed S + i, so `--seed <its seed> --sequences 1` replays it:
  * the same plan, emulator settings and fault generator. Which request draws which
@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'util';
 import { addFigures, emptyFigures, formatFigures } from './figures';
-import { type Caveat, CAVEATS, planSequence } from './plan';
+import { planSequence } from './plan';
 import { runSequence, type SequenceReport } from './sequence';
 
 interface Arguments {
@@ -21,12 +21,10 @@ interface Arguments {
   readonly concurrency: number;
   readonly steps?: number;
   readonly repeat: number;
-  /** Caveats planned into all the same. */
-  readonly allow: readonly Caveat[];
   readonly verbose: boolean;
 }
 
-const USAGE = 'usage: chaos [--sequences N] [--seed S | --seeds S1,S2,...] [--concurrency C] [--steps K] [--repeat R] [--allow CAVEAT,... | --unsteered] [--verbose]';
+const USAGE = 'usage: chaos [--sequences N] [--seed S | --seeds S1,S2,...] [--concurrency C] [--steps K] [--repeat R] [--verbose]';
 
 async function main(argv: string[]): Promise<number> {
   let args: Arguments;
@@ -38,19 +36,18 @@ async function main(argv: string[]): Promise<number> {
   }
   const started = Date.now();
   const seeds = args.seeds.flatMap(seed => Array.from({ length: args.repeat }, () => seed));
-  say(`chaos: ${seeds.length} sequences, seeds ${describeSeeds(args.seeds)}, ${args.concurrency} at once` +
-    (args.allow.length > 0 ? `, planning into ${args.allow.join(', ')}` : ''));
+  say(`chaos: ${seeds.length} sequences, seeds ${describeSeeds(args.seeds)}, ${args.concurrency} at once`);
   const reports: SequenceReport[] = [];
   let next = 0;
   const worker = async () => {
     while (next < seeds.length) {
       const seed = seeds[next++];
-      const plan = planSequence(seed, { deploySteps: args.steps, allow: args.allow });
+      const plan = planSequence(seed, { deploySteps: args.steps });
       const report = await runSequence(plan, { log: args.verbose ? line => say(`  [${seed}] ${line}`) : undefined });
       reports.push(report);
       say(`${report.failure ? 'FAIL' : 'ok  '} seed ${seed}: ${plan.steps.length} steps, ${report.figures.steps} runner operations, ` +
         `${(report.elapsedMs / 1000).toFixed(1)}s (${reports.length}/${seeds.length})`);
-      if (report.failure) printFailure(report, args.allow);
+      if (report.failure) printFailure(report);
     }
   };
   await Promise.all(Array.from({ length: Math.min(args.concurrency, seeds.length) }, worker));
@@ -62,13 +59,13 @@ async function main(argv: string[]): Promise<number> {
   formatFigures(total).forEach(say);
   say(`wall time:        ${((Date.now() - started) / 1000).toFixed(0)}s for seeds ${describeSeeds(args.seeds)}`);
   if (failed.length > 0) {
-    say(`\nFailed seeds: ${failed.join(', ')}. Replay one with: npm run chaos -- --seed ${failed[0]} --sequences 1 --verbose${allowFlag(args.allow)}`);
+    say(`\nFailed seeds: ${failed.join(', ')}. Replay one with: npm run chaos -- --seed ${failed[0]} --sequences 1 --verbose`);
     return 1;
   }
   return 0;
 }
 
-function printFailure(report: SequenceReport, allow: readonly Caveat[]): void {
+function printFailure(report: SequenceReport): void {
   const failure = report.failure!;
   say(`  seed ${report.seed} failed at step ${failure.step} (attempt ${failure.attempt}): ${failure.changes.join('; ')}`);
   failure.problems.forEach(problem => say(`    - ${problem}`));
@@ -77,11 +74,7 @@ function printFailure(report: SequenceReport, allow: readonly Caveat[]): void {
   say('    attempted:');
   failure.attempted.forEach(line => say(`      ${line}`));
   say(`    state file, assemblies and handler logs kept in ${failure.directory}`);
-  say(`    replay: npm run chaos -- --seed ${report.seed} --sequences 1 --verbose${allowFlag(allow)}`);
-}
-
-function allowFlag(allow: readonly Caveat[]): string {
-  return allow.length > 0 ? ` --allow ${allow.join(',')}` : '';
+  say(`    replay: npm run chaos -- --seed ${report.seed} --sequences 1 --verbose`);
 }
 
 function describeSeeds(seeds: readonly number[]): string {
@@ -93,7 +86,7 @@ function parse(argv: string[]): Arguments {
   const [text, flag] = [{ type: 'string' }, { type: 'boolean' }] as const;
   const { values } = parseArgs({
     args: argv,
-    options: { sequences: text, seed: text, seeds: text, concurrency: text, steps: text, repeat: text, allow: text, verbose: flag, unsteered: flag },
+    options: { sequences: text, seed: text, seeds: text, concurrency: text, steps: text, repeat: text, verbose: flag },
   });
   const whole = (name: 'seed' | 'sequences' | 'concurrency' | 'steps' | 'repeat', fallback: number | undefined, min: number) => {
     if (values[name] === undefined) return fallback;
@@ -113,16 +106,8 @@ function parse(argv: string[]): Arguments {
     concurrency: whole('concurrency', 6, 1)!,
     steps: whole('steps', undefined, 1),
     repeat: whole('repeat', 1, 1)!,
-    allow: values.unsteered ? Object.keys(CAVEATS) as Caveat[] : caveats(values.allow),
     verbose: values.verbose === true,
   };
-}
-
-function caveats(list: string | undefined): Caveat[] {
-  const names = list?.split(',') ?? [];
-  const unknown = names.filter(name => !(name in CAVEATS));
-  if (unknown.length > 0) throw new Error(`--allow takes ${Object.keys(CAVEATS).join(', ')}; not ${unknown.join(', ')}`);
-  return names as Caveat[];
 }
 
 function say(line: string): void {

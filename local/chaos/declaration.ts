@@ -33,6 +33,8 @@ export interface MembershipDeclaration {
   readonly exclusive: boolean;
   /** RemovalPolicy.RETAIN: removed from the stack (or moved), its users stay members. */
   readonly retain: boolean;
+  /** Memberships (construct ids) that CloudFormation must change before this one. */
+  readonly after?: readonly string[];
 }
 
 export interface Declaration {

@@ -11,8 +11,9 @@
  * the handler's own user. A group leaving the stack is deleted (with whoever is
  * still in it) or, retained, left as it is. A step that fails and rolls back leaves
  * FinSpace as the previous declaration had it; only what an exclusive membership
- * removed on the way stays removed, and a user someone added before a failed step
- * declared it is removed by the rollback (the README says so; counted apart). And
+ * removed on the way stays removed, and never a member that was there before and
+ * that the failed step declared there (the rollback keeps it: README, "What a
+ * rollback puts back"). And
  * in every environment the handler's user keeps ManageUsersAndGroups: it is a
  * superuser or a settled member of a group that grants it (no lockout).
  */
@@ -112,15 +113,6 @@ export class ExpectedFinSpace {
   }
 
   /**
-   * A user someone added before a step that declared it there and failed: the
-   * rollback drops it from the declaration, and so removes it (README, "What a
-   * rollback puts back").
-   */
-  removedByRollback(identity: string, user: string): void {
-    this.groups.get(identity)?.members.delete(user);
-  }
-
-  /**
    * CloudFormation brought the stack from `before` to `after` (a destroy: to the
    * empty declaration). `letGo`: groups and memberships whose delete failed in the
    * cleanup phase, which CloudFormation then forgets; whatever they still hold stays,
@@ -181,18 +173,24 @@ export class ExpectedFinSpace {
    * `before` left it, except for outside members that exclusive memberships removed:
    * those of the groups whose exclusive memberships the attempt created or updated
    * (all of them if that finished, any of them if it failed), and those of the
-   * groups whose exclusive memberships the rollback updated back.
+   * groups whose exclusive memberships the rollback updated back; but for the outside
+   * members the attempt declared in their group, which were there before it and which
+   * neither its sweep nor the rollback removes.
    */
   rolledBack(before: Declaration, attempted: Declaration, touched: Touched): void {
+    const declaredByAttempt = (identity: string) =>
+      new Set(attempted.memberships.filter(m => groupIdentity(attempted, m.group) === identity).flatMap(m => m.users));
     for (const membership of attempted.memberships.filter(m => m.exclusive)) {
-      const group = this.groups.get(groupIdentity(attempted, membership.group));
+      const identity = groupIdentity(attempted, membership.group);
+      const group = this.groups.get(identity);
       if (!group) continue; // created by the attempt, and deleted by the rollback
-      if (touched.completed.has(membership.id)) removeOutside(group);
+      if (touched.completed.has(membership.id)) removeOutside(group, declaredByAttempt(identity));
       else if (touched.failed.has(membership.id)) mayHaveRemovedOutside(group);
     }
     for (const membership of before.memberships.filter(m => m.exclusive && touched.back.has(m.id))) {
-      const group = this.groups.get(groupIdentity(before, membership.group));
-      if (group) removeOutside(group);
+      const identity = groupIdentity(before, membership.group);
+      const group = this.groups.get(identity);
+      if (group) removeOutside(group, declaredByAttempt(identity));
     }
   }
 
@@ -301,9 +299,10 @@ function removeAllBut(group: ExpectedGroup, keep: readonly string[]): void {
   }
 }
 
-function removeOutside(group: ExpectedGroup): void {
+/** `spared`: users that stay all the same. */
+function removeOutside(group: ExpectedGroup, spared: ReadonlySet<string> = new Set()): void {
   for (const [user, ownership] of [...group.members]) {
-    if (ownership !== 'declared' && user !== HANDLER_USER) group.members.delete(user);
+    if (ownership !== 'declared' && user !== HANDLER_USER && !spared.has(user)) group.members.delete(user);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { emptyDriftFigures } from './drift-round';
 import type { CheckTally, ProblemKind } from './expectation';
-import { type Caveat, CAVEATS } from './plan';
+import { OUTAGE_HANDLER_TIMEOUTS } from './plan';
 import { type CallRecord, FAULT_KINDS, type FaultCounts } from '../emulator';
 
 const WRITE_OPERATIONS = new Set([
@@ -23,8 +23,8 @@ export function emptyFigures() {
     plannedRollbacks: 0,
     /** The same, by why they had to fail (plan.ts PlannedFailure). */
     plannedRollbacksByFailure: {} as Record<string, number>,
-    /** Users someone added before a step that declared them and failed, which the rollback removed, as documented. */
-    preExistingMembersRemovedByRollback: 0,
+    /** Users someone added before a step that declared them and failed, which the rollback kept: they were there before. */
+    preExistingMembersKeptByRollback: 0,
     /** Steps that failed without being planned to (the service's faults outlasted the retries) and rolled back. */
     unplannedRollbacks: 0,
     /** Destroys that failed (deleted in part) and were run again. */
@@ -50,11 +50,19 @@ export function emptyFigures() {
     /** Members still REMOVAL_IN_PROGRESS when a rollback finished (additions a failed create undid). */
     removalsStillSettling: 0,
     /** By kind; 'error' when the run itself broke (synthesis, the runner, the operator). */
-    problems: {} as Partial<Record<ProblemKind | 'stack-stuck' | 'planned-failure-succeeded' | 'error', number>>,
+    problems: {} as Partial<Record<ProblemKind | 'stack-stuck' | 'planned-failure-succeeded' | 'outage-failed-step' | 'error', number>>,
+    /** Long outages that began (plan.ts Outage), their total and longest length, and how their steps ended. */
+    outages: 0,
+    outageMs: 0,
+    longestOutageMs: 0,
+    stepsCompletedThroughOutage: 0,
+    stepsRolledBackThroughOutage: 0,
+    /** Outages still running when their step ended (a step that had nothing left to ask FinSpace). */
+    outagesCutShort: 0,
+    /** Outages planned from a rollback that never came. */
+    outagesNotReached: 0,
     /** Drift rounds between steps (drift-round.ts): changes made outside, found and healed by the drift audit. */
     drift: emptyDriftFigures(),
-    /** Candidate changes that ran into each caveat (plan.ts CAVEATS). */
-    steered: Object.fromEntries(Object.keys(CAVEATS).map(caveat => [caveat, 0])) as Record<Caveat, number>,
   };
 }
 
@@ -81,7 +89,9 @@ export function countCheck(figures: Figures, tally: CheckTally): void {
 export function addFigures(total: Figures, part: Figures): void {
   for (const key of Object.keys(total) as (keyof Figures)[]) {
     const value = part[key];
-    if (typeof value === 'number') {
+    if (key === 'longestOutageMs') {
+      total.longestOutageMs = Math.max(total.longestOutageMs, part.longestOutageMs);
+    } else if (typeof value === 'number') {
       (total[key] as number) += value;
     } else {
       const into = total[key] as Record<string, number>;
@@ -103,8 +113,14 @@ export function formatFigures(figures: Figures): string[] {
       `${figures.failedDestroys} destroys failed and run again, ${figures.cleanupFailures} deletes failed in cleanup (let go)`,
     ...reasons.map(([reason, n]) => `                  x${n}: ${reason}`),
     `planned:          ${Object.entries(figures.plannedRollbacksByFailure).sort(([a], [b]) => a.localeCompare(b)).map(([failure, n]) => `${failure} x${n}`).join(', ') || 'none'} ` +
-      `(planned failures rolled back, by why); ${figures.preExistingMembersRemovedByRollback} members added outside before a failed step ` +
-      'declared them, removed by its rollback (documented)',
+      `(planned failures rolled back, by why); ${figures.preExistingMembersKeptByRollback} members added outside before a failed step ` +
+      'declared them, kept by its rollback',
+    `outages:          ${figures.outages} long outages (FinSpace answering only 500s), ${(figures.outageMs / 1000).toFixed(0)} s in all, ` +
+      `the longest ${(figures.longestOutageMs / 1000).toFixed(0)} s; ${figures.outages - figures.outagesCutShort} lasted longer than the ` +
+      `handler functions' timeouts (onEvent ${OUTAGE_HANDLER_TIMEOUTS.onEvent} s, isComplete ${OUTAGE_HANDLER_TIMEOUTS.isComplete} s), ` +
+      `${figures.outagesCutShort} were cut short by the end of their step: ` +
+      `${figures.stepsCompletedThroughOutage} steps completed through one, ${figures.stepsRolledBackThroughOutage} rolled back through one ` +
+      `(planned failures)${figures.outagesNotReached > 0 ? `, ${figures.outagesNotReached} planned from a rollback that never came` : ''}`,
     `requests:         ${figures.requests} answered by FinSpace while the runner worked, ${faulted} (${share(faulted)}) of them faulted:`,
     `                  throttled ${figures.faults.throttle} (${share(figures.faults.throttle)}), ` +
       `5xx ${figures.faults['server-error']} (${share(figures.faults['server-error'])}), ` +
@@ -119,7 +135,5 @@ export function formatFigures(figures: Figures): string[] {
       problems.map(([kind, n]) => `${kind} x${n}`).join(', ')}`,
     `drift:            ${figures.drift.rounds} rounds: ${figures.drift.injected} changes made outside, ${figures.drift.found} found by the audit, ` +
       `${figures.drift.healedFirstRun} healed by it under faults, ${figures.drift.healedSecondRun} by its next run`,
-    `caveats met:      ${Object.entries(figures.steered).map(([caveat, n]) => `${caveat} x${n}`).join(', ')} ` +
-      '(candidate changes that run into a caveat: left out of the plans unless allowed)',
   ];
 }

@@ -11,11 +11,9 @@
  * handler's safety rules (safetyStep): a lockout attempt, a user disabled outside
  * CloudFormation, a user added outside and then declared by a step that fails. They
  * are drawn from a second generator, so the rest of a seed's plan stays as it was.
+ * Some steps, drawn from a third, meet a long FinSpace outage (withOutages): longer
+ * than either handler function may run, which the sequence's app makes short.
  * The same seed gives the same plan.
- *
- * Changes that would run into a known defect or a documented limitation are not
- * planned (CAVEATS) unless allowed; each such candidate is counted, so the figures say
- * how often the generator had to steer around them.
  */
 import {
   type Declaration, EMPTY_DECLARATION, ENVIRONMENT_KEYS, type EnvironmentKey, environmentOf, type GroupDeclaration, groupIdentity,
@@ -43,6 +41,26 @@ export interface ChaosConfig {
   readonly faults: FaultProfile;
   /** Where the handler's user gets ManageUsersAndGroups from (environments.ts). */
   readonly handlerPrivilege: HandlerPrivilege;
+  /** The handler functions' timeouts, set short in the sequences with outages; undefined: as synthesized. */
+  readonly handlerTimeouts?: HandlerTimeouts;
+}
+
+/** The handler functions' Lambda timeouts, in seconds. */
+export interface HandlerTimeouts {
+  readonly onEvent: number;
+  readonly isComplete: number;
+}
+
+/**
+ * FinSpace answering nothing but 500s for a while, in real time, during a step: from
+ * its start, or from the start of its rollback.
+ */
+export interface Outage {
+  readonly from: 'start' | 'rollback';
+  /** From then until FinSpace stops answering. */
+  readonly delayMs: number;
+  /** Longer than either handler function may run (HandlerTimeouts). */
+  readonly durationMs: number;
 }
 
 /**
@@ -64,6 +82,8 @@ export interface DestroyStep {
   /** What changed since the revision deployed before, in words. */
   readonly changes: readonly string[];
   readonly outsideAdditions: readonly OutsideAddition[];
+  /** A long outage during the step; the step's other faults are off then, so that nothing else fails it. */
+  readonly outage?: Outage;
 }
 
 export interface DeployStep extends Omit<DestroyStep, 'kind'> {
@@ -73,8 +93,8 @@ export interface DeployStep extends Omit<DestroyStep, 'kind'> {
   readonly plannedFailure?: PlannedFailure;
   /**
    * Users added outside CloudFormation before the step, which the step (one that
-   * must fail) declares there. The rollback removes them: the handler cannot tell a
-   * user it added from one it found (README, "What a rollback puts back").
+   * must fail) declares there. The rollback keeps them: they were there before
+   * (README, "What a rollback puts back").
    */
   readonly preExistingMembers?: readonly OutsideAddition[];
   /** A user disabled outside CloudFormation before the step. */
@@ -83,28 +103,16 @@ export interface DeployStep extends Omit<DestroyStep, 'kind'> {
 
 export type Step = DeployStep | DestroyStep;
 
-/** What the generator does not plan, and why. */
-export const CAVEATS = {
-  adoption: 'a user who is already a member without being declared there, declared by a step that then fails, is removed ' +
-    'by the rollback: the handler cannot tell a user it added from one it found (limitation, RELIABILITY.md)',
-} as const;
-export type Caveat = keyof typeof CAVEATS;
 
 export interface Plan {
   readonly seed: number;
   readonly config: ChaosConfig;
   readonly steps: readonly Step[];
-  /** Candidate changes left out, per caveat. */
-  readonly steered: Readonly<Record<Caveat, number>>;
 }
 
 export interface PlanOptions {
   /** Deploy steps before the final destroy; default 3 to 7, from the seed. */
   readonly deploySteps?: number;
-  /** Caveats to plan changes into all the same (default none): to see the defects, or check their fixes. */
-  readonly allow?: readonly Caveat[];
-  /** Allow every caveat. */
-  readonly unsteered?: boolean;
 }
 
 const MAX_GROUPS = 4;
@@ -113,6 +121,13 @@ const FAILURE_CHANCE = 0.2;
 const OUTSIDE_ADDITION_CHANCE = 0.35;
 const MIDWAY_DESTROY_CHANCE = 0.07;
 const SAFETY_STEP_CHANCE = 0.3;
+const OUTAGE_CHANCE = 0.12;
+/**
+ * Short enough that an outage of about a minute outlasts any one invocation, long
+ * enough for the handler's margins (lambda/time-budget.ts): onEvent starts writes
+ * while more than 30 s are left, isComplete retries until 30 s are left.
+ */
+export const OUTAGE_HANDLER_TIMEOUTS: HandlerTimeouts = { onEvent: 45, isComplete: 40 };
 const PERMISSIONS = Object.values(ApplicationPermission);
 
 export function planSequence(seed: number, options: PlanOptions = {}): Plan {
@@ -125,8 +140,7 @@ export function planSequence(seed: number, options: PlanOptions = {}): Plan {
     behaviour: { ...base.behaviour, associateDisabledUser: safetyDice.pick(['conflict', 'validation'] as const) },
     handlerPrivilege: safetyDice.pick(HANDLER_PRIVILEGES),
   };
-  const allowed = new Set<Caveat>(options.unsteered ? Object.keys(CAVEATS) as Caveat[] : options.allow ?? []);
-  const planner = new Planner(dice, allowed, config.handlerPrivilege);
+  const planner = new Planner(dice, config.handlerPrivilege);
   const deploySteps = options.deploySteps ?? dice.int(3, 7);
   const steps: Step[] = [];
   for (let index = 0; index < deploySteps; index++) {
@@ -135,7 +149,31 @@ export function planSequence(seed: number, options: PlanOptions = {}): Plan {
     if (safetyDice.chance(SAFETY_STEP_CHANCE)) steps.push(planner.safetyStep(safetyDice));
   }
   steps.push(planner.destroyStep());
-  return { seed, config, steps, steered: planner.steered };
+  return withOutages(seed, config, steps);
+}
+
+/**
+ * Long outages, drawn from a stream of their own so that the rest of the plan stays
+ * as the seed made it: on some steps, FinSpace answers only 500s for 50 to 65 s,
+ * from the step's start (within its first second and a half: onEvent, or the first
+ * polls) or, for a step that must fail, from its rollback. The handler functions'
+ * timeouts are then short (OUTAGE_HANDLER_TIMEOUTS), so that every such outage
+ * outlasts any one invocation, and the step must still end as it would without it.
+ */
+function withOutages(seed: number, config: ChaosConfig, steps: Step[]): Plan {
+  const dice = new Dice(seededRandom(outageSeed(seed)));
+  const planned = steps.map(step => {
+    if (!dice.chance(OUTAGE_CHANCE)) return step;
+    const from = step.kind === 'deploy' && step.plannedFailure && dice.chance(0.5) ? 'rollback' as const : 'start' as const;
+    const outage: Outage = { from, delayMs: from === 'start' ? dice.int(0, 1500) : 0, durationMs: dice.int(50_000, 65_000) };
+    return { ...step, outage, changes: [...step.changes, `FinSpace unavailable for ${Math.round(outage.durationMs / 1000)} s from the ${from === 'start' ? 'step' : 'rollback'}'s start`] };
+  });
+  const outages = planned.some(step => step.outage);
+  return { seed, config: outages ? { ...config, handlerTimeouts: OUTAGE_HANDLER_TIMEOUTS } : config, steps: planned };
+}
+
+function outageSeed(seed: number): number {
+  return (seed * 6007 + 15_485_863) % 2_147_483_647;
 }
 
 /** The safety steps' generator: another stream than the plan's, the same on every replay. */
@@ -176,7 +214,6 @@ interface Draft {
 type Mutation = (draft: Draft) => string | undefined;
 
 class Planner {
-  readonly steered: Record<Caveat, number> = { adoption: 0 };
   /** The revision deployed when every step so far went as planned. */
   private current: Declaration = EMPTY_DECLARATION;
   /** Names held in each environment by groups the stack does not manage (imported, reserved, retained). */
@@ -193,7 +230,7 @@ class Planner {
   /** What the mutation being tried changes, committed if the result is acceptable. */
   private changing: string[] = [];
 
-  constructor(private readonly dice: Dice, private readonly allowed: ReadonlySet<Caveat>, private readonly handlerPrivilege: HandlerPrivilege) {}
+  constructor(private readonly dice: Dice, private readonly handlerPrivilege: HandlerPrivilege) {}
 
   hasResources(): boolean {
     return this.current.groups.length + this.current.memberships.length > 0;
@@ -264,7 +301,7 @@ class Planner {
           plannedFailure: 'unknown-user',
           preExistingMembers: [{ group: membership.group, user }],
           changes: [`add ${user} outside CloudFormation to ${describeRef(membership.group)}, then add [${user}, ${UNKNOWN_USER}] ` +
-            `to membership ${membership.id} (must fail; the rollback removes ${user})`],
+            `to membership ${membership.id} (must fail; the rollback keeps ${user})`],
         };
       }
       default: {
@@ -328,7 +365,6 @@ class Planner {
 
   /** Whether a candidate revision synthesizes and stays clear of the caveats. */
   private acceptable(draft: Draft): boolean {
-    const declaration: Declaration = draft;
     if (this.handlerPrivilege === 'group') {
       // Only lockout attempts (safetyStep) take the handler's grant away.
       const admin = draft.groups.find(g => g.id === ADMIN_GROUP.id);
@@ -342,17 +378,8 @@ class Planner {
       // What the constructs refuse at synth time.
       if (siblings.length > 0 && (membership.exclusive || siblings.some(m => m.exclusive))) return false;
       if (siblings.some(m => m.users.some(user => membership.users.includes(user)))) return false;
-      const identity = groupIdentity(declaration, membership.group);
-      const left = this.leftBehind.get(identity);
-      if (left && membership.users.some(user => left.has(user))) return this.steer('adoption');
     }
     return true;
-  }
-
-  /** Counts a candidate change that runs into a caveat; answers whether to plan it all the same. */
-  private steer(caveat: Caveat): boolean {
-    this.steered[caveat]++;
-    return this.allowed.has(caveat);
   }
 
   private pickMutation(draft: Draft): Mutation {

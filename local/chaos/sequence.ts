@@ -20,7 +20,7 @@ import { ADMIN_GROUP, BOOTSTRAP_GROUPS, DISABLED_USER, HANDLER_USER, MANAGE_USER
 import { bootstrapIdentity, ExpectedFinSpace, type Problem, type Touched } from './expectation';
 import { countCalls, countCheck, emptyFigures, type Figures } from './figures';
 import type { OutsideAddition, Plan, PlannedFailure, Step } from './plan';
-import { ChaosWorld } from './world';
+import { ChaosWorld, type StepRun } from './world';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../../contract/resource-types';
 import { predictOutputs, readAssembly, type RunnerEvent } from '../runner';
 
@@ -82,7 +82,6 @@ class SequencePlayer {
   private world?: ChaosWorld;
 
   constructor(private readonly plan: Plan, private readonly directory: string, private readonly log: (line: string) => void) {
-    this.figures.steered = { ...plan.steered };
     this.expected = new ExpectedFinSpace(plan.config.handlerPrivilege);
   }
 
@@ -122,7 +121,7 @@ class SequencePlayer {
     await this.world?.stop();
   }
 
-  /** `preExisting`: members added outside before the step, which it declares (by group identity); its rollback removes them. */
+  /** `preExisting`: members added outside before the step, which it declares (by group identity); its rollback keeps them. */
   private async playStep(
     step: Step, index: number, app: SynthesizedApp, preExisting: readonly [string, string][],
   ): Promise<SequenceFailure | undefined> {
@@ -130,9 +129,13 @@ class SequencePlayer {
     const plannedFailure = step.kind === 'deploy' ? step.plannedFailure : undefined;
     const before = this.deployed;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      // A planned outage comes with the first attempt only, and alone: nothing else may fail the step.
+      const outage = attempt === 1 ? step.outage : undefined;
+      const seed = faultSeed(this.plan.seed, index, attempt);
       const run = await this.world!.run(step.kind, app.directory, {
-        faults: { ...this.plan.config.faults, seed: faultSeed(this.plan.seed, index, attempt) },
+        faults: outage ? { seed } : { ...this.plan.config.faults, seed },
         pollIntervalMs: this.plan.config.pollIntervalMs,
+        outage,
       });
       this.figures.steps++;
       countCalls(this.figures, run.calls, run.faults);
@@ -156,6 +159,15 @@ class SequencePlayer {
         this.count('stack-stuck');
         return fail([`the stack is ${stack?.status}: ${stack?.failureReason ?? 'no reason'}`]);
       }
+      if (outage) {
+        this.countOutage(run.outage, outcome);
+        // Up to the configured timeout, an outage fails nothing: the step ends as it would without it.
+        if (run.outage && !plannedFailure && outcome !== 'complete') {
+          this.count('outage-failed-step');
+          return fail([`FinSpace was unavailable for ${Math.round((run.outage.endedAt - run.outage.startedAt) / 1000)} s and the step ` +
+            `ended ${stack?.status}: ${firstLine(stack?.failureReason)}`]);
+        }
+      }
       if (outcome === 'complete') {
         const letGo = this.letGo(run.events);
         this.figures.cleanupFailures += letGo.size;
@@ -163,11 +175,8 @@ class SequencePlayer {
         this.deployed = target;
       } else {
         this.expected.rolledBack(this.deployed, target, this.touched(run.events));
-        // Expected gone from now on, whichever rule removed them (an exclusive membership's may have been first).
-        if (attempt === 1) {
-          preExisting.forEach(([identity, user]) => this.expected.removedByRollback(identity, user));
-          this.figures.preExistingMembersRemovedByRollback += preExisting.length;
-        }
+        // They were there before the failed step: its rollback keeps them (the expectation says so).
+        if (attempt === 1) this.figures.preExistingMembersKeptByRollback += preExisting.length;
       }
       this.expected.learnIds(constructId => this.world!.physicalId(STACK_NAME, this.logicalIds.get(constructId) ?? ''));
       // A completed step must have waited for every removal; a failed create may not have.
@@ -194,6 +203,20 @@ class SequencePlayer {
       if (plannedFailure) return undefined; // it rolled back for another reason first: as good as planned
     }
     return this.failure(step, index, MAX_ATTEMPTS, before, target, [`the step rolled back ${MAX_ATTEMPTS} times without a planned failure`]);
+  }
+
+  private countOutage(outage: StepRun['outage'], outcome: Outcome): void {
+    if (!outage) {
+      this.figures.outagesNotReached++;
+      return;
+    }
+    const ms = outage.endedAt - outage.startedAt;
+    this.figures.outages++;
+    if (outage.cutShort) this.figures.outagesCutShort++;
+    this.figures.outageMs += ms;
+    this.figures.longestOutageMs = Math.max(this.figures.longestOutageMs, ms);
+    if (outcome === 'complete') this.figures.stepsCompletedThroughOutage++;
+    else this.figures.stepsRolledBackThroughOutage++;
   }
 
   /** After a completed deploy: drift made outside, found and healed by the audit, then the whole state checked. */
@@ -276,6 +299,7 @@ class SequencePlayer {
     const app = synthesizeDeclaration(declaration, path.join(this.directory, `cdk.out.${index + 1}`), {
       maxConcurrency: this.plan.config.maxConcurrency,
       ...PATIENT_TIMING,
+      handlerTimeouts: this.plan.config.handlerTimeouts,
     });
     for (const [constructId, logicalId] of Object.entries(app.logicalIds)) {
       this.logicalIds.set(constructId, logicalId);

@@ -10,8 +10,9 @@
 import * as path from 'path';
 import type { EnvironmentKey } from './declaration';
 import { chaosSeed, ENVIRONMENT_IDS, HANDLER_ROLE_KEYS, type HandlerPrivilege, OPERATOR_KEYS } from './environments';
+import type { Outage } from './plan';
 import { FinSpaceDataClient, isFinSpaceError, VendedCredentialCache } from '../../lambda/finspace';
-import { type CallRecord, type EmulatorBehaviour, type EmulatorSnapshot, type FaultCounts, type FaultOptions, FinSpaceEmulator } from '../emulator';
+import { type CallRecord, type EmulatorBehaviour, type EmulatorSnapshot, FAULT_KINDS, type FaultCounts, type FaultOptions, FinSpaceEmulator } from '../emulator';
 import { disableUserAs } from '../emulator/signed-client';
 import { deploy, destroy, loadState, type RunnerEvent, type RunResult } from '../runner';
 
@@ -24,6 +25,8 @@ export interface StepRun {
   /** The requests FinSpace answered during the step. */
   readonly calls: readonly CallRecord[];
   readonly faults: FaultCounts;
+  /** When the outage asked for began and ended (epoch ms), if it began; cut short when the operation ended first. */
+  readonly outage?: { readonly startedAt: number; readonly endedAt: number; readonly cutShort: boolean };
 }
 
 export interface ChaosWorldOptions {
@@ -50,11 +53,44 @@ export class ChaosWorld {
     this.stateFile = path.join(directory, 'state.json');
   }
 
-  /** Deploys (or destroys) an app with the runner while the emulator injects `faults`. */
-  async run(operation: 'deploy' | 'destroy', app: string, options: { faults?: FaultOptions; pollIntervalMs?: number } = {}): Promise<StepRun> {
+  /**
+   * Deploys (or destroys) an app with the runner while the emulator injects `faults`,
+   * and, if asked, an outage: only 500s for its duration, from the operation's start
+   * or its rollback's.
+   */
+  async run(
+    operation: 'deploy' | 'destroy', app: string, options: { faults?: FaultOptions; pollIntervalMs?: number; outage?: Outage } = {},
+  ): Promise<StepRun> {
     const events: RunnerEvent[] = [];
     this.emulator.resetCalls();
+    const faults = new FaultTally();
+    const setFaults = (next: FaultOptions | undefined) => {
+      faults.add(this.emulator.faultCounts());
+      this.emulator.setFaults(next);
+    };
     this.emulator.setFaults(options.faults);
+    const timers: NodeJS.Timeout[] = [];
+    let outage: { startedAt: number; endedAt: number; cutShort: boolean } | undefined;
+    const beginOutage = (): void => {
+      const planned = options.outage!;
+      timers.push(setTimeout(() => {
+        setFaults({ seed: options.faults?.seed ?? 1, serverErrorRate: 1 });
+        outage = { startedAt: Date.now(), endedAt: Number.NaN, cutShort: false };
+        timers.push(setTimeout(() => {
+          setFaults(options.faults);
+          outage!.endedAt = Date.now();
+        }, planned.durationMs));
+      }, planned.delayMs));
+    };
+    if (options.outage?.from === 'start') beginOutage();
+    let rollbackSeen = false;
+    const onEvent = (event: RunnerEvent) => {
+      events.push(event);
+      if (options.outage?.from === 'rollback' && !rollbackSeen && event.kind === 'stack' && event.status.endsWith('ROLLBACK_IN_PROGRESS')) {
+        rollbackSeen = true;
+        beginOutage();
+      }
+    };
     try {
       const result = await (operation === 'deploy' ? deploy : destroy)({
         app,
@@ -63,10 +99,14 @@ export class ChaosWorld {
         roleCredentials: HANDLER_ROLE_KEYS,
         pollIntervalMs: options.pollIntervalMs,
         logDirectory: path.join(this.directory, 'logs'),
-        onEvent: event => events.push(event),
+        onEvent,
       });
-      return { result, events, calls: [...this.emulator.calls], faults: this.emulator.faultCounts() };
+      faults.add(this.emulator.faultCounts());
+      // An outage still running when the operation ended was cut short there.
+      if (outage && Number.isNaN(outage.endedAt)) outage = { ...outage, endedAt: Date.now(), cutShort: true };
+      return { result, events, calls: [...this.emulator.calls], faults: faults.counts, ...(outage ? { outage } : {}) };
     } finally {
+      timers.forEach(timer => clearTimeout(timer));
       this.emulator.setFaults(undefined);
     }
   }
@@ -157,6 +197,14 @@ export class ChaosWorld {
     const group = this.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_IDS[environment])
       ?.permissionGroups.find(g => g.permissionGroupId === permissionGroupId);
     return group?.members.find(m => m.userId === userId)?.membershipStatus;
+  }
+}
+
+/** Fault counts added up across the emulator's setFaults, which restarts them. */
+class FaultTally {
+  readonly counts = Object.fromEntries(FAULT_KINDS.map(kind => [kind, 0])) as FaultCounts;
+  add(counts: FaultCounts): void {
+    for (const kind of FAULT_KINDS) this.counts[kind] += counts[kind];
   }
 }
 

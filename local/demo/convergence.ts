@@ -5,7 +5,8 @@
  * groups must be exactly the declared ones, each with exactly the declared
  * permissions and members, every member ADDITION_SUCCESS.
  */
-import { GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE } from '../../contract/resource-types';
+import { normalizeEmail } from '../../contract/finspace-users';
+import { FINSPACE_USER_RESOURCE_TYPE, GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE } from '../../contract/resource-types';
 import type { EmulatorSnapshot } from '../emulator';
 import type { AssemblyStack } from '../runner';
 
@@ -14,6 +15,15 @@ export interface DeclaredGroup {
   readonly description?: string;
   readonly applicationPermissions: readonly string[];
   readonly members: readonly string[];
+  /** Members declared by e-mail address (FinSpaceUsers of the stack among them). */
+  readonly memberEmails: readonly string[];
+}
+
+/** The e-mail addresses of the FinSpace users a stack creates, which must be ENABLED. */
+export function declaredUsers(stack: AssemblyStack): string[] {
+  return Object.values(stack.template.Resources ?? {})
+    .filter(r => r.Type === FINSPACE_USER_RESOURCE_TYPE)
+    .map(r => r.Properties!.EmailAddress as string);
 }
 
 /** The permission groups a stack creates and the members it declares for them. */
@@ -22,6 +32,9 @@ export function declaredGroups(stack: AssemblyStack): DeclaredGroup[] {
   const membersOf = (groupLogicalId: string) => resources
     .filter(([, r]) => r.Type === GROUP_MEMBERSHIP_RESOURCE_TYPE && (r.Properties?.PermissionGroupId as { Ref?: string })?.Ref === groupLogicalId)
     .flatMap(([, r]) => r.Properties!.UserIds as string[]);
+  const emailsOf = (groupLogicalId: string) => resources
+    .filter(([, r]) => r.Type === GROUP_MEMBERSHIP_RESOURCE_TYPE && (r.Properties?.PermissionGroupId as { Ref?: string })?.Ref === groupLogicalId)
+    .flatMap(([, r]) => (r.Properties!.Emails ?? []) as string[]);
   return resources
     .filter(([, r]) => r.Type === PERMISSION_GROUP_RESOURCE_TYPE)
     .map(([logicalId, r]) => ({
@@ -29,14 +42,22 @@ export function declaredGroups(stack: AssemblyStack): DeclaredGroup[] {
       description: r.Properties!.Description as string | undefined,
       applicationPermissions: r.Properties!.ApplicationPermissions as string[],
       members: membersOf(logicalId),
+      memberEmails: emailsOf(logicalId),
     }));
 }
 
 /** What differs between the declaration and the environment; empty when they agree. */
-export function convergenceProblems(declared: readonly DeclaredGroup[], snapshot: EmulatorSnapshot, environmentId: string): string[] {
+export function convergenceProblems(
+  declared: readonly DeclaredGroup[], snapshot: EmulatorSnapshot, environmentId: string, users: readonly string[] = [],
+): string[] {
   const environment = snapshot.environments.find(e => e.environmentId === environmentId);
   if (!environment) return [`environment ${environmentId} does not exist`];
   const problems: string[] = [];
+  const userByEmail = (email: string) => environment.users.find(user => normalizeEmail(user.emailAddress) === normalizeEmail(email));
+  for (const email of users) {
+    const user = userByEmail(email);
+    if (user?.status !== 'ENABLED') problems.push(`FinSpace user ${email} is ${user ? user.status : 'missing'}, declared ENABLED`);
+  }
   for (const group of environment.permissionGroups) {
     if (!declared.some(d => d.name === group.name)) problems.push(`group '${group.name}' exists but is not declared`);
   }
@@ -54,8 +75,9 @@ export function convergenceProblems(declared: readonly DeclaredGroup[], snapshot
       problems.push(`group '${wanted.name}' has another description than declared`);
     }
     const members = group.members.map(m => m.userId);
-    if (!sameSet(members, wanted.members)) {
-      problems.push(`group '${wanted.name}' has members [${members.join(', ')}], declared [${wanted.members.join(', ')}]`);
+    const declaredMembers = [...wanted.members, ...wanted.memberEmails.map(email => userByEmail(email)?.userId ?? `(no user for ${email})`)];
+    if (!sameSet(members, declaredMembers)) {
+      problems.push(`group '${wanted.name}' has members [${members.join(', ')}], declared [${declaredMembers.join(', ')}]`);
     }
     for (const member of group.members.filter(m => m.membershipStatus !== 'ADDITION_SUCCESS')) {
       problems.push(`member '${member.userId}' of group '${wanted.name}' is ${member.membershipStatus}`);

@@ -26,9 +26,11 @@ export function demoSeed(handlerRoleArn: string): EmulatorSeed {
           apiAccessPrincipalArn: handlerRoleArn,
         },
         ...APP_USERS.map(userId => ({ userId, type: 'APP_USER' as const, emailAddress: `${userId}@example.com` })),
+        // The example declares this one by e-mail address.
+        { userId: 'research01', type: 'APP_USER', emailAddress: 'head.of.research@example.com', firstName: 'Head', lastName: 'Research' },
       ],
     }],
   };
 }
 
-export const APP_USER_COUNT = APP_USERS.length;
+export const APP_USER_COUNT = APP_USERS.length + 1;

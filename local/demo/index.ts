@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { convergenceProblems, declaredGroups, type DeclaredGroup } from './convergence';
+import { convergenceProblems, declaredGroups, declaredUsers, type DeclaredGroup } from './convergence';
 import { driftStep } from './drift-step';
 import { demoSeed, ENVIRONMENT_ID, ROLE_KEYS, APP_USER_COUNT, AUTOMATION_USER } from './environment';
 import { groupsTable } from './groups-table';
@@ -29,6 +29,8 @@ interface Step {
   readonly app: string;
   /** What FinSpace must hold afterwards. */
   readonly declared: readonly DeclaredGroup[];
+  /** The e-mail addresses of the FinSpace users that must be ENABLED afterwards. */
+  readonly users: readonly string[];
 }
 
 async function main(): Promise<number> {
@@ -53,15 +55,16 @@ async function main(): Promise<number> {
     say(`The handler role ${handlerRoleArn} is registered on superuser '${AUTOMATION_USER}' (the README's one-time setup)`);
 
     const steps: Step[] = [
-      { title: 'deploy the example app', run: deploy, app: first, declared: declaredGroups(stack) },
+      { title: 'deploy the example app', run: deploy, app: first, declared: declaredGroups(stack), users: declaredUsers(stack) },
       {
         title: 'deploy its next version: analysts renamed market-analysts and re-permissioned, ' +
-          'analyst02 and engineer02 removed, analyst05 and engineer03 added',
+          'analyst02 and engineer02 removed, analyst05 and engineer03 added, the data steward renamed',
         run: deploy,
         app: second,
         declared: declaredGroups(readAssembly(second).stacks[0]),
+        users: declaredUsers(readAssembly(second).stacks[0]),
       },
-      { title: 'destroy it', run: destroy, app: second, declared: [] },
+      { title: 'destroy it (the data steward is disabled: FinSpace cannot delete users)', run: destroy, app: second, declared: [], users: [] },
     ];
     let failures = 0;
     for (const [index, step] of steps.entries()) {
@@ -81,9 +84,14 @@ async function main(): Promise<number> {
       const environment = emulator.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_ID);
       say(`\nPermission groups in ${ENVIRONMENT_ID}:`);
       groupsTable(environment).forEach(say);
+      const stewardship = declaredUsers(readAssembly(step.app).stacks[0]);
+      say(`FinSpace users of the stack: ${stewardship.map(email => {
+        const user = environment?.users.find(found => found.emailAddress === email);
+        return user ? `${user.userId} (${[user.firstName, user.lastName].filter(Boolean).join(' ')}) ${user.status}` : 'none yet';
+      }).join(', ')}`);
       const problems = [
         ...(result.success ? [] : ['the step failed']),
-        ...convergenceProblems(step.declared, emulator.snapshot(), ENVIRONMENT_ID),
+        ...convergenceProblems(step.declared, emulator.snapshot(), ENVIRONMENT_ID, step.users),
       ];
       if (problems.length === 0) {
         say(`✔ FinSpace matches the declaration (${step.declared.length} groups, ${step.declared.reduce((n, g) => n + g.members.length, 0)} members)`);

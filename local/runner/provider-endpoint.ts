@@ -13,7 +13,9 @@
  * - CloudFormation DescribeStacks (AWS Query) of the stacks being played, which the
  *   handler asks to tell a rollback from a deploy;
  * - S3 GetObject (path-style `GET /{bucket}/{key}`) of the deployed file assets,
- *   where the handler reads the user ids of large memberships.
+ *   where the handler reads the user ids of large memberships;
+ * - Systems Manager Parameter Store (parameter-store.ts), where memberships record
+ *   the users they found already present, for a rollback to keep them.
  *
  * Every call carries the custom resource request's RequestId (the payload, the
  * execution's name, the ResponseURL path), which ties it to the request in flight.
@@ -26,6 +28,7 @@ import * as path from 'path';
 import { RESPONSE_ENDPOINT_VARIABLE } from './lambda/protocol';
 import { LocalLambdaService, type FunctionConfiguration, type InvocationAnswer, type LambdaServiceOptions } from './lambda/service';
 import { AwsError, checkExecutionInput, checkStateData } from './limits';
+import { LocalParameterStore } from './parameter-store';
 import { retryDelayMs, type WaiterSettings } from './waiter';
 
 /** A Provider as deployed: the framework's functions and the user functions they call. */
@@ -95,6 +98,7 @@ export class ProviderEndpoint {
         AWS_ENDPOINT_URL_LAMBDA: url,
         AWS_ENDPOINT_URL_SFN: url,
         AWS_ENDPOINT_URL_CLOUDFORMATION: url,
+        AWS_ENDPOINT_URL_SSM: url,
         AWS_ENDPOINT_URL_S3: url,
         [RESPONSE_ENDPOINT_VARIABLE]: url,
         ...options.extraEnvironment,
@@ -108,6 +112,8 @@ export class ProviderEndpoint {
   /** The current status of each stack played, by StackId. */
   private readonly stackStatuses = new Map<string, string>();
   private readonly sdkDirectory = providedSdkDirectory();
+  /** Parameter Store, as the functions find it. */
+  public readonly parameterStore = new LocalParameterStore();
   private lambda!: LocalLambdaService;
   /** Where GetObject finds the objects (serveObjects); none until then. */
   private readObject?: (objectKey: string) => Buffer | undefined;
@@ -181,6 +187,9 @@ export class ProviderEndpoint {
         this.getObject(url.pathname, response);
       } else if (request.headers['x-amz-target'] === 'AWSStepFunctions.StartExecution') {
         reply(response, 200, JSON.stringify(this.startExecution(JSON.parse(body))));
+      } else if (String(request.headers['x-amz-target'] ?? '').startsWith('AmazonSSM.')) {
+        const action = String(request.headers['x-amz-target']).slice('AmazonSSM.'.length);
+        reply(response, 200, JSON.stringify(this.parameterStore.serve(action, JSON.parse(body || '{}'))), { 'Content-Type': 'application/x-amz-json-1.1' });
       } else if (request.method === 'POST' && new URLSearchParams(body).get('Action') === 'DescribeStacks') {
         const [status, xml] = this.describeStacks(new URLSearchParams(body).get('StackName') ?? '');
         response.writeHead(status, { 'Content-Type': 'text/xml' }).end(xml);
@@ -189,7 +198,7 @@ export class ProviderEndpoint {
       }
     } catch (error) {
       const { code, message } = error instanceof AwsError ? error : new AwsError('ServiceException', String((error as Error).message));
-      const status = code === 'RequestEntityTooLargeException' ? 413 : code === 'ValidationException' ? 400 : 500;
+      const status = code === 'RequestEntityTooLargeException' ? 413 : CLIENT_ERRORS.has(code) ? 400 : 500;
       reply(response, status, JSON.stringify({ __type: code, message }), { 'x-amzn-ErrorType': code });
     }
   }
@@ -295,6 +304,9 @@ export class ProviderEndpoint {
     return flight;
   }
 }
+
+/** Error codes answered with 400: the caller's mistake. */
+const CLIENT_ERRORS = new Set(['ValidationException', 'ParameterAlreadyExists', 'InvalidAction']);
 
 /**
  * A node_modules folder with only the SDK clients the Lambda Node.js runtime provides

@@ -68,6 +68,8 @@ test('every suppression is used, and only for the Provider framework findings it
   ]);
   const functions = ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout'].map(fn => `Provider/${fn}/Resource AwsSolutions-L1`);
   expect(checkExample().suppressed.sort()).toEqual([
+    'HandlerRole/DefaultPolicy/Resource AwsSolutions-IAM5 ' +
+      'Resource::arn:<AWS::Partition>:ssm:us-east-1:111122223333:parameter/finspace-data-access/<AWS::StackName>/preexisting-members/*',
     ...roles,
     ...functions,
     'Provider/waiter-state-machine/Role/DefaultPolicy/Resource AwsSolutions-IAM5 Resource::<FinSpaceDataProviderframeworkisComplete0478793D.Arn>:*',

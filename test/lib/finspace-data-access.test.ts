@@ -52,7 +52,7 @@ describe('FinSpaceDataAccess', () => {
     });
   });
 
-  test('the handler role may call exactly GetProgrammaticAccessCredentials on its credentials resource, DescribeStacks on its own stack, and write its logs', () => {
+  test('the handler role may call exactly GetProgrammaticAccessCredentials on its credentials resource, DescribeStacks on its own stack, Parameter Store under its stack\'s path, and write its logs', () => {
     const stack = newStack();
     const access = accessInUse(stack);
     const template = Template.fromStack(stack);
@@ -76,6 +76,15 @@ describe('FinSpaceDataAccess', () => {
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':finspace-api:us-east-1:111122223333:/credentials/programmatic']] },
       },
       { Action: 'cloudformation:DescribeStacks', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
+      {
+        Action: ['ssm:GetParametersByPath', 'ssm:PutParameter', 'ssm:DeleteParameters'],
+        Effect: 'Allow',
+        Resource: ['', '/*'].map(suffix => ({
+          'Fn::Join': ['', [
+            'arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:111122223333:parameter/finspace-data-access/', { Ref: 'AWS::StackName' }, `/preexisting-members${suffix}`,
+          ]],
+        })),
+      },
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/OnEventLogs/), 'Arn'] } },
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/IsCompleteLogs/), 'Arn'] } },
     ]);

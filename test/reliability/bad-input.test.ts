@@ -150,8 +150,9 @@ describe('rejections only the service can make become short CloudFormation reaso
       'permission group Resource: CreatePermissionGroup failed with ValidationException'],
     ['a permission from a token that does not exist', 'group', groupProps({ ApplicationPermissions: ['Admin'] }),
       'permission group Resource: CreatePermissionGroup failed with ValidationException'],
+    // Refused by the handler's own listing, whether FinSpace would refuse the name or not.
     ['a group name that is taken', 'group', groupProps({ PermissionGroupName: 'taken' }),
-      'permission group Resource: CreatePermissionGroup failed with ConflictException'],
+      `permission group Resource: a permission group of environment ${ENV} already has the declared name (`],
     ['a user that does not exist', 'membership', { UserIds: ['ghost'] },
       "group membership Resource: FinSpace refused 1 of 1 declared users of permission group GROUP: 'ghost' does not exist."],
     ['a group id that does not exist', 'membership', { PermissionGroupId: 'nosuchgroup', UserIds: ['alice'] },

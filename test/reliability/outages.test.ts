@@ -34,7 +34,7 @@ async function deployThroughOutage(event: OnEventRequest, outageMs: number) {
   for (let polls = 1; ; polls++) {
     if (world.clock.now() >= outageEnds) world.emulator.setFaults(undefined);
     const poll = await handle<IsCompleteResponse>({ ...event, ...answer } as OnEventRequest, world.context(), 'isComplete');
-    if (poll.IsComplete) return { answer, polls, elapsedMs: world.clock.now() - startedAt };
+    if (poll.IsComplete) return { answer, completed: poll, polls, elapsedMs: world.clock.now() - startedAt };
     world.clock.advance(POLL_INTERVAL_MS);
   }
 }
@@ -69,6 +69,37 @@ test('a group update and then its delete each survive a 10-minute outage', async
   const deleted = await deployThroughOutage(cfnEvent('Delete', PERMISSION_GROUP, groupProps({ PermissionGroupName: 'quants' }), { physicalResourceId: groupId }), 10 * MINUTE);
   expect(deleted.elapsedMs).toBeGreaterThan(10 * MINUTE);
   expect(groupsOf(world.emulator)).toEqual([]);
+});
+
+test('a group create survives a 10-minute outage: the poll that creates the group answers its id', async () => {
+  const create = cfnEvent('Create', PERMISSION_GROUP, groupProps({ PermissionGroupName: 'traders' }));
+  const { answer, completed, elapsedMs } = await deployThroughOutage(create, 10 * MINUTE);
+
+  // onEvent holds a placeholder that no FinSpace id can be; the Provider framework answers CloudFormation with the poll's id.
+  expect(answer.PhysicalResourceId).toBe(`pending-creation-${create.RequestId}`);
+  expect(elapsedMs).toBeGreaterThan(10 * MINUTE);
+  const traders = groupsOf(world.emulator).filter(group => group.name === 'traders');
+  expect(traders).toHaveLength(1);
+  const id = traders[0].permissionGroupId;
+  expect(completed).toEqual({ IsComplete: true, PhysicalResourceId: id, Data: { PermissionGroupId: id } });
+});
+
+test('a move to another environment survives a 10-minute outage: the poll creates the new group and answers its id', async () => {
+  await world.emulator.stop();
+  world = await startWorld({
+    seed: { ...seedWith(['alice']), environments: [...seedWith(['alice']).environments!, { ...seedWith(['alice']).environments![0], environmentId: 'envother' }] },
+    invocationMs: INVOCATION_MS,
+    settings: { timeoutMs: 30 * MINUTE },
+  });
+  const id = (await world.deploy(cfnEvent('Create', PERMISSION_GROUP, groupProps()))).physicalResourceId;
+  const move = cfnEvent('Update', PERMISSION_GROUP, groupProps({ EnvironmentId: 'envother' }), { old: groupProps(), physicalResourceId: id });
+
+  const { completed } = await deployThroughOutage(move, 10 * MINUTE);
+
+  const moved = world.emulator.snapshot().environments.find(e => e.environmentId === 'envother')!.permissionGroups;
+  expect(moved.map(group => group.name)).toEqual(['analysts']);
+  expect(completed.PhysicalResourceId).toBe(moved[0].permissionGroupId);
+  expect(completed.PhysicalResourceId).not.toBe(id);
 });
 
 test('an outage longer than the timeout fails the event once the timeout has passed, with what FinSpace said', async () => {

@@ -19,21 +19,26 @@ import {
 } from '../../../lambda/finspace';
 
 /**
- * The operations the handler calls: the client ships these and no other. The
- * model's user administration stays out of the bundle.
+ * The operations the handler calls: the client ships these and no other.
  */
 const OPERATION_NAMES: OperationName[] = [
   'CreatePermissionGroup',
   'UpdatePermissionGroup',
   'DeletePermissionGroup',
   'GetPermissionGroup',
+  'ListPermissionGroups',
   'AssociateUserToPermissionGroup',
   'DisassociateUserFromPermissionGroup',
   'ListUsersByPermissionGroup',
   'ListPermissionGroupsByUser',
+  'CreateUser',
+  'GetUser',
+  'UpdateUser',
+  'ListUsers',
+  'EnableUser',
+  'DisableUser',
   'GetProgrammaticAccessCredentials',
 ];
-const LEFT_OUT = ['CreateUser', 'DisableUser', 'EnableUser', 'GetUser', 'ListPermissionGroups', 'ListUsers', 'UpdateUser'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** Characters RFC 3986 allows unescaped in a path segment, plus escapes. */
 const ENCODED_SEGMENT = /^(?:[A-Za-z0-9\-._~]|%[0-9A-F]{2})+$/;
@@ -102,9 +107,9 @@ function locatedValue(request: HttpRequest, operation: string, member: string): 
 }
 
 describe('descriptor table', () => {
-  test('covers exactly the operations the handler calls, and the model has each of them', () => {
+  test('covers exactly the operations the handler calls, which are all of the model\'s', () => {
     expect(sorted(Object.keys(OPERATIONS))).toEqual(sorted(OPERATION_NAMES));
-    expect(sorted(Object.keys(MODEL.operations).filter((operation) => !(operation in OPERATIONS)))).toEqual(LEFT_OUT);
+    expect(sorted(Object.keys(MODEL.operations).filter((operation) => !(operation in OPERATIONS)))).toEqual([]);
   });
 
   test.each(OPERATION_NAMES)('%s matches the model', (operation) => {

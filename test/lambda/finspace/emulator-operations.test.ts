@@ -1,7 +1,6 @@
 /**
  * Every operation of the client over real HTTP against the emulator, in the
- * order a custom resource's lifecycle would use them. The user administration
- * the client leaves out is tested on the wire in test/local/emulator.
+ * order a custom resource's lifecycle would use them.
  */
 import { API_USER_ID, clientOf, ENVIRONMENT_ID, startEmulator } from './support/world';
 import { isFinSpaceError, OPERATION_NAMES } from '../../../lambda/finspace';
@@ -51,15 +50,30 @@ test('all operations round-trip with their typed inputs and outputs', async () =
     applicationPermissions: ['ViewAuditData'],
   });
 
-  const newUserId = 'jane';
-  emulator.seed({
-    environments: [
-      {
-        environmentId: ENVIRONMENT_ID,
-        users: [{ userId: newUserId, emailAddress: 'jane.doe@example.com', type: 'APP_USER', firstName: 'Jane', lastName: 'Doe' }],
-      },
-    ],
+  const groups = await client.listPermissionGroups({ maxResults: 10 });
+  expect(groups.permissionGroups?.map((group) => group.permissionGroupId)).toEqual([groupId]);
+  expect(groups.nextToken).toBeUndefined();
+
+  const { userId } = await client.createUser({
+    emailAddress: 'jane.doe@example.com',
+    type: 'APP_USER',
+    firstName: 'Jane',
+    lastName: 'Doe',
   });
+  const newUserId = userId as string;
+  expect(await client.getUser({ userId: newUserId })).toMatchObject({
+    userId: newUserId,
+    emailAddress: 'jane.doe@example.com',
+    firstName: 'Jane',
+    lastName: 'Doe',
+    type: 'APP_USER',
+    status: 'ENABLED',
+    createTime: expect.any(Number),
+  });
+  await expect(client.updateUser({ userId: newUserId, firstName: 'Janet' })).resolves.toEqual({ userId: newUserId });
+  expect((await client.getUser({ userId: newUserId })).firstName).toBe('Janet');
+  const users = await client.listUsers({ maxResults: 100 });
+  expect(users.users?.map((user) => user.userId).sort()).toEqual([API_USER_ID, newUserId].sort());
 
   await expect(client.associateUserToPermissionGroup({ permissionGroupId: groupId, userId: newUserId })).resolves.toEqual({
     statusCode: 200,
@@ -69,7 +83,7 @@ test('all operations round-trip with their typed inputs and outputs', async () =
       userId: newUserId,
       membershipStatus: 'ADDITION_SUCCESS',
       emailAddress: 'jane.doe@example.com',
-      firstName: 'Jane',
+      firstName: 'Janet',
       lastName: 'Doe',
       type: 'APP_USER',
       status: 'ENABLED',
@@ -83,6 +97,11 @@ test('all operations round-trip with their typed inputs and outputs', async () =
     client.disassociateUserFromPermissionGroup({ permissionGroupId: groupId, userId: newUserId }),
   ).resolves.toEqual({ statusCode: 200 });
   expect((await client.listUsersByPermissionGroup({ permissionGroupId: groupId, maxResults: 10 })).users ?? []).toEqual([]);
+
+  await expect(client.disableUser({ userId: newUserId })).resolves.toEqual({ userId: newUserId });
+  expect((await client.getUser({ userId: newUserId })).status).toBe('DISABLED');
+  await expect(client.enableUser({ userId: newUserId })).resolves.toEqual({ userId: newUserId });
+  expect((await client.getUser({ userId: newUserId })).status).toBe('ENABLED');
 
   await expect(client.deletePermissionGroup({ permissionGroupId: groupId })).resolves.toEqual({ permissionGroupId: groupId });
   const gone = await client.getPermissionGroup({ permissionGroupId: groupId }).catch((error: unknown) => error);

@@ -13,6 +13,7 @@ import type { RetryStrategyV2 } from '@smithy/types';
 import { handle } from '../../../lambda';
 import { FinSpaceDataClient, VendedCredentialCache } from '../../../lambda/finspace';
 import type { HandlerContext, HandlerSettings } from '../../../lambda/handler-context';
+import type { ParameterStore } from '../../../lambda/parameter-store';
 import type { OnEventRequest, OnEventResponse } from '../../../lambda/provider-types';
 import { FinSpaceEmulator, type EmulatorBehaviour, type EmulatorSeed } from '../../../local/emulator';
 import { disableUserAs } from '../../../local/emulator/signed-client';
@@ -95,6 +96,8 @@ export async function startWorld(options: {
   invocationMs?: number;
   /** Default: four attempts per round without backoff. */
   retryStrategy?: () => RetryStrategyV2;
+  /** Where the record of members found already present is kept (with settings.preexistingMembersPath). Default: none. */
+  parameterStore?: ParameterStore;
 }): Promise<World> {
   const clock = new SimulatedClock();
   const emulator = await FinSpaceEmulator.start({
@@ -138,6 +141,7 @@ export async function startWorld(options: {
         if (stackId !== STACK_ID) throw Object.assign(new Error(`Stack with id ${stackId} does not exist`), { name: 'ValidationError' });
         return world.stackStatus;
       },
+      parameterStore: options.parameterStore,
       ...overrides,
     };
   };

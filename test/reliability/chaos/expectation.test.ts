@@ -137,7 +137,7 @@ describe('the handler privileged by a group', () => {
   });
 });
 
-test('a user added outside before a failed step that declared it must be gone after the rollback, as the README says', () => {
+test('a user added outside before a failed step that declared it must still be there after the rollback, as the README says', () => {
   const expected = afterDeploy();
   expected.addOutsideMember('Analysts@a', 'user03');
   const attempted: Declaration = {
@@ -145,10 +145,25 @@ test('a user added outside before a failed step that declared it must be gone af
     memberships: declaration.memberships.map(m => m.id === 'AnalystMembers' ? { ...m, users: ['user01', 'user03', 'ghost01'] } : m),
   };
   expected.rolledBack(declaration, attempted, { completed: new Set(), failed: new Set(['AnalystMembers']), back: new Set() });
-  expected.removedByRollback('Analysts@a', 'user03');
-  expect(expected.check(converged()).problems).toEqual([]);
   const kept = converged(groups => groups.map(g => g.name === 'analysts' ? withMembers(g, ['user01', 'user03']) : g));
-  expect(kinds(expected.check(kept).problems)).toEqual(['unexpected-member']);
+  expect(expected.check(kept).problems).toEqual([]);
+  expect(kinds(expected.check(converged()).problems)).toEqual(['wrongly-removed-member']);
+});
+
+test('an exclusive membership updated back by a rollback keeps the outside member the failed step declared, and removes the others', () => {
+  const desk = `imported:${DESK.permissionGroupId}`;
+  const expected = afterDeploy();
+  expected.addOutsideMember(desk, 'user03');
+  expected.addOutsideMember(desk, 'user04');
+  const attempted: Declaration = {
+    ...declaration,
+    memberships: declaration.memberships.map(m => m.id === 'DeskMembers' ? { ...m, users: ['user02', 'user03', 'ghost01'] } : m),
+  };
+  expected.rolledBack(declaration, attempted, { completed: new Set(['DeskMembers']), failed: new Set(), back: new Set(['DeskMembers']) });
+  const deskWith = (users: string[]) =>
+    converged(groups => groups.map(g => g.permissionGroupId === DESK.permissionGroupId ? withMembers(g, users) : g));
+  expect(expected.check(deskWith([HANDLER_USER, 'user02', 'user03'])).problems).toEqual([]);
+  expect(kinds(expected.check(deskWith([HANDLER_USER, 'user02', 'user03', 'user04'])).problems)).toEqual(['unexpected-member']);
 });
 
 function inEnvironmentA(snapshot: EmulatorSnapshot, change: (groups: SnapshotPermissionGroup[]) => SnapshotPermissionGroup[]): EmulatorSnapshot {
