@@ -84,7 +84,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The handler's FinSpace client: bundled into the Lambda asset, so users never install them.
     '@smithy/signature-v4',
     '@smithy/protocol-http',
-    '@smithy/node-http-handler',
     '@smithy/util-retry',
     '@smithy/types',
     '@aws-crypto/sha256-js',

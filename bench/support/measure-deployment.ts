@@ -19,6 +19,8 @@ export interface DeploymentScenario {
   readonly next: SynthesizedMembership;
   /** The group's members once the deployment succeeded. */
   readonly expectedMembers: readonly string[];
+  /** The members of each other group the deployment manages, by permission group id. Default: none. */
+  readonly otherGroupsExpected?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface DeploymentMeasurement extends DeploymentResult {
@@ -48,22 +50,26 @@ export async function measureDeployment(scenario: DeploymentScenario): Promise<D
     }
     if (result.lambdaTimeouts > 0) throw new Error(`${result.lambdaTimeouts} handler invocations ran past their Lambda timeout, which Lambda would have stopped`);
     const [calls, faultCounts] = [await emulator.calls(), await emulator.faultCounts()];
-    if (result.ok) expectMembers(await emulator.snapshot(), scenario.expectedMembers);
+    if (result.ok) {
+      const snapshot = await emulator.snapshot();
+      expectMembers(snapshot, GROUP_ID, scenario.expectedMembers);
+      for (const [groupId, members] of Object.entries(scenario.otherGroupsExpected ?? {})) expectMembers(snapshot, groupId, members);
+    }
     const lambdaEnvironmentsCalling = calls.filter(call => call.operation === 'GetProgrammaticAccessCredentials' && call.statusCode === 200).length;
     return { ...result, calls, faultCounts, lambdaEnvironmentsCalling };
   });
 }
 
-/** A deployment that reports success must have left the group exactly as declared. */
-function expectMembers(snapshot: EmulatorSnapshot, expected: readonly string[]): void {
+/** A deployment that reports success must have left each group exactly as declared. */
+function expectMembers(snapshot: EmulatorSnapshot, groupId: string, expected: readonly string[]): void {
   const group = snapshot.environments.find(e => e.environmentId === ENVIRONMENT_ID)?.permissionGroups
-    .find(g => g.permissionGroupId === GROUP_ID);
-  if (!group) throw new Error('the benchmark group is gone');
+    .find(g => g.permissionGroupId === groupId);
+  if (!group) throw new Error(`the benchmark group ${groupId} is gone`);
   const settled = new Set(group.members.filter(m => m.membershipStatus === 'ADDITION_SUCCESS').map(m => m.userId));
   const missing = expected.filter(userId => !settled.has(userId));
   const extra = group.members.length - (expected.length - missing.length);
   if (missing.length > 0 || extra > 0) {
-    throw new Error(`the deployment reported success but ${missing.length} declared users are not ADDITION_SUCCESS and ${extra} others are members`);
+    throw new Error(`the deployment reported success but in ${groupId} ${missing.length} declared users are not ADDITION_SUCCESS and ${extra} others are members`);
   }
 }
 

@@ -19,6 +19,12 @@ export interface MembershipDeclaration {
   readonly pollInterval?: Duration;
   /** FinSpaceDataAccess.maxConcurrency; default the construct's. */
   readonly maxConcurrency?: number;
+  /**
+   * More groups of the same stack, each with a GroupMembership of its own
+   * (permission group id to user ids); CloudFormation deploys them at once.
+   * Default: none.
+   */
+  readonly otherGroups?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface SynthesizedResource {
@@ -48,7 +54,7 @@ interface TemplateResource {
   readonly Properties?: Record<string, any>;
 }
 
-/** Synthesizes an app with one GroupMembership of an existing group, as a user would declare it. */
+/** Synthesizes an app with one GroupMembership of an existing group (and of each other group), as a user would declare it. */
 export function synthesizeMembership(declaration: MembershipDeclaration): SynthesizedMembership {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
   try {
@@ -61,6 +67,10 @@ export function synthesizeMembership(declaration: MembershipDeclaration): Synthe
     });
     const group = PermissionGroup.fromPermissionGroupId(stack, 'Group', access, GROUP_ID);
     new GroupMembership(stack, 'Members', { group, userIds: [...declaration.userIds] });
+    for (const [groupId, userIds] of Object.entries(declaration.otherGroups ?? {})) {
+      const other = PermissionGroup.fromPermissionGroupId(stack, `Group-${groupId}`, access, groupId);
+      new GroupMembership(stack, `Members-${groupId}`, { group: other, userIds: [...userIds] });
+    }
     const assembly = app.synth();
     const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, TemplateResource> };
     return readMembership(template.Resources, assembly.directory);

@@ -99,7 +99,7 @@ export interface FinSpaceDataClientConfig {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Replaces the strategy built from maxAttempts. */
   readonly retryStrategy?: RetryStrategyV2;
-  /** Default: a module-wide keep-alive NodeHttpHandler. */
+  /** Default: the module-wide keep-alive NodeRequestHandler (transport.ts). */
   readonly requestHandler?: RequestHandler;
   /** Receives one event per HTTP attempt. */
   readonly logger?: (event: FinSpaceDebugEvent) => void;
