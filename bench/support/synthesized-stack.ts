@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { ENVIRONMENT_ID, GROUP_ID, HANDLER_ROLE_ARN } from './finspace-seed';
+import { HANDLER_ENVIRONMENT } from '../../contract/handler-settings';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../../contract/resource-types';
 import { parseUserIdsObjectContent } from '../../contract/user-ids-object';
 import { FinSpaceDataAccess, GroupMembership, PermissionGroup } from '../../lib';
@@ -122,12 +123,19 @@ function withUserIdsFromAsset(properties: Record<string, unknown>, assemblyDirec
   return { ...rest, UserIds: [...((rest.UserIds as string[] | undefined) ?? []), ...parseUserIdsObjectContent(content)] };
 }
 
-/** The only token among the handler's variables is its own role's ARN. */
+/**
+ * The tokens among the handler's variables: its own role's ARN, and the stack's
+ * Parameter Store path for the rollback record, which is left out. The bench's Lambda
+ * host serves neither Parameter Store nor CloudFormation, so the handler keeps no
+ * record (the variable unset) and makes none of the calls that go with it: the
+ * figures leave out one PutParameter per event and one DescribeStacks per update.
+ */
 function resolveEnvironment(variables: Record<string, unknown>): Record<string, string> {
   const resolved: Record<string, string> = {};
   for (const [name, value] of Object.entries(variables)) {
     if (typeof value === 'string') resolved[name] = value;
     else if (name === 'HANDLER_ROLE_ARN') resolved[name] = HANDLER_ROLE_ARN;
+    else if (name === HANDLER_ENVIRONMENT.preexistingMembersPath) continue;
     else throw new Error(`cannot resolve the handler's environment variable ${name}: ${JSON.stringify(value)}`);
   }
   return resolved;
