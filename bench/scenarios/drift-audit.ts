@@ -6,7 +6,10 @@
  *
  * The minimum for an audit: one read of each group, one listing of each group
  * (pages = ceil(members / 100)), one credential call. With healing: plus one call per
- * drifted item. The time limit is one Lambda invocation's: 15 minutes.
+ * drifted item, and for each rename one listing of the environment's groups (pages =
+ * ceil(groups / 100)), which makes sure that no other group has the name: whether
+ * FinSpace refuses two groups of one name is not documented. The time limit is one
+ * Lambda invocation's: 15 minutes.
  */
 import type { AuditResult, DeclaredResource } from '../../contract/drift-audit';
 import { DEFAULT_POLL_INTERVAL_SECONDS } from '../../contract/handler-settings';
@@ -123,6 +126,7 @@ export async function driftAudit({ runs }: { runs: number }): Promise<SuiteResul
   for (let g = 0; g < GROUPS; g++) listingPages += pages(MEMBERS_PER_GROUP + (kindOf(g) === 'extra' ? 1 : 0) - (kindOf(g) === 'missing' ? 1 : 0));
   const minimumAudit = GROUPS + listingPages + 1;
   const drifted = 3 * DRIFTED_PER_KIND;
+  const nameChecks = DRIFTED_PER_KIND * pages(GROUPS);
   const audits: AuditRun[] = [];
   const heals: AuditRun[] = [];
   for (let run = 0; run < runs; run++) {
@@ -136,7 +140,7 @@ export async function driftAudit({ runs }: { runs: number }): Promise<SuiteResul
 
   const figures: Figure[] = [
     { name: 'audit calls (20,000 members, 200 groups)', unit: 'calls', measured: audits.map(r => r.calls), baselineName: 'one read and one listing per group', baseline: audits.map(() => minimumAudit), target: { op: '<=', value: 1 } },
-    { name: 'audit + heal calls', unit: 'calls', measured: heals.map(r => r.calls), baselineName: '+ one call per drifted item', baseline: heals.map(() => minimumAudit + drifted), target: { op: '<=', value: 1 } },
+    { name: 'audit + heal calls', unit: 'calls', measured: heals.map(r => r.calls), baselineName: '+ one call per drifted item, a name check per rename', baseline: heals.map(() => minimumAudit + drifted + nameChecks), target: { op: '<=', value: 1 } },
     { name: 'audit time at 20 ms latency', unit: 'ms', measured: audits.map(r => r.ms), baselineName: 'one Lambda invocation (15 min)', baseline: audits.map(() => LAMBDA_LIMIT_MS), target: { op: '<=', value: 1 } },
     { name: 'audit + heal time at 20 ms latency', unit: 'ms', measured: heals.map(r => r.ms), baselineName: 'one Lambda invocation (15 min)', baseline: heals.map(() => LAMBDA_LIMIT_MS), target: { op: '<=', value: 1 } },
   ];
@@ -147,7 +151,7 @@ export async function driftAudit({ runs }: { runs: number }): Promise<SuiteResul
     notes: [
       `${GROUPS} groups of ${MEMBERS_PER_GROUP} declared members; drift: ${DRIFTED_PER_KIND} renamed groups, ${DRIFTED_PER_KIND} missing members, ` +
         `${DRIFTED_PER_KIND} extra members of exclusive groups; every call ${LATENCY_MS} ms late; 8 calls at once.`,
-      `minimum: ${GROUPS} GetPermissionGroup + ${listingPages} listing pages + 1 credential call = ${minimumAudit}; with healing + ${drifted} writes.`,
+      `minimum: ${GROUPS} GetPermissionGroup + ${listingPages} listing pages + 1 credential call = ${minimumAudit}; with healing + ${drifted} writes + ${nameChecks} pages of group names (renames check that the name is free).`,
       `every run found the ${drifted} drifted items; every healing run healed all of them.`,
     ],
   };
