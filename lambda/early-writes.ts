@@ -33,6 +33,12 @@ export interface EarlyWriteOptions {
   readonly removalsOf: (page: ReadonlyMap<string, UserByPermissionGroup>) => string[];
   /** The idempotency token of a write, as the reconcile pass derives it. */
   readonly token: (action: 'add' | 'remove', userId: string) => string | undefined;
+  /**
+   * Asked before each early addition, when given: false leaves the user to the
+   * reconcile pass. Whether FinSpace accepts adding a member again is not documented,
+   * so only a read before the write tells a user this event adds from one it found.
+   */
+  readonly mayAdd?: (userId: string) => Promise<boolean>;
 }
 
 export class EarlyWrites {
@@ -85,6 +91,7 @@ export class EarlyWrites {
       const { userId, action } = next;
       try {
         if (action === 'add') {
+          if (this.options.mayAdd && !(await this.options.mayAdd(userId))) continue;
           await this.client.associateUserToPermissionGroup({ permissionGroupId: groupId, userId, clientToken: token('add', userId) });
           this.added.add(userId);
         } else {

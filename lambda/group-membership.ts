@@ -35,6 +35,8 @@ import { emailMemberKey, emailOfMemberKey } from '../contract/finspace-users';
 import { shardOf } from '../contract/membership-shards';
 
 const UNDO_ROUND_PAUSE_MS = 1_000;
+/** The most early additions that each read the user's groups first (one call each) while a rollback record is kept. */
+const EARLY_ADDITIONS_CHECKED = 20;
 /** How many user ids a failure reason names. */
 const NAMED_IN_REASON = 10;
 /**
@@ -138,11 +140,16 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
       // earlier version merged into one): nothing to remove, so nothing to list.
       return { ...base, NothingToDo: true };
     }
+    // The rollback record names the declared users found already there, never those this
+    // event added: with a record to make, an early addition first reads the user's groups,
+    // and many additions wait for the listing instead.
+    const recording = context.preexistingMembers !== undefined && !rollingBack && event.RequestType !== 'Delete';
     const early = new EarlyWrites(client, {
       groupId: declared.props.permissionGroupId,
-      additions: declared.declaredAdditions,
+      additions: recording && declared.declaredAdditions.length > EARLY_ADDITIONS_CHECKED ? [] : declared.declaredAdditions,
       removalsOf: page => rollingBack ? [] : declared.remove(page),
       token: (action, userId) => idempotencyToken(event, `${action}:${userId}`),
+      mayAdd: recording ? async userId => await membershipStatusOf(client, declared.props.permissionGroupId, userId) === undefined : undefined,
     }, context);
     let written: EarlyWritten;
     try {

@@ -79,3 +79,18 @@ test('the record serves only the rollback: a later deploy that drops the member 
 async function settled(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise(resolve => setTimeout(resolve, 5));
 }
+
+test.each(['success', 'conflict'] as const)(
+  'a member already there stays through the rollback whether FinSpace answers %s to adding a member again',
+  async associateExistingMember => {
+    await world.stop();
+    world = await StackWorld.start({ behaviour: { associateExistingMember } });
+    await world.deploy(declare(ANALYSTS(['user01'])));
+    await addOutside('user02');
+
+    const failed = await world.deploy(declare(ANALYSTS(['user01', 'user02']), failing(['AnalystMembers'])));
+
+    expect(failed.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(world.members('analysts')).toEqual(['user01', 'user02']);
+  },
+);
