@@ -41,16 +41,22 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   const startedAt = context.time.now();
   switch (event.RequestType) {
     case 'Create':
-      return answer(await createOrAdopt(client, props, event, context), startedAt);
+      return createOrLeaveToPolls(client, props, event, context, startedAt);
     case 'Update': {
       const old = parseProperties(event.OldResourceProperties);
       if (normalizeEmail(old.emailAddress) !== normalizeEmail(props.emailAddress) || old.environmentId !== props.environmentId) {
         // FinSpace cannot change an address: a new user, and CloudFormation disables the old one.
         context.log('the e-mail address or environment changed: replacing the user', { userId: event.PhysicalResourceId });
-        return answer(await createOrAdopt(client, props, event, context), startedAt);
+        return createOrLeaveToPolls(client, props, event, context, startedAt);
       }
       const userId = event.PhysicalResourceId!;
-      await converge(client, userId, props, event, context);
+      try {
+        await converge(client, userId, props, event, context);
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        context.log('FinSpace did not answer; the polls update the user', { error: (error as Error).name });
+        return { ...answer(userId, startedAt), ConvergeInPolls: true };
+      }
       return answer(userId, startedAt);
     }
     case 'Delete':
@@ -58,18 +64,37 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   }
 }
 
+/**
+ * An outage must not fail the event: the polls create the user with the same
+ * clientToken (FinSpace answers with the user a lost create made) and answer its id,
+ * which the Provider framework gives CloudFormation in place of onEvent's placeholder.
+ */
+async function createOrLeaveToPolls(
+  client: FinSpaceDataClient, props: FinSpaceUserProperties, event: OnEventRequest, context: InvocationContext, startedAt: number,
+): Promise<OnEventResponse> {
+  try {
+    return answer(await createOrAdopt(client, props, event, context), startedAt);
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    context.log('FinSpace did not answer; the polls create the user', { error: (error as Error).name });
+    return { PhysicalResourceId: `pending-creation-${event.RequestId}`, StartedAt: startedAt, CreateInPolls: true };
+  }
+}
+
 async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
   const props = parseProperties(event.ResourceProperties);
   const client = context.clientFor(props.environmentId);
-  const userId = event.PhysicalResourceId!;
+  let userId = event.PhysicalResourceId!;
   try {
     if (event.RequestType === 'Delete') {
       if (!event.DisableInPolls) return { IsComplete: true };
       const done = await disable(client, userId, context, event.StartedAt as number);
       return { IsComplete: !done.DisableInPolls };
     }
+    if (event.CreateInPolls) userId = await createOrAdopt(client, props, event, context);
+    if (event.ConvergeInPolls) await converge(client, userId, props, event, context);
     const { status } = await client.getUser({ userId });
-    if (status === 'ENABLED') return { IsComplete: true, Data: { UserId: userId } };
+    if (status === 'ENABLED') return { IsComplete: true, ...(event.CreateInPolls ? { PhysicalResourceId: userId } : {}), Data: { UserId: userId } };
     // Someone disabled it while it was being made: the declaration wants it enabled.
     if (status === 'DISABLED') await enable(client, userId, context);
   } catch (error) {

@@ -111,3 +111,16 @@ test('an outage longer than the timeout fails the event once the timeout has pas
   expect(world.clock.now() - startedAt).toBeGreaterThan(30 * MINUTE);
   expect(world.clock.now() - startedAt).toBeLessThan(30 * MINUTE + INVOCATION_MS + POLL_INTERVAL_MS);
 });
+
+test('a FinSpace user create survives a 10-minute outage: the poll that creates the user answers its id', async () => {
+  const props = { EnvironmentId: groupProps().EnvironmentId, EmailAddress: 'new.hire@example.com', Type: 'APP_USER', ApiAccess: 'DISABLED', IfExists: 'FAIL' };
+  const create = cfnEvent('Create', 'Custom::FinSpaceUser', props);
+  const { answer, completed, elapsedMs } = await deployThroughOutage(create, 10 * MINUTE);
+
+  expect(answer.PhysicalResourceId).toBe(`pending-creation-${create.RequestId}`);
+  expect(elapsedMs).toBeGreaterThan(10 * MINUTE);
+  const users = world.emulator.snapshot().environments[0].users.filter(user => user.emailAddress === 'new.hire@example.com');
+  expect(users).toHaveLength(1);
+  expect(users[0].status).toBe('ENABLED');
+  expect(completed).toEqual({ IsComplete: true, PhysicalResourceId: users[0].userId, Data: { UserId: users[0].userId } });
+});
