@@ -103,7 +103,9 @@ class SequencePlayer {
         const preExisting = step.kind === 'deploy' ? await this.addMembers(step.preExistingMembers ?? []) : [];
         const failure = await this.playStep(step, index, app, preExisting);
         if (failure) return failure;
-        if (step.kind === 'deploy' && this.deployed === step.declaration && hasDriftRound(this.plan.seed, index)) {
+        // A stack that declares no group or membership has no audit to run.
+        const declaresAccess = step.kind === 'deploy' && (step.declaration.groups.length > 0 || step.declaration.memberships.length > 0);
+        if (declaresAccess && this.deployed === step.declaration && hasDriftRound(this.plan.seed, index)) {
           const driftFailure = await this.driftRound(step, index);
           if (driftFailure) return driftFailure;
         }
