@@ -46,6 +46,7 @@ test('without them, AwsSolutions reports exactly the Provider framework findings
     'FrameworkOnEventRole/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::<FinSpaceDataProviderOnEvent93A73C45.Arn>:*]',
     'FrameworkWaiterRole/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::<FinSpaceDataProviderIsCompleteB1CE18FE.Arn>:*]',
     'FrameworkWaiterRole/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::<FinSpaceDataProviderOnEvent93A73C45.Arn>:*]',
+    'HandlerRole/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:us-east-1:111122223333:parameter/finspace-data-access/<AWS::StackName>/preexisting-members/*]',
     'Provider/framework-isComplete/Resource AwsSolutions-L1',
     'Provider/framework-onEvent/Resource AwsSolutions-L1',
     'Provider/framework-onTimeout/Resource AwsSolutions-L1',
