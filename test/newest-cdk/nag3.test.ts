@@ -64,5 +64,5 @@ test('without them, AwsSolutions reports exactly the Provider framework findings
   } catch (error) {
     report = (error as Error).message;
   }
-  expect(report.split('Acknowledge with').length - 1).toBe(11);
+  expect(report.split('Acknowledge with').length - 1).toBe(12);
 });
