@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import { startAuditedEnvironment } from './support/audited-environment';
 import { FinSpaceDataClient } from '../../../lambda/finspace';
 import { ApplicationPermission, FinSpaceDataAccess, GroupMembership, PermissionGroup } from '../../../lib';
 import { FinSpaceEmulator } from '../../../local/emulator';
@@ -44,23 +45,7 @@ function app(): string {
 beforeAll(async () => {
   directory = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-deploy-heal-test-'));
   const roleArn = String(predictOutputs(readAssembly(app()).stacks[0]).FinSpaceDataHandlerRoleArn);
-  emulator = await FinSpaceEmulator.start({
-    behaviour: { additionDelayMs: SETTLE_MS, removalDelayMs: SETTLE_MS },
-    seed: {
-      iamPrincipals: [{ ...KEYS, roleArn }],
-      environments: [{
-        environmentId: ENVIRONMENT,
-        users: [
-          { userId: 'automation', type: 'SUPER_USER', emailAddress: 'automation@example.com', apiAccess: 'ENABLED', apiAccessPrincipalArn: roleArn },
-          ...['trader01', 'trader02', 'admin01', 'intruder'].map(userId => ({ userId, type: 'APP_USER' as const, emailAddress: `${userId}@example.com` })),
-        ],
-      }],
-    },
-  });
-  // An administrator's changes outside CloudFormation, through the API.
-  client = new FinSpaceDataClient({
-    environmentId: ENVIRONMENT, region: emulator.region, endpoint: emulator.endpoint, credentials: async () => KEYS,
-  });
+  ({ emulator, administrator: client } = await startAuditedEnvironment({ environmentId: ENVIRONMENT, keys: KEYS, roleArn, settleMs: SETTLE_MS }));
   state = path.join(directory, 'state.json');
 });
 
