@@ -4,8 +4,7 @@
  * already present (preexisting-members.ts), signed like the handler's other AWS calls
  * (signed-request.ts): an SSM client from the SDK would weigh more than the whole bundle.
  */
-import type { AwsCredentialIdentity } from '@smithy/types';
-import { sendSigned } from './signed-request';
+import { sendSigned, type AwsCallOptions } from './signed-request';
 
 /** The SDK's service-specific endpoint variable for Systems Manager. */
 export const SSM_ENDPOINT_ENV = 'AWS_ENDPOINT_URL_SSM';
@@ -25,10 +24,8 @@ export interface ParameterStore {
   delete(names: readonly string[]): Promise<void>;
 }
 
-export interface ParameterStoreOptions {
+export interface ParameterStoreOptions extends Omit<AwsCallOptions, 'now'> {
   readonly region: string;
-  readonly credentials?: () => Promise<AwsCredentialIdentity>;
-  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Parameter Store over HTTP; a failed call throws an error named after SSM's error code. */

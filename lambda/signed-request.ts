@@ -9,6 +9,13 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { credentialsFromEnvironment } from './finspace';
 import { defaultRequestHandler, exchange, type RawResponse } from './finspace/transport';
 
+/** What a call to another AWS service may be given instead of the function's environment: for tests. */
+export interface AwsCallOptions {
+  readonly credentials?: () => Promise<AwsCredentialIdentity>;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly now?: () => number;
+}
+
 export interface SignedRequest {
   readonly service: string;
   readonly region: string;

@@ -4,8 +4,7 @@
  * say whether an Update is a rollback; the stack's status does
  * (UPDATE_ROLLBACK_IN_PROGRESS).
  */
-import type { AwsCredentialIdentity } from '@smithy/types';
-import { sendSigned } from './signed-request';
+import { sendSigned, type AwsCallOptions } from './signed-request';
 
 /** The SDK's service-specific endpoint variable for CloudFormation. */
 export const CLOUDFORMATION_ENDPOINT_ENV = 'AWS_ENDPOINT_URL_CLOUDFORMATION';
@@ -19,14 +18,8 @@ export const UPDATE_ROLLBACK_IN_PROGRESS = 'UPDATE_ROLLBACK_IN_PROGRESS';
  */
 export const ROLLBACK_CLEANUP_STATUSES: readonly string[] = ['UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS'];
 
-export interface StackStatusOptions {
-  readonly credentials?: () => Promise<AwsCredentialIdentity>;
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  readonly now?: () => number;
-}
-
 /** The stack's StackStatus; throws when CloudFormation does not answer with one. */
-export async function describeStackStatus(stackId: string, options: StackStatusOptions = {}): Promise<string> {
+export async function describeStackStatus(stackId: string, options: AwsCallOptions = {}): Promise<string> {
   const env = options.env ?? process.env;
   // arn:aws:cloudformation:<region>:<account>:stack/<name>/<id>
   const region = stackId.split(':')[3] || env.AWS_REGION || env.AWS_DEFAULT_REGION;

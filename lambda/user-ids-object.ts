@@ -7,12 +7,11 @@
  * which the stack's asset bucket keeps.
  */
 import { createHash } from 'node:crypto';
-import type { AwsCredentialIdentity } from '@smithy/types';
 import { DeploymentFailure } from './failure';
 import type { RawResponse } from './finspace/transport';
 import { InvalidPropertiesError } from './properties';
 import type { OnEventRequest } from './provider-types';
-import { sendSigned } from './signed-request';
+import { sendSigned, type AwsCallOptions } from './signed-request';
 import type { GroupMembershipWireProperties } from '../contract/resource-properties';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../contract/resource-types';
 import { parseUserIdsObjectContent } from '../contract/user-ids-object';
@@ -92,14 +91,8 @@ async function userIdsIn(location: UserIdsObjectLocation, read: ObjectReader): P
   return userIds;
 }
 
-export interface S3ReadOptions {
-  readonly credentials?: () => Promise<AwsCredentialIdentity>;
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  readonly now?: () => number;
-}
-
 /** GETs an object from S3 in the function's region, signed with the role's credentials. */
-export async function readS3Object(location: UserIdsObjectLocation, options: S3ReadOptions = {}): Promise<Buffer> {
+export async function readS3Object(location: UserIdsObjectLocation, options: AwsCallOptions = {}): Promise<Buffer> {
   const env = options.env ?? process.env;
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
   if (!region) throw new Error('no AWS_REGION to read S3 in');
