@@ -9,10 +9,7 @@
  * every other call. They also name the environment, which no other operation
  * takes as a parameter: one client serves one environment.
  */
-import { Hash } from '@smithy/core/serde';
-import type { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest, RetryStrategyV2 } from '@smithy/types';
 import { sharedVendedCredentialCache, type VendedCredentialCache, type VendedCredentials } from './credential-cache';
 import { deserializeResponse } from './deserialize';
 import { resolveEndpoint, resolveRegion, type Endpoint } from './endpoint';
@@ -22,6 +19,7 @@ import type * as m from './model';
 import { OPERATIONS, type OperationDescriptor } from './operations';
 import { backoffDelayMs, classifyRetry, createRetryStrategy, DEFAULT_RETRY_MODE, isNetworkError, isTransient, retryErrorInfo, type RetryMode } from './retry';
 import { SendWindow } from './send-window';
+import { signRequest } from './sigv4';
 import { serializeRequest } from './serialize';
 import { defaultRequestHandler, exchange, type RequestHandler } from './transport';
 
@@ -292,20 +290,12 @@ export class FinSpaceDataClient {
     credentials: AwsCredentialIdentity,
     sensitive: readonly string[],
   ): Promise<m.OperationOutput<Op>> {
-    const signer = new SignatureV4({
-      service: SIGNING_NAME,
-      region: this.region,
-      credentials,
-      // Node's crypto, as the AWS SDK signs in Node (the whole of @smithy/hash-node is
-      // this class). @aws-crypto/sha256-js, its browser fallback, computes the same in
-      // JavaScript: slower, and 5 kB more in the bundle.
-      sha256: Hash.bind(null, 'sha256'),
-    });
+    const scope = { service: SIGNING_NAME, region: this.region, credentials };
     let retryToken = await this.retryStrategy.acquireInitialRetryToken('');
     for (let attempt = 1; ; attempt++) {
       const timeLeft = this.timeLeftMs();
       if (timeLeft <= 0) throw deadlinePassed(operation);
-      const signed = (await signer.sign(request, { signingDate: new Date(this.now()) })) as HttpRequest;
+      const signed = signRequest(request, scope, new Date(this.now()));
       const started = Date.now();
       let output: m.OperationOutput<Op> | undefined;
       let failure: { readonly error: unknown } | undefined;

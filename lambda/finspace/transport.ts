@@ -10,8 +10,8 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { HttpRequest } from '@smithy/protocol-http';
-import type { HttpHandlerOptions, HttpResponse } from '@smithy/types';
+import type { HttpHandlerOptions, HttpRequest, HttpResponse } from '@smithy/types';
+import { escapeUri } from './sigv4';
 
 /** What the client needs from an HTTP handler; NodeRequestHandler and the SDK's NodeHttpHandler are two. */
 export interface RequestHandler {
@@ -100,11 +100,6 @@ export class NodeRequestHandler implements RequestHandler {
       req.end(request.body);
     });
   }
-}
-
-/** RFC 3986, as SigV4 encodes the query it signs. */
-function escapeUri(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function timeoutError(message: string): Error {
