@@ -87,7 +87,8 @@ function canonicalPath(path: string): string {
   return escapeUri(normalized).replace(/%2F/g, '/');
 }
 
-function canonicalQuery(query: NonNullable<HttpRequest['query']>): string {
+/** Names and values escaped, sorted by name, then value: how SigV4 signs a query, and fine to send. */
+export function canonicalQuery(query: NonNullable<HttpRequest['query']>): string {
   return Object.entries(query)
     .filter(([name]) => name.toLowerCase() !== 'x-amz-signature')
     .flatMap(([name, value]) => {

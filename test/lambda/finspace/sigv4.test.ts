@@ -52,8 +52,12 @@ const cases: ReadonlyArray<readonly [string, HttpRequestShape, string, AwsCreden
   [
     'an S3 object: the path signed as sent',
     {
-      protocol: 'https:', hostname: 'bucket.s3.us-east-1.amazonaws.com', method: 'GET',
-      path: '/assets/a%20b/c%2Bd.json', query: {}, headers: { host: 'bucket.s3.us-east-1.amazonaws.com' },
+      protocol: 'https:',
+      hostname: 'bucket.s3.us-east-1.amazonaws.com',
+      method: 'GET',
+      path: '/assets/a%20b/c%2Bd.json',
+      query: {},
+      headers: { host: 'bucket.s3.us-east-1.amazonaws.com' },
     },
     's3',
     SESSION_KEYS,
@@ -62,7 +66,12 @@ const cases: ReadonlyArray<readonly [string, HttpRequestShape, string, AwsCreden
   [
     'Parameter Store: a JSON target header, a port in the host',
     {
-      protocol: 'http:', hostname: '127.0.0.1', port: 4566, method: 'POST', path: '/', query: {},
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port: 4566,
+      method: 'POST',
+      path: '/',
+      query: {},
       headers: { 'host': '127.0.0.1:4566', 'x-amz-target': 'AmazonSSM.PutParameter', 'content-type': 'application/x-amz-json-1.1' },
       body: '{"Name":"/a/b","Value":"[]"}',
     },
