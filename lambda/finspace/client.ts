@@ -1,7 +1,7 @@
 /**
  * A small typed client for the FinSpace Data API, standing in for
- * @aws-sdk/client-finspace-data, assembled from the SDK's
- * own signing, HTTP and retry packages.
+ * @aws-sdk/client-finspace-data: the SDK's types, SigV4 signing on Node's crypto
+ * (sigv4.ts), Node's HTTP (transport.ts), and the SDK's retry policy (retry.ts).
  *
  * Authorization takes two steps. The base credentials (the Lambda role's) may
  * only call GetProgrammaticAccessCredentials; FinSpace answers with temporary

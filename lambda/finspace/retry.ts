@@ -107,8 +107,8 @@ const TRANSIENT_NETWORK_CODES = [
 ];
 
 /**
- * Classifies a failed attempt for the retry strategy. StandardRetryStrategy
- * retries THROTTLING and TRANSIENT only, so 5xx answers are reported as
+ * Classifies a failed attempt for the retry strategy, which (as the SDK's
+ * standard strategy) retries THROTTLING and TRANSIENT only, so 5xx answers are reported as
  * TRANSIENT, as the SDK's own classifier does.
  *
  * Deliberately not the SDK classifier: it counts LimitExceededException as
