@@ -11,7 +11,6 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { HttpHandlerOptions, HttpRequest, HttpResponse } from '@smithy/types';
-import { canonicalQuery } from './sigv4';
 
 /** What the client needs from an HTTP handler; NodeRequestHandler and the SDK's NodeHttpHandler are two. */
 export interface RequestHandler {
@@ -58,8 +57,9 @@ export class NodeRequestHandler implements RequestHandler {
     return new Promise((resolve, reject) => {
       if (abortSignal?.aborted) return reject(abortError());
       const secure = request.protocol !== 'http:';
-      // The query as signed: the same encoding, and an order the signature does not depend on.
-      const query = canonicalQuery(request.query ?? {});
+      const query = Object.entries(request.query ?? {})
+        .flatMap(([name, value]) => (Array.isArray(value) ? value : value === null ? [] : [value]).map(v => `${escapeUri(name)}=${escapeUri(v)}`))
+        .join('&');
       const req = (secure ? httpsRequest : httpRequest)({
         agent: this.agents[secure ? 'https:' : 'http:'],
         method: request.method,
@@ -99,6 +99,11 @@ export class NodeRequestHandler implements RequestHandler {
       req.end(request.body);
     });
   }
+}
+
+/** RFC 3986, as SigV4 encodes the query it signs. */
+function escapeUri(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function timeoutError(message: string): Error {
