@@ -4,6 +4,7 @@
  * faults, authentication, parsing, validation, authorization, idempotency, the
  * operation itself, serialization.
  */
+import { randomUUID } from 'crypto';
 import { once } from 'events';
 import * as http from 'http';
 import { AddressInfo } from 'net';
@@ -17,7 +18,6 @@ import { EmulatorSnapshot, EnvironmentState, snapshotOf } from './environment';
 import { ServiceError, asDeclaredError, frontDoorError, modeledError } from './errors';
 import { FaultCounts, FaultInjector, FaultKind, FaultOptions, checkFaultOptions, emptyCounts } from './faults';
 import { IdempotencyCache, fingerprintOf } from './idempotency';
-import { newRequestId } from './ids';
 import { OperationName, idempotencyMembersOf, inputShapeOf, serviceModel, viewAs } from './model';
 import { USER_OPERATIONS } from './operations';
 import { PageTokens } from './pagination';
@@ -188,9 +188,9 @@ export class FinSpaceEmulator {
     if (!body) {
       response.setHeader('connection', 'close');
       const tooLarge = frontDoorError('RequestEntityTooLargeException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
-      writeAnswer(response, serializeError(tooLarge, newRequestId()));
+      writeAnswer(response, serializeError(tooLarge, randomUUID()));
     } else if (rawPath.startsWith(ADMIN_PREFIX)) {
-      writeAnswer(response, handleAdminRequest(this, request.method ?? 'GET', rawPath, body, newRequestId()));
+      writeAnswer(response, handleAdminRequest(this, request.method ?? 'GET', rawPath, body, randomUUID()));
     } else {
       // Repeated headers are joined with ',' (what SigV4 canonicalization expects), which node's `headers` does not do for all.
       const headers = Object.fromEntries(Object.entries(request.headersDistinct).map(([name, values]) => [name, values!.join(',')]));
@@ -204,7 +204,7 @@ export class FinSpaceEmulator {
 
   /** What to answer (none: drop the connection), and the call record. */
   private async handle(request: WireRequest): Promise<{ readonly answer?: HttpAnswer; readonly call: CallRecord }> {
-    const requestId = newRequestId();
+    const requestId = randomUUID();
     const route = this.router.match(request.method, request.rawPath);
     if (!route) {
       const error = frontDoorError('UnknownOperationException', `No operation matches ${request.method} ${request.rawPath}.`);
@@ -273,8 +273,8 @@ export class FinSpaceEmulator {
     }
     const user = userId === undefined ? undefined : caller.users.get(userId);
     if (userId !== undefined && !user) throw modeledError('ResourceNotFoundException', `User '${userId}' does not exist.`, 'USER_NOT_FOUND');
-    const scope = { operation, environmentId: caller.environmentId, subject: permissionGroupId ?? userId };
-    const page = <T>(items: readonly T[], sequenceOf: (item: T) => number) => this.pages.page(items, sequenceOf, { maxResults, nextToken }, scope);
+    const listing = JSON.stringify([operation, caller.environmentId, permissionGroupId ?? userId ?? null]);
+    const page = <T>(items: readonly T[], sequenceOf: (item: T) => number) => this.pages.page(items, sequenceOf, { maxResults, nextToken }, listing);
     const context = { environment: caller, now, behaviour, group: group!, user: user!, page };
     const output = viewAs(serviceModel.operations[operation].output!.shape, USER_OPERATIONS[operation](context, parameters));
     if (key !== undefined) this.idempotency.remember(key, fingerprint, output, now, behaviour.clientTokenTtlMs);
