@@ -225,8 +225,7 @@ export class FinSpaceEmulator {
     // A request carried out whose connection then drops: its effect stays, its answer is lost.
     const details: CallDetails = { fault: fault === 'reset-after-write' ? fault : undefined };
     try {
-      const signingService = serviceModel.metadata.signingName;
-      const principal = await authenticate(request, this.credentials, { signingService, region: this.region, now });
+      const principal = await authenticate(request, this.credentials, this.region, now);
       if (principal.kind === 'vended') details.environmentId = principal.environmentId;
       const input = deserializeInput(route, request);
       if (operation === 'GetProgrammaticAccessCredentials') details.environmentId = input.environmentId as string | undefined;
