@@ -208,7 +208,9 @@ async function poll(event: IsCompleteRequest, context: InvocationContext): Promi
         const live = await liveMembers(client, target, event, context);
         if (!live) return { IsComplete: true };
         const state = preexistingStateOf(event);
-        const preexisting: WithPreexisting = state ? await withPreexisting(event, target, live, context, state, { askedToAdd: askedToAddOf(event) }) : { target };
+        const preexisting: WithPreexisting = state
+          ? await withPreexisting(event, target, live, context, state, { askedToAdd: askedToAddOf(event) })
+          : { target };
         if (preexisting.holdWrites) {
           if (context.time.expired(event.ReconcileStartedAt)) {
             throw new DeploymentFailure('Parameter Store did not take the record of the declared users found already in permission group ' +

@@ -12,7 +12,8 @@ function userProps(overrides: Record<string, unknown> = {}) {
   return { EnvironmentId: ENV, EmailAddress: 'steward@example.com', Type: 'APP_USER', ApiAccess: 'DISABLED', FirstName: 'Steward', IfExists: 'ADOPT', ...overrides };
 }
 
-const statusOf = (userId: string) => world.emulator.snapshot().environments.find(e => e.environmentId === ENV)!.users.find(user => user.userId === userId)?.status;
+const statusOf = (userId: string) =>
+  world.emulator.snapshot().environments.find(e => e.environmentId === ENV)!.users.find(user => user.userId === userId)?.status;
 
 let world: World;
 beforeEach(async () => {

@@ -20,8 +20,14 @@ async function flakyParameterStore(failure: Failure, failures: number) {
     request.resume();
     request.on('end', () => {
       requests++;
-      if (requests > failures) return response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{"Version":1}');
-      if (failure === 'reset') return request.socket.destroy();
+      if (requests > failures) {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{"Version":1}');
+        return;
+      }
+      if (failure === 'reset') {
+        request.socket.destroy();
+        return;
+      }
       const [status, code] = {
         'throttle': [400, 'ThrottlingException'],
         'server-error': [500, 'InternalServerError'],

@@ -5,10 +5,10 @@
  * rollback keeps them. Through the real handler against the emulator; time simulated.
  */
 import { handle } from '../../lambda';
+import { cfnEvent, GROUP_MEMBERSHIP, membershipProps, membersOf, seedWith, startWorld, World } from './support/handler-world';
 import { FinSpaceDataClient } from '../../lambda/finspace';
 import type { ParameterStore, Parameter } from '../../lambda/parameter-store';
 import type { IsCompleteResponse, OnEventRequest, OnEventResponse } from '../../lambda/provider-types';
-import { cfnEvent, GROUP_MEMBERSHIP, membershipProps, membersOf, seedWith, startWorld, World } from './support/handler-world';
 
 const PATH = '/finspace-data-access/Handler/preexisting-members';
 const GROUP_ID = 'crowdgroup0000000000001';
