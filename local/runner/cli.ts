@@ -11,11 +11,9 @@
  * 1 when drift remains or the audit could not run, 2 for bad arguments.
  */
 import { parseArgs } from 'util';
-import { formatEvent, formatStackResult, duration } from './activity-printer';
+import { describeFinSpaceWait, duration, FINSPACE_RESOURCE_TYPES, formatEvent, formatStackResult } from './activity-printer';
 import { readAssembly, selectStacks } from './assembly';
-import { drift, DriftUnavailable, inSync } from './drift';
-import { formatDrift } from './drift-table';
-import { describeFinSpaceWait, FINSPACE_RESOURCE_TYPES } from './finspace-progress';
+import { drift, DriftUnavailable, formatDrift, inSync } from './drift';
 import { deploy, destroy, FINSPACE_ENDPOINT_VARIABLE, type RunnerOptions } from './runner';
 
 export const USAGE = `usage: cli.ts <deploy|destroy|drift> --app DIR --endpoint URL [options]

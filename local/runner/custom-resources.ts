@@ -5,10 +5,10 @@
  * reasons in CloudFormation's words, physical id and Data attributes.
  */
 import { randomBytes, randomUUID } from 'crypto';
+import type { StackEnvironment } from './aws-resources';
 import { RESPONSE_HOST_PREFIX } from './lambda/protocol';
 import { AwsError, checkCustomResourceResponse, checkEventInvokePayload } from './limits';
 import type { DeployedProvider, ProviderEndpoint, WaiterPoll } from './provider-endpoint';
-import type { StackEnvironment } from './stack-environment';
 
 /** The request CloudFormation sends to a custom resource's ServiceToken. */
 interface CustomResourceRequest {

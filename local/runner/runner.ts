@@ -3,9 +3,9 @@
  * dependency order, their state in a JSON file, their Lambda functions in local
  * containers pointed at a local FinSpace endpoint.
  */
+import type { RunnerEvent } from './activity-printer';
 import { readAssembly, selectStacks, type Assembly, type AssemblyStack } from './assembly';
 import { AssetBucket } from './asset-bucket';
-import type { RunnerEvent } from './events';
 import type { LogRecord, RoleCredentials } from './lambda/service';
 import { AwsError } from './limits';
 import { ProviderEndpoint } from './provider-endpoint';
@@ -28,17 +28,12 @@ export interface RunnerOptions {
   readonly roleCredentials: RoleCredentials;
   /** Replaces the providers' isComplete interval, scaling their total timeout with it. */
   readonly pollIntervalMs?: number;
-  /** For environment-agnostic stacks. */
-  readonly defaultAccount?: string;
-  readonly defaultRegion?: string;
   readonly onEvent?: (event: RunnerEvent) => void;
   /** Called as each stack is done, before the next one starts. */
   readonly onStackResult?: (result: StackResult) => void;
   readonly onFunctionLog?: (functionName: string, record: LogRecord) => void;
   /** When set, each function's logs go to `<directory>/<functionName>.log`. */
   readonly logDirectory?: string;
-  /** Where the asset bucket's objects are kept between runs; default `<stateFile>.assets`. */
-  readonly assetBucketDirectory?: string;
 }
 
 export interface RunResult {
@@ -78,15 +73,13 @@ async function run(options: RunnerOptions, assembly: Assembly, stacks: readonly 
     logDirectory: options.logDirectory,
   });
   // cdk deploy uploads the assets before it deploys; a destroy reads the objects of earlier deploys.
-  const assetBucket = new AssetBucket(options.assetBucketDirectory ?? `${options.stateFile}.assets`);
+  const assetBucket = new AssetBucket(`${options.stateFile}.assets`);
   assetBucket.publish(assembly.assetFiles);
   providerEndpoint.serveObjects(objectKey => assetBucket.read(objectKey));
   const context = (stackName: string): OperationContext => ({
     providerEndpoint,
     assembly,
     pollIntervalMs: options.pollIntervalMs,
-    defaultAccount: options.defaultAccount,
-    defaultRegion: options.defaultRegion,
     sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
     report: event => options.onEvent?.(event),
     exportedValue: name => Object.values(deployedStacks)

@@ -17,18 +17,16 @@
  * The stack's state is handed to `persist` after every change, so an interrupted
  * run leaves a state file that says what exists.
  */
+import type { Progress, RunnerEvent } from './activity-printer';
 import type { Assembly, AssemblyStack } from './assembly';
-import { fallbackAttribute, provisionAwsResource } from './aws-resources';
+import { DEFAULT_ACCOUNT, DEFAULT_REGION, fallbackAttribute, provisionAwsResource, pseudoParameter, stackEnvironment, type StackEnvironment } from './aws-resources';
 import { callCustomResource, CustomResourceFailure, type CustomResourceCall } from './custom-resources';
-import { runInDependencyOrder } from './dependency-runner';
-import type { Progress, RunnerEvent } from './events';
 import { evaluateCondition, resolve, type ResolveScope } from './intrinsics';
 import { AwsError, checkTemplate } from './limits';
 import type { ProviderEndpoint } from './provider-endpoint';
 import { providerFor } from './providers';
-import { DEFAULT_ACCOUNT, DEFAULT_REGION, pseudoParameter, stackEnvironment, type StackEnvironment } from './stack-environment';
 import type { DeployedOutput, DeployedResource, DeployedStack, StackStatus } from './state-file';
-import { dependencyGraph, dependencyOrder, isCustomResource, type Template, type TemplateResource } from './template';
+import { dependencyGraph, dependencyOrder, isCustomResource, runInDependencyOrder, type Template, type TemplateResource } from './template';
 
 export interface OperationContext {
   readonly providerEndpoint: ProviderEndpoint;
@@ -36,9 +34,6 @@ export interface OperationContext {
   readonly assembly?: Assembly;
   /** Replaces the waiters' retry interval (ms), scaling their total timeout with it. */
   readonly pollIntervalMs?: number;
-  /** For environment-agnostic stacks. */
-  readonly defaultAccount?: string;
-  readonly defaultRegion?: string;
   sleep(ms: number): Promise<void>;
   report(event: RunnerEvent): void;
   /** The value another deployed stack exports under `name`, for Fn::ImportValue. */
@@ -130,8 +125,8 @@ class StackOperation {
     this.template = stack.template;
     this.constructPaths = stack.constructPaths;
     this.env = stackEnvironment(stack.stackName,
-      existing?.account ?? stack.account ?? this.context.defaultAccount ?? DEFAULT_ACCOUNT,
-      existing?.region ?? stack.region ?? this.context.defaultRegion ?? DEFAULT_REGION,
+      existing?.account ?? stack.account ?? DEFAULT_ACCOUNT,
+      existing?.region ?? stack.region ?? DEFAULT_REGION,
       existing?.stackId);
     for (const [id, resource] of Object.entries(existing?.resources ?? {})) this.live.set(id, resource);
     if (existing && JSON.stringify(existing.template) === JSON.stringify(stack.template)) {
@@ -147,8 +142,7 @@ class StackOperation {
 
     const creating = !existing;
     this.setStatus(creating ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS', 'User Initiated');
-    const run = await runInDependencyOrder(order, id => graph.get(id)!, id => this.forward(id, resources[id], graph.get(id)!));
-    let failures = run.errors;
+    let failures = await runInDependencyOrder(order, id => graph.get(id)!, id => this.forward(id, resources[id], graph.get(id)!));
     if (failures.length === 0) {
       try {
         this.outputs = this.resolveOutputs();
@@ -359,9 +353,9 @@ class StackOperation {
     const updatedBack = new Map(this.changes.filter(c => c.kind === 'updated').map(change => [change.logicalId, change]));
     this.progress.total += updatedBack.size;
     const oldOrder = Object.keys(previous.resources).filter(id => updatedBack.has(id));
-    const run = await runInDependencyOrder(oldOrder, id => previous.resources[id].dependsOn, id => this.updateBack(updatedBack.get(id)!));
-    if (run.errors.length > 0) {
-      this.setStatus('UPDATE_ROLLBACK_FAILED', `The following resource(s) failed to update: [${failedIds(run.errors).join(', ')}]. `);
+    const errors = await runInDependencyOrder(oldOrder, id => previous.resources[id].dependsOn, id => this.updateBack(updatedBack.get(id)!));
+    if (errors.length > 0) {
+      this.setStatus('UPDATE_ROLLBACK_FAILED', `The following resource(s) failed to update: [${failedIds(errors).join(', ')}]. `);
       return this.result('UPDATE_ROLLBACK_FAILED', false, firstReason(failures));
     }
 
@@ -400,7 +394,7 @@ class StackOperation {
     const dependentsOf = (item: Doomed) => doomed
       .filter(other => other !== item && other.resource.dependsOn.includes(item.logicalId))
       .map(other => other.key);
-    const run = await runInDependencyOrder(doomed.map(item => item.key), key => dependentsOf(byKey.get(key)!), async key => {
+    return runInDependencyOrder(doomed.map(item => item.key), key => dependentsOf(byKey.get(key)!), async key => {
       const item = byKey.get(key)!;
       try {
         await this.deleteOne(item);
@@ -410,7 +404,6 @@ class StackOperation {
       if (this.live.get(item.logicalId) === item.resource) this.live.delete(item.logicalId);
       this.persist();
     });
-    return [...run.errors];
   }
 
   private async deleteOne(item: Doomed): Promise<void> {
