@@ -87,16 +87,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return usageError(io, `--poll-interval-ms must be a whole number of milliseconds above 0, got ${values['poll-interval-ms']}`);
   }
 
+  const common = {
+    stateFile: values.state ?? 'local-runner-state.json',
+    stacks: values.stack,
+    finspaceEndpoint: endpoint,
+    roleCredentials: { accessKeyId, secretAccessKey, sessionToken: values['role-session-token'] ?? io.env.AWS_SESSION_TOKEN },
+    logDirectory: values.logs,
+  };
   if (command === 'drift') {
     if (pollIntervalMs !== undefined) return usageError(io, '--poll-interval-ms is an option of deploy and destroy');
-    return runDrift(io, {
-      stateFile: values.state ?? 'local-runner-state.json',
-      stacks: values.stack,
-      finspaceEndpoint: endpoint,
-      roleCredentials: { accessKeyId, secretAccessKey, sessionToken: values['role-session-token'] ?? io.env.AWS_SESSION_TOKEN },
-      heal: values.heal,
-      logDirectory: values.logs,
-    });
+    return runDrift(io, { ...common, heal: values.heal });
   }
 
   try {
@@ -107,13 +107,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     const started = new Map<string, number>();
     const options: RunnerOptions = {
+      ...common,
       app: values.app,
-      stateFile: values.state ?? 'local-runner-state.json',
-      stacks: values.stack,
-      finspaceEndpoint: endpoint,
-      roleCredentials: { accessKeyId, secretAccessKey, sessionToken: values['role-session-token'] ?? io.env.AWS_SESSION_TOKEN },
       pollIntervalMs,
-      logDirectory: values.logs,
       onEvent: event => {
         if (!started.has(event.stackName)) started.set(event.stackName, Date.now());
         const line = formatEvent(event, { describeWait: describeFinSpaceWait });

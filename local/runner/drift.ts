@@ -5,26 +5,17 @@
  * report, in the shape of `cdk drift`: per stack, each drifted resource with its
  * findings, then the count.
  */
-import type { LogRecord, RoleCredentials } from './lambda/service';
-import { ProviderEndpoint } from './provider-endpoint';
 import { functionConfiguration } from './providers';
-import { FINSPACE_ENDPOINT_VARIABLE } from './runner';
+import { startEndpoint, type FunctionRunOptions } from './runner';
 import { loadState, type DeployedResource, type DeployedStack } from './state-file';
 import type { AuditResult, DriftFinding } from '../../contract/drift-audit';
 
 /** The handler of the audit function (lib/handler-provider.ts). */
 const AUDIT_HANDLER = 'index.audit';
 
-export interface DriftOptions {
-  readonly stateFile: string;
-  /** Stack names; default every deployed stack that has a drift audit. */
-  readonly stacks?: readonly string[];
-  readonly finspaceEndpoint?: string;
-  readonly roleCredentials: RoleCredentials;
+export interface DriftOptions extends FunctionRunOptions {
   /** Heal, whatever the stack's schedule says. */
   readonly heal?: boolean;
-  readonly onFunctionLog?: (functionName: string, record: LogRecord) => void;
-  readonly logDirectory?: string;
 }
 
 export interface StackDrift {
@@ -52,12 +43,7 @@ export async function drift(options: DriftOptions): Promise<StackDrift[]> {
     throw new DriftUnavailable(`${without.join(', ') || 'no stack'}: no drift audit deployed; set the audit property of FinSpaceDataAccess`);
   }
 
-  const endpoint = await ProviderEndpoint.start({
-    credentials: options.roleCredentials,
-    extraEnvironment: options.finspaceEndpoint ? { [FINSPACE_ENDPOINT_VARIABLE]: options.finspaceEndpoint } : {},
-    onLog: options.onFunctionLog,
-    logDirectory: options.logDirectory,
-  });
+  const endpoint = await startEndpoint(options);
   try {
     const results: StackDrift[] = [];
     for (const { stack, schedule } of audited) {

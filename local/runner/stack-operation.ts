@@ -17,7 +17,7 @@
  * The stack's state is handed to `persist` after every change, so an interrupted
  * run leaves a state file that says what exists.
  */
-import type { Progress, RunnerEvent } from './activity-printer';
+import type { RunnerEvent } from './activity-printer';
 import type { Assembly, AssemblyStack } from './assembly';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, fallbackAttribute, provisionAwsResource, pseudoParameter, stackEnvironment, type StackEnvironment } from './aws-resources';
 import { callCustomResource, CustomResourceFailure, type CustomResourceCall } from './custom-resources';
@@ -179,7 +179,7 @@ class StackOperation {
       this.setStatus('DELETE_FAILED', `The following resource(s) failed to delete: [${failedIds(failures).join(', ')}]. `);
       return this.result('DELETE_FAILED', false, firstReason(failures));
     }
-    this.report({ kind: 'stack', stackName: this.stackName, status: 'DELETE_COMPLETE', time: new Date(), progress: this.snapshot() });
+    this.context.report({ ...this.eventBase('DELETE_COMPLETE'), kind: 'stack' });
     this.context.persist(undefined);
     return this.result('DELETE_COMPLETE', true);
   }
@@ -203,15 +203,14 @@ class StackOperation {
   private async forward(logicalId: string, definition: TemplateResource, dependencies: ReadonlySet<string>): Promise<void> {
     const existing = this.live.get(logicalId);
     const operation = existing ? 'UPDATE' : 'CREATE';
+    const constructPath = this.constructPathOf(logicalId, definition);
     let properties: Record<string, unknown>;
     try {
       properties = resolve(definition.Properties ?? {}, this.scope()) as Record<string, unknown>;
     } catch (error) {
-      const constructPath = this.constructPathOf(logicalId, definition);
       this.resourceEvent(logicalId, definition.Type, `${operation}_FAILED`, { reason: (error as Error).message, constructPath });
       throw new ResourceFailed(logicalId, (error as Error).message);
     }
-    const constructPath = this.constructPathOf(logicalId, definition);
     const record = (resource: Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>): DeployedResource => ({
       type: definition.Type,
       properties,
@@ -232,7 +231,7 @@ class StackOperation {
     }
     await this.tracked(logicalId, definition.Type, operation, constructPath, async () => {
       try {
-        const updated = record(await this.createOrUpdate(logicalId, definition, properties, existing));
+        const updated = record(await this.createOrUpdate(logicalId, definition.Type, properties, constructPath, existing));
         this.live.set(logicalId, updated);
         if (!existing) {
           this.changes.push({ kind: 'created', logicalId });
@@ -278,12 +277,11 @@ class StackOperation {
 
   /** A custom resource through its provider; an AWS resource as its stand-in. */
   private async createOrUpdate(
-    logicalId: string, definition: TemplateResource, properties: Record<string, unknown>, existing?: DeployedResource,
+    logicalId: string, type: string, properties: Record<string, unknown>, constructPath: string | undefined, existing?: DeployedResource,
   ): Promise<Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>> {
-    if (!isCustomResource(definition.Type)) return this.provision(logicalId, definition.Type, properties, existing);
+    if (!isCustomResource(type)) return this.provision(logicalId, type, properties, existing);
     if (existing && existing.properties.ServiceToken !== properties.ServiceToken) throw new Error('Modifying service token is not allowed.');
-    const constructPath = this.constructPathOf(logicalId, definition);
-    const resource = { type: definition.Type, properties, physicalId: existing?.physicalId, constructPath };
+    const resource = { type, properties, physicalId: existing?.physicalId, constructPath };
     const result = await this.callCustom(existing ? 'Update' : 'Create', logicalId, resource, existing?.properties);
     return { physicalId: result.physicalId, attributes: result.data };
   }
@@ -309,17 +307,7 @@ class StackOperation {
     const call = { requestType, logicalId, resourceType: type, properties, oldProperties, physicalId };
     return callCustomResource(call, this.env, provider, this.context.providerEndpoint, {
       sleep: ms => this.context.sleep(ms),
-      onPoll: poll => this.report({
-        kind: 'waiting',
-        stackName: this.stackName,
-        logicalId,
-        constructPath,
-        resourceType: type,
-        status,
-        time: new Date(),
-        progress: this.snapshot(),
-        ...poll,
-      }),
+      onPoll: poll => this.context.report({ ...this.eventBase(status), kind: 'waiting', logicalId, constructPath, resourceType: type, ...poll }),
     });
   }
 
@@ -485,7 +473,7 @@ class StackOperation {
   private setStatus(status: string, reason?: string): void {
     this.status = status as StackStatus;
     this.context.providerEndpoint.stackStatusChanged(this.env.stackId, status);
-    this.report({ kind: 'stack', stackName: this.stackName, status, time: new Date(), progress: this.snapshot(), reason });
+    this.context.report({ ...this.eventBase(status), kind: 'stack', reason });
     this.persist();
   }
 
@@ -493,19 +481,7 @@ class StackOperation {
     logicalId: string, resourceType: string, status: string, extra: { reason?: string; elapsedMs?: number; constructPath?: string }, finishes = true,
   ): void {
     if (finishes) this.progress.done = Math.min(this.progress.done + 1, this.progress.total);
-    const { reason, elapsedMs, constructPath } = extra;
-    this.report({
-      kind: 'resource',
-      stackName: this.stackName,
-      logicalId,
-      resourceType,
-      status,
-      time: new Date(),
-      progress: this.snapshot(),
-      constructPath,
-      reason,
-      elapsedMs,
-    });
+    this.context.report({ ...this.eventBase(status), kind: 'resource', logicalId, resourceType, ...extra });
   }
 
   /** From the manifest, else from the template's aws:cdk:path metadata (written when the CLI synthesized). */
@@ -516,12 +492,9 @@ class StackOperation {
     return typeof path === 'string' ? path.split('/').slice(1).join('/') : undefined;
   }
 
-  private report(event: RunnerEvent): void {
-    this.context.report(event);
-  }
-
-  private snapshot(): Progress {
-    return { done: this.progress.done, total: this.progress.total };
+  /** What every event tells: where the stack stands now. */
+  private eventBase(status: string) {
+    return { stackName: this.stackName, status, time: new Date(), progress: { ...this.progress } };
   }
 
   private persist(): void {
