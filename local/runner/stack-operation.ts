@@ -174,14 +174,26 @@ class StackOperation {
     for (const [id, resource] of Object.entries(previous.resources)) this.live.set(id, resource);
     this.progress.total = this.live.size;
     this.setStatus('DELETE_IN_PROGRESS', 'User Initiated');
-    const failures = await this.deleteAll([...this.live].map(([id, resource]) => this.doomed(id, resource, resource.deletionPolicy)), 'destroy');
-    if (failures.length > 0) {
-      this.setStatus('DELETE_FAILED', `The following resource(s) failed to delete: [${failedIds(failures).join(', ')}]. `);
-      return this.result('DELETE_FAILED', false, firstReason(failures));
-    }
+    const failures = await this.deleteEverything('destroy');
+    if (failures.length > 0) return this.result('DELETE_FAILED', false, firstReason(failures));
     this.context.report({ ...this.eventBase('DELETE_COMPLETE'), kind: 'stack' });
     this.context.persist(undefined);
     return this.result('DELETE_COMPLETE', true);
+  }
+
+  /**
+   * Deletes every resource of the stack: a destroy keeps what DeletionPolicy Retain
+   * keeps, a rollback deletes what it created whatever the policy. A failure leaves
+   * the stack in DELETE_FAILED or ROLLBACK_FAILED.
+   */
+  private async deleteEverything(phase: 'destroy' | 'rollback'): Promise<unknown[]> {
+    const failures = await this.deleteAll([...this.live].map(([id, resource]) =>
+      this.doomed(id, resource, phase === 'destroy' ? resource.deletionPolicy : 'Delete')), phase);
+    if (failures.length > 0) {
+      this.setStatus(phase === 'destroy' ? 'DELETE_FAILED' : 'ROLLBACK_FAILED',
+        `The following resource(s) failed to delete: [${failedIds(failures).join(', ')}]. `);
+    }
+    return failures;
   }
 
   /** What CloudFormation checks before it starts: size, resource count, parameters, type changes. */
@@ -315,11 +327,7 @@ class StackOperation {
   private async rollbackCreate(reason: string, failures: readonly unknown[]): Promise<StackResult> {
     this.setStatus('ROLLBACK_IN_PROGRESS', `${reason}Rollback requested by user.`);
     this.progress.total += this.live.size;
-    const cleanup = await this.deleteAll([...this.live].map(([id, resource]) => this.doomed(id, resource, 'Delete')), 'rollback');
-    if (cleanup.length > 0) {
-      this.setStatus('ROLLBACK_FAILED', `The following resource(s) failed to delete: [${failedIds(cleanup).join(', ')}]. `);
-      return this.result('ROLLBACK_FAILED', false, firstReason(failures));
-    }
+    if ((await this.deleteEverything('rollback')).length > 0) return this.result('ROLLBACK_FAILED', false, firstReason(failures));
     this.setStatus('ROLLBACK_COMPLETE');
     return this.result('ROLLBACK_COMPLETE', false, firstReason(failures));
   }
