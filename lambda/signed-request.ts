@@ -2,11 +2,8 @@
  * One SigV4-signed request to an AWS service other than FinSpace (CloudFormation, S3),
  * with the role's credentials, over the handler's shared HTTP handler.
  */
-import { Hash } from '@smithy/core/serde';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { credentialsFromEnvironment } from './finspace';
+import { credentialsFromEnvironment, signRequest } from './finspace';
 import { defaultRequestHandler, exchange, type RawResponse } from './finspace/transport';
 
 /** What a call to another AWS service may be given instead of the function's environment: for tests. */
@@ -31,22 +28,25 @@ export interface SignedRequest {
 
 export async function sendSigned(request: SignedRequest): Promise<RawResponse> {
   const { url } = request;
-  const unsigned = new HttpRequest({
+  const unsigned = {
     method: request.method,
     protocol: url.protocol,
     hostname: url.hostname,
     port: url.port ? Number(url.port) : undefined,
     path: url.pathname || '/',
+    query: {},
     headers: { ...request.headers, host: url.host },
     body: request.body,
-  });
-  const signer = new SignatureV4({
-    service: request.service,
-    region: request.region,
-    credentials: await (request.credentials ?? credentialsFromEnvironment)(),
-    sha256: Hash.bind(null, 'sha256'),
-    uriEscapePath: request.uriEscapePath ?? true,
-  });
-  const signed = (await signer.sign(unsigned, { signingDate: new Date((request.now ?? Date.now)()) })) as HttpRequest;
+  };
+  const signed = signRequest(
+    unsigned,
+    {
+      service: request.service,
+      region: request.region,
+      credentials: await (request.credentials ?? credentialsFromEnvironment)(),
+      uriEscapePath: request.uriEscapePath,
+    },
+    new Date((request.now ?? Date.now)()),
+  );
   return exchange(defaultRequestHandler(), signed);
 }

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
+import { HANDLER_ENVIRONMENT } from '../../contract/handler-settings';
 import { buildHandlerAsset, bundleLikeTheHandler, bytesBySource, HANDLER_ENTRY, type BundleMetafile } from '../support/bundle';
 import { withEmulator, type EmulatorProcess } from '../support/emulator-process';
 import { ENVIRONMENT_ID, environmentSeed, HANDLER_ROLE_KEYS, userIds } from '../support/finspace-seed';
@@ -65,8 +66,11 @@ async function coldStart(bundle: string, emulator: EmulatorProcess, membership: 
   const { stdout } = await run(process.execPath, ['-e', COLD_START_SCRIPT], {
     env: {
       PATH: process.env.PATH,
-      // What Lambda sets for the function, pointed at the emulator.
+      // What Lambda sets for the function, pointed at the emulator, but no rollback
+      // record: a bare node process serves no Parameter Store, and both handlers compared
+      // here leave it out alike.
       ...membership.onEvent.environment,
+      [HANDLER_ENVIRONMENT.preexistingMembersPath]: '',
       AWS_REGION: emulator.region,
       AWS_ACCESS_KEY_ID: HANDLER_ROLE_KEYS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: HANDLER_ROLE_KEYS.secretAccessKey,

@@ -1,7 +1,7 @@
 /**
  * A small typed client for the FinSpace Data API, standing in for
- * @aws-sdk/client-finspace-data, assembled from the SDK's
- * own signing, HTTP and retry packages.
+ * @aws-sdk/client-finspace-data: the SDK's types, SigV4 signing on Node's crypto
+ * (sigv4.ts), Node's HTTP (transport.ts), and the SDK's retry policy (retry.ts).
  *
  * Authorization takes two steps. The base credentials (the Lambda role's) may
  * only call GetProgrammaticAccessCredentials; FinSpace answers with temporary
@@ -9,10 +9,7 @@
  * every other call. They also name the environment, which no other operation
  * takes as a parameter: one client serves one environment.
  */
-import { Hash } from '@smithy/core/serde';
-import type { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest, RetryStrategyV2 } from '@smithy/types';
 import { sharedVendedCredentialCache, type VendedCredentialCache, type VendedCredentials } from './credential-cache';
 import { deserializeResponse } from './deserialize';
 import { resolveEndpoint, resolveRegion, type Endpoint } from './endpoint';
@@ -23,6 +20,7 @@ import { OPERATIONS, type OperationDescriptor } from './operations';
 import { backoffDelayMs, classifyRetry, createRetryStrategy, DEFAULT_RETRY_MODE, isNetworkError, isTransient, retryErrorInfo, type RetryMode } from './retry';
 import { SendWindow } from './send-window';
 import { serializeRequest } from './serialize';
+import { signRequest } from './sigv4';
 import { defaultRequestHandler, exchange, type RequestHandler } from './transport';
 
 /** SigV4 service name from the model's `signingName`. */
@@ -118,6 +116,19 @@ export interface KeepTrying {
 
 const DEFAULT_ROUND_PAUSE_MS = 5_000;
 
+/**
+ * One method per operation, named as in the AWS SDK (`listUsers` for ListUsers), each
+ * `send` with its operation name: the methods are made from the operation table below
+ * the class rather than written out sixteen times.
+ */
+export type FinSpaceDataOperationMethods = {
+  readonly [Op in m.OperationName as Uncapitalize<Op>]: (input: m.OperationInput<Op>) => Promise<m.OperationOutput<Op>>;
+};
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface FinSpaceDataClient extends FinSpaceDataOperationMethods {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class FinSpaceDataClient {
   public readonly environmentId: string;
   public readonly region: string;
@@ -177,81 +188,6 @@ export class FinSpaceDataClient {
     }
   }
 
-  public createPermissionGroup(input: m.CreatePermissionGroupRequest): Promise<m.CreatePermissionGroupResponse> {
-    return this.send('CreatePermissionGroup', input);
-  }
-
-  public updatePermissionGroup(input: m.UpdatePermissionGroupRequest): Promise<m.UpdatePermissionGroupResponse> {
-    return this.send('UpdatePermissionGroup', input);
-  }
-
-  public deletePermissionGroup(input: m.DeletePermissionGroupRequest): Promise<m.DeletePermissionGroupResponse> {
-    return this.send('DeletePermissionGroup', input);
-  }
-
-  public getPermissionGroup(input: m.GetPermissionGroupRequest): Promise<m.GetPermissionGroupResponse> {
-    return this.send('GetPermissionGroup', input);
-  }
-
-  public listPermissionGroups(input: m.ListPermissionGroupsRequest): Promise<m.ListPermissionGroupsResponse> {
-    return this.send('ListPermissionGroups', input);
-  }
-
-  public associateUserToPermissionGroup(
-    input: m.AssociateUserToPermissionGroupRequest,
-  ): Promise<m.AssociateUserToPermissionGroupResponse> {
-    return this.send('AssociateUserToPermissionGroup', input);
-  }
-
-  public disassociateUserFromPermissionGroup(
-    input: m.DisassociateUserFromPermissionGroupRequest,
-  ): Promise<m.DisassociateUserFromPermissionGroupResponse> {
-    return this.send('DisassociateUserFromPermissionGroup', input);
-  }
-
-  public listUsersByPermissionGroup(
-    input: m.ListUsersByPermissionGroupRequest,
-  ): Promise<m.ListUsersByPermissionGroupResponse> {
-    return this.send('ListUsersByPermissionGroup', input);
-  }
-
-  public listPermissionGroupsByUser(
-    input: m.ListPermissionGroupsByUserRequest,
-  ): Promise<m.ListPermissionGroupsByUserResponse> {
-    return this.send('ListPermissionGroupsByUser', input);
-  }
-
-  public getUser(input: m.GetUserRequest): Promise<m.GetUserResponse> {
-    return this.send('GetUser', input);
-  }
-
-  public listUsers(input: m.ListUsersRequest): Promise<m.ListUsersResponse> {
-    return this.send('ListUsers', input);
-  }
-
-  public createUser(input: m.CreateUserRequest): Promise<m.CreateUserResponse> {
-    return this.send('CreateUser', input);
-  }
-
-  public updateUser(input: m.UpdateUserRequest): Promise<m.UpdateUserResponse> {
-    return this.send('UpdateUser', input);
-  }
-
-  public enableUser(input: m.EnableUserRequest): Promise<m.EnableUserResponse> {
-    return this.send('EnableUser', input);
-  }
-
-  public disableUser(input: m.DisableUserRequest): Promise<m.DisableUserResponse> {
-    return this.send('DisableUser', input);
-  }
-
-  /** Signed with the base credentials; usually called by the client itself. */
-  public getProgrammaticAccessCredentials(
-    input: m.GetProgrammaticAccessCredentialsRequest,
-  ): Promise<m.GetProgrammaticAccessCredentialsResponse> {
-    return this.send('GetProgrammaticAccessCredentials', input);
-  }
-
   /**
    * The cache key holds the base access key so that a rotated or different role
    * never reuses credentials vended to another.
@@ -292,20 +228,12 @@ export class FinSpaceDataClient {
     credentials: AwsCredentialIdentity,
     sensitive: readonly string[],
   ): Promise<m.OperationOutput<Op>> {
-    const signer = new SignatureV4({
-      service: SIGNING_NAME,
-      region: this.region,
-      credentials,
-      // Node's crypto, as the AWS SDK signs in Node (the whole of @smithy/hash-node is
-      // this class). @aws-crypto/sha256-js, its browser fallback, computes the same in
-      // JavaScript: slower, and 5 kB more in the bundle.
-      sha256: Hash.bind(null, 'sha256'),
-    });
+    const scope = { service: SIGNING_NAME, region: this.region, credentials };
     let retryToken = await this.retryStrategy.acquireInitialRetryToken('');
     for (let attempt = 1; ; attempt++) {
       const timeLeft = this.timeLeftMs();
       if (timeLeft <= 0) throw deadlinePassed(operation);
-      const signed = (await signer.sign(request, { signingDate: new Date(this.now()) })) as HttpRequest;
+      const signed = signRequest(request, scope, new Date(this.now()));
       const started = Date.now();
       let output: m.OperationOutput<Op> | undefined;
       let failure: { readonly error: unknown } | undefined;
@@ -368,6 +296,17 @@ export class FinSpaceDataClient {
     const pause = base + Math.floor(Math.random() * base);
     return this.now() + pause < deadline && pause < this.timeLeftMs() ? pause : undefined;
   }
+}
+
+for (const operation of Object.keys(OPERATIONS) as m.OperationName[]) {
+  // As a class method is: writable and configurable (tests may replace it), not enumerable.
+  Object.defineProperty(FinSpaceDataClient.prototype, operation[0].toLowerCase() + operation.slice(1), {
+    value(this: FinSpaceDataClient, input: object) {
+      return this.send(operation, input as never);
+    },
+    writable: true,
+    configurable: true,
+  });
 }
 
 /**

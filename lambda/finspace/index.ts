@@ -29,3 +29,4 @@ export * from './paginate';
 export { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE, createRetryStrategy, isTransient, type RetryMode } from './retry';
 export { SendWindow, type WindowSlot } from './send-window';
 export type { RequestHandler } from './transport';
+export { signRequest, type SigningScope } from './sigv4';

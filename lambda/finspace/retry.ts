@@ -1,16 +1,11 @@
 /**
- * Retry policy: which failures are worth another attempt, and the SDK retry
- * strategy that paces them. Backoff, jitter and the retry quota come from
- * @smithy/util-retry; client-side pacing after throttles is the client's send
- * window (send-window.ts).
+ * Retry policy: which failures are worth another attempt, how many attempts and
+ * how much retrying a client may spend (the SDK's standard retry quota), and the
+ * SDK's backoff. Client-side pacing after throttles is the client's send window
+ * (send-window.ts).
  */
-import type { RetryErrorInfo, RetryErrorType, RetryStrategyV2 } from '@smithy/types';
-import {
-  DEFAULT_RETRY_DELAY_BASE,
-  MAXIMUM_RETRY_DELAY,
-  StandardRetryStrategy,
-  THROTTLING_RETRY_DELAY_BASE,
-} from '@smithy/util-retry';
+import type { RetryErrorInfo, RetryErrorType, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
+import { DEFAULT_RETRY_DELAY_BASE, MAXIMUM_RETRY_DELAY, THROTTLING_RETRY_DELAY_BASE } from '@smithy/util-retry';
 import { FinSpaceDataError } from './errors';
 
 export type RetryMode = 'adaptive' | 'standard';
@@ -34,18 +29,58 @@ export const DEFAULT_RETRY_MODE: RetryMode = 'adaptive';
 
 /**
  * The strategy decides whether a call may be tried again (attempts, retry quota);
- * the client waits the backoff itself (backoffDelayMs). Left to the strategy, the
- * wait happens inside it, where no deadline can cut it short. Both modes use the
- * same strategy: they differ in the client's send window.
+ * the client waits the backoff itself (backoffDelayMs), where a deadline can cut it
+ * short. Both modes use the same strategy: they differ in the client's send window.
  */
 export function createRetryStrategy(maxAttempts: number = DEFAULT_MAX_ATTEMPTS): RetryStrategyV2 {
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new Error(`maxAttempts must be a positive integer, got ${maxAttempts}`);
   }
-  return new StandardRetryStrategy({ maxAttempts, backoff: WAIT_IN_CLIENT });
+  return new RetryQuota(maxAttempts);
 }
 
-const WAIT_IN_CLIENT = { computeNextBackoffDelay: () => 0, setDelayBase: () => undefined };
+/** The SDK's standard retry quota (@smithy/util-retry 2026): 500 tokens, a retry costs 14, after a throttle 5. */
+export const RETRY_QUOTA = { capacity: 500, retryCost: 14, throttlingRetryCost: 5, successRefund: 1 } as const;
+
+/**
+ * What the handler used of the SDK's StandardRetryStrategy, which brought 2.7 kB of
+ * backoff, long-poll and logging code into the bundle: at most `maxAttempts` attempts,
+ * retries only of throttling and transient failures, and a quota shared by every call
+ * of the client, which retries draw on and successes refill, so that an endpoint
+ * failing everything is not retried at full strength forever.
+ */
+export class RetryQuota implements RetryStrategyV2 {
+  private capacity: number = RETRY_QUOTA.capacity;
+
+  constructor(public readonly maxAttempts: number) {}
+
+  public async acquireInitialRetryToken(): Promise<StandardRetryToken> {
+    return retryToken(0);
+  }
+
+  public async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
+    const cost = errorInfo.errorType === 'THROTTLING' ? RETRY_QUOTA.throttlingRetryCost : RETRY_QUOTA.retryCost;
+    const retryable = errorInfo.errorType === 'THROTTLING' || errorInfo.errorType === 'TRANSIENT';
+    if (!retryable || token.getRetryCount() + 1 >= this.maxAttempts || this.capacity < cost) {
+      throw new Error('No retry token available');
+    }
+    this.capacity -= cost;
+    return retryToken(token.getRetryCount() + 1, cost);
+  }
+
+  public recordSuccess(token: StandardRetryToken): void {
+    this.capacity = Math.min(RETRY_QUOTA.capacity, this.capacity + (token.getRetryCost() ?? RETRY_QUOTA.successRefund));
+  }
+
+  /** What is left of the quota. */
+  public getCapacity(): number {
+    return this.capacity;
+  }
+}
+
+function retryToken(retryCount: number, retryCost?: number): StandardRetryToken {
+  return { getRetryCount: () => retryCount, getRetryDelay: () => 0, getRetryCost: () => retryCost };
+}
 
 /**
  * The SDK's backoff before retry number `retryCount + 1`: exponential from a base
@@ -72,8 +107,8 @@ const TRANSIENT_NETWORK_CODES = [
 ];
 
 /**
- * Classifies a failed attempt for the retry strategy. StandardRetryStrategy
- * retries THROTTLING and TRANSIENT only, so 5xx answers are reported as
+ * Classifies a failed attempt for the retry strategy, which (as the SDK's
+ * standard strategy) retries THROTTLING and TRANSIENT only, so 5xx answers are reported as
  * TRANSIENT, as the SDK's own classifier does.
  *
  * Deliberately not the SDK classifier: it counts LimitExceededException as

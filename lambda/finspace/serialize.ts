@@ -4,7 +4,7 @@
  * attempt carries the same idempotency token.
  */
 import { randomUUID } from 'node:crypto';
-import { HttpRequest } from '@smithy/protocol-http';
+import type { HttpRequest } from '@smithy/types';
 import type { Endpoint } from './endpoint';
 import type { OperationInput, OperationName } from './model';
 import { OPERATIONS, type OperationDescriptor } from './operations';
@@ -38,7 +38,7 @@ export function serializeRequest<Op extends OperationName>(
     headers['content-length'] = String(Buffer.byteLength(body));
   }
 
-  return new HttpRequest({
+  return {
     method: descriptor.method,
     protocol: endpoint.protocol,
     hostname: endpoint.hostname,
@@ -47,7 +47,7 @@ export function serializeRequest<Op extends OperationName>(
     query,
     headers,
     body,
-  });
+  };
 }
 
 function withIdempotencyToken(

@@ -8,10 +8,10 @@
  * (HTTP/2, streamed and `Expect: 100-continue` bodies, socket-capacity warnings).
  * What they do use is a request with a string body, keep-alive and two timeouts.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
-import type { HttpRequest } from '@smithy/protocol-http';
-import type { HttpHandlerOptions, HttpResponse } from '@smithy/types';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { HttpHandlerOptions, HttpRequest, HttpResponse } from '@smithy/types';
+import { canonicalQuery } from './sigv4';
 
 /** What the client needs from an HTTP handler; NodeRequestHandler and the SDK's NodeHttpHandler are two. */
 export interface RequestHandler {
@@ -46,8 +46,8 @@ export interface NodeRequestHandlerOptions {
  */
 export class NodeRequestHandler implements RequestHandler {
   private readonly agents = {
-    'http:': new http.Agent({ keepAlive: true }),
-    'https:': new https.Agent({ keepAlive: true }),
+    'http:': new HttpAgent({ keepAlive: true }),
+    'https:': new HttpsAgent({ keepAlive: true }),
   };
 
   constructor(private readonly options: NodeRequestHandlerOptions) {}
@@ -58,10 +58,9 @@ export class NodeRequestHandler implements RequestHandler {
     return new Promise((resolve, reject) => {
       if (abortSignal?.aborted) return reject(abortError());
       const secure = request.protocol !== 'http:';
-      const query = Object.entries(request.query ?? {})
-        .flatMap(([name, value]) => (Array.isArray(value) ? value : value === null ? [] : [value]).map(v => `${escapeUri(name)}=${escapeUri(v)}`))
-        .join('&');
-      const req = (secure ? https : http).request({
+      // The query as signed: the same encoding, and an order the signature does not depend on.
+      const query = canonicalQuery(request.query ?? {});
+      const req = (secure ? httpsRequest : httpRequest)({
         agent: this.agents[secure ? 'https:' : 'http:'],
         method: request.method,
         hostname: request.hostname,
@@ -100,11 +99,6 @@ export class NodeRequestHandler implements RequestHandler {
       req.end(request.body);
     });
   }
-}
-
-/** RFC 3986, as SigV4 encodes the query it signs. */
-function escapeUri(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function timeoutError(message: string): Error {

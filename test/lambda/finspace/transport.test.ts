@@ -64,9 +64,9 @@ test('sequential requests share one kept-alive connection', async () => {
   expect(new Set(seen.map(s => s.remotePort)).size).toBe(1);
 });
 
-test('the body is sent and the query encoded as SigV4 signs it (RFC 3986)', async () => {
+test('the body is sent and the query encoded and ordered as SigV4 signs it (RFC 3986, sorted by name)', async () => {
   await exchange(handler(), request('/q', { method: 'POST', body: '{"x":1}', query: { nextToken: "a+b/c= d!'()*", maxResults: '100' } }));
-  expect(seen).toEqual([expect.objectContaining({ method: 'POST', body: '{"x":1}', url: '/q?nextToken=a%2Bb%2Fc%3D%20d%21%27%28%29%2A&maxResults=100' })]);
+  expect(seen).toEqual([expect.objectContaining({ method: 'POST', body: '{"x":1}', url: '/q?maxResults=100&nextToken=a%2Bb%2Fc%3D%20d%21%27%28%29%2A' })]);
 });
 
 test('a socket silent past its timeout fails as a retryable TimeoutError', async () => {
