@@ -4,7 +4,7 @@
  * say whether an Update is a rollback; the stack's status does
  * (UPDATE_ROLLBACK_IN_PROGRESS).
  */
-import { sendSigned, type AwsCallOptions } from './signed-request';
+import { errorCodeOf, sendSigned, type AwsCallOptions } from './signed-request';
 
 /** The SDK's service-specific endpoint variable for CloudFormation. */
 export const CLOUDFORMATION_ENDPOINT_ENV = 'AWS_ENDPOINT_URL_CLOUDFORMATION';
@@ -38,7 +38,7 @@ export async function describeStackStatus(stackId: string, options: AwsCallOptio
   });
   const status = /<StackStatus>([A-Z_]+)<\/StackStatus>/.exec(response.body)?.[1];
   if (response.statusCode !== 200 || !status) {
-    const code = /<Code>([^<]+)<\/Code>/.exec(response.body)?.[1] ?? `HTTP ${response.statusCode}`;
+    const code = errorCodeOf(response) ?? `HTTP ${response.statusCode}`;
     throw Object.assign(new Error(`DescribeStacks of the handler's own stack failed: ${code}`), { name: 'StackStatusUnavailable' });
   }
   return status;

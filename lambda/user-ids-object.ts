@@ -11,7 +11,7 @@ import { DeploymentFailure } from './failure';
 import type { RawResponse } from './finspace/transport';
 import { InvalidPropertiesError } from './properties';
 import type { OnEventRequest } from './provider-types';
-import { sendSigned, type AwsCallOptions } from './signed-request';
+import { errorCodeOf, sendSigned, type AwsCallOptions } from './signed-request';
 import type { GroupMembershipWireProperties } from '../contract/resource-properties';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../contract/resource-types';
 import { parseUserIdsObjectContent } from '../contract/user-ids-object';
@@ -30,9 +30,6 @@ export interface UserIdsObjectLocation {
 /** Reads an object's bytes; the default reads S3. */
 export type ObjectReader = (location: UserIdsObjectLocation) => Promise<Buffer>;
 
-/** Attempts per read: S3 answers 500 and 503 now and then, which a retry cures. */
-const READ_ATTEMPTS = 3;
-const RETRY_PAUSE_MS = 300;
 /** Objects kept per container by digest (content-addressed, so never stale): an update and its rollback need two. */
 const CACHED_OBJECTS = 4;
 const cache = new Map<string, readonly string[]>();
@@ -101,25 +98,16 @@ export async function readS3Object(location: UserIdsObjectLocation, options: Aws
   const url = custom
     ? new URL(`${custom.replace(/\/+$/, '')}/${location.bucket}/${key}`)
     : new URL(`https://${location.bucket}.s3.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/${key}`);
-  let response: RawResponse | undefined;
-  let failure: unknown;
-  for (let attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
-    if (attempt > 1) await new Promise(resolve => setTimeout(resolve, RETRY_PAUSE_MS * (attempt - 1)));
-    try {
-      // S3 signs the path as sent, without encoding it a second time.
-      response = await sendSigned({ service: 's3', region, method: 'GET', url, uriEscapePath: false, credentials: options.credentials, now: options.now });
-      failure = undefined;
-      if (response.statusCode < 500) break;
-    } catch (error) {
-      failure = error;
-    }
-  }
   const where = `s3://${location.bucket}/${location.key}`;
-  if (!response || failure) {
-    throw new DeploymentFailure(`could not read the user ids in ${where}: ${(failure as Error)?.message ?? 'no answer'}.`);
+  let response: RawResponse;
+  try {
+    // S3 signs the path as sent, without encoding it a second time.
+    response = await sendSigned({ service: 's3', region, method: 'GET', url, uriEscapePath: false, credentials: options.credentials, now: options.now });
+  } catch (error) {
+    throw new DeploymentFailure(`could not read the user ids in ${where}: ${(error as Error).message}.`);
   }
   if (response.statusCode !== 200) {
-    const code = /<Code>([^<]+)<\/Code>/.exec(response.body)?.[1] ?? `HTTP ${response.statusCode}`;
+    const code = errorCodeOf(response) ?? `HTTP ${response.statusCode}`;
     throw new DeploymentFailure(`could not read the user ids in ${where}: S3 answered ${code}. ` +
       'cdk deploy uploads the object with the template; the handler\'s role needs s3:GetObject on it (and kms:Decrypt if the bucket uses a customer managed key).');
   }

@@ -52,7 +52,12 @@ const WAIT_IN_CLIENT = { computeNextBackoffDelay: () => 0, setDelayBase: () => u
  * that is longer after throttling, full jitter, at most 20 s.
  */
 export function backoffDelayMs(retryCount: number, error: unknown, random: () => number = Math.random): number {
-  const base = classifyRetry(error) === 'THROTTLING' ? THROTTLING_RETRY_DELAY_BASE : DEFAULT_RETRY_DELAY_BASE;
+  return backoffMs(retryCount, classifyRetry(error) === 'THROTTLING', random);
+}
+
+/** backoffDelayMs for a failure already classified: `throttled` or not. */
+export function backoffMs(retryCount: number, throttled: boolean, random: () => number = Math.random): number {
+  const base = throttled ? THROTTLING_RETRY_DELAY_BASE : DEFAULT_RETRY_DELAY_BASE;
   return Math.floor(Math.min(MAXIMUM_RETRY_DELAY, random() * 2 ** retryCount * base));
 }
 
