@@ -175,8 +175,15 @@ describe("the stack's people", () => {
     people: [{ ...jane, ...person }],
   });
   const janeUser: SnapshotUser = {
-    userId: JANE_ID, type: 'APP_USER', status: 'ENABLED', firstName: 'Jane', lastName: 'Doe', emailAddress: 'person1@example.com',
-    apiAccess: 'DISABLED', createTime: 0, lastModifiedTime: 0,
+    userId: JANE_ID,
+    type: 'APP_USER',
+    status: 'ENABLED',
+    firstName: 'Jane',
+    lastName: 'Doe',
+    emailAddress: 'person1@example.com',
+    apiAccess: 'DISABLED',
+    createTime: 0,
+    lastModifiedTime: 0,
   };
   /** The expectation after deploying the declaration with Jane, a member of analysts, over nothing. */
   const afterJane = () => {
