@@ -68,6 +68,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Tests that need the newest aws-cdk-lib (and cdk-nag 3) run in .ci/newest-cdk only.
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/newest-cdk/'],
       collectCoverage: false,
+      // Tests wait for conditions, never for durations: this is only a ceiling, high enough
+      // that a test slowed by a busy machine (a simulated outage runs hundreds of polls) is
+      // not failed for it.
+      testTimeout: 120_000,
     },
   },
   sampleCode: false,

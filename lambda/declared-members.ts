@@ -4,8 +4,8 @@
  * publishDeclaredMembers): a resource never removes a user that another resource of
  * the stack declares, whichever of them CloudFormation processes first.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import {
   DECLARED_MEMBERS_FILE,
   DEPLOY_TIME_ENVIRONMENTS_VARIABLE,
@@ -21,7 +21,7 @@ export function declaredMembersFromLayer(
 ): DeclaredMembers | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(path.join(optDirectory, DECLARED_MEMBERS_FILE), 'utf8');
+    text = readFileSync(join(optDirectory, DECLARED_MEMBERS_FILE), 'utf8');
   } catch {
     return undefined;
   }

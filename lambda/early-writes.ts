@@ -21,6 +21,11 @@ import type { InvocationContext } from './handler-context';
 export interface EarlyWritten {
   /** Users FinSpace accepted to add. */
   readonly added: ReadonlySet<string>;
+  /**
+   * Users this event asked FinSpace to add, whatever it answered: an answer lost on
+   * the way back may hide an addition that took, which a later listing then shows.
+   */
+  readonly askedToAdd: ReadonlySet<string>;
   /** Users FinSpace accepted to remove. */
   readonly removed: ReadonlySet<string>;
 }
@@ -43,6 +48,7 @@ export interface EarlyWriteOptions {
 
 export class EarlyWrites {
   private readonly added = new Set<string>();
+  private readonly askedToAdd = new Set<string>();
   private readonly removed = new Set<string>();
   private readonly started = new Set<string>();
   /** Writes not yet started; at most maxConcurrency run at once, additions and removals together. */
@@ -68,7 +74,7 @@ export class EarlyWrites {
   /** Waits for every write started, then says which FinSpace accepted. */
   public async settled(): Promise<EarlyWritten> {
     while (this.workers.size > 0) await Promise.all(this.workers);
-    return { added: this.added, removed: this.removed };
+    return { added: this.added, askedToAdd: this.askedToAdd, removed: this.removed };
   }
 
   private enqueue(userIds: readonly string[], action: 'add' | 'remove'): void {
@@ -92,6 +98,7 @@ export class EarlyWrites {
       try {
         if (action === 'add') {
           if (this.options.mayAdd && !(await this.options.mayAdd(userId))) continue;
+          this.askedToAdd.add(userId);
           await this.client.associateUserToPermissionGroup({ permissionGroupId: groupId, userId, clientToken: token('add', userId) });
           this.added.add(userId);
         } else {

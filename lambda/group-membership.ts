@@ -124,10 +124,15 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   let live: Map<string, UserByPermissionGroup> | undefined;
   let pass: Pass;
   let preexisting: WithPreexisting | undefined;
+  let written: EarlyWritten | undefined;
   // A rollback may keep members that the failed deploy found already there, which only
   // the record and the whole listing tell (withPreexisting): its removals wait for both.
   const rollingBack = context.preexistingMembers !== undefined && event.RequestType !== 'Create' && await isRollingBack(
     event, context, event.RequestType === 'Update' ? [UPDATE_ROLLBACK_IN_PROGRESS] : ROLLBACK_CLEANUP_STATUSES);
+  // The rollback record names the declared users found already there, never those this
+  // event added: with a record to make, an early addition first reads the user's groups,
+  // and many additions wait for the listing instead.
+  const recording = context.preexistingMembers !== undefined && !rollingBack && event.RequestType !== 'Delete';
   try {
     target = await targetOf(event, context, userDirectoryOnce(client), 'onEvent');
     const declared = target;
@@ -140,10 +145,6 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
       // earlier version merged into one): nothing to remove, so nothing to list.
       return { ...base, NothingToDo: true };
     }
-    // The rollback record names the declared users found already there, never those this
-    // event added: with a record to make, an early addition first reads the user's groups,
-    // and many additions wait for the listing instead.
-    const recording = context.preexistingMembers !== undefined && !rollingBack && event.RequestType !== 'Delete';
     const early = new EarlyWrites(client, {
       groupId: declared.props.permissionGroupId,
       additions: recording && declared.declaredAdditions.length > EARLY_ADDITIONS_CHECKED ? [] : declared.declaredAdditions,
@@ -151,14 +152,13 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
       token: (action, userId) => idempotencyToken(event, `${action}:${userId}`),
       mayAdd: recording ? async userId => await membershipStatusOf(client, declared.props.permissionGroupId, userId) === undefined : undefined,
     }, context);
-    let written: EarlyWritten;
     try {
       live = await liveMembers(client, target.props, event, context, page => early.onPage(page));
     } finally {
       written = await early.settled();
     }
     if (!live) return { ...base, NothingToDo: true };
-    preexisting = await withPreexisting(event, target, live, context, undefined, { rollingBack, addedEarly: written.added });
+    preexisting = await withPreexisting(event, target, live, context, undefined, { rollingBack, askedToAdd: written.askedToAdd });
     pass = await reconcile(client, preexisting.target, live, event, context, 'write', written);
   } catch (error) {
     if (!isTransient(error)) throw error;
@@ -166,7 +166,10 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
     // polls of isComplete list the group and make what is left, until the timeout.
     context.log('FinSpace did not answer; the polls make the remaining changes', { error: (error as Error).name });
     const state: PreexistingState | undefined = preexisting ? preexisting.state : context.preexistingMembers && 'pending';
-    return { ...base, ...(state ? { Preexisting: state } : {}), Data: data };
+    // The poll that makes the record must not take the users this event asked to add for
+    // members found there, even when FinSpace did not answer whether it added them.
+    const askedToAdd = recording && state === 'pending' ? [...written?.askedToAdd ?? []] : [];
+    return { ...base, ...(state ? { Preexisting: state } : {}), ...(askedToAdd.length > 0 ? { AskedToAdd: askedToAdd } : {}), Data: data };
   }
   context.log('membership reconciled', summary(event, target.props, pass, target));
   if (target.props.exclusive && event.RequestType === 'Create' && pass.removed.length > 0) {
@@ -206,7 +209,9 @@ async function poll(event: IsCompleteRequest, context: InvocationContext): Promi
         if (!live) return { IsComplete: true };
         target = await targetOf(event, context, users, 'isComplete', live);
         const state = preexistingStateOf(event);
-        const preexisting: WithPreexisting = state ? await withPreexisting(event, target, live, context, state) : { target };
+        const preexisting: WithPreexisting = state
+          ? await withPreexisting(event, target, live, context, state, { askedToAdd: askedToAddOf(event) })
+          : { target };
         if (preexisting.holdWrites) {
           if (context.time.expired(event.ReconcileStartedAt)) {
             throw new DeploymentFailure('Parameter Store did not take the record of the declared users found already in permission group ' +
@@ -498,7 +503,8 @@ async function liveMembers(
  *
  * @param state what onEvent left for the polls; undefined in onEvent itself
  * @param known what onEvent already knows: whether the stack rolls back, and the users
- *   its early writes added (in the listing, yet not found there)
+ *   its early writes asked to add (in the listing, yet not found there), also those
+ *   whose answer was lost
  */
 async function withPreexisting(
   event: OnEventRequest,
@@ -506,7 +512,7 @@ async function withPreexisting(
   live: ReadonlyMap<string, UserByPermissionGroup>,
   context: InvocationContext,
   state: PreexistingState | undefined,
-  known: { readonly rollingBack?: boolean; readonly addedEarly?: ReadonlySet<string> } = {},
+  known: { readonly rollingBack?: boolean; readonly askedToAdd?: ReadonlySet<string> } = {},
 ): Promise<WithPreexisting> {
   const memory = context.preexistingMembers;
   const inPoll = state !== undefined;
@@ -539,7 +545,7 @@ async function withPreexisting(
     }
   }
 
-  const found = foundPresent(event, target.props, live).filter(userId => !known.addedEarly?.has(userId));
+  const found = foundPresent(event, target.props, live).filter(userId => !known.askedToAdd?.has(userId));
   try {
     if (inPoll && await memory.isRecordedBy(logicalId, event.RequestId)) return { target };
     await memory.record(logicalId, parseGroupMembershipProperties(event.ResourceProperties), event.RequestId, found);
@@ -566,6 +572,12 @@ function foundPresent(event: OnEventRequest, props: GroupMembershipProperties, l
 
 function preexistingStateOf(event: IsCompleteRequest): PreexistingState | undefined {
   return event.Preexisting === 'pending' || event.Preexisting === 'sparing' ? event.Preexisting : undefined;
+}
+
+/** The users onEvent asked FinSpace to add before the record was made, if the event carries a well-formed list. */
+function askedToAddOf(event: IsCompleteRequest): ReadonlySet<string> {
+  const asked = event.AskedToAdd;
+  return new Set(Array.isArray(asked) ? asked.filter((userId): userId is string => typeof userId === 'string') : []);
 }
 
 /** A membership that is gone needs no record; a failure only leaves a record that nothing trusts again. */

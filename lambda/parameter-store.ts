@@ -4,6 +4,7 @@
  * already present (preexisting-members.ts), signed like the handler's other AWS calls
  * (signed-request.ts): an SSM client from the SDK would weigh more than the whole bundle.
  */
+import { backoffDelayMs, isNetworkError } from './finspace/retry';
 import { sendSigned, type AwsCallOptions } from './signed-request';
 
 /** The SDK's service-specific endpoint variable for Systems Manager. */
@@ -27,6 +28,15 @@ export interface ParameterStore {
 export interface ParameterStoreOptions extends Omit<AwsCallOptions, 'now'> {
   readonly region: string;
 }
+
+/**
+ * Attempts of one call. Parameter Store throttles bursts (a few PutParameter calls a
+ * second by default) and a kept-alive connection may be gone: a record lost to one
+ * such answer would make a rollback remove members that were there before.
+ */
+const MAX_ATTEMPTS = 4;
+/** SSM's error codes that another attempt may cure, besides any 5xx. */
+const RETRYABLE_CODES = ['ThrottlingException', 'TooManyUpdates'];
 
 /** Parameter Store over HTTP; a failed call throws an error named after SSM's error code. */
 export function parameterStore(options: ParameterStoreOptions): ParameterStore {
@@ -54,6 +64,23 @@ export function parameterStore(options: ParameterStoreOptions): ParameterStore {
 }
 
 async function ssmCall(action: string, input: object, options: ParameterStoreOptions): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ssmAttempt(action, input, options);
+    } catch (error) {
+      if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+      await new Promise(resolve => setTimeout(resolve, backoffDelayMs(attempt, error)));
+    }
+  }
+}
+
+function isRetryable(error: unknown): boolean {
+  if (isNetworkError(error)) return true;
+  const { name, statusCode } = error as { name?: string; statusCode?: number };
+  return (statusCode !== undefined && statusCode >= 500) || RETRYABLE_CODES.includes(name ?? '');
+}
+
+async function ssmAttempt(action: string, input: object, options: ParameterStoreOptions): Promise<unknown> {
   const env = options.env ?? process.env;
   const response = await sendSigned({
     service: 'ssm',
@@ -67,7 +94,7 @@ async function ssmCall(action: string, input: object, options: ParameterStoreOpt
   const body = response.body ? JSON.parse(response.body) as Record<string, unknown> : {};
   if (response.statusCode !== 200) {
     const code = String(response.headers['x-amzn-errortype'] ?? body.__type ?? `HTTP ${response.statusCode}`).split(':')[0].split('#').pop()!;
-    throw Object.assign(new Error(`Parameter Store ${action} failed: ${code}`), { name: code });
+    throw Object.assign(new Error(`Parameter Store ${action} failed: ${code}`), { name: code, statusCode: response.statusCode });
   }
   return body;
 }

@@ -21,6 +21,9 @@ import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, 
 import { PRIVILEGED_PERMISSION } from '../contract/application-permissions';
 import { isValidId } from '../contract/finspace-ids';
 
+/** Logged when a create FinSpace did not answer may have made a group that cannot be told apart. */
+const MAYBE_LEFT_BEHIND = "a group made by this create may be left behind: FinSpace did not say which, and a group of the name may be someone else's";
+
 export function permissionGroupLifecycle(context: InvocationContext): Lifecycle {
   return {
     onEvent: event => onEvent(event, context),
@@ -195,7 +198,7 @@ async function groupMadeByThisEvent(
   } catch (error) {
     if (isFinSpaceError(error, 'ConflictException')) return undefined;
     if (isTransient(error)) {
-      context.log('a group made by this create may be left behind: FinSpace did not say which, and a group of the name may be someone else\'s');
+      context.log(MAYBE_LEFT_BEHIND);
     }
     throw error;
   }
@@ -225,7 +228,7 @@ async function createGroupOrCleanUp(client: FinSpaceDataClient, props: Permissio
     context.log('the create was not answered; asking again with its clientToken', { error: (error as Error).name });
     const groupId = await createGroup(client, props, event, 'create').catch(() => undefined);
     if (groupId === undefined) {
-      context.log('a group made by this create may be left behind: FinSpace did not say which, and a group of the name may be someone else\'s');
+      context.log(MAYBE_LEFT_BEHIND);
       throw error;
     }
     // The same token answered: the group is the one this event made, whether

@@ -9,7 +9,7 @@
 import { randomUUID } from 'crypto';
 import { isDeepStrictEqual } from 'util';
 import type { LambdaHost, ResourceFunctions } from './lambda-host';
-import type { SynthesizedMembership, SynthesizedResource } from './synthesized-stack';
+import { BENCH_STACK_NAME, type SynthesizedMembership, type SynthesizedResource } from './synthesized-stack';
 import { physicalIdOf } from '../../lambda/group-membership';
 import { parseGroupMembershipProperties } from '../../lambda/properties';
 import type { OnEventRequest } from '../../lambda/provider-types';
@@ -28,7 +28,7 @@ export interface ResourceOutcome {
   readonly physicalResourceId?: string;
 }
 
-const STACK_ID = 'arn:aws:cloudformation:us-east-1:111122223333:stack/BenchMembership/0f3e4c50-0000-4000-8000-000000000000';
+const STACK_ID = `arn:aws:cloudformation:us-east-1:111122223333:stack/${BENCH_STACK_NAME}/0f3e4c50-0000-4000-8000-000000000000`;
 
 export interface DeploymentResult {
   readonly ok: boolean;
@@ -56,8 +56,12 @@ export async function deploy(
 
   const run = (e: OnEventRequest) => runCustomResource(e, lambdas.functionsFor(e.LogicalResourceId), next);
 
+  // What DescribeStacks answers while the events run: never a rollback here.
+  const deletingStack = previous !== undefined && next.resources.length === 0;
+  lambdas.stackStatusChanged(STACK_ID, !previous ? 'CREATE_IN_PROGRESS' : deletingStack ? 'DELETE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS');
   const startedAt = Date.now();
   const outcomes = await Promise.all(changes.map(run));
+  if (previous && !deletingStack) lambdas.stackStatusChanged(STACK_ID, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
   if (outcomes.every(o => o.ok)) outcomes.push(...await Promise.all(removals.map(run)));
   return {
     ok: outcomes.every(o => o.ok),

@@ -21,5 +21,7 @@ export interface LambdaHost {
   /** Invocations that ran past their function's timeout. */
   readonly timeouts: number;
   functionsFor(logicalId: string): ResourceFunctions;
+  /** What CloudFormation's DescribeStacks answers for the stack from now on (the handler asks it to tell a rollback). */
+  stackStatusChanged(stackId: string, status: string): void;
   close(): Promise<void>;
 }

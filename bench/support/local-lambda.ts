@@ -4,7 +4,9 @@
  * the synthesized function's environment variables, the role's keys, and the
  * emulator as FinSpace's endpoint. The handler builds its own FinSpace clients
  * (lambdaClientFor), keeps its module state per container and its deadlines per
- * invocation, exactly as in Lambda.
+ * invocation, exactly as in Lambda. The runner's provider endpoint serves the
+ * containers Parameter Store (the rollback record of members found already present)
+ * and CloudFormation's DescribeStacks, as in a deployment by the runner.
  */
 import * as path from 'path';
 import { buildHandlerAsset } from './bundle';
@@ -12,21 +14,32 @@ import { HANDLER_ROLE_KEYS } from './finspace-seed';
 import type { FinSpaceEndpoint, LambdaHost, ResourceFunctions } from './lambda-host';
 import type { SynthesizedFunction, SynthesizedMembership } from './synthesized-stack';
 import type { OnEventRequest } from '../../lambda/provider-types';
-import { LocalLambdaService, type FunctionConfiguration, type InvocationAnswer } from '../../local/runner/lambda/service';
+import type { FunctionConfiguration, InvocationAnswer } from '../../local/runner/lambda/service';
+import { ProviderEndpoint } from '../../local/runner/provider-endpoint';
 
 /** The asset's folder (LAMBDA_TASK_ROOT), built once per bench process so that every suite measures the current sources. */
 let handlerCode: string | undefined;
 
 export class LocalLambdaHost implements LambdaHost {
-  public timeouts = 0;
-  private readonly service: LocalLambdaService;
-
-  constructor(private readonly stack: SynthesizedMembership, private readonly target: FinSpaceEndpoint) {
+  public static async start(stack: SynthesizedMembership, target: FinSpaceEndpoint): Promise<LocalLambdaHost> {
     handlerCode ??= path.dirname(buildHandlerAsset());
-    this.service = new LocalLambdaService({
+    const endpoint = await ProviderEndpoint.start({
       credentials: HANDLER_ROLE_KEYS,
       extraEnvironment: { AWS_ENDPOINT_URL_FINSPACE_DATA: target.endpoint },
     });
+    return new LocalLambdaHost(stack, target, endpoint);
+  }
+
+  public timeouts = 0;
+
+  private constructor(
+    private readonly stack: SynthesizedMembership,
+    private readonly target: FinSpaceEndpoint,
+    private readonly endpoint: ProviderEndpoint,
+  ) {}
+
+  public stackStatusChanged(stackId: string, status: string): void {
+    this.endpoint.stackStatusChanged(stackId, status);
   }
 
   /**
@@ -43,11 +56,11 @@ export class LocalLambdaHost implements LambdaHost {
   }
 
   public close(): Promise<void> {
-    return this.service.shutdown();
+    return this.endpoint.stop();
   }
 
   private async invoke(configuration: FunctionConfiguration, event: OnEventRequest): Promise<unknown> {
-    const answer = await this.service.invoke(configuration, JSON.stringify(event));
+    const answer = await this.endpoint.invokeFunction(configuration, JSON.stringify(event));
     if (!answer.functionError) return JSON.parse(answer.payload);
     const error = errorOf(answer);
     if (error.name === 'Sandbox.Timedout') this.timeouts++;

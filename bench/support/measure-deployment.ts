@@ -41,7 +41,7 @@ export async function measureDeployment(scenario: DeploymentScenario): Promise<D
     await emulator.setFaults(scenario.faults);
     await emulator.resetCalls();
     const target = { endpoint: emulator.endpoint, region: emulator.region };
-    const lambdas: LambdaHost = new LocalLambdaHost(scenario.next, target);
+    const lambdas: LambdaHost = await LocalLambdaHost.start(scenario.next, target);
     let result: DeploymentResult;
     try {
       result = await deploy(scenario.next, scenario.previous, lambdas);

@@ -9,10 +9,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { ENVIRONMENT_ID, GROUP_ID, HANDLER_ROLE_ARN } from './finspace-seed';
-import { HANDLER_ENVIRONMENT } from '../../contract/handler-settings';
+import { HANDLER_ENVIRONMENT, preexistingMembersPath } from '../../contract/handler-settings';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../../contract/resource-types';
 import { parseUserIdsObjectContent } from '../../contract/user-ids-object';
 import { FinSpaceDataAccess, GroupMembership, PermissionGroup } from '../../lib';
+
+/** The stack the membership scenarios synthesize and deploy. */
+export const BENCH_STACK_NAME = 'BenchMembership';
 
 export interface MembershipDeclaration {
   readonly userIds: readonly string[];
@@ -60,7 +63,7 @@ export function synthesizeMembership(declaration: MembershipDeclaration): Synthe
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
   try {
     const app = new App({ outdir });
-    const stack = new Stack(app, 'BenchMembership');
+    const stack = new Stack(app, BENCH_STACK_NAME);
     const access = new FinSpaceDataAccess(stack, 'FinSpace', {
       environmentId: ENVIRONMENT_ID,
       pollInterval: declaration.pollInterval,
@@ -125,17 +128,16 @@ function withUserIdsFromAsset(properties: Record<string, unknown>, assemblyDirec
 
 /**
  * The tokens among the handler's variables: its own role's ARN, and the stack's
- * Parameter Store path for the rollback record, which is left out. The bench's Lambda
- * host serves neither Parameter Store nor CloudFormation, so the handler keeps no
- * record (the variable unset) and makes none of the calls that go with it: the
- * figures leave out one PutParameter per event and one DescribeStacks per update.
+ * Parameter Store path for the rollback record (the stack's name in it). The bench's
+ * Lambda host serves Parameter Store and CloudFormation's DescribeStacks as the local
+ * runner does, so the handler keeps its record and makes every call that goes with it.
  */
 function resolveEnvironment(variables: Record<string, unknown>): Record<string, string> {
   const resolved: Record<string, string> = {};
   for (const [name, value] of Object.entries(variables)) {
     if (typeof value === 'string') resolved[name] = value;
     else if (name === 'HANDLER_ROLE_ARN') resolved[name] = HANDLER_ROLE_ARN;
-    else if (name === HANDLER_ENVIRONMENT.preexistingMembersPath) continue;
+    else if (name === HANDLER_ENVIRONMENT.preexistingMembersPath) resolved[name] = preexistingMembersPath(BENCH_STACK_NAME);
     else throw new Error(`cannot resolve the handler's environment variable ${name}: ${JSON.stringify(value)}`);
   }
   return resolved;

@@ -1,7 +1,7 @@
 /**
  * A small typed client for the FinSpace Data API, standing in for
- * @aws-sdk/client-finspace-data, assembled from the SDK's
- * own signing, HTTP and retry packages.
+ * @aws-sdk/client-finspace-data: the SDK's types, its SigV4 signer and retry
+ * strategy (retry.ts), and Node's HTTP (transport.ts).
  *
  * Authorization takes two steps. The base credentials (the Lambda role's) may
  * only call GetProgrammaticAccessCredentials; FinSpace answers with temporary
@@ -118,6 +118,19 @@ export interface KeepTrying {
 
 const DEFAULT_ROUND_PAUSE_MS = 5_000;
 
+/**
+ * One method per operation, named as in the AWS SDK (`listUsers` for ListUsers), each
+ * `send` with its operation name: the methods are made from the operation table below
+ * the class rather than written out sixteen times.
+ */
+export type FinSpaceDataOperationMethods = {
+  readonly [Op in m.OperationName as Uncapitalize<Op>]: (input: m.OperationInput<Op>) => Promise<m.OperationOutput<Op>>;
+};
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface FinSpaceDataClient extends FinSpaceDataOperationMethods {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class FinSpaceDataClient {
   public readonly environmentId: string;
   public readonly region: string;
@@ -175,81 +188,6 @@ export class FinSpaceDataClient {
       const renewed = await this.vendedCredentials();
       return this.sendWithRetries(operation, request, renewed.identity, sensitive);
     }
-  }
-
-  public createPermissionGroup(input: m.CreatePermissionGroupRequest): Promise<m.CreatePermissionGroupResponse> {
-    return this.send('CreatePermissionGroup', input);
-  }
-
-  public updatePermissionGroup(input: m.UpdatePermissionGroupRequest): Promise<m.UpdatePermissionGroupResponse> {
-    return this.send('UpdatePermissionGroup', input);
-  }
-
-  public deletePermissionGroup(input: m.DeletePermissionGroupRequest): Promise<m.DeletePermissionGroupResponse> {
-    return this.send('DeletePermissionGroup', input);
-  }
-
-  public getPermissionGroup(input: m.GetPermissionGroupRequest): Promise<m.GetPermissionGroupResponse> {
-    return this.send('GetPermissionGroup', input);
-  }
-
-  public listPermissionGroups(input: m.ListPermissionGroupsRequest): Promise<m.ListPermissionGroupsResponse> {
-    return this.send('ListPermissionGroups', input);
-  }
-
-  public associateUserToPermissionGroup(
-    input: m.AssociateUserToPermissionGroupRequest,
-  ): Promise<m.AssociateUserToPermissionGroupResponse> {
-    return this.send('AssociateUserToPermissionGroup', input);
-  }
-
-  public disassociateUserFromPermissionGroup(
-    input: m.DisassociateUserFromPermissionGroupRequest,
-  ): Promise<m.DisassociateUserFromPermissionGroupResponse> {
-    return this.send('DisassociateUserFromPermissionGroup', input);
-  }
-
-  public listUsersByPermissionGroup(
-    input: m.ListUsersByPermissionGroupRequest,
-  ): Promise<m.ListUsersByPermissionGroupResponse> {
-    return this.send('ListUsersByPermissionGroup', input);
-  }
-
-  public listPermissionGroupsByUser(
-    input: m.ListPermissionGroupsByUserRequest,
-  ): Promise<m.ListPermissionGroupsByUserResponse> {
-    return this.send('ListPermissionGroupsByUser', input);
-  }
-
-  public getUser(input: m.GetUserRequest): Promise<m.GetUserResponse> {
-    return this.send('GetUser', input);
-  }
-
-  public listUsers(input: m.ListUsersRequest): Promise<m.ListUsersResponse> {
-    return this.send('ListUsers', input);
-  }
-
-  public createUser(input: m.CreateUserRequest): Promise<m.CreateUserResponse> {
-    return this.send('CreateUser', input);
-  }
-
-  public updateUser(input: m.UpdateUserRequest): Promise<m.UpdateUserResponse> {
-    return this.send('UpdateUser', input);
-  }
-
-  public enableUser(input: m.EnableUserRequest): Promise<m.EnableUserResponse> {
-    return this.send('EnableUser', input);
-  }
-
-  public disableUser(input: m.DisableUserRequest): Promise<m.DisableUserResponse> {
-    return this.send('DisableUser', input);
-  }
-
-  /** Signed with the base credentials; usually called by the client itself. */
-  public getProgrammaticAccessCredentials(
-    input: m.GetProgrammaticAccessCredentialsRequest,
-  ): Promise<m.GetProgrammaticAccessCredentialsResponse> {
-    return this.send('GetProgrammaticAccessCredentials', input);
   }
 
   /**
@@ -368,6 +306,17 @@ export class FinSpaceDataClient {
     const pause = base + Math.floor(Math.random() * base);
     return this.now() + pause < deadline && pause < this.timeLeftMs() ? pause : undefined;
   }
+}
+
+for (const operation of Object.keys(OPERATIONS) as m.OperationName[]) {
+  // As a class method is: writable and configurable (tests may replace it), not enumerable.
+  Object.defineProperty(FinSpaceDataClient.prototype, operation[0].toLowerCase() + operation.slice(1), {
+    value(this: FinSpaceDataClient, input: object) {
+      return this.send(operation, input as never);
+    },
+    writable: true,
+    configurable: true,
+  });
 }
 
 /**

@@ -8,10 +8,9 @@
  * (HTTP/2, streamed and `Expect: 100-continue` bodies, socket-capacity warnings).
  * What they do use is a request with a string body, keep-alive and two timeouts.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
-import type { HttpRequest } from '@smithy/protocol-http';
-import type { HttpHandlerOptions, HttpResponse } from '@smithy/types';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { HttpHandlerOptions, HttpRequest, HttpResponse } from '@smithy/types';
 
 /** What the client needs from an HTTP handler; NodeRequestHandler and the SDK's NodeHttpHandler are two. */
 export interface RequestHandler {
@@ -46,8 +45,8 @@ export interface NodeRequestHandlerOptions {
  */
 export class NodeRequestHandler implements RequestHandler {
   private readonly agents = {
-    'http:': new http.Agent({ keepAlive: true }),
-    'https:': new https.Agent({ keepAlive: true }),
+    'http:': new HttpAgent({ keepAlive: true }),
+    'https:': new HttpsAgent({ keepAlive: true }),
   };
 
   constructor(private readonly options: NodeRequestHandlerOptions) {}
@@ -61,7 +60,7 @@ export class NodeRequestHandler implements RequestHandler {
       const query = Object.entries(request.query ?? {})
         .flatMap(([name, value]) => (Array.isArray(value) ? value : value === null ? [] : [value]).map(v => `${escapeUri(name)}=${escapeUri(v)}`))
         .join('&');
-      const req = (secure ? https : http).request({
+      const req = (secure ? httpsRequest : httpRequest)({
         agent: this.agents[secure ? 'https:' : 'http:'],
         method: request.method,
         hostname: request.hostname,

@@ -385,13 +385,14 @@ const OUTCOMES: readonly [Outcome, readonly string[]][] = [
  * settle", after the timeout), a lockout by the handler's refusal.
  */
 function plannedFailureShows(failure: PlannedFailure, reason: string | undefined): boolean {
-  const expected: Record<PlannedFailure, string> = {
-    'unknown-user': `'${UNKNOWN_USER}' does not exist`,
-    'name-taken': 'PERMISSION_GROUP_NAME_EXISTS',
-    'disabled-user': `'${DISABLED_USER}' was refused`,
-    'lockout': `would take ${MANAGE_USERS_AND_GROUPS} from FinSpace user ${HANDLER_USER}`,
+  const expected: Record<PlannedFailure, readonly string[]> = {
+    'unknown-user': [`'${UNKNOWN_USER}' does not exist`],
+    // The handler's check that no other group has the name, or FinSpace's own refusal when a group takes it meanwhile.
+    'name-taken': ['already has the declared name', 'PERMISSION_GROUP_NAME_EXISTS'],
+    'disabled-user': [`'${DISABLED_USER}' was refused`],
+    'lockout': [`would take ${MANAGE_USERS_AND_GROUPS} from FinSpace user ${HANDLER_USER}`],
   };
-  return reason?.includes(expected[failure]) === true;
+  return expected[failure].some(shown => reason?.includes(shown));
 }
 
 /** Different per sequence, step and attempt, and the same on every replay of the seed. */

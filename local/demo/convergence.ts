@@ -29,20 +29,17 @@ export function declaredUsers(stack: AssemblyStack): string[] {
 /** The permission groups a stack creates and the members it declares for them. */
 export function declaredGroups(stack: AssemblyStack): DeclaredGroup[] {
   const resources = Object.entries(stack.template.Resources ?? {});
-  const membersOf = (groupLogicalId: string) => resources
+  const membershipsOf = (groupLogicalId: string) => resources
     .filter(([, r]) => r.Type === GROUP_MEMBERSHIP_RESOURCE_TYPE && (r.Properties?.PermissionGroupId as { Ref?: string })?.Ref === groupLogicalId)
-    .flatMap(([, r]) => r.Properties!.UserIds as string[]);
-  const emailsOf = (groupLogicalId: string) => resources
-    .filter(([, r]) => r.Type === GROUP_MEMBERSHIP_RESOURCE_TYPE && (r.Properties?.PermissionGroupId as { Ref?: string })?.Ref === groupLogicalId)
-    .flatMap(([, r]) => (r.Properties!.Emails ?? []) as string[]);
+    .map(([, r]) => r.Properties!);
   return resources
     .filter(([, r]) => r.Type === PERMISSION_GROUP_RESOURCE_TYPE)
     .map(([logicalId, r]) => ({
       name: r.Properties!.PermissionGroupName as string,
       description: r.Properties!.Description as string | undefined,
       applicationPermissions: r.Properties!.ApplicationPermissions as string[],
-      members: membersOf(logicalId),
-      memberEmails: emailsOf(logicalId),
+      members: membershipsOf(logicalId).flatMap(properties => properties.UserIds as string[]),
+      memberEmails: membershipsOf(logicalId).flatMap(properties => (properties.Emails ?? []) as string[]),
     }));
 }
 

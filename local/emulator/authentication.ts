@@ -14,29 +14,20 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CredentialStore, Principal } from './credentials';
 import { frontDoorError } from './errors';
+import { serviceModel } from './model';
 import { WireRequest } from './protocol';
 
 /** AWS rejects signatures more than 15 minutes away from its clock. */
 const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 
-interface AuthorizationHeader {
-  readonly accessKeyId: string;
-  readonly scope: { readonly date: string; readonly region: string; readonly service: string; readonly terminator: string };
-  readonly signedHeaders: readonly string[];
-  readonly signature: string;
-}
-
-export interface AuthenticationSettings {
-  readonly signingService: string;
-  readonly region: string;
-  readonly now: number;
-}
+type AuthorizationHeader = ReturnType<typeof parseAuthorizationHeader>;
 
 const incomplete = (message: string) => frontDoorError('IncompleteSignatureException', message);
 const invalid = (message: string) => frontDoorError('InvalidSignatureException', message);
 
-export async function authenticate(request: WireRequest, credentials: CredentialStore, settings: AuthenticationSettings): Promise<Principal> {
+/** `region` is the one requests must be signed for, `now` the emulator clock. */
+export async function authenticate(request: WireRequest, credentials: CredentialStore, region: string, now: number): Promise<Principal> {
   const header = request.headers.authorization;
   if (header === undefined) {
     if (request.query.has('X-Amz-Signature')) {
@@ -54,12 +45,12 @@ export async function authenticate(request: WireRequest, credentials: Credential
   if (!principal || principal.sessionToken !== request.headers['x-amz-security-token']) {
     throw frontDoorError('UnrecognizedClientException', 'The security token included in the request is invalid.');
   }
-  if (principal.kind === 'vended' && settings.now >= principal.expiresAt) {
+  if (principal.kind === 'vended' && now >= principal.expiresAt) {
     throw frontDoorError('ExpiredTokenException', 'The security token included in the request is expired');
   }
-  checkScope(authorization, amzDate, settings);
+  checkScope(authorization, amzDate, region);
   if (!authorization.signedHeaders.includes('host')) throw invalid("'Host' must be a 'SignedHeader' in the AWS Authorization.");
-  checkClockSkew(signingDate.getTime(), settings.now);
+  checkClockSkew(signingDate.getTime(), now);
   if (!(await signatureMatches(request, authorization, principal, signingDate))) {
     throw invalid(
       'The request signature we calculated does not match the signature you provided. ' +
@@ -70,7 +61,7 @@ export async function authenticate(request: WireRequest, credentials: Credential
 }
 
 /** Parses `AWS4-HMAC-SHA256 Credential=.../date/region/service/aws4_request, SignedHeaders=..., Signature=...`. */
-function parseAuthorizationHeader(header: string): AuthorizationHeader {
+function parseAuthorizationHeader(header: string) {
   const spaceAt = header.indexOf(' ');
   const algorithm = spaceAt < 0 ? header : header.slice(0, spaceAt);
   if (algorithm !== SIGV4_ALGORITHM) throw incomplete(`Unsupported Authorization algorithm '${algorithm}'; expected ${SIGV4_ALGORITHM}.`);
@@ -109,10 +100,11 @@ function formatAmzDate(time: number): string {
   return new Date(time).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
-function checkScope({ scope }: AuthorizationHeader, amzDate: string, settings: AuthenticationSettings): void {
+function checkScope({ scope }: AuthorizationHeader, amzDate: string, region: string): void {
+  const { signingName } = serviceModel.metadata;
   if (scope.terminator !== 'aws4_request') throw incomplete("Credential should be scoped with a valid terminator: 'aws4_request'.");
-  if (scope.service !== settings.signingService) throw invalid(`Credential should be scoped to correct service: '${settings.signingService}'.`);
-  if (scope.region !== settings.region) throw invalid(`Credential should be scoped to a valid region, not '${scope.region}'.`);
+  if (scope.service !== signingName) throw invalid(`Credential should be scoped to correct service: '${signingName}'.`);
+  if (scope.region !== region) throw invalid(`Credential should be scoped to a valid region, not '${scope.region}'.`);
   if (scope.date !== amzDate.slice(0, 8)) {
     throw invalid(
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,

@@ -3,7 +3,8 @@
  * only GetProgrammaticAccessCredentials honours) and the temporary keys it
  * vends, each bound to one environment and one FinSpace user.
  */
-import { newSecretAccessKey, newSessionToken, newTemporaryAccessKeyId } from './ids';
+import { randomBytes } from 'crypto';
+import { newTemporaryAccessKeyId } from './ids';
 import type { SeedIamPrincipal } from './seed';
 
 /** A long-term key as seeded; FinSpace users register its roleArn for API access. */
@@ -52,8 +53,9 @@ export class CredentialStore {
     const credentials: VendedCredentials = {
       kind: 'vended',
       accessKeyId,
-      secretAccessKey: newSecretAccessKey(),
-      sessionToken: newSessionToken(),
+      secretAccessKey: randomBytes(30).toString('base64'),
+      // Opaque, well within the model's 1000-character limit for `sessionToken`.
+      sessionToken: randomBytes(240).toString('base64'),
       environmentId,
       userId,
       expiresAt: now + lifetimeMs,

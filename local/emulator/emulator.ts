@@ -1,21 +1,29 @@
 /**
- * The emulator as a running HTTP server, and its control surface for tests.
+ * The emulator as a running HTTP server, its control surface for tests, and one
+ * API request from arrival to answer, in the order the service works: route,
+ * faults, authentication, parsing, validation, authorization, idempotency, the
+ * operation itself, serialization.
  */
+import { randomUUID } from 'crypto';
 import { once } from 'events';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { setTimeout as sleep } from 'timers/promises';
 import { ADMIN_PREFIX, handleAdminRequest } from './admin';
+import { authenticate } from './authentication';
+import { authorizeUserManagement, getProgrammaticAccessCredentials } from './authorization';
 import { DEFAULT_BEHAVIOUR, EmulatorBehaviour, changeBehaviour } from './behaviour';
-import { CredentialStore } from './credentials';
-import { Environments } from './environment';
-import { frontDoorError } from './errors';
-import { FaultCounts, FaultInjector, FaultOptions, checkFaultOptions, emptyCounts } from './faults';
-import { newRequestId } from './ids';
-import { HttpAnswer, serializeError } from './protocol';
+import { CredentialStore, Principal } from './credentials';
+import { EmulatorSnapshot, EnvironmentState, snapshotOf } from './environment';
+import { ServiceError, asDeclaredError, frontDoorError, modeledError } from './errors';
+import { FaultCounts, FaultInjector, FaultKind, FaultOptions, checkFaultOptions, emptyCounts } from './faults';
+import { IdempotencyCache, fingerprintOf } from './idempotency';
+import { OperationName, idempotencyMembersOf, inputShapeOf, serviceModel, viewAs } from './model';
+import { USER_OPERATIONS } from './operations';
+import { PageTokens } from './pagination';
+import { HttpAnswer, OperationInput, Router, WireRequest, deserializeInput, serializeError, serializeOutput } from './protocol';
 import { EmulatorSeed, addSeed } from './seed';
-import { CallRecord, FinSpaceDataService } from './service';
-import { EmulatorSnapshot, snapshotOf } from './snapshot';
+import { describeViolations, validateStructure } from './validation';
 
 /** API Gateway's payload limit; the API's largest request is a few kilobytes. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -34,10 +42,34 @@ export interface EmulatorOptions {
   readonly now?: () => number;
 }
 
+/** The record of an API request the emulator answered (admin routes are not recorded). Sensitive values never enter it. */
+export interface CallRecord {
+  /** `UnknownOperation` when no operation matched the method and path. */
+  readonly operation: OperationName | 'UnknownOperation';
+  /** From the vended credentials, or the environmentId asked for credentials. */
+  readonly environmentId?: string;
+  /** The status answered; 0 when the connection was reset before anything was done. */
+  readonly statusCode: number;
+  readonly errorType?: string;
+  readonly fault?: FaultKind;
+  /** Emulator clock, ms. */
+  readonly time: number;
+  readonly requestId: string;
+  /** The request's clientToken, to check that a client's retries reuse it. */
+  readonly clientToken?: string;
+  /** True when the answer replayed an earlier one with the same clientToken. */
+  readonly replayed?: boolean;
+}
+
+type CallDetails = { -readonly [Key in 'environmentId' | 'clientToken' | 'replayed' | 'fault']?: CallRecord[Key] };
+
 export class FinSpaceEmulator {
   static async start(options: EmulatorOptions = {}): Promise<FinSpaceEmulator> {
     const emulator = new FinSpaceEmulator(options);
-    await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+    // once() rejects on 'error' (a port in use) instead.
+    await once(emulator.server.listen(options.port ?? 0, options.host ?? '127.0.0.1'), 'listening');
+    const address = emulator.server.address() as AddressInfo;
+    emulator.endpointUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     return emulator;
   }
 
@@ -52,15 +84,17 @@ export class FinSpaceEmulator {
   private readonly server: http.Server;
   /** Aborts the real-time waits for injected latency when the emulator stops. */
   private readonly stopping = new AbortController();
-  private readonly environments: Environments = new Map();
+  private readonly environments = new Map<string, EnvironmentState>();
   private readonly credentials = new CredentialStore();
-  private readonly service: FinSpaceDataService;
+  private readonly router = new Router();
+  private readonly idempotency = new IdempotencyCache();
+  private readonly pages = new PageTokens();
   private readonly clock: () => number;
   private clockOffsetMs = 0;
-  private currentBehaviour: EmulatorBehaviour;
-  private faultOptions?: FaultOptions;
   private faultInjector?: FaultInjector;
   private callLog: CallRecord[] = [];
+  private currentBehaviour: EmulatorBehaviour;
+  private faultOptions?: FaultOptions;
 
   private constructor(options: EmulatorOptions) {
     this.region = options.region ?? 'us-east-1';
@@ -68,15 +102,6 @@ export class FinSpaceEmulator {
     this.currentBehaviour = changeBehaviour(DEFAULT_BEHAVIOUR, options.behaviour ?? {});
     if (options.faults) this.setFaults(options.faults);
     if (options.seed) this.seed(options.seed);
-    this.service = new FinSpaceDataService({
-      region: this.region,
-      environments: this.environments,
-      credentials: this.credentials,
-      now: () => this.now(),
-      behaviour: () => this.currentBehaviour,
-      faults: () => this.faultInjector,
-      sleep: (ms) => sleep(ms, undefined, { signal: this.stopping.signal }),
-    });
     this.server = http.createServer((request, response) => {
       this.onRequest(request, response).catch(() => response.destroy());
     });
@@ -154,14 +179,6 @@ export class FinSpaceEmulator {
     await closed;
   }
 
-  private async listen(port: number, host: string): Promise<void> {
-    // once() rejects on 'error' (a port in use) instead.
-    await once(this.server.listen(port, host), 'listening');
-    const address = this.server.address() as AddressInfo;
-    const hostInUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    this.endpointUrl = `http://${hostInUrl}:${address.port}`;
-  }
-
   private async onRequest(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const url = request.url ?? '/';
     // The path is kept as sent, not normalized: SigV4 signs it so.
@@ -171,21 +188,108 @@ export class FinSpaceEmulator {
     if (!body) {
       response.setHeader('connection', 'close');
       const tooLarge = frontDoorError('RequestEntityTooLargeException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
-      writeAnswer(response, serializeError(tooLarge, newRequestId()));
-      return;
+      writeAnswer(response, serializeError(tooLarge, randomUUID()));
+    } else if (rawPath.startsWith(ADMIN_PREFIX)) {
+      writeAnswer(response, handleAdminRequest(this, request.method ?? 'GET', rawPath, body, randomUUID()));
+    } else {
+      // Repeated headers are joined with ',' (what SigV4 canonicalization expects), which node's `headers` does not do for all.
+      const headers = Object.fromEntries(Object.entries(request.headersDistinct).map(([name, values]) => [name, values!.join(',')]));
+      const query = new URLSearchParams(url.slice(queryAt + 1));
+      const { answer, call } = await this.handle({ method: request.method ?? 'GET', rawPath, query, headers, body });
+      this.callLog.push(call);
+      if (answer) writeAnswer(response, answer);
+      else request.socket.destroy();
     }
-    if (rawPath.startsWith(ADMIN_PREFIX)) {
-      writeAnswer(response, handleAdminRequest(this, request.method ?? 'GET', rawPath, body, newRequestId()));
-      return;
-    }
-    // Repeated headers are joined with ',' (what SigV4 canonicalization expects), which node's `headers` does not do for all.
-    const headers = Object.fromEntries(Object.entries(request.headersDistinct).map(([name, values]) => [name, values!.join(',')]));
-    const query = new URLSearchParams(url.slice(queryAt + 1));
-    const outcome = await this.service.handle({ method: request.method ?? 'GET', rawPath, query, headers, body });
-    this.callLog.push(outcome.call);
-    if (outcome.answer) writeAnswer(response, outcome.answer);
-    else request.socket.destroy();
   }
+
+  /** What to answer (none: drop the connection), and the call record. */
+  private async handle(request: WireRequest): Promise<{ readonly answer?: HttpAnswer; readonly call: CallRecord }> {
+    const requestId = randomUUID();
+    const route = this.router.match(request.method, request.rawPath);
+    if (!route) {
+      const error = frontDoorError('UnknownOperationException', `No operation matches ${request.method} ${request.rawPath}.`);
+      return this.answerError('UnknownOperation', error, requestId, {});
+    }
+    const { operation } = route;
+    const { latencyMs, fault } = this.faultInjector?.decide(operation, this.now()) ?? { latencyMs: 0 };
+    if (latencyMs > 0) await sleep(latencyMs, undefined, { signal: this.stopping.signal });
+    if (fault === 'throttle' || fault === 'rate-limit') {
+      return this.answerError(operation, modeledError('ThrottlingException', 'Rate exceeded'), requestId, { fault });
+    }
+    if (fault === 'server-error') {
+      return this.answerError(operation, modeledError('InternalServerException', 'An internal error occurred (injected fault).'), requestId, { fault });
+    }
+    if (fault === 'reset') return { call: { operation, statusCode: 0, fault, time: this.now(), requestId } };
+
+    const now = this.now();
+    // A request carried out whose connection then drops: its effect stays, its answer is lost.
+    const details: CallDetails = { fault: fault === 'reset-after-write' ? fault : undefined };
+    try {
+      const principal = await authenticate(request, this.credentials, this.region, now);
+      if (principal.kind === 'vended') details.environmentId = principal.environmentId;
+      const input = deserializeInput(route, request);
+      if (operation === 'GetProgrammaticAccessCredentials') details.environmentId = input.environmentId as string | undefined;
+      details.clientToken = idempotencyMembersOf(operation).map((member) => input[member]).find((token) => typeof token === 'string') as string;
+      const violations = validateStructure(inputShapeOf(operation), input);
+      if (violations.length > 0) throw modeledError('ValidationException', describeViolations(violations), 'INVALID_PARAMETER');
+      const output = this.run(operation, input, principal, now, details);
+      const answer = serializeOutput(operation, output, requestId);
+      const call = withoutUndefined({ operation, statusCode: answer.statusCode, time: now, requestId, ...details });
+      return details.fault ? { call } : { answer, call };
+    } catch (error) {
+      return this.answerError(operation, asDeclaredError(operation, error), requestId, details);
+    }
+  }
+
+  private run(operation: OperationName, input: OperationInput, principal: Principal, now: number, details: CallDetails): OperationInput {
+    const { behaviour } = this;
+    const environment = this.environments.get((principal.kind === 'vended' ? principal.environmentId : input.environmentId) as string);
+    environment?.settle(now);
+    if (operation === 'GetProgrammaticAccessCredentials') {
+      const request = { principal, environment, credentials: this.credentials, region: this.region, now, behaviour };
+      return getProgrammaticAccessCredentials(request, input as never) as OperationInput;
+    }
+    const caller = authorizeUserManagement(operation, principal, principal.kind === 'vended' ? environment : undefined);
+    // Handlers see the parameters; the token is idempotency's business.
+    const tokenMembers = idempotencyMembersOf(operation);
+    const parameters = Object.fromEntries(Object.entries(input).filter(([name]) => !tokenMembers.includes(name)));
+    const key = details.clientToken === undefined ? undefined : JSON.stringify([caller.environmentId, operation, details.clientToken]);
+    const fingerprint = fingerprintOf(parameters);
+    if (key !== undefined) {
+      const verdict = this.idempotency.check(key, fingerprint, now, behaviour.clientTokenTtlMs);
+      if (verdict.kind === 'conflict') {
+        throw modeledError('ConflictException', `The clientToken was already used for ${operation} with different parameters.`, 'CLIENT_TOKEN_REUSED');
+      }
+      if (verdict.kind === 'replay') {
+        details.replayed = true;
+        return verdict.output;
+      }
+    }
+    const { permissionGroupId, userId, maxResults, nextToken } = parameters as Record<string, any>;
+    const group = permissionGroupId === undefined ? undefined : caller.groups.get(permissionGroupId);
+    if (permissionGroupId !== undefined && !group) {
+      throw modeledError('ResourceNotFoundException', `Permission group '${permissionGroupId}' does not exist.`, 'PERMISSION_GROUP_NOT_FOUND');
+    }
+    const user = userId === undefined ? undefined : caller.users.get(userId);
+    if (userId !== undefined && !user) throw modeledError('ResourceNotFoundException', `User '${userId}' does not exist.`, 'USER_NOT_FOUND');
+    const listing = JSON.stringify([operation, caller.environmentId, permissionGroupId ?? userId ?? null]);
+    const page = <T>(items: readonly T[], sequenceOf: (item: T) => number) => this.pages.page(items, sequenceOf, { maxResults, nextToken }, listing);
+    const context = { environment: caller, now, behaviour, group: group!, user: user!, page };
+    const output = viewAs(serviceModel.operations[operation].output!.shape, USER_OPERATIONS[operation](context, parameters));
+    if (key !== undefined) this.idempotency.remember(key, fingerprint, output, now, behaviour.clientTokenTtlMs);
+    return output;
+  }
+
+  private answerError(operation: CallRecord['operation'], error: ServiceError, requestId: string, details: CallDetails) {
+    const { statusCode, errorType } = error;
+    const call = withoutUndefined({ operation, statusCode, errorType, time: this.now(), requestId, ...details });
+    // A failed request has no effect, but the connection still drops when that fault was drawn.
+    return details.fault === 'reset-after-write' ? { call } : { answer: serializeError(error, requestId), call };
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as T;
 }
 
 /** The body, or undefined when it exceeds MAX_BODY_BYTES (the rest is read and dropped). */

@@ -1,30 +1,27 @@
 /**
  * One emulated FinSpace environment: its users, permission groups and
- * memberships, in memory.
+ * memberships, in memory; and the snapshot of all environments.
  *
  * Time-driven changes (a membership finishing its addition or removal, a user
- * leaving CREATING) are not run by timers: each record keeps the clock time at
- * which it settles, and `settle(now)` applies what is due before every read.
+ * leaving CREATING) are not run by timers: each is kept with the clock time at
+ * which it is due, and `settle(now)` applies what is due before every read.
  * That keeps tests deterministic with an injected clock.
  */
+import { viewAs } from './model';
 
-export type UserType = 'SUPER_USER' | 'APP_USER';
 export type UserStatus = 'CREATING' | 'ENABLED' | 'DISABLED';
-export type ApiAccess = 'ENABLED' | 'DISABLED';
 export type MembershipStatus = 'ADDITION_IN_PROGRESS' | 'ADDITION_SUCCESS' | 'REMOVAL_IN_PROGRESS';
 
 export interface UserRecord {
   readonly userId: string;
   /** Creation order, for stable listing. */
   readonly sequence: number;
-  type: UserType;
+  type: 'SUPER_USER' | 'APP_USER';
   status: UserStatus;
-  /** When a CREATING user becomes ENABLED; absent for seeded CREATING users, who stay so. */
-  creatingUntil?: number;
   firstName?: string;
   lastName?: string;
   readonly emailAddress: string;
-  apiAccess: ApiAccess;
+  apiAccess: 'ENABLED' | 'DISABLED';
   apiAccessPrincipalArn?: string;
   readonly createTime: number;
   lastModifiedTime: number;
@@ -38,8 +35,6 @@ export interface MembershipRecord {
   /** Association order, for stable listing. */
   readonly sequence: number;
   status: MembershipStatus;
-  /** When an *_IN_PROGRESS status ends. */
-  settlesAt?: number;
 }
 
 export interface PermissionGroupRecord {
@@ -55,57 +50,55 @@ export interface PermissionGroupRecord {
 }
 
 /** What adding a user takes; the rest is set on the way in. */
-export type NewUser = Omit<UserRecord, 'sequence' | 'apiAccess' | 'createTime' | 'lastModifiedTime'> & { readonly apiAccess?: ApiAccess };
+export type NewUser = Omit<UserRecord, 'sequence' | 'apiAccess' | 'createTime' | 'lastModifiedTime'> & Partial<Pick<UserRecord, 'apiAccess'>>;
 
 /** What adding a group takes. */
 export type NewGroup = Pick<PermissionGroupRecord, 'permissionGroupId' | 'name' | 'description' | 'applicationPermissions'>;
 
-/** Environments by id. */
-export type Environments = Map<string, EnvironmentState>;
+export interface EmulatorSnapshot {
+  readonly environments: readonly SnapshotEnvironment[];
+}
+
+export interface SnapshotEnvironment {
+  readonly environmentId: string;
+  readonly users: readonly SnapshotUser[];
+  readonly permissionGroups: readonly SnapshotPermissionGroup[];
+}
+
+export type SnapshotUser = Readonly<Omit<UserRecord, 'sequence' | 'lastLoginTime'>>;
+
+export type SnapshotPermissionGroup = Readonly<Omit<PermissionGroupRecord, 'sequence' | 'members' | 'applicationPermissions'>> & {
+  readonly applicationPermissions: readonly string[];
+  /** In association order. */
+  readonly members: readonly { readonly userId: string; readonly membershipStatus: MembershipStatus }[];
+};
 
 export class EnvironmentState {
   readonly users = new Map<string, UserRecord>();
   readonly groups = new Map<string, PermissionGroupRecord>();
   private lastSequence = 0;
-  private readonly creatingUsers = new Set<UserRecord>();
-  private readonly changingMemberships = new Map<MembershipRecord, PermissionGroupRecord>();
+  /** Time-driven changes not yet applied, by the record they change (a newer change replaces an older one). */
+  private readonly due = new Map<object, { readonly at: number; readonly apply: () => void }>();
 
   constructor(readonly environmentId: string) {}
 
-  nextSequence(): number {
-    this.lastSequence += 1;
-    return this.lastSequence;
-  }
-
   /** Applies every time-driven change due at `now`. */
   settle(now: number): void {
-    for (const user of this.creatingUsers) {
-      if (user.status !== 'CREATING' || user.creatingUntil === undefined) {
-        this.creatingUsers.delete(user);
-      } else if (now >= user.creatingUntil) {
-        user.status = 'ENABLED';
-        user.lastEnabledTime = user.creatingUntil;
-        delete user.creatingUntil;
-        this.creatingUsers.delete(user);
-      }
-    }
-    for (const [membership, group] of this.changingMemberships) {
-      if (membership.settlesAt === undefined || now < membership.settlesAt) continue;
-      this.changingMemberships.delete(membership);
-      if (membership.status === 'ADDITION_IN_PROGRESS') {
-        membership.status = 'ADDITION_SUCCESS';
-        delete membership.settlesAt;
-      } else if (membership.status === 'REMOVAL_IN_PROGRESS' && group.members.get(membership.userId) === membership) {
-        group.members.delete(membership.userId);
-      }
+    for (const [record, { at, apply }] of this.due) {
+      if (now < at) continue;
+      this.due.delete(record);
+      apply();
     }
   }
 
-  /** Adds a user created (or seeded) at `now`, with the defaults CreateUser gives. */
-  addUser(fields: NewUser, now: number): UserRecord {
+  /**
+   * Adds a user created (or seeded) at `now`, with the defaults CreateUser gives.
+   * A CREATING user becomes ENABLED at `enabledAt`; without it (seeded) it stays CREATING.
+   */
+  addUser(fields: NewUser, now: number, enabledAt?: number): UserRecord {
     const user: UserRecord = {
       ...fields,
-      sequence: this.nextSequence(),
+      sequence: ++this.lastSequence,
       apiAccess: fields.apiAccess ?? 'DISABLED',
       createTime: now,
       lastModifiedTime: now,
@@ -113,7 +106,7 @@ export class EnvironmentState {
       lastDisabledTime: fields.status === 'DISABLED' ? now : undefined,
     };
     this.users.set(user.userId, user);
-    if (user.status === 'CREATING' && user.creatingUntil !== undefined) this.creatingUsers.add(user);
+    if (enabledAt !== undefined) this.due.set(user, { at: enabledAt, apply: () => Object.assign(user, { status: 'ENABLED', lastEnabledTime: enabledAt }) });
     return user;
   }
 
@@ -121,7 +114,7 @@ export class EnvironmentState {
   addGroup(fields: NewGroup, now: number): PermissionGroupRecord {
     const group: PermissionGroupRecord = {
       ...fields,
-      sequence: this.nextSequence(),
+      sequence: ++this.lastSequence,
       applicationPermissions: [...new Set(fields.applicationPermissions)],
       createTime: now,
       lastModifiedTime: now,
@@ -132,31 +125,24 @@ export class EnvironmentState {
   }
 
   deleteGroup(group: PermissionGroupRecord): void {
-    for (const membership of group.members.values()) this.changingMemberships.delete(membership);
+    for (const membership of group.members.values()) this.due.delete(membership);
     this.groups.delete(group.permissionGroupId);
   }
 
   /** Starts (or, with delay 0, completes) an addition; replaces any previous membership record. */
-  addMember(group: PermissionGroupRecord, userId: string, now: number, delayMs: number): MembershipRecord {
+  addMember(group: PermissionGroupRecord, userId: string, now: number, delayMs: number): void {
     const previous = group.members.get(userId);
-    if (previous) this.changingMemberships.delete(previous);
-    const membership: MembershipRecord = {
-      userId,
-      sequence: this.nextSequence(),
-      status: 'ADDITION_IN_PROGRESS',
-      settlesAt: now + delayMs,
-    };
+    if (previous) this.due.delete(previous);
+    const membership: MembershipRecord = { userId, sequence: ++this.lastSequence, status: 'ADDITION_IN_PROGRESS' };
     group.members.set(userId, membership);
-    this.changingMemberships.set(membership, group);
+    this.due.set(membership, { at: now + delayMs, apply: () => (membership.status = 'ADDITION_SUCCESS') });
     this.settle(now);
-    return membership;
   }
 
   /** Starts (or, with delay 0, completes) a removal. */
   removeMember(group: PermissionGroupRecord, membership: MembershipRecord, now: number, delayMs: number): void {
     membership.status = 'REMOVAL_IN_PROGRESS';
-    membership.settlesAt = now + delayMs;
-    this.changingMemberships.set(membership, group);
+    this.due.set(membership, { at: now + delayMs, apply: () => group.members.delete(membership.userId) });
     this.settle(now);
   }
 
@@ -175,4 +161,26 @@ export class EnvironmentState {
       return membership ? [{ group, membership }] : [];
     });
   }
+}
+
+/**
+ * The environments as plain JSON, settled at `now`: users and groups as the
+ * model's `User` and `PermissionGroup` shapes show them, members in association order.
+ */
+export function snapshotOf(environments: Iterable<EnvironmentState>, now: number): EmulatorSnapshot {
+  return {
+    environments: [...environments].map((environment) => {
+      environment.settle(now);
+      return {
+        environmentId: environment.environmentId,
+        users: [...environment.users.values()].map((user) => viewAs('User', user) as unknown as SnapshotUser),
+        permissionGroups: [...environment.groups.values()].map((group) => ({
+          ...(viewAs('PermissionGroup', group) as unknown as SnapshotPermissionGroup),
+          members: [...group.members.values()]
+            .sort((a, b) => a.sequence - b.sequence)
+            .map((membership) => ({ userId: membership.userId, membershipStatus: membership.status })),
+        })),
+      };
+    }),
+  };
 }

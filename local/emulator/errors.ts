@@ -4,7 +4,7 @@
  * errors of the AWS front door (authentication, routing, parsing), which the
  * model does not list.
  */
-import { shapeNamed } from './model';
+import { OperationName, declaredErrorsOf, shapeNamed } from './model';
 
 /** Error shapes of the model. */
 export type ModeledErrorName =
@@ -67,4 +67,17 @@ export function modeledError(name: ModeledErrorName, message: string, reason?: R
 
 export function frontDoorError(name: FrontDoorErrorName, message: string): ServiceError {
   return new ServiceError(name, FRONT_DOOR_ERRORS[name], message);
+}
+
+/**
+ * An error of the model that the operation does not declare, or any other
+ * exception, is a defect of the emulator: it is answered as a 500 that says so
+ * rather than as something the real service could never send.
+ */
+export function asDeclaredError(operation: OperationName, error: unknown): ServiceError {
+  if (error instanceof ServiceError) {
+    if (!error.modeled || declaredErrorsOf(operation).includes(error.errorType)) return error;
+    return modeledError('InternalServerException', `Emulator defect: ${operation} does not declare ${error.errorType}.`);
+  }
+  return modeledError('InternalServerException', `Emulator defect: ${error instanceof Error ? error.message : String(error)}`);
 }

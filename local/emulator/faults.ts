@@ -33,11 +33,6 @@ export interface FaultOptions {
   readonly operations?: readonly OperationName[];
 }
 
-export interface FaultDecision {
-  readonly latencyMs: number;
-  readonly fault?: FaultKind;
-}
-
 export type FaultCounts = Record<FaultKind, number>;
 
 /** The faults drawn by share, in the order one draw is matched against them. */
@@ -49,51 +44,38 @@ const RATES = [
 ] as const;
 const RATE_KEYS = RATES.map(([, key]) => key);
 
-const NO_FAULT: FaultDecision = { latencyMs: 0 };
-
-/**
- * A token bucket for the rate limit: holds up to one second's worth of requests
- * and refills continuously, so short bursts pass and sustained excess is refused.
- */
-class TokenBucket {
-  private readonly capacity: number;
-  private tokens: number;
-
-  constructor(private readonly perSecond: number, private lastRefill: number) {
-    this.capacity = Math.max(1, perSecond);
-    this.tokens = this.capacity;
-  }
-
-  tryTake(now: number): boolean {
-    this.tokens = Math.min(this.capacity, this.tokens + (Math.max(0, now - this.lastRefill) * this.perSecond) / 1000);
-    this.lastRefill = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
-
 export class FaultInjector {
   private readonly random: RandomSource;
-  private readonly bucket?: TokenBucket;
   private readonly tally: FaultCounts = emptyCounts();
+  /**
+   * The rate limit's token bucket: it holds up to one second's worth of requests
+   * (it starts full) and refills continuously, so short bursts pass and sustained excess is refused.
+   */
+  private bucketTokens = Infinity;
 
-  constructor(private readonly options: FaultOptions, now: number) {
+  constructor(private readonly options: FaultOptions, private lastRefill: number) {
     this.random = seededRandom(options.seed ?? 1);
-    if (options.maxRequestsPerSecond !== undefined) this.bucket = new TokenBucket(options.maxRequestsPerSecond, now);
   }
 
-  decide(operation: OperationName, now: number): FaultDecision {
-    if (this.options.operations && !this.options.operations.includes(operation)) return NO_FAULT;
+  decide(operation: OperationName, now: number): { readonly latencyMs: number; readonly fault?: FaultKind } {
+    if (this.options.operations && !this.options.operations.includes(operation)) return { latencyMs: 0 };
     const latencyMs = this.drawLatency();
     let fault = this.drawFault();
-    if (this.bucket && !this.bucket.tryTake(now)) fault = 'rate-limit';
+    if (this.options.maxRequestsPerSecond !== undefined && !this.takeToken(this.options.maxRequestsPerSecond, now)) fault = 'rate-limit';
     if (fault) this.tally[fault] += 1;
     return { latencyMs, fault };
   }
 
   counts(): FaultCounts {
     return { ...this.tally };
+  }
+
+  private takeToken(perSecond: number, now: number): boolean {
+    this.bucketTokens = Math.min(Math.max(1, perSecond), this.bucketTokens + (Math.max(0, now - this.lastRefill) * perSecond) / 1000);
+    this.lastRefill = now;
+    if (this.bucketTokens < 1) return false;
+    this.bucketTokens -= 1;
+    return true;
   }
 
   private drawLatency(): number {

@@ -6,7 +6,6 @@
  * ConflictException. Only successes are remembered: a request that failed had
  * no effect, so repeating it must be free to succeed later.
  */
-import { OperationName } from './model';
 import { OperationInput, OperationOutput } from './protocol';
 
 interface Remembered {
@@ -41,10 +40,6 @@ export class IdempotencyCache {
     }
     this.entries.set(key, { fingerprint, output, firstSeenAt: now });
   }
-}
-
-export function idempotencyKey(environmentId: string, operation: OperationName, clientToken: string): string {
-  return JSON.stringify([environmentId, operation, clientToken]);
 }
 
 /** A request's parameters (without its token) as JSON with sorted keys, so that key order does not matter. */

@@ -4,13 +4,12 @@
  * See README.md beside this file.
  */
 export { FinSpaceEmulator } from './emulator';
-export type { EmulatorOptions } from './emulator';
+export type { CallRecord, EmulatorOptions } from './emulator';
 export { DEFAULT_BEHAVIOUR } from './behaviour';
 export type { EmulatorBehaviour } from './behaviour';
 export { FAULT_KINDS } from './faults';
 export type { FaultCounts, FaultKind, FaultOptions } from './faults';
-export type { CallRecord } from './service';
-export type { EmulatorSnapshot, SnapshotEnvironment, SnapshotPermissionGroup, SnapshotUser } from './snapshot';
+export type { EmulatorSnapshot, SnapshotEnvironment, SnapshotPermissionGroup, SnapshotUser } from './environment';
 export { SeedError, loadSeedFile, validateSeed } from './seed';
 export type { EmulatorSeed, SeedEnvironment, SeedIamPrincipal, SeedPermissionGroup, SeedUser } from './seed';
 export { ADMIN_PREFIX } from './admin';

@@ -10,18 +10,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'crypto';
 import { modeledError } from './errors';
 
-export interface ListingScope {
-  readonly operation: string;
-  readonly environmentId: string;
-  /** The group or user a listing is about, if any. */
-  readonly subject?: string;
-}
-
-export interface PageRequest {
-  readonly maxResults: number;
-  readonly nextToken?: string;
-}
-
 export interface Page<T> {
   readonly items: T[];
   readonly nextToken?: string;
@@ -33,29 +21,32 @@ const TAG_BYTES = 16;
 export class PageTokens {
   private readonly key = randomBytes(32);
 
-  /** `items` must be sorted by ascending sequence. */
-  page<T>(items: readonly T[], sequenceOf: (item: T) => number, request: PageRequest, scope: ListingScope): Page<T> {
-    const after = request.nextToken === undefined ? 0 : this.read(request.nextToken, scope);
+  /**
+   * `items` must be sorted by ascending sequence; `listing` names the operation,
+   * environment and subject the tokens are bound to.
+   */
+  page<T>(items: readonly T[], sequenceOf: (item: T) => number, request: { maxResults: number; nextToken?: string }, listing: string): Page<T> {
+    const after = request.nextToken === undefined ? 0 : this.read(request.nextToken, listing);
     const remaining = items.filter((item) => sequenceOf(item) > after);
     const page = remaining.slice(0, request.maxResults);
     if (remaining.length <= request.maxResults) return { items: page };
-    return { items: page, nextToken: this.issue(sequenceOf(page[page.length - 1]), scope) };
+    return { items: page, nextToken: this.issue(sequenceOf(page[page.length - 1]), listing) };
   }
 
-  private issue(after: number, scope: ListingScope): string {
+  private issue(after: number, listing: string): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(Buffer.from(scopeKey(scope)));
+    cipher.setAAD(Buffer.from(listing));
     const sealed = Buffer.concat([cipher.update(JSON.stringify({ after }), 'utf8'), cipher.final()]);
     return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url');
   }
 
-  private read(token: string, scope: ListingScope): number {
+  private read(token: string, listing: string): number {
     const raw = Buffer.from(token, 'base64url');
     try {
       if (raw.length <= IV_BYTES + TAG_BYTES) throw new Error('too short');
       const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
-      decipher.setAAD(Buffer.from(scopeKey(scope)));
+      decipher.setAAD(Buffer.from(listing));
       decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
       const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]);
       const { after } = JSON.parse(plain.toString('utf8')) as { after: unknown };
@@ -65,8 +56,4 @@ export class PageTokens {
       throw modeledError('ValidationException', 'The nextToken is not valid for this request.', 'INVALID_PAGINATION_TOKEN');
     }
   }
-}
-
-function scopeKey(scope: ListingScope): string {
-  return JSON.stringify([scope.operation, scope.environmentId, scope.subject ?? null]);
 }

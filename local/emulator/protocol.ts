@@ -17,17 +17,19 @@ export interface RouteMatch {
   readonly rawLabels: Readonly<Record<string, string>>;
 }
 
-interface Route {
-  readonly operation: OperationName;
-  readonly method: string;
-  readonly pattern: RegExp;
-  readonly labelNames: readonly string[];
-  /** Number of literal characters; the more specific route wins. */
-  readonly literalLength: number;
-}
-
 export class Router {
-  private readonly routes = OPERATION_NAMES.map(compileRoute).sort((a, b) => b.literalLength - a.literalLength);
+  /**
+   * Each operation's `http.requestUri` as a pattern whose `{label}` segments match
+   * one path segment. No two routes of this model overlap, so the order does not matter;
+   * characters a pattern would read otherwise (a literal query among them) are refused
+   * rather than mis-routed.
+   */
+  private readonly routes = OPERATION_NAMES.map((operation) => {
+    const { method, requestUri } = serviceModel.operations[operation].http;
+    if (/[^\w/{}-]/.test(requestUri)) throw new Error(`${operation}: the requestUri ${requestUri} is not supported`);
+    const labelNames = [...requestUri.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
+    return { operation, method, labelNames, pattern: new RegExp(`^${requestUri.replace(/\{\w+\}/g, '([^/]+)')}$`) };
+  });
 
   /** `rawPath` is the path as sent, still percent-encoded, without the query. */
   match(method: string, rawPath: string): RouteMatch | undefined {
@@ -37,23 +39,6 @@ export class Router {
     }
     return undefined;
   }
-}
-
-function compileRoute(operation: OperationName): Route {
-  const { method, requestUri } = serviceModel.operations[operation].http;
-  // No operation of this model has a literal query in its URI; refuse rather than mis-route.
-  if (requestUri.includes('?')) throw new Error(`${operation}: literal query strings in requestUri are not supported`);
-  const labelNames: string[] = [];
-  let literalLength = 0;
-  const source = requestUri.replace(/\{(\w+)(\+?)\}|[^{]+/g, (part, label: string | undefined, greedy: string) => {
-    if (label === undefined) {
-      literalLength += part.length;
-      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    }
-    labelNames.push(label);
-    return greedy ? '(.+)' : '([^/]+)';
-  });
-  return { operation, method, pattern: new RegExp(`^${source}$`), labelNames, literalLength };
 }
 
 /** An incoming request, as it came off the wire. */

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import { CredentialStore } from './credentials';
-import { EnvironmentState, Environments } from './environment';
+import { EnvironmentState } from './environment';
 import { shapeNamed } from './model';
 import { validateMember } from './validation';
 
@@ -116,7 +116,7 @@ const GROUP_FIELDS: Record<string, FieldRule> = {
 
 /** The state a seed is added to: checked against it, so ids and keys stay unique. */
 export interface SeedTarget {
-  readonly environments: Environments;
+  readonly environments: Map<string, EnvironmentState>;
   readonly credentials: CredentialStore;
 }
 

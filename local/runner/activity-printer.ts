@@ -1,11 +1,55 @@
 /**
- * The run as `cdk deploy` prints it: one line per stack or resource event with the
- * stack, a progress counter, the time, the status, the resource type, the construct
- * path and logical id, how long the resource took and the reason of a failure;
- * then a summary per stack.
+ * What a run reports as it goes (the stack and resource events CloudFormation would
+ * list, and one event per poll of a custom resource that waits for isComplete), and
+ * the run as `cdk deploy` prints it: one line per event with the stack, a progress
+ * counter, the time, the status, the resource type, the construct path and logical
+ * id, how long the resource took and the reason of a failure; then a summary per
+ * stack. What this library's handler waits for is read from the MembershipProgress
+ * its membership isComplete answers with IsComplete: false.
  */
-import type { RunnerEvent } from './events';
+import type { WaiterPoll } from './provider-endpoint';
 import type { StackResult } from './stack-operation';
+import type { MembershipProgress } from '../../contract/membership-progress';
+import { GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE } from '../../contract/resource-types';
+
+export interface Progress {
+  readonly done: number;
+  readonly total: number;
+}
+
+/** What every event tells: where the stack or resource stands, and the stack's progress. */
+interface EventBase {
+  readonly stackName: string;
+  readonly status: string;
+  readonly time: Date;
+  readonly progress: Progress;
+}
+
+export interface StackEvent extends EventBase {
+  readonly kind: 'stack';
+  readonly reason?: string;
+}
+
+interface ResourceEventBase extends EventBase {
+  readonly logicalId: string;
+  readonly constructPath?: string;
+  readonly resourceType: string;
+}
+
+export interface ResourceEvent extends ResourceEventBase {
+  readonly kind: 'resource';
+  readonly reason?: string;
+  /** Since the resource's *_IN_PROGRESS, on the events that end it. */
+  readonly elapsedMs?: number;
+}
+
+/** One poll of the waiter, as the provider endpoint saw it; `status` is the *_IN_PROGRESS status of the operation that waits. */
+export interface WaitingEvent extends ResourceEventBase, WaiterPoll {
+  readonly kind: 'waiting';
+}
+
+export type RunnerEvent = StackEvent | ResourceEvent | WaitingEvent;
+
 
 export interface PrinterOptions {
   /** Turns a poll's isComplete answer into a description of what is awaited (default: none). */
@@ -81,4 +125,25 @@ function clock(time: Date): string {
 export function duration(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
   return `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+export const FINSPACE_RESOURCE_TYPES: readonly string[] = [PERMISSION_GROUP_RESOURCE_TYPE, GROUP_MEMBERSHIP_RESOURCE_TYPE];
+
+/** E.g. "waiting for FinSpace: 3 being added, 1 being removed"; undefined for an answer without progress. */
+export function describeFinSpaceWait(answer: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const progress = progressOf(answer?.MembershipProgress);
+  if (!progress) return undefined;
+  const parts = [
+    progress.adding > 0 ? `${progress.adding} being added` : undefined,
+    progress.removing > 0 ? `${progress.removing} being removed` : undefined,
+    progress.waitingToReAdd > 0 ? `${progress.waitingToReAdd} to add again once removed` : undefined,
+  ].filter(part => part !== undefined);
+  return `waiting for FinSpace: ${parts.join(', ') || 'checking'}`;
+}
+
+function progressOf(value: unknown): MembershipProgress | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const { adding, removing, waitingToReAdd } = value as Record<string, unknown>;
+  const counts = [adding, removing, waitingToReAdd];
+  return counts.every(count => Number.isInteger(count) && (count as number) >= 0) ? value as MembershipProgress : undefined;
 }

@@ -45,7 +45,9 @@ export function readAssembly(directory: string): Assembly {
   const stacks = artifacts.map(artifact => toStack(artifact, byArtifactId));
 
   const assets = new Map<string, string>();
-  for (const manifest of assetManifests(assembly)) {
+  // Each stack depends on the asset manifest of its assets.
+  const manifests = new Set(artifacts.flatMap(artifact => artifact.dependencies.filter(AssetManifestArtifact.isAssetManifestArtifact)));
+  for (const manifest of manifests) {
     for (const file of Object.values(manifest.contents.files ?? {})) {
       if (!file.source.path) continue;
       const source = path.join(path.dirname(manifest.file), file.source.path);
@@ -91,16 +93,4 @@ function toStack(artifact: CloudFormationStackArtifact, byArtifactId: Map<string
     constructPaths: Object.fromEntries(artifact.findMetadataByType('aws:cdk:logicalId')
       .map(entry => [String(entry.data), entry.path.replace(`/${stackPath}/`, '')])),
   };
-}
-
-function assetManifests(assembly: CloudAssembly): AssetManifestArtifact[] {
-  const found: AssetManifestArtifact[] = [];
-  const visit = (current: CloudAssembly) => {
-    for (const artifact of current.artifacts) {
-      if (AssetManifestArtifact.isAssetManifestArtifact(artifact)) found.push(artifact);
-    }
-    for (const nested of current.nestedAssemblies) visit(nested.nestedAssembly);
-  };
-  visit(assembly);
-  return found;
 }

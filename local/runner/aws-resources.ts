@@ -1,118 +1,118 @@
 /**
- * Stand-ins for the stack's AWS resources (roles, functions, log groups, the
- * waiter's state machine, ...): nothing is provisioned, but each gets the physical
- * id and attributes CloudFormation would hand out, so Ref and Fn::GetAtt of them
- * resolve to plausible values.
+ * Where a stack is deployed (account, region and what follows from them: partition,
+ * URL suffix, the pseudo parameters), and stand-ins for the stack's AWS resources
+ * (roles, functions, log groups, the waiter's state machine, ...): nothing is
+ * provisioned, but each gets the physical id and attributes CloudFormation would
+ * hand out, so Ref and Fn::GetAtt of them resolve to plausible values.
  *
  * Generated names are derived from stack name and logical id, not random, so the
  * same stack always gets the same ARNs: a FinSpace user can be registered for the
  * handler role's ARN before the first deployment.
  */
-import { createHash } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import { AwsError, checkLambdaEnvironment } from './limits';
-import type { StackEnvironment } from './stack-environment';
+
+export interface StackEnvironment {
+  readonly stackName: string;
+  readonly stackId: string;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly urlSuffix: string;
+}
 
 export interface ProvisionedResource {
   readonly physicalId: string;
   readonly attributes: Readonly<Record<string, string>>;
 }
 
-type Provisioner = (name: NameSource, props: Record<string, any>, env: StackEnvironment) => ProvisionedResource;
+/** For environment-agnostic stacks, as the CDK CLI would take them from the credentials. */
+export const DEFAULT_ACCOUNT = '123456789012';
+export const DEFAULT_REGION = 'us-east-1';
 
-interface NameSource {
-  readonly suffix: string;
-  /** A name as CloudFormation generates one: stack, logical id and a suffix, within `maxLength`. */
-  generated(maxLength: number): string;
+export function stackEnvironment(stackName: string, account: string, region: string, stackId?: string): StackEnvironment {
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return {
+    stackName,
+    account,
+    region,
+    partition,
+    urlSuffix: partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com',
+    stackId: stackId ?? `arn:${partition}:cloudformation:${region}:${account}:stack/${stackName}/${randomUUID()}`,
+  };
 }
 
-const PROVISIONERS: Record<string, Provisioner> = {
-  'AWS::IAM::Role': (name, props, env) => {
-    const roleName = props.RoleName ?? name.generated(64);
-    const arn = `arn:${env.partition}:iam::${env.account}:role${props.Path ?? '/'}${roleName}`;
-    return { physicalId: roleName, attributes: { Arn: arn, RoleId: `AROA${name.suffix}` } };
-  },
-  'AWS::IAM::ManagedPolicy': (name, props, env) => {
-    const arn = `arn:${env.partition}:iam::${env.account}:policy${props.Path ?? '/'}${props.ManagedPolicyName ?? name.generated(128)}`;
-    return { physicalId: arn, attributes: { PolicyArn: arn } };
-  },
-  'AWS::Lambda::Function': (name, props, env) => {
-    checkLambdaEnvironment(props.Environment?.Variables ?? {});
-    const functionName = props.FunctionName ?? name.generated(64);
-    return { physicalId: functionName, attributes: { Arn: `arn:${env.partition}:lambda:${env.region}:${env.account}:function:${functionName}` } };
-  },
-  'AWS::Lambda::LayerVersion': (name, props, env) => {
-    const layerName = props.LayerName ?? name.generated(64);
-    const arn = `arn:${env.partition}:lambda:${env.region}:${env.account}:layer:${layerName}:1`;
-    return { physicalId: arn, attributes: {} };
-  },
-  'AWS::Logs::LogGroup': (name, props, env) => {
-    const logGroupName = props.LogGroupName ?? name.generated(512);
-    return { physicalId: logGroupName, attributes: { Arn: `arn:${env.partition}:logs:${env.region}:${env.account}:log-group:${logGroupName}:*` } };
-  },
-  'AWS::StepFunctions::StateMachine': (name, props, env) => {
-    const stateMachineName = props.StateMachineName ?? name.generated(80);
-    const arn = `arn:${env.partition}:states:${env.region}:${env.account}:stateMachine:${stateMachineName}`;
-    return { physicalId: arn, attributes: { Arn: arn, Name: stateMachineName } };
-  },
-  'AWS::S3::Bucket': (name, props, env) => {
-    const bucketName = props.BucketName ?? name.generated(63).toLowerCase();
-    return {
-      physicalId: bucketName,
-      attributes: {
-        Arn: `arn:${env.partition}:s3:::${bucketName}`,
-        DomainName: `${bucketName}.s3.${env.urlSuffix}`,
-        RegionalDomainName: `${bucketName}.s3.${env.region}.${env.urlSuffix}`,
-      },
-    };
-  },
-  'AWS::SNS::Topic': (name, props, env) => {
-    const topicName = props.TopicName ?? name.generated(256);
-    const arn = `arn:${env.partition}:sns:${env.region}:${env.account}:${topicName}`;
-    return { physicalId: arn, attributes: { TopicArn: arn, TopicName: topicName } };
-  },
-  'AWS::SQS::Queue': (name, props, env) => {
-    const queueName = props.QueueName ?? name.generated(80);
-    const url = `https://sqs.${env.region}.${env.urlSuffix}/${env.account}/${queueName}`;
-    return { physicalId: url, attributes: { Arn: `arn:${env.partition}:sqs:${env.region}:${env.account}:${queueName}`, QueueName: queueName, QueueUrl: url } };
-  },
-};
+/** Ref of a pseudo parameter, or undefined for a name that is not one. */
+export function pseudoParameter(name: string, env: StackEnvironment): unknown {
+  const values: Record<string, unknown> = {
+    'AWS::AccountId': env.account,
+    'AWS::Region': env.region,
+    'AWS::Partition': env.partition,
+    'AWS::URLSuffix': env.urlSuffix,
+    'AWS::StackName': env.stackName,
+    'AWS::StackId': env.stackId,
+    'AWS::NotificationARNs': [],
+  };
+  return values[name];
+}
 
 /**
- * The physical id and attributes of an AWS resource of `type`. Types without a
- * rule of their own get a generated name as Ref and an ARN of the usual form.
+ * Per type: the property that names the resource, the longest name CloudFormation
+ * generates for it, its physical id (what Ref answers) and its attributes. `{name}`,
+ * `{ref}` (the physical id), `{suffix}`, `{path}` (the IAM path), `{service}` and
+ * `{kind}` (from the type) and the environment's fields are filled in.
  */
-export function provisionAwsResource(logicalId: string, type: string, props: Record<string, unknown>, env: StackEnvironment): ProvisionedResource {
-  const suffix = deterministicSuffix(`${env.stackName}/${logicalId}`);
-  const name: NameSource = {
-    suffix,
-    generated: maxLength => `${`${env.stackName}-${logicalId}`.slice(0, maxLength - suffix.length - 1)}-${suffix}`,
-  };
-  try {
-    const provision = PROVISIONERS[type] ?? genericResource(type);
-    return provision(name, props, env);
-  } catch (error) {
-    // How CloudFormation reports a refusal of the service behind a resource type.
-    if (error instanceof AwsError) {
-      throw new AwsError(error.code, `Resource handler returned message: "${error.message}" (HandlerErrorCode: InvalidRequest)`);
+const RULES: Record<string, readonly [nameProperty: string, maxLength: number, physicalId: string, attributes: Record<string, string>]> = {
+  'AWS::IAM::Role': ['RoleName', 64, '{name}', { Arn: 'arn:{partition}:iam::{account}:role{path}{name}', RoleId: 'AROA{suffix}' }],
+  'AWS::IAM::ManagedPolicy': ['ManagedPolicyName', 128, 'arn:{partition}:iam::{account}:policy{path}{name}', { PolicyArn: '{ref}' }],
+  'AWS::Lambda::Function': ['FunctionName', 64, '{name}', { Arn: 'arn:{partition}:lambda:{region}:{account}:function:{name}' }],
+  'AWS::Lambda::LayerVersion': ['LayerName', 64, 'arn:{partition}:lambda:{region}:{account}:layer:{name}:1', {}],
+  'AWS::Logs::LogGroup': ['LogGroupName', 512, '{name}', { Arn: 'arn:{partition}:logs:{region}:{account}:log-group:{name}:*' }],
+  'AWS::StepFunctions::StateMachine': ['StateMachineName', 80, 'arn:{partition}:states:{region}:{account}:stateMachine:{name}', { Arn: '{ref}', Name: '{name}' }],
+  'AWS::S3::Bucket': ['BucketName', 63, '{name}', {
+    Arn: 'arn:{partition}:s3:::{name}', DomainName: '{name}.s3.{urlSuffix}', RegionalDomainName: '{name}.s3.{region}.{urlSuffix}',
+  }],
+  'AWS::SNS::Topic': ['TopicName', 256, 'arn:{partition}:sns:{region}:{account}:{name}', { TopicArn: '{ref}', TopicName: '{name}' }],
+  'AWS::SQS::Queue': ['QueueName', 80, 'https://sqs.{region}.{urlSuffix}/{account}/{name}', {
+    Arn: 'arn:{partition}:sqs:{region}:{account}:{name}', QueueName: '{name}', QueueUrl: '{ref}',
+  }],
+};
+
+/** Types without a rule of their own: a generated name as Ref and an ARN of the usual form. */
+const GENERIC_RULE = ['', 128, '{name}', { Arn: 'arn:{partition}:{service}:{region}:{account}:{kind}/{name}' }] as const;
+
+/** The physical id and attributes of an AWS resource of `type`. */
+export function provisionAwsResource(logicalId: string, type: string, props: Record<string, any>, env: StackEnvironment): ProvisionedResource {
+  if (type === 'AWS::Lambda::Function') {
+    try {
+      checkLambdaEnvironment(props.Environment?.Variables ?? {});
+    } catch (error) {
+      // How CloudFormation reports a refusal of the service behind a resource type.
+      const { code, message } = error as AwsError;
+      throw new AwsError(code, `Resource handler returned message: "${message}" (HandlerErrorCode: InvalidRequest)`);
     }
-    throw error;
   }
+  const [nameProperty, maxLength, physicalId, attributes] = RULES[type] ?? GENERIC_RULE;
+  const suffix = deterministicSuffix(`${env.stackName}/${logicalId}`);
+  const generated = `${`${env.stackName}-${logicalId}`.slice(0, maxLength - suffix.length - 1)}-${suffix}`;
+  const [, service = 'unknown', kind = 'resource'] = type.split('::');
+  const values: Record<string, string> = {
+    ...env,
+    // Bucket names are lowercase.
+    name: props[nameProperty] ?? (type === 'AWS::S3::Bucket' ? generated.toLowerCase() : generated),
+    suffix,
+    path: props.Path ?? '/',
+    service: service.toLowerCase(),
+    kind: kind.toLowerCase(),
+  };
+  const fill = (format: string) => format.replace(/\{(\w+)\}/g, (_match, key: string) => values[key]);
+  values.ref = fill(physicalId);
+  return { physicalId: values.ref, attributes: Object.fromEntries(Object.entries(attributes).map(([key, format]) => [key, fill(format)])) };
 }
 
 /** An attribute a rule did not name: a value derived from the resource, so a template that reads it still deploys. */
 export function fallbackAttribute(resource: ProvisionedResource, attribute: string): string {
   return `${resource.physicalId}/${attribute}`;
-}
-
-function genericResource(type: string): Provisioner {
-  const [, service = 'unknown', kind = 'resource'] = type.split('::');
-  return (name, _props, env) => {
-    const physicalId = name.generated(128);
-    return {
-      physicalId,
-      attributes: { Arn: `arn:${env.partition}:${service.toLowerCase()}:${env.region}:${env.account}:${kind.toLowerCase()}/${physicalId}` },
-    };
-  };
 }
 
 /** 12 characters of [A-Z0-9], like the suffixes CloudFormation appends to generated names. */

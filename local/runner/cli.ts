@@ -11,11 +11,9 @@
  * 1 when drift remains or the audit could not run, 2 for bad arguments.
  */
 import { parseArgs } from 'util';
-import { formatEvent, formatStackResult, duration } from './activity-printer';
+import { describeFinSpaceWait, duration, FINSPACE_RESOURCE_TYPES, formatEvent, formatStackResult } from './activity-printer';
 import { readAssembly, selectStacks } from './assembly';
-import { drift, DriftUnavailable, inSync } from './drift';
-import { formatDrift } from './drift-table';
-import { describeFinSpaceWait, FINSPACE_RESOURCE_TYPES } from './finspace-progress';
+import { drift, DriftUnavailable, formatDrift, inSync } from './drift';
 import { deploy, destroy, FINSPACE_ENDPOINT_VARIABLE, type RunnerOptions } from './runner';
 
 export const USAGE = `usage: cli.ts <deploy|destroy|drift> --app DIR --endpoint URL [options]
@@ -89,16 +87,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return usageError(io, `--poll-interval-ms must be a whole number of milliseconds above 0, got ${values['poll-interval-ms']}`);
   }
 
+  const common = {
+    stateFile: values.state ?? 'local-runner-state.json',
+    stacks: values.stack,
+    finspaceEndpoint: endpoint,
+    roleCredentials: { accessKeyId, secretAccessKey, sessionToken: values['role-session-token'] ?? io.env.AWS_SESSION_TOKEN },
+    logDirectory: values.logs,
+  };
   if (command === 'drift') {
     if (pollIntervalMs !== undefined) return usageError(io, '--poll-interval-ms is an option of deploy and destroy');
-    return runDrift(io, {
-      stateFile: values.state ?? 'local-runner-state.json',
-      stacks: values.stack,
-      finspaceEndpoint: endpoint,
-      roleCredentials: { accessKeyId, secretAccessKey, sessionToken: values['role-session-token'] ?? io.env.AWS_SESSION_TOKEN },
-      heal: values.heal,
-      logDirectory: values.logs,
-    });
+    return runDrift(io, { ...common, heal: values.heal });
   }
 
   try {
@@ -109,13 +107,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     const started = new Map<string, number>();
     const options: RunnerOptions = {
+      ...common,
       app: values.app,
-      stateFile: values.state ?? 'local-runner-state.json',
-      stacks: values.stack,
-      finspaceEndpoint: endpoint,
-      roleCredentials: { accessKeyId, secretAccessKey, sessionToken: values['role-session-token'] ?? io.env.AWS_SESSION_TOKEN },
       pollIntervalMs,
-      logDirectory: values.logs,
       onEvent: event => {
         if (!started.has(event.stackName)) started.set(event.stackName, Date.now());
         const line = formatEvent(event, { describeWait: describeFinSpaceWait });

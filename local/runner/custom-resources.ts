@@ -5,46 +5,20 @@
  * reasons in CloudFormation's words, physical id and Data attributes.
  */
 import { randomBytes, randomUUID } from 'crypto';
+import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
+import type { StackEnvironment } from './aws-resources';
 import { RESPONSE_HOST_PREFIX } from './lambda/protocol';
 import { AwsError, checkCustomResourceResponse, checkEventInvokePayload } from './limits';
 import type { DeployedProvider, ProviderEndpoint, WaiterPoll } from './provider-endpoint';
-import type { StackEnvironment } from './stack-environment';
-
-/** The request CloudFormation sends to a custom resource's ServiceToken. */
-interface CustomResourceRequest {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly ServiceToken: string;
-  readonly ResponseURL: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly ResourceType: string;
-  readonly ResourceProperties: Record<string, unknown>;
-  readonly OldResourceProperties?: Record<string, unknown>;
-  readonly PhysicalResourceId?: string;
-}
-
-/** What the provider PUTs to the ResponseURL (the fields read here). */
-interface CustomResourceResponse {
-  readonly Status: 'SUCCESS' | 'FAILED';
-  readonly Reason: string;
-  readonly PhysicalResourceId: string;
-  readonly Data?: Record<string, unknown>;
-}
 
 export interface CustomResourceCall {
-  readonly requestType: CustomResourceRequest['RequestType'];
+  readonly requestType: CloudFormationCustomResourceEvent['RequestType'];
   readonly logicalId: string;
   readonly resourceType: string;
   /** With the ServiceToken, and the ServiceTimeout (seconds) named when no response comes. */
   readonly properties: Record<string, unknown>;
   readonly oldProperties?: Record<string, unknown>;
   readonly physicalId?: string;
-}
-
-export interface CustomResourceResult {
-  readonly physicalId: string;
-  readonly data: Record<string, unknown>;
 }
 
 /** CloudFormation refused or failed the resource; `physicalId` is what it learned, if anything. */
@@ -62,9 +36,9 @@ export async function callCustomResource(
   provider: DeployedProvider,
   endpoint: ProviderEndpoint,
   hooks: { sleep(ms: number): Promise<void>; onPoll(poll: WaiterPoll): void },
-): Promise<CustomResourceResult> {
+): Promise<{ physicalId: string; data: Record<string, unknown> }> {
   const requestId = randomUUID();
-  const request: CustomResourceRequest = {
+  const request = {
     RequestType: call.requestType,
     ServiceToken: String(call.properties.ServiceToken),
     ResponseURL: responseUrl(env, call.logicalId, requestId),
@@ -75,7 +49,7 @@ export async function callCustomResource(
     ResourceProperties: withScalarsAsStrings(call.properties) as Record<string, unknown>,
     ...(call.requestType === 'Update' ? { OldResourceProperties: withScalarsAsStrings(call.oldProperties) as Record<string, unknown> } : {}),
     ...(call.requestType === 'Create' ? {} : { PhysicalResourceId: call.physicalId }),
-  };
+  } as CloudFormationCustomResourceEvent;
   try {
     checkEventInvokePayload(JSON.stringify(request));
   } catch (error) {
@@ -95,7 +69,7 @@ export async function callCustomResource(
   } catch (error) {
     throw new CustomResourceFailure((error as AwsError).message, call.physicalId);
   }
-  const response = JSON.parse(outcome.responseBody) as CustomResourceResponse;
+  const response = JSON.parse(outcome.responseBody) as CloudFormationCustomResourceResponse;
   if (response.Status === 'FAILED') {
     throw new CustomResourceFailure(
       `Received response status [FAILED] from custom resource. Message returned: ${response.Reason} (RequestId: ${requestId})`,

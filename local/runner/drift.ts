@@ -1,28 +1,21 @@
 /**
  * `drift`: runs a deployed stack's drift audit once, as its schedule would: the
  * audit function in a local Lambda container, with the input of the stack's
- * EventBridge rule (and `heal` when asked), against the FinSpace endpoint.
+ * EventBridge rule (and `heal` when asked), against the FinSpace endpoint; and its
+ * report, in the shape of `cdk drift`: per stack, each drifted resource with its
+ * findings, then the count.
  */
-import type { LogRecord, RoleCredentials } from './lambda/service';
-import { ProviderEndpoint } from './provider-endpoint';
 import { functionConfiguration } from './providers';
-import { FINSPACE_ENDPOINT_VARIABLE } from './runner';
+import { startEndpoint, type FunctionRunOptions } from './runner';
 import { loadState, type DeployedResource, type DeployedStack } from './state-file';
-import type { AuditResult } from '../../contract/drift-audit';
+import type { AuditResult, DriftFinding } from '../../contract/drift-audit';
 
 /** The handler of the audit function (lib/handler-provider.ts). */
 const AUDIT_HANDLER = 'index.audit';
 
-export interface DriftOptions {
-  readonly stateFile: string;
-  /** Stack names; default every deployed stack that has a drift audit. */
-  readonly stacks?: readonly string[];
-  readonly finspaceEndpoint?: string;
-  readonly roleCredentials: RoleCredentials;
+export interface DriftOptions extends FunctionRunOptions {
   /** Heal, whatever the stack's schedule says. */
   readonly heal?: boolean;
-  readonly onFunctionLog?: (functionName: string, record: LogRecord) => void;
-  readonly logDirectory?: string;
 }
 
 export interface StackDrift {
@@ -50,12 +43,7 @@ export async function drift(options: DriftOptions): Promise<StackDrift[]> {
     throw new DriftUnavailable(`${without.join(', ') || 'no stack'}: no drift audit deployed; set the audit property of FinSpaceDataAccess`);
   }
 
-  const endpoint = await ProviderEndpoint.start({
-    credentials: options.roleCredentials,
-    extraEnvironment: options.finspaceEndpoint ? { [FINSPACE_ENDPOINT_VARIABLE]: options.finspaceEndpoint } : {},
-    onLog: options.onFunctionLog,
-    logDirectory: options.logDirectory,
-  });
+  const endpoint = await startEndpoint(options);
   try {
     const results: StackDrift[] = [];
     for (const { stack, schedule } of audited) {
@@ -98,4 +86,45 @@ function auditScheduleOf(stack: DeployedStack): { fn: ReturnType<typeof function
 
 function isAuditFunction(resource: DeployedResource): boolean {
   return resource.type === 'AWS::Lambda::Function' && resource.properties.Handler === AUDIT_HANDLER;
+}
+
+/** Per kind of finding: its sign in the table and what it says. */
+const FINDINGS: Record<DriftFinding['kind'], readonly [sign: string, describe: (finding: DriftFinding) => string]> = {
+  GroupDeleted: ['[-]', () => 'the group was deleted outside CloudFormation'],
+  GroupRenamed: ['[~]', () => 'the name differs from the declaration'],
+  DescriptionChanged: ['[~]', () => 'the description differs from the declaration'],
+  PermissionsChanged: ['[~]', finding =>
+    `permissions ${[...(finding.permissionsAdded ?? []).map(p => `+${p}`), ...(finding.permissionsRemoved ?? []).map(p => `-${p}`)].join(' ')}`],
+  MemberMissing: ['[-]', finding => `${finding.userId}: declared, not a member`],
+  MemberExtra: ['[+]', finding => `${finding.userId}: a member the exclusive membership does not declare`],
+};
+
+export function formatDrift(stackDrift: StackDrift): string[] {
+  const lines = [`Stack ${stackDrift.stackName}`];
+  if (stackDrift.failure) return [...lines, `❌  the drift audit failed: ${stackDrift.failure}`];
+  const result = stackDrift.result!;
+  if (!result.audited) return [...lines, `⏸  not audited: ${result.skippedBecause}; the audit never races a deployment`];
+  const byResource = new Map<string, DriftFinding[]>();
+  for (const finding of result.findings) byResource.set(finding.logicalId, [...byResource.get(finding.logicalId) ?? [], finding]);
+  for (const [logicalId, findings] of byResource) {
+    lines.push(`[~] ${stackDrift.resourceTypes[logicalId] ?? 'Custom::FinSpace'} ${logicalId} (permission group ${findings[0].permissionGroupId})`);
+    findings.forEach((finding, index) => {
+      const branch = index === findings.length - 1 ? ' └─' : ' ├─';
+      lines.push(`${branch} ${FINDINGS[finding.kind][0]} ${FINDINGS[finding.kind][1](finding)}${healing(finding)}`);
+    });
+  }
+  for (const logicalId of result.notCompared) lines.push(`[?] ${stackDrift.resourceTypes[logicalId] ?? 'Custom::FinSpace'} ${logicalId}: could not be compared`);
+  const healed = result.findings.filter(finding => finding.healed).length;
+  lines.push('');
+  lines.push(byResource.size === 0 && result.notCompared.length === 0
+    ? '✨  No drift: FinSpace matches the declaration'
+    : `✨  Number of resources with drift: ${byResource.size} (${result.driftedGroups} groups, ${result.driftedMembers} members` +
+      `${result.healRequested ? `; healed ${healed} of ${result.findings.length} findings` : ''})`);
+  return lines;
+}
+
+function healing(finding: DriftFinding): string {
+  if (finding.healed === true) return '  (healed)';
+  if (finding.healed === false) return `  (not healed: ${finding.notHealedBecause})`;
+  return '';
 }

@@ -5,22 +5,14 @@
  * the first deployment, as the README's one-time setup asks.
  */
 import type { AssemblyStack } from './assembly';
-import { fallbackAttribute, provisionAwsResource, type ProvisionedResource } from './aws-resources';
+import { DEFAULT_ACCOUNT, DEFAULT_REGION, fallbackAttribute, provisionAwsResource, pseudoParameter, stackEnvironment, type ProvisionedResource } from './aws-resources';
 import { resolve, type ResolveScope } from './intrinsics';
-import { DEFAULT_ACCOUNT, DEFAULT_REGION, pseudoParameter, stackEnvironment } from './stack-environment';
 import { dependencyGraph, dependencyOrder, isCustomResource } from './template';
 
-export interface PreviewOptions {
-  readonly defaultAccount?: string;
-  readonly defaultRegion?: string;
-}
-
 /** Output name to value, for every output that does not depend on a custom resource (or another stack). */
-export function predictOutputs(stack: AssemblyStack, options: PreviewOptions = {}): Record<string, unknown> {
+export function predictOutputs(stack: AssemblyStack): Record<string, unknown> {
   const template = stack.template;
-  const env = stackEnvironment(stack.stackName,
-    stack.account ?? options.defaultAccount ?? DEFAULT_ACCOUNT,
-    stack.region ?? options.defaultRegion ?? DEFAULT_REGION, 'unknown-stack-id');
+  const env = stackEnvironment(stack.stackName, stack.account ?? DEFAULT_ACCOUNT, stack.region ?? DEFAULT_REGION, 'unknown-stack-id');
   const resources = template.Resources ?? {};
   const provisioned = new Map<string, ProvisionedResource>();
   const scope: ResolveScope = {

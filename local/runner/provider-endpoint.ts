@@ -29,7 +29,7 @@ import { RESPONSE_ENDPOINT_VARIABLE } from './lambda/protocol';
 import { LocalLambdaService, type FunctionConfiguration, type InvocationAnswer, type LambdaServiceOptions } from './lambda/service';
 import { AwsError, checkExecutionInput, checkStateData } from './limits';
 import { LocalParameterStore } from './parameter-store';
-import { retryDelayMs, type WaiterSettings } from './waiter';
+import { retryDelayMs, type WaiterSettings } from './providers';
 
 /**
  * A Provider as deployed: the framework's functions and the user functions they call;

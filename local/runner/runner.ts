@@ -3,9 +3,9 @@
  * dependency order, their state in a JSON file, their Lambda functions in local
  * containers pointed at a local FinSpace endpoint.
  */
+import type { RunnerEvent } from './activity-printer';
 import { readAssembly, selectStacks, type Assembly, type AssemblyStack } from './assembly';
 import { AssetBucket } from './asset-bucket';
-import type { RunnerEvent } from './events';
 import type { LogRecord, RoleCredentials } from './lambda/service';
 import { AwsError } from './limits';
 import { ProviderEndpoint } from './provider-endpoint';
@@ -16,29 +16,31 @@ import { HANDLER_ENVIRONMENT } from '../../contract/handler-settings';
 /** The variable the FinSpace Data client reads its endpoint from (AWS SDK convention). */
 export const FINSPACE_ENDPOINT_VARIABLE = 'AWS_ENDPOINT_URL_FINSPACE_DATA';
 
-export interface RunnerOptions {
-  /** The cloud assembly directory (cdk.out). */
-  readonly app: string;
+/** What every run of the stacks' functions needs (deploy, destroy, drift). */
+export interface FunctionRunOptions {
   readonly stateFile: string;
-  /** Stack names (or construct paths); default all. Deploy adds the stacks they depend on, destroy those that depend on them. */
+  /**
+   * Stack names (or construct paths); default all. Deploy adds the stacks they depend
+   * on, destroy those that depend on them; drift takes every deployed stack that has an audit.
+   */
   readonly stacks?: readonly string[];
   /** Where the functions send FinSpace Data requests (the emulator). */
   readonly finspaceEndpoint?: string;
   /** The IAM keys the functions run with, as their execution role's. */
   readonly roleCredentials: RoleCredentials;
-  /** Replaces the providers' isComplete interval, scaling their total timeout with it. */
-  readonly pollIntervalMs?: number;
-  /** For environment-agnostic stacks. */
-  readonly defaultAccount?: string;
-  readonly defaultRegion?: string;
-  readonly onEvent?: (event: RunnerEvent) => void;
-  /** Called as each stack is done, before the next one starts. */
-  readonly onStackResult?: (result: StackResult) => void;
   readonly onFunctionLog?: (functionName: string, record: LogRecord) => void;
   /** When set, each function's logs go to `<directory>/<functionName>.log`. */
   readonly logDirectory?: string;
-  /** Where the asset bucket's objects are kept between runs; default `<stateFile>.assets`. */
-  readonly assetBucketDirectory?: string;
+}
+
+export interface RunnerOptions extends FunctionRunOptions {
+  /** The cloud assembly directory (cdk.out). */
+  readonly app: string;
+  /** Replaces the providers' isComplete interval, scaling their total timeout with it. */
+  readonly pollIntervalMs?: number;
+  readonly onEvent?: (event: RunnerEvent) => void;
+  /** Called as each stack is done, before the next one starts. */
+  readonly onStackResult?: (result: StackResult) => void;
 }
 
 export interface RunResult {
@@ -67,26 +69,17 @@ type StackWork = (stack: AssemblyStack, deployed: DeployedStack | undefined, con
 async function run(options: RunnerOptions, assembly: Assembly, stacks: readonly AssemblyStack[], work: StackWork): Promise<RunResult> {
   const state = loadState(options.stateFile);
   const deployedStacks: Record<string, DeployedStack> = { ...state.stacks };
-  const providerEndpoint = await ProviderEndpoint.start({
-    credentials: options.roleCredentials,
-    extraEnvironment: {
-      ...(options.finspaceEndpoint ? { [FINSPACE_ENDPOINT_VARIABLE]: options.finspaceEndpoint } : {}),
-      // The handler looks again at a change in flight for at most a poll interval: the runner's.
-      ...(options.pollIntervalMs !== undefined ? { [HANDLER_ENVIRONMENT.pollInterval]: String(options.pollIntervalMs) } : {}),
-    },
-    onLog: options.onFunctionLog,
-    logDirectory: options.logDirectory,
-  });
+  // The handler looks again at a change in flight for at most a poll interval: the runner's.
+  const providerEndpoint = await startEndpoint(options,
+    options.pollIntervalMs !== undefined ? { [HANDLER_ENVIRONMENT.pollInterval]: String(options.pollIntervalMs) } : {});
   // cdk deploy uploads the assets before it deploys; a destroy reads the objects of earlier deploys.
-  const assetBucket = new AssetBucket(options.assetBucketDirectory ?? `${options.stateFile}.assets`);
+  const assetBucket = new AssetBucket(`${options.stateFile}.assets`);
   assetBucket.publish(assembly.assetFiles);
   providerEndpoint.serveObjects(objectKey => assetBucket.read(objectKey));
   const context = (stackName: string): OperationContext => ({
     providerEndpoint,
     assembly,
     pollIntervalMs: options.pollIntervalMs,
-    defaultAccount: options.defaultAccount,
-    defaultRegion: options.defaultRegion,
     sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
     report: event => options.onEvent?.(event),
     exportedValue: name => Object.values(deployedStacks)
@@ -111,6 +104,16 @@ async function run(options: RunnerOptions, assembly: Assembly, stacks: readonly 
   } finally {
     await providerEndpoint.stop();
   }
+}
+
+/** The endpoint the stacks' functions call, and the functions' containers. */
+export function startEndpoint(options: FunctionRunOptions, extraEnvironment: Record<string, string> = {}): Promise<ProviderEndpoint> {
+  return ProviderEndpoint.start({
+    credentials: options.roleCredentials,
+    extraEnvironment: { ...(options.finspaceEndpoint ? { [FINSPACE_ENDPOINT_VARIABLE]: options.finspaceEndpoint } : {}), ...extraEnvironment },
+    onLog: options.onFunctionLog,
+    logDirectory: options.logDirectory,
+  });
 }
 
 /** A refusal before the operation starts (template validation, stack state) fails the stack, not the run. */

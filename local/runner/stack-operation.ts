@@ -17,18 +17,16 @@
  * The stack's state is handed to `persist` after every change, so an interrupted
  * run leaves a state file that says what exists.
  */
+import type { RunnerEvent } from './activity-printer';
 import type { Assembly, AssemblyStack } from './assembly';
-import { fallbackAttribute, provisionAwsResource } from './aws-resources';
+import { DEFAULT_ACCOUNT, DEFAULT_REGION, fallbackAttribute, provisionAwsResource, pseudoParameter, stackEnvironment, type StackEnvironment } from './aws-resources';
 import { callCustomResource, CustomResourceFailure, type CustomResourceCall } from './custom-resources';
-import { runInDependencyOrder } from './dependency-runner';
-import type { Progress, RunnerEvent } from './events';
 import { evaluateCondition, resolve, type ResolveScope } from './intrinsics';
 import { AwsError, checkTemplate } from './limits';
 import type { ProviderEndpoint } from './provider-endpoint';
 import { providerFor } from './providers';
-import { DEFAULT_ACCOUNT, DEFAULT_REGION, pseudoParameter, stackEnvironment, type StackEnvironment } from './stack-environment';
 import type { DeployedOutput, DeployedResource, DeployedStack, StackStatus } from './state-file';
-import { dependencyGraph, dependencyOrder, isCustomResource, type Template, type TemplateResource } from './template';
+import { dependencyGraph, dependencyOrder, isCustomResource, runInDependencyOrder, type Template, type TemplateResource } from './template';
 
 export interface OperationContext {
   readonly providerEndpoint: ProviderEndpoint;
@@ -36,9 +34,6 @@ export interface OperationContext {
   readonly assembly?: Assembly;
   /** Replaces the waiters' retry interval (ms), scaling their total timeout with it. */
   readonly pollIntervalMs?: number;
-  /** For environment-agnostic stacks. */
-  readonly defaultAccount?: string;
-  readonly defaultRegion?: string;
   sleep(ms: number): Promise<void>;
   report(event: RunnerEvent): void;
   /** The value another deployed stack exports under `name`, for Fn::ImportValue. */
@@ -130,8 +125,8 @@ class StackOperation {
     this.template = stack.template;
     this.constructPaths = stack.constructPaths;
     this.env = stackEnvironment(stack.stackName,
-      existing?.account ?? stack.account ?? this.context.defaultAccount ?? DEFAULT_ACCOUNT,
-      existing?.region ?? stack.region ?? this.context.defaultRegion ?? DEFAULT_REGION,
+      existing?.account ?? stack.account ?? DEFAULT_ACCOUNT,
+      existing?.region ?? stack.region ?? DEFAULT_REGION,
       existing?.stackId);
     for (const [id, resource] of Object.entries(existing?.resources ?? {})) this.live.set(id, resource);
     if (existing && JSON.stringify(existing.template) === JSON.stringify(stack.template)) {
@@ -147,8 +142,7 @@ class StackOperation {
 
     const creating = !existing;
     this.setStatus(creating ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS', 'User Initiated');
-    const run = await runInDependencyOrder(order, id => graph.get(id)!, id => this.forward(id, resources[id], graph.get(id)!));
-    let failures = run.errors;
+    let failures = await runInDependencyOrder(order, id => graph.get(id)!, id => this.forward(id, resources[id], graph.get(id)!));
     if (failures.length === 0) {
       try {
         this.outputs = this.resolveOutputs();
@@ -180,14 +174,26 @@ class StackOperation {
     for (const [id, resource] of Object.entries(previous.resources)) this.live.set(id, resource);
     this.progress.total = this.live.size;
     this.setStatus('DELETE_IN_PROGRESS', 'User Initiated');
-    const failures = await this.deleteAll([...this.live].map(([id, resource]) => this.doomed(id, resource, resource.deletionPolicy)), 'destroy');
-    if (failures.length > 0) {
-      this.setStatus('DELETE_FAILED', `The following resource(s) failed to delete: [${failedIds(failures).join(', ')}]. `);
-      return this.result('DELETE_FAILED', false, firstReason(failures));
-    }
-    this.report({ kind: 'stack', stackName: this.stackName, status: 'DELETE_COMPLETE', time: new Date(), progress: this.snapshot() });
+    const failures = await this.deleteEverything('destroy');
+    if (failures.length > 0) return this.result('DELETE_FAILED', false, firstReason(failures));
+    this.context.report({ ...this.eventBase('DELETE_COMPLETE'), kind: 'stack' });
     this.context.persist(undefined);
     return this.result('DELETE_COMPLETE', true);
+  }
+
+  /**
+   * Deletes every resource of the stack: a destroy keeps what DeletionPolicy Retain
+   * keeps, a rollback deletes what it created whatever the policy. A failure leaves
+   * the stack in DELETE_FAILED or ROLLBACK_FAILED.
+   */
+  private async deleteEverything(phase: 'destroy' | 'rollback'): Promise<unknown[]> {
+    const failures = await this.deleteAll([...this.live].map(([id, resource]) =>
+      this.doomed(id, resource, phase === 'destroy' ? resource.deletionPolicy : 'Delete')), phase);
+    if (failures.length > 0) {
+      this.setStatus(phase === 'destroy' ? 'DELETE_FAILED' : 'ROLLBACK_FAILED',
+        `The following resource(s) failed to delete: [${failedIds(failures).join(', ')}]. `);
+    }
+    return failures;
   }
 
   /** What CloudFormation checks before it starts: size, resource count, parameters, type changes. */
@@ -209,15 +215,14 @@ class StackOperation {
   private async forward(logicalId: string, definition: TemplateResource, dependencies: ReadonlySet<string>): Promise<void> {
     const existing = this.live.get(logicalId);
     const operation = existing ? 'UPDATE' : 'CREATE';
+    const constructPath = this.constructPathOf(logicalId, definition);
     let properties: Record<string, unknown>;
     try {
       properties = resolve(definition.Properties ?? {}, this.scope()) as Record<string, unknown>;
     } catch (error) {
-      const constructPath = this.constructPathOf(logicalId, definition);
       this.resourceEvent(logicalId, definition.Type, `${operation}_FAILED`, { reason: (error as Error).message, constructPath });
       throw new ResourceFailed(logicalId, (error as Error).message);
     }
-    const constructPath = this.constructPathOf(logicalId, definition);
     const record = (resource: Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>): DeployedResource => ({
       type: definition.Type,
       properties,
@@ -238,7 +243,7 @@ class StackOperation {
     }
     await this.tracked(logicalId, definition.Type, operation, constructPath, async () => {
       try {
-        const updated = record(await this.createOrUpdate(logicalId, definition, properties, existing));
+        const updated = record(await this.createOrUpdate(logicalId, definition.Type, properties, constructPath, existing));
         this.live.set(logicalId, updated);
         if (!existing) {
           this.changes.push({ kind: 'created', logicalId });
@@ -284,12 +289,11 @@ class StackOperation {
 
   /** A custom resource through its provider; an AWS resource as its stand-in. */
   private async createOrUpdate(
-    logicalId: string, definition: TemplateResource, properties: Record<string, unknown>, existing?: DeployedResource,
+    logicalId: string, type: string, properties: Record<string, unknown>, constructPath: string | undefined, existing?: DeployedResource,
   ): Promise<Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>> {
-    if (!isCustomResource(definition.Type)) return this.provision(logicalId, definition.Type, properties, existing);
+    if (!isCustomResource(type)) return this.provision(logicalId, type, properties, existing);
     if (existing && existing.properties.ServiceToken !== properties.ServiceToken) throw new Error('Modifying service token is not allowed.');
-    const constructPath = this.constructPathOf(logicalId, definition);
-    const resource = { type: definition.Type, properties, physicalId: existing?.physicalId, constructPath };
+    const resource = { type, properties, physicalId: existing?.physicalId, constructPath };
     const result = await this.callCustom(existing ? 'Update' : 'Create', logicalId, resource, existing?.properties);
     return { physicalId: result.physicalId, attributes: result.data };
   }
@@ -315,17 +319,7 @@ class StackOperation {
     const call = { requestType, logicalId, resourceType: type, properties, oldProperties, physicalId };
     return callCustomResource(call, this.env, provider, this.context.providerEndpoint, {
       sleep: ms => this.context.sleep(ms),
-      onPoll: poll => this.report({
-        kind: 'waiting',
-        stackName: this.stackName,
-        logicalId,
-        constructPath,
-        resourceType: type,
-        status,
-        time: new Date(),
-        progress: this.snapshot(),
-        ...poll,
-      }),
+      onPoll: poll => this.context.report({ ...this.eventBase(status), kind: 'waiting', logicalId, constructPath, resourceType: type, ...poll }),
     });
   }
 
@@ -333,11 +327,7 @@ class StackOperation {
   private async rollbackCreate(reason: string, failures: readonly unknown[]): Promise<StackResult> {
     this.setStatus('ROLLBACK_IN_PROGRESS', `${reason}Rollback requested by user.`);
     this.progress.total += this.live.size;
-    const cleanup = await this.deleteAll([...this.live].map(([id, resource]) => this.doomed(id, resource, 'Delete')), 'rollback');
-    if (cleanup.length > 0) {
-      this.setStatus('ROLLBACK_FAILED', `The following resource(s) failed to delete: [${failedIds(cleanup).join(', ')}]. `);
-      return this.result('ROLLBACK_FAILED', false, firstReason(failures));
-    }
+    if ((await this.deleteEverything('rollback')).length > 0) return this.result('ROLLBACK_FAILED', false, firstReason(failures));
     this.setStatus('ROLLBACK_COMPLETE');
     return this.result('ROLLBACK_COMPLETE', false, firstReason(failures));
   }
@@ -359,9 +349,9 @@ class StackOperation {
     const updatedBack = new Map(this.changes.filter(c => c.kind === 'updated').map(change => [change.logicalId, change]));
     this.progress.total += updatedBack.size;
     const oldOrder = Object.keys(previous.resources).filter(id => updatedBack.has(id));
-    const run = await runInDependencyOrder(oldOrder, id => previous.resources[id].dependsOn, id => this.updateBack(updatedBack.get(id)!));
-    if (run.errors.length > 0) {
-      this.setStatus('UPDATE_ROLLBACK_FAILED', `The following resource(s) failed to update: [${failedIds(run.errors).join(', ')}]. `);
+    const errors = await runInDependencyOrder(oldOrder, id => previous.resources[id].dependsOn, id => this.updateBack(updatedBack.get(id)!));
+    if (errors.length > 0) {
+      this.setStatus('UPDATE_ROLLBACK_FAILED', `The following resource(s) failed to update: [${failedIds(errors).join(', ')}]. `);
       return this.result('UPDATE_ROLLBACK_FAILED', false, firstReason(failures));
     }
 
@@ -400,7 +390,7 @@ class StackOperation {
     const dependentsOf = (item: Doomed) => doomed
       .filter(other => other !== item && other.resource.dependsOn.includes(item.logicalId))
       .map(other => other.key);
-    const run = await runInDependencyOrder(doomed.map(item => item.key), key => dependentsOf(byKey.get(key)!), async key => {
+    return runInDependencyOrder(doomed.map(item => item.key), key => dependentsOf(byKey.get(key)!), async key => {
       const item = byKey.get(key)!;
       try {
         await this.deleteOne(item);
@@ -410,7 +400,6 @@ class StackOperation {
       if (this.live.get(item.logicalId) === item.resource) this.live.delete(item.logicalId);
       this.persist();
     });
-    return [...run.errors];
   }
 
   private async deleteOne(item: Doomed): Promise<void> {
@@ -492,7 +481,7 @@ class StackOperation {
   private setStatus(status: string, reason?: string): void {
     this.status = status as StackStatus;
     this.context.providerEndpoint.stackStatusChanged(this.env.stackId, status);
-    this.report({ kind: 'stack', stackName: this.stackName, status, time: new Date(), progress: this.snapshot(), reason });
+    this.context.report({ ...this.eventBase(status), kind: 'stack', reason });
     this.persist();
   }
 
@@ -500,19 +489,7 @@ class StackOperation {
     logicalId: string, resourceType: string, status: string, extra: { reason?: string; elapsedMs?: number; constructPath?: string }, finishes = true,
   ): void {
     if (finishes) this.progress.done = Math.min(this.progress.done + 1, this.progress.total);
-    const { reason, elapsedMs, constructPath } = extra;
-    this.report({
-      kind: 'resource',
-      stackName: this.stackName,
-      logicalId,
-      resourceType,
-      status,
-      time: new Date(),
-      progress: this.snapshot(),
-      constructPath,
-      reason,
-      elapsedMs,
-    });
+    this.context.report({ ...this.eventBase(status), kind: 'resource', logicalId, resourceType, ...extra });
   }
 
   /** From the manifest, else from the template's aws:cdk:path metadata (written when the CLI synthesized). */
@@ -523,12 +500,9 @@ class StackOperation {
     return typeof path === 'string' ? path.split('/').slice(1).join('/') : undefined;
   }
 
-  private report(event: RunnerEvent): void {
-    this.context.report(event);
-  }
-
-  private snapshot(): Progress {
-    return { done: this.progress.done, total: this.progress.total };
+  /** What every event tells: where the stack stands now. */
+  private eventBase(status: string) {
+    return { stackName: this.stackName, status, time: new Date(), progress: { ...this.progress } };
   }
 
   private persist(): void {

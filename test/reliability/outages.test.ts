@@ -124,3 +124,20 @@ test('a FinSpace user create survives a 10-minute outage: the poll that creates 
   expect(users[0].status).toBe('ENABLED');
   expect(completed).toEqual({ IsComplete: true, PhysicalResourceId: users[0].userId, Data: { UserId: users[0].userId } });
 });
+
+test('a FinSpace user update (the rollback of a renamed user) survives a 10-minute outage: the polls update the user', async () => {
+  const props = (firstName: string) => ({
+    EnvironmentId: groupProps().EnvironmentId, EmailAddress: 'steward@example.com', Type: 'APP_USER', ApiAccess: 'DISABLED', IfExists: 'FAIL', FirstName: firstName,
+  });
+  const userId = (await world.deploy(cfnEvent('Create', 'Custom::FinSpaceUser', props('Steward2')))).physicalResourceId;
+  await world.deploy(cfnEvent('Update', 'Custom::FinSpaceUser', props('Steward3'), { old: props('Steward2'), physicalResourceId: userId }));
+  const rollback = cfnEvent('Update', 'Custom::FinSpaceUser', props('Steward2'), { old: props('Steward3'), physicalResourceId: userId });
+
+  const { answer, completed, elapsedMs } = await deployThroughOutage(rollback, 10 * MINUTE);
+
+  expect(answer.PhysicalResourceId).toBe(userId);
+  expect(elapsedMs).toBeGreaterThan(10 * MINUTE);
+  expect(completed.IsComplete).toBe(true);
+  const user = world.emulator.snapshot().environments[0].users.find(candidate => candidate.userId === userId);
+  expect(user).toMatchObject({ firstName: 'Steward2', status: 'ENABLED' });
+});

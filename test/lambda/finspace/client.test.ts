@@ -2,7 +2,7 @@
  * Client behaviour with a scripted handler: exact control over each answer,
  * for cases a live emulator cannot stage deterministically.
  */
-import type { HttpRequest } from '@smithy/protocol-http';
+import type { HttpRequest } from '@smithy/types';
 import { BASE, CapturingHandler, defaultAnswer, type CannedResponse } from './support/capturing-handler';
 import { RequestMetrics } from './support/request-metrics';
 import { retryWithoutBackoff } from './support/retry';

@@ -3,7 +3,7 @@
  * the requests actually produced, with every expectation derived from
  * model/finspace-data.json.
  */
-import type { HttpRequest } from '@smithy/protocol-http';
+import type { HttpRequest } from '@smithy/types';
 import { BASE, CapturingHandler, defaultAnswer, VENDED } from './support/capturing-handler';
 import { inputMembers, MODEL, outputMembers, shape, type MemberRef } from './support/model';
 import {
@@ -101,7 +101,7 @@ async function capture(operation: OperationName, input: Record<string, unknown>)
 
 function locatedValue(request: HttpRequest, operation: string, member: string): unknown {
   const ref = shape(MODEL.operations[operation].input.shape).members?.[member] as MemberRef;
-  if (ref.location === 'querystring') return request.query[ref.locationName ?? member];
+  if (ref.location === 'querystring') return request.query?.[ref.locationName ?? member];
   if (ref.location === undefined) return JSON.parse(request.body as string)[member];
   throw new Error(`idempotency token in ${ref.location} is not expected`);
 }

@@ -2,11 +2,10 @@
  * The emulator's routes, shapes and error lists come from the model; these
  * tests hold the derivation against facts written down independently.
  */
-import { ServiceError, frontDoorError, modeledError } from '../../../local/emulator/errors';
+import { ServiceError, asDeclaredError, frontDoorError, modeledError } from '../../../local/emulator/errors';
 import { OPERATION_NAMES, idempotencyMembersOf, inputShapeOf } from '../../../local/emulator/model';
 import { USER_OPERATIONS } from '../../../local/emulator/operations';
 import { Router, serializeOutput } from '../../../local/emulator/protocol';
-import { asDeclaredError } from '../../../local/emulator/service';
 import { describeViolations, validateStructure } from '../../../local/emulator/validation';
 
 /** The routes as the FinSpace Data API reference lists them. */

@@ -1,5 +1,4 @@
-import { formatEvent, formatStackResult } from '../../../local/runner/activity-printer';
-import { describeFinSpaceWait } from '../../../local/runner/finspace-progress';
+import { describeFinSpaceWait, formatEvent, formatStackResult } from '../../../local/runner/activity-printer';
 
 const time = new Date(2026, 0, 2, 9, 5, 7);
 const progress = { done: 3, total: 12 };

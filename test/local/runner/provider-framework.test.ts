@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { FunctionConfiguration } from '../../../local/runner/lambda/service';
 import { ProviderEndpoint, type DeployedProvider, type WaiterPoll } from '../../../local/runner/provider-endpoint';
-import { withInterval, type WaiterSettings } from '../../../local/runner/waiter';
+import { withInterval, type WaiterSettings } from '../../../local/runner/providers';
 
 const FRAMEWORK_RUNTIME = path.join(path.dirname(require.resolve('aws-cdk-lib/package.json')),
   'custom-resources', 'lib', 'provider-framework', 'runtime');

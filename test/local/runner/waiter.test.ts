@@ -1,4 +1,4 @@
-import { retryDelayMs, totalTimeoutMs, waiterSettings, withInterval } from '../../../local/runner/waiter';
+import { retryDelayMs, totalTimeoutMs, waiterSettings, withInterval } from '../../../local/runner/providers';
 
 /** What aws-cdk-lib's Provider synthesizes for queryInterval 5 s and totalTimeout 30 min (ARNs resolved). */
 const PROVIDER_WAITER = JSON.stringify({

@@ -2,8 +2,7 @@
  * A request handler that never touches the network: it records every request
  * and answers from a function, so tests can see exactly what the client sends.
  */
-import type { HttpRequest } from '@smithy/protocol-http';
-import type { HttpResponse } from '@smithy/types';
+import type { HttpRequest, HttpResponse } from '@smithy/types';
 import type { RequestHandler } from '../../../../lambda/finspace';
 
 export interface CannedResponse {
