@@ -29,7 +29,7 @@ import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, 
 import { settlePause } from './settle-wait';
 import { ROLLBACK_CLEANUP_STATUSES, UPDATE_ROLLBACK_IN_PROGRESS } from './stack-status';
 import type { Phase } from './time-budget';
-import { loadUserDirectory, refuseUnresolvable, resolveEmails, type UserDirectory } from './user-directory';
+import { directoryOfMembers, refuseUnresolvable, resolveEmails, userDirectoryOnce, type UserDirectory } from './user-directory';
 import { declaringResource } from '../contract/declared-members';
 import { emailMemberKey, emailOfMemberKey } from '../contract/finspace-users';
 import { shardOf } from '../contract/membership-shards';
@@ -134,7 +134,7 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   // and many additions wait for the listing instead.
   const recording = context.preexistingMembers !== undefined && !rollingBack && event.RequestType !== 'Delete';
   try {
-    target = await targetOf(event, context, client, 'onEvent');
+    target = await targetOf(event, context, userDirectoryOnce(client), 'onEvent');
     const declared = target;
     data = { ...data, Members: target.keep.size };
     if (target.handedOver.length > 0) {
@@ -153,7 +153,7 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
       mayAdd: recording ? async userId => await membershipStatusOf(client, declared.props.permissionGroupId, userId) === undefined : undefined,
     }, context);
     try {
-      live = await liveMembers(client, target, event, context, page => early.onPage(page));
+      live = await liveMembers(client, target.props, event, context, page => early.onPage(page));
     } finally {
       written = await early.settled();
     }
@@ -199,14 +199,15 @@ async function poll(event: IsCompleteRequest, context: InvocationContext): Promi
   const client = context.clientFor(props.environmentId);
   let watched = watchedUsersOf(event);
   let target: Target | undefined;
+  const users = userDirectoryOnce(client);
   for (let check = 0; ; check++) {
     let pass: Pass | undefined;
     try {
       if (watched) pass = await watch(client, props.permissionGroupId, watched, context);
       if (!pass) {
-        target = await targetOf(event, context, client, 'isComplete');
-        const live = await liveMembers(client, target, event, context);
+        const live = await liveMembers(client, props, event, context);
         if (!live) return { IsComplete: true };
+        target = await targetOf(event, context, users, 'isComplete', live);
         const state = preexistingStateOf(event);
         const preexisting: WithPreexisting = state
           ? await withPreexisting(event, target, live, context, state, { askedToAdd: askedToAddOf(event) })
@@ -263,7 +264,7 @@ export async function healMembership(
 ): Promise<{ readonly stillLeaving: readonly string[]; readonly notReached: readonly string[] }> {
   const props = parseGroupMembershipProperties(event.ResourceProperties);
   const client = context.clientFor(props.environmentId);
-  const target = await targetOf(event, context, client, 'isComplete');
+  const target = await targetOf(event, context, userDirectoryOnce(client), 'isComplete', live);
   const pass = await reconcile(client, target, live, event, context, 'write');
   context.log('membership healed', summary(event, target.props, pass, target));
   const inFlight = (userId: string) => ['ADDITION_IN_PROGRESS', 'REMOVAL_IN_PROGRESS'].includes(live.get(userId)?.membershipStatus ?? '');
@@ -275,20 +276,29 @@ export async function healMembership(
 
 /**
  * What the event asks, from its properties (and the previous ones on update), with
- * the users declared by e-mail resolved to their ids: by one listing of the
- * environment's users, made only when the event or the stack's declaration of the
- * group names users by e-mail.
+ * the users declared by e-mail resolved to their ids, when the event or the stack's
+ * declaration of the group names users by e-mail. onEvent lists the environment's
+ * users (it starts writes before the group is listed); a poll resolves from its
+ * listing of the group, which carries each member's address, and lists the users
+ * only when an address it must add is not among the members (see emailsToAdd).
+ * Addresses it only removes or leaves alone need no listing: a user not in the
+ * group is nothing to remove or spare.
+ *
+ * @param users the environment's users, listed at most once per invocation
+ * @param live the poll's listing of the group; undefined in onEvent
  */
-async function targetOf(event: OnEventRequest, context: InvocationContext, client: FinSpaceDataClient, phase: Phase): Promise<Target> {
+async function targetOf(
+  event: OnEventRequest, context: InvocationContext, users: () => Promise<UserDirectory>, phase: Phase,
+  live?: ReadonlyMap<string, UserByPermissionGroup>,
+): Promise<Target> {
   const declared = parseGroupMembershipProperties(event.ResourceProperties);
   const declaredOld = event.RequestType === 'Update' ? parseGroupMembershipProperties(event.OldResourceProperties) : undefined;
-  const index = context.settings.declaredMembers;
-  const stackDeclaresEmails = index !== undefined && declared.groupKey !== undefined &&
-    index.declaredUsers(declared.groupKey, declared.environmentId).some(([key]) => emailOfMemberKey(key) !== undefined);
-  if (declared.emails.length === 0 && !declaredOld?.emails.length && !stackDeclaresEmails) {
+  const othersEmails = emailsOthersDeclare(declared, context);
+  if (declared.emails.length === 0 && !declaredOld?.emails.length && othersEmails.length === 0) {
     return targetFor(event, context, declared, declaredOld, undefined);
   }
-  const directory = await loadUserDirectory(client);
+  const members = live && directoryOfMembers(live);
+  const directory = members?.coversEmails(emailsToAdd(event, declared, declaredOld, othersEmails)) ? members : await users();
   const resolved = resolveEmails(declared.emails, directory);
   // A Delete removes the users it can still find; the others cannot be members.
   if (event.RequestType !== 'Delete') refuseUnresolvable(resolved, declared.emails, declared.userIds, directory);
@@ -300,6 +310,31 @@ async function targetOf(event: OnEventRequest, context: InvocationContext, clien
   const props = withResolved(declared, resolved.userIds);
   const old = declaredOld && withResolved(declaredOld, resolveEmails(declaredOld.emails, directory).userIds);
   return targetFor(event, context, props, old, directory);
+}
+
+/** The addresses other resources of the stack declare for the group (see othersDeclared and ownerOf). */
+function emailsOthersDeclare(props: GroupMembershipProperties, context: InvocationContext): string[] {
+  const index = context.settings.declaredMembers;
+  if (!index || !props.groupKey) return [];
+  const me = declaringResource(props.membershipKey, props.shardIndex);
+  return index.declaredUsers(props.groupKey, props.environmentId)
+    .filter(([, resource]) => resource !== me)
+    .map(([key]) => emailOfMemberKey(key))
+    .filter((email): email is string => email !== undefined);
+}
+
+/**
+ * The addresses whose users the event may have to add, and so must resolve even
+ * when they are not members: its own (unless it deletes), and, for an exclusive
+ * membership, those other resources declare (which it may put back).
+ */
+function emailsToAdd(
+  event: OnEventRequest, props: GroupMembershipProperties, old: GroupMembershipProperties | undefined, othersEmails: readonly string[],
+): string[] {
+  return [
+    ...event.RequestType === 'Delete' ? [] : props.emails,
+    ...props.exclusive || old?.exclusive ? othersEmails : [],
+  ];
 }
 
 function targetFor(
@@ -424,14 +459,14 @@ function ownerOf(
  */
 async function liveMembers(
   client: FinSpaceDataClient,
-  target: Target,
+  props: GroupMembershipProperties,
   event: OnEventRequest,
   context: InvocationContext,
   onPage?: (page: ReadonlyMap<string, UserByPermissionGroup>) => void,
 ) {
   try {
     const members = new Map<string, UserByPermissionGroup>();
-    for await (const { users } of paginate(client, 'ListUsersByPermissionGroup', { permissionGroupId: target.props.permissionGroupId })) {
+    for await (const { users } of paginate(client, 'ListUsersByPermissionGroup', { permissionGroupId: props.permissionGroupId })) {
       const page = new Map((users ?? []).filter(m => m.userId).map(m => [m.userId!, m]));
       for (const [userId, member] of page) members.set(userId, member);
       onPage?.(page);
@@ -445,12 +480,12 @@ async function liveMembers(
       // leave the stack in UPDATE_ROLLBACK_FAILED, with no members to restore anyway.
       context.log('permission group gone during a rollback: no members to put back', {
         logicalResourceId: event.LogicalResourceId,
-        permissionGroupId: target.props.permissionGroupId,
+        permissionGroupId: props.permissionGroupId,
       });
       return undefined;
     }
     throw new DeploymentFailure(
-      `permission group ${target.props.permissionGroupId} does not exist in FinSpace environment ${target.props.environmentId}. ` +
+      `permission group ${props.permissionGroupId} does not exist in FinSpace environment ${props.environmentId}. ` +
       'If it was deleted outside CloudFormation, change the PermissionGroup (its description, say) in the next deploy so that it is created again.');
   }
 }

@@ -1,10 +1,11 @@
 /**
- * The environment's users by e-mail address, listed once per event (ListUsers),
- * to resolve the members a declaration names by e-mail. E-mails are sensitive in
- * the model: what this module reports shows them masked, never whole.
+ * Users by e-mail address, to resolve the members a declaration names by e-mail:
+ * the environment's users (ListUsers, one page per 100 users), or the members a
+ * listing of the group already carries with their addresses. E-mails are sensitive
+ * in the model: what this module reports shows them masked, never whole.
  */
 import { DeploymentFailure } from './failure';
-import { listAllUsers, type FinSpaceDataClient, type User } from './finspace';
+import { listAllUsers, type FinSpaceDataClient, type User, type UserByPermissionGroup } from './finspace';
 import { maskEmail, normalizeEmail } from '../contract/finspace-users';
 
 export interface UserDirectory {
@@ -15,7 +16,37 @@ export interface UserDirectory {
 }
 
 export async function loadUserDirectory(client: FinSpaceDataClient): Promise<UserDirectory> {
-  const users = await listAllUsers(client);
+  return directoryOf(await listAllUsers(client));
+}
+
+/**
+ * The environment's users, listed at the first call and kept for the invocation:
+ * however many passes it makes, it lists them at most once (and again only after a
+ * listing that failed).
+ */
+export function userDirectoryOnce(client: FinSpaceDataClient): () => Promise<UserDirectory> {
+  let loaded: UserDirectory | undefined;
+  return async () => loaded ??= await loadUserDirectory(client);
+}
+
+/**
+ * The users of a group's listing by e-mail address; complete for `emails` only when
+ * `coversEmails` says so.
+ */
+export function directoryOfMembers(live: ReadonlyMap<string, UserByPermissionGroup>): UserDirectory & {
+  /** Whether every member came with its address and every one of `emails` is a member. */
+  coversEmails(emails: Iterable<string>): boolean;
+} {
+  const members = [...live.values()];
+  const directory = directoryOf(members);
+  const everyAddressKnown = members.every(member => member.emailAddress !== undefined);
+  return {
+    ...directory,
+    coversEmails: emails => everyAddressKnown && [...emails].every(email => directory.byEmail(email) !== undefined),
+  };
+}
+
+function directoryOf(users: readonly User[]): UserDirectory {
   const byEmail = new Map<string, User>();
   const emailById = new Map<string, string>();
   for (const user of users) {

@@ -1,7 +1,7 @@
 /**
  * Synthesizes one revision of a chaos app in-process, with the library's own
  * constructs: one stack, a FinSpaceDataAccess per environment (sharing one handler),
- * the declared groups and memberships. In-process synthesis takes tens of
+ * the declared groups, memberships and people. In-process synthesis takes tens of
  * milliseconds; a child process per revision would take seconds.
  */
 import { App, CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -10,7 +10,7 @@ import type { Construct } from 'constructs';
 import { type Declaration, ENVIRONMENT_KEYS, type EnvironmentKey, type GroupRef } from './declaration';
 import { DECLARED_USERS, ENVIRONMENT_IDS, IMPORTED_GROUPS } from './environments';
 import type { HandlerTimeouts } from './plan';
-import { FinSpaceDataAccess, FinSpaceUser, GroupMembership, IfExists, type IPermissionGroup, PermissionGroup } from '../../lib';
+import { FinSpaceDataAccess, FinSpaceUser, FinSpaceUserType, GroupMembership, IfExists, type IPermissionGroup, PermissionGroup } from '../../lib';
 
 export const STACK_NAME = 'FinSpaceChaos';
 const STACK_ENVIRONMENT = { account: '111122223333', region: 'us-east-1' };
@@ -34,7 +34,7 @@ export const PATIENT_TIMING = { timeout: Duration.minutes(50), pollInterval: Dur
 export interface SynthesizedApp {
   /** The cloud assembly directory. */
   readonly directory: string;
-  /** Logical id of each declared group's and membership's custom resource, by construct id. */
+  /** Logical id of each declared group's, membership's and person's custom resource, by construct id. */
   readonly logicalIds: Readonly<Record<string, string>>;
 }
 
@@ -69,19 +69,19 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
     }
     return groups.get(key)!;
   };
-  // One existing user the stack adopts and keeps on removal, whose first name follows
-  // the number of groups: its create, updates and their rollbacks meet the same faults
-  // as the groups, and it stays a member wherever the declarations put it.
-  new FinSpaceUser(stack, 'AdoptedUser', {
-    access: access.a,
-    emailAddress: `${DECLARED_USERS[0].toUpperCase()}@example.com`,
-    firstName: `Steward${declaration.groups.length}`,
+  const people = new Map((declaration.people ?? []).map(person => [person.id, new FinSpaceUser(stack, person.id, {
+    access: access[person.environment],
+    emailAddress: person.email,
+    firstName: person.firstName,
+    lastName: person.lastName,
+    type: FinSpaceUserType[person.type],
+    // Adopted when it exists: a create rolled back disables the user it made, and the next attempt takes it over (people.ts).
     ifExists: IfExists.ADOPT,
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
+    removalPolicy: person.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  })]));
   const memberships = declaration.memberships.map(membership => new GroupMembership(stack, membership.id, {
     group: groupOf(membership.group),
-    ...idsAndAddresses(membership.users),
+    ...idsAndAddresses(membership.users, (membership.people ?? []).map(id => people.get(id)!)),
     exclusive: membership.exclusive,
     removalPolicy: membership.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   }));
@@ -100,6 +100,7 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
       ...declaration.groups.map(group => [group.id, logicalIdOf(groups.get(group.id)!)]),
       // Memberships here never exceed one resource (3,000 users).
       ...memberships.map(membership => [membership.node.id, logicalIdOf(membership)]),
+      ...[...people.values()].map(person => [person.node.id, logicalIdOf(person)]),
     ]),
   };
 }
@@ -119,15 +120,16 @@ function shortenHandlerTimeouts(stack: Stack, timeouts: HandlerTimeouts): void {
 
 /**
  * Every other declared user (user02, user04, ...) is declared by e-mail address, in
- * capitals FinSpace does not keep, so that the sequences resolve addresses too. The
+ * capitals FinSpace does not keep, so that the sequences resolve addresses too; the
+ * people of the stack are declared by their FinSpaceUser constructs. The
  * expectation needs no change: the address names the same user. Users that steps
  * declare to fail (unknown, disabled) keep their ids, and with them the reasons the
  * plan expects.
  */
-function idsAndAddresses(users: readonly string[]) {
+function idsAndAddresses(users: readonly string[], people: readonly FinSpaceUser[]) {
   const byEmail = (user: string) => DECLARED_USERS.indexOf(user) % 2 === 1;
   return {
     userIds: users.filter(user => !byEmail(user)),
-    users: users.filter(byEmail).map(user => FinSpaceUser.fromEmail(`${user.toUpperCase()}@Example.com`)),
+    users: [...users.filter(byEmail).map(user => FinSpaceUser.fromEmail(`${user.toUpperCase()}@Example.com`)), ...people],
   };
 }

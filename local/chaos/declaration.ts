@@ -35,11 +35,30 @@ export interface MembershipDeclaration {
   readonly retain: boolean;
   /** Memberships (construct ids) that CloudFormation must change before this one. */
   readonly after?: readonly string[];
+  /** FinSpaceUsers of the revision (construct ids) that are members too, by the construct. */
+  readonly people?: readonly string[];
+}
+
+/** A FinSpace user of the stack (FinSpaceUser): created, or adopted when its address exists already. */
+export interface PersonDeclaration {
+  /** Construct id in the stack. */
+  readonly id: string;
+  readonly environment: EnvironmentKey;
+  /** Fixed for the life of the construct id: FinSpace cannot change a user's address. */
+  readonly email: string;
+  readonly firstName: string;
+  /** Undefined: never declared (FinSpace keeps what the user had). */
+  readonly lastName?: string;
+  readonly type: 'APP_USER' | 'SUPER_USER';
+  /** RemovalPolicy.RETAIN: removed from the stack, the user stays enabled; otherwise it is disabled. */
+  readonly retain: boolean;
 }
 
 export interface Declaration {
   readonly groups: readonly GroupDeclaration[];
   readonly memberships: readonly MembershipDeclaration[];
+  /** FinSpaceUsers of the stack; none when absent. */
+  readonly people?: readonly PersonDeclaration[];
 }
 
 export const EMPTY_DECLARATION: Declaration = { groups: [], memberships: [] };
@@ -71,12 +90,23 @@ export function sameRef(a: GroupRef, b: GroupRef): boolean {
   return 'imported' in a ? 'imported' in b && a.imported === b.imported : 'created' in b && a.created === b.created;
 }
 
-/** One line per group and membership, for failure reports. */
+/** The address of the n-th person the plan declares: no seeded user has one of this form. */
+export function personEmail(n: number): string {
+  return `person${n}@example.com`;
+}
+
+export function isPersonEmail(email: string): boolean {
+  return /^person\d+@example\.com$/i.test(email);
+}
+
+/** One line per group, membership and person, for failure reports. */
 export function describeDeclaration(declaration: Declaration): string[] {
   const groupLines = declaration.groups.map(g =>
     `group ${g.id} in ${g.environment}: '${g.name}' [${g.permissions.join(', ')}]${g.description ? ` "${g.description}"` : ''}${g.retain ? ' (retain)' : ''}`);
   const membershipLines = declaration.memberships.map(m =>
     `membership ${m.id} on ${'imported' in m.group ? `imported ${m.group.imported}` : m.group.created}: ` +
-    `${m.exclusive ? 'exclusive' : 'additive'} [${m.users.join(', ')}]${m.retain ? ' (retain)' : ''}`);
-  return [...groupLines, ...membershipLines];
+    `${m.exclusive ? 'exclusive' : 'additive'} [${[...m.users, ...m.people ?? []].join(', ')}]${m.retain ? ' (retain)' : ''}`);
+  const personLines = (declaration.people ?? []).map(p =>
+    `person ${p.id} in ${p.environment}: ${p.email} ${p.type} '${p.firstName} ${p.lastName ?? ''}'${p.retain ? ' (retain)' : ''}`);
+  return [...groupLines, ...membershipLines, ...personLines];
 }

@@ -16,8 +16,13 @@
  * rollback puts back"). And
  * in every environment the handler's user keeps ManageUsersAndGroups: it is a
  * superuser or a settled member of a group that grants it (no lockout).
+ *
+ * The stack's people (FinSpaceUsers) exist once each, ENABLED with the declared
+ * names and type while declared; removed from the stack they are DISABLED, or left
+ * ENABLED when retained. As members they are
+ * known by their address (personKey), since FinSpace makes their ids.
  */
-import { type Declaration, groupIdentity, type EnvironmentKey } from './declaration';
+import { type Declaration, groupIdentity, type EnvironmentKey, isPersonEmail, type MembershipDeclaration, type PersonDeclaration } from './declaration';
 import {
   BOOTSTRAP_GROUPS, ENVIRONMENT_IDS, HANDLER_USER, type HandlerPrivilege, IMPORTED_GROUP_MEMBERS, IMPORTED_GROUPS,
   MANAGE_USERS_AND_GROUPS, RESERVED_GROUP_NAMES,
@@ -46,9 +51,24 @@ interface ExpectedGroup {
   readonly members: Map<string, Ownership>;
 }
 
+/** What a person of the stack must be in FinSpace. */
+interface ExpectedUser {
+  readonly environment: EnvironmentKey;
+  readonly email: string;
+  /** 'may': a create that failed midway may or may not have made it (then adopted by the next deploy). */
+  presence: 'must' | 'may';
+  /** Undefined: either (a create that failed, a delete CloudFormation let go). */
+  status?: 'ENABLED' | 'DISABLED';
+  /** Names and type as last declared; undefined while unknown (a create that failed midway). */
+  declared?: Pick<PersonDeclaration, 'firstName' | 'lastName' | 'type'>;
+  /** The construct id while the stack manages the user. */
+  managedAs?: string;
+}
+
 export type ProblemKind =
   | 'lost-member' | 'wrongly-removed-member' | 'unexpected-member' | 'unsettled-member'
-  | 'missing-group' | 'duplicate-group' | 'unexpected-group' | 'group-differs' | 'lockout';
+  | 'missing-group' | 'duplicate-group' | 'unexpected-group' | 'group-differs' | 'lockout'
+  | 'missing-user' | 'duplicate-user' | 'unexpected-user' | 'user-differs';
 
 export interface Problem {
   readonly kind: ProblemKind;
@@ -64,6 +84,8 @@ export interface CheckTally {
   readonly outsideMembers: number;
   /** Members a request that failed midway may or may not have removed, found either way. */
   readonly uncertainMembers: number;
+  /** Users of the stack (and the adopted one) found as expected. */
+  readonly users: number;
 }
 
 /** Which membership resources CloudFormation created or updated during a step, by construct id. */
@@ -78,6 +100,8 @@ export interface Touched {
 
 export class ExpectedFinSpace {
   private readonly groups = new Map<string, ExpectedGroup>();
+  /** By environment and lower-case address (userKey). */
+  private readonly users = new Map<string, ExpectedUser>();
   private orphans = 0;
 
   constructor(handlerPrivilege: HandlerPrivilege = 'superuser') {
@@ -129,13 +153,14 @@ export class ExpectedFinSpace {
         // Removed: its DeletionPolicy (the old declaration's) decides; replaced: its
         // UpdateReplacePolicy, which the new declaration sets.
         const retained = (next ?? membership).retain;
-        for (const user of membership.users) {
+        for (const user of declaredMembers(before, membership)) {
           if (retained) reown(group, user, 'outside');
           else if (letGo.has(membership.id)) reown(group, user, 'outside-maybe-removed');
           else group.members.delete(user);
         }
       } else {
-        membership.users.filter(user => !next.users.includes(user)).forEach(user => group.members.delete(user));
+        const staying = declaredMembers(after, next);
+        declaredMembers(before, membership).filter(user => !staying.includes(user)).forEach(user => group.members.delete(user));
       }
     }
     // Groups that leave (removed, or moved to the other environment: replaced).
@@ -163,8 +188,35 @@ export class ExpectedFinSpace {
     }
     for (const membership of after.memberships) {
       const group = this.groups.get(groupIdentity(after, membership.group))!;
-      membership.users.forEach(user => group.members.set(user, 'declared'));
-      if (membership.exclusive && touched.has(membership.id)) removeAllBut(group, membership.users);
+      const members = declaredMembers(after, membership);
+      members.forEach(user => group.members.set(user, 'declared'));
+      if (membership.exclusive && touched.has(membership.id)) removeAllBut(group, members);
+    }
+    this.peopleDeployed(before, after, letGo);
+  }
+
+  /**
+   * People that leave the stack are disabled, or stay enabled when retained (the
+   * DeletionPolicy of the declaration they leave), or, when CloudFormation let their
+   * delete go, either; the declared ones are enabled, as declared.
+   */
+  private peopleDeployed(before: Declaration, after: Declaration, letGo: ReadonlySet<string>): void {
+    for (const person of before.people ?? []) {
+      if ((after.people ?? []).some(p => p.id === person.id)) continue;
+      const expected = this.users.get(userKey(person.environment, person.email));
+      if (!expected) continue;
+      expected.managedAs = undefined;
+      expected.status = letGo.has(person.id) ? undefined : person.retain ? 'ENABLED' : 'DISABLED';
+    }
+    for (const person of after.people ?? []) {
+      this.users.set(userKey(person.environment, person.email), {
+        environment: person.environment,
+        email: person.email,
+        presence: 'must',
+        status: 'ENABLED',
+        declared: { firstName: person.firstName, lastName: person.lastName, type: person.type },
+        managedAs: person.id,
+      });
     }
   }
 
@@ -179,7 +231,14 @@ export class ExpectedFinSpace {
    */
   rolledBack(before: Declaration, attempted: Declaration, touched: Touched): void {
     const declaredByAttempt = (identity: string) =>
-      new Set(attempted.memberships.filter(m => groupIdentity(attempted, m.group) === identity).flatMap(m => m.users));
+      new Set(attempted.memberships.filter(m => groupIdentity(attempted, m.group) === identity).flatMap(m => declaredMembers(attempted, m)));
+    // A person the attempt created (or adopted) may exist now, enabled, or disabled by the
+    // rollback's delete, with the names either declaration gave it; one that existed stays.
+    for (const person of (attempted.people ?? []).filter(p => !(before.people ?? []).some(other => other.id === p.id))) {
+      const key = userKey(person.environment, person.email);
+      const presence = this.users.get(key)?.presence === 'must' ? 'must' : 'may';
+      this.users.set(key, { environment: person.environment, email: person.email, presence });
+    }
     for (const membership of attempted.memberships.filter(m => m.exclusive)) {
       const identity = groupIdentity(attempted, membership.group);
       const group = this.groups.get(identity);
@@ -216,10 +275,14 @@ export class ExpectedFinSpace {
    */
   check(snapshot: EmulatorSnapshot): { problems: Problem[]; tally: CheckTally } {
     const problems: Problem[] = [];
-    const tally = { groups: 0, declaredMembers: 0, outsideMembers: 0, uncertainMembers: 0 };
+    const tally = { groups: 0, declaredMembers: 0, outsideMembers: 0, uncertainMembers: 0, users: 0 };
     const report = (kind: ProblemKind, detail: string) => problems.push({ kind, detail });
     for (const [environment, environmentId] of Object.entries(ENVIRONMENT_IDS) as [EnvironmentKey, string][]) {
       const actual = snapshot.environments.find(e => e.environmentId === environmentId)?.permissionGroups ?? [];
+      const users = snapshot.environments.find(e => e.environmentId === environmentId)?.users ?? [];
+      tally.users += this.checkUsers(environment, users, report);
+      // People are members by their address: FinSpace makes their ids.
+      const memberKeys = new Map(users.filter(u => isPersonEmail(u.emailAddress)).map(u => [u.userId, personKey(u.emailAddress)]));
       const matched = new Set<string>();
       for (const expected of [...this.groups.values()].filter(g => g.environment === environment)) {
         const named = actual.filter(g => g.name === expected.name);
@@ -244,7 +307,7 @@ export class ExpectedFinSpace {
         if (expected.description !== undefined && found.description !== expected.description) {
           report('group-differs', `${label} has another description than the last one declared`);
         }
-        const members = new Map(found.members.map(m => [m.userId, m.membershipStatus]));
+        const members = new Map(found.members.map(m => [memberKeys.get(m.userId) ?? m.userId, m.membershipStatus]));
         for (const [user, ownership] of expected.members) {
           const status = members.get(user);
           if (ownership === 'outside-maybe-removed') {
@@ -280,6 +343,58 @@ export class ExpectedFinSpace {
     }
     return { problems, tally };
   }
+
+  /**
+   * The environment's users against the people expected there: each exactly once (by
+   * address, in any capitals), with the expected status, names and type; no other
+   * user with a person's address. Answers how many matched.
+   */
+  private checkUsers(environment: EnvironmentKey, users: EmulatorSnapshot['environments'][number]['users'], report: (kind: ProblemKind, detail: string) => void): number {
+    let matched = 0;
+    const withAddress = (email: string) => users.filter(u => u.emailAddress.toLowerCase() === email.toLowerCase());
+    for (const [key, expected] of this.users) {
+      if (expected.environment !== environment) continue;
+      const label = `user ${expected.email}${expected.managedAs ? ` (${expected.managedAs})` : ''} in ${ENVIRONMENT_IDS[environment]}`;
+      const found = withAddress(expected.email);
+      if (found.length > 1) report('duplicate-user', `${label} exists ${found.length} times: ${found.map(u => u.userId).join(', ')}`);
+      if (found.length === 0) {
+        if (expected.presence === 'must') report('missing-user', `${label} does not exist`);
+        else this.users.delete(key);
+        continue;
+      }
+      const [user] = found;
+      expected.presence = 'must';
+      const differences: string[] = [];
+      if (expected.status !== undefined && user.status !== expected.status) differences.push(`is ${user.status}, expected ${expected.status}`);
+      const declared = expected.declared;
+      if (declared && user.type !== declared.type) differences.push(`is ${user.type}, expected ${declared.type}`);
+      // A name never declared is whatever FinSpace had: names can be changed, not cleared.
+      if (declared && (user.firstName !== declared.firstName || (declared.lastName !== undefined && user.lastName !== declared.lastName))) {
+        differences.push(`is named '${user.firstName} ${user.lastName ?? ''}', expected '${declared.firstName} ${declared.lastName ?? ''}'`);
+      }
+      if (differences.length > 0) report('user-differs', `${label} ${differences.join('; ')}`);
+      else matched++;
+    }
+    for (const user of users.filter(u => isPersonEmail(u.emailAddress) && !this.users.has(userKey(environment, u.emailAddress)))) {
+      report('unexpected-user', `user ${user.emailAddress} (${user.userId}) in ${ENVIRONMENT_IDS[environment]} should not exist`);
+    }
+    return matched;
+  }
+}
+
+/** How the expectation names a person among a group's members: by address, as FinSpace makes the id. */
+export function personKey(email: string): string {
+  return `person:${email.toLowerCase()}`;
+}
+
+function userKey(environment: EnvironmentKey, email: string): string {
+  return `${environment}:${email.toLowerCase()}`;
+}
+
+/** Who a membership declares: its users by id, and its people by address. */
+function declaredMembers(declaration: Declaration, membership: MembershipDeclaration): string[] {
+  const people = (membership.people ?? []).map(id => personKey(declaration.people!.find(person => person.id === id)!.email));
+  return [...membership.users, ...people];
 }
 
 /** How the expectation names the group that grants the handler's user its privilege before the stack exists. */

@@ -47,6 +47,8 @@ export function emptyFigures() {
     outsideMembersChecked: 0,
     /** Outside members a failed exclusive attempt might have removed: accepted either way, then known. */
     uncertainMembersChecked: 0,
+    /** The stack's people (and the adopted user) found once, with the expected status, names and type. */
+    usersChecked: 0,
     /** Members still REMOVAL_IN_PROGRESS when a rollback finished (additions a failed create undid). */
     removalsStillSettling: 0,
     /** By kind; 'error' when the run itself broke (synthesis, the runner, the operator). */
@@ -84,6 +86,7 @@ export function countCheck(figures: Figures, tally: CheckTally): void {
   figures.declaredMembersChecked += tally.declaredMembers;
   figures.outsideMembersChecked += tally.outsideMembers;
   figures.uncertainMembersChecked += tally.uncertainMembers;
+  figures.usersChecked += tally.users;
 }
 
 export function addFigures(total: Figures, part: Figures): void {
@@ -128,10 +131,11 @@ export function formatFigures(figures: Figures): string[] {
       `reset after the write ${figures.faults['reset-after-write']} (${share(figures.faults['reset-after-write'])})`,
     `writes:           ${figures.writes} took effect, ${figures.replayedWrites} retried writes answered from the clientToken memory`,
     `checks:           ${figures.checks} full-state checks: ${figures.groupsChecked} groups, ` +
-      `${figures.declaredMembersChecked} declared members ADDITION_SUCCESS, ${figures.outsideMembersChecked} outside members left alone`,
+      `${figures.declaredMembersChecked} declared members ADDITION_SUCCESS, ${figures.outsideMembersChecked} outside members left alone, ` +
+      `${figures.usersChecked} users as declared (enabled, disabled or retained)`,
     `                  ${figures.uncertainMembersChecked} members a request that failed midway may have removed (either is right), ` +
       `${figures.removalsStillSettling} removals still settling when a rollback finished`,
-    `problems:         ${problems.length === 0 ? 'none (no lost, wrongly removed or unexpected member, no duplicate or missing group, no lockout)' :
+    `problems:         ${problems.length === 0 ? 'none (no lost, wrongly removed or unexpected member, no duplicate or missing group or user, no lockout)' :
       problems.map(([kind, n]) => `${kind} x${n}`).join(', ')}`,
     `drift:            ${figures.drift.rounds} rounds: ${figures.drift.injected} changes made outside, ${figures.drift.found} found by the audit, ` +
       `${figures.drift.healedFirstRun} healed by it under faults, ${figures.drift.healedSecondRun} by its next run`,

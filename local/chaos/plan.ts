@@ -13,6 +13,7 @@
  * are drawn from a second generator, so the rest of a seed's plan stays as it was.
  * Some steps, drawn from a third, meet a long FinSpace outage (withOutages): longer
  * than either handler function may run, which the sequence's app makes short.
+ * FinSpaceUsers of the stack, and their memberships, come from a fourth (people.ts).
  * The same seed gives the same plan.
  */
 import {
@@ -23,6 +24,7 @@ import {
   ADMIN_GROUP, DECLARED_USERS, DISABLED_USER, HANDLER_PRIVILEGES, HANDLER_USER, type HandlerPrivilege, IMPORTED_GROUPS,
   MANAGE_USERS_AND_GROUPS, OUTSIDE_USERS, RESERVED_GROUP_NAMES, UNKNOWN_USER,
 } from './environments';
+import { withPeople } from './people';
 import { ApplicationPermission } from '../../lib/application-permission';
 import type { EmulatorBehaviour, FaultOptions } from '../emulator';
 import { seededRandom, type RandomSource } from '../emulator/faults';
@@ -149,7 +151,12 @@ export function planSequence(seed: number, options: PlanOptions = {}): Plan {
     if (safetyDice.chance(SAFETY_STEP_CHANCE)) steps.push(planner.safetyStep(safetyDice));
   }
   steps.push(planner.destroyStep());
-  return withOutages(seed, config, steps);
+  return withOutages(seed, config, withPeople(new Dice(seededRandom(peopleSeed(seed))), steps));
+}
+
+/** The people's generator (people.ts): another stream than the plan's, the same on every replay. */
+function peopleSeed(seed: number): number {
+  return (seed * 4051 + 7_368_787) % 2_147_483_647;
 }
 
 /**
@@ -646,7 +653,7 @@ function round(value: number): number {
 }
 
 /** Seeded choices. */
-class Dice {
+export class Dice {
   constructor(readonly next: RandomSource) {}
 
   chance(probability: number): boolean {

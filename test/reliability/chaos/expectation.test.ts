@@ -4,10 +4,10 @@
  * differ from the declaration. A check that could not fail would prove nothing.
  */
 import { ApplicationPermission } from '../../../lib/application-permission';
-import { type Declaration, EMPTY_DECLARATION } from '../../../local/chaos/declaration';
+import { type Declaration, EMPTY_DECLARATION, type PersonDeclaration } from '../../../local/chaos/declaration';
 import { BOOTSTRAP_GROUPS, chaosSeed, ENVIRONMENT_IDS, HANDLER_USER, IMPORTED_GROUPS } from '../../../local/chaos/environments';
 import { bootstrapIdentity, ExpectedFinSpace, type ProblemKind } from '../../../local/chaos/expectation';
-import { type EmulatorSnapshot, FinSpaceEmulator, type SnapshotPermissionGroup } from '../../../local/emulator';
+import { type EmulatorSnapshot, FinSpaceEmulator, type SnapshotPermissionGroup, type SnapshotUser } from '../../../local/emulator';
 
 const DESK = IMPORTED_GROUPS.find(group => group.environment === 'a')!;
 const ANALYSTS_ID = 'analystsgroup0000000000001';
@@ -54,7 +54,7 @@ test('the state a deploy must leave passes, and the check counts what it saw', (
   expect(problems).toEqual([]);
   // Groups: analysts and desk in a, floor in b, a reserved one in each. Outside: the
   // handler's user in desk, and outsider02 and the handler's user in floor.
-  expect(tally).toEqual({ groups: 5, declaredMembers: 2, outsideMembers: 3, uncertainMembers: 0 });
+  expect(tally).toEqual({ groups: 5, declaredMembers: 2, outsideMembers: 3, uncertainMembers: 0, users: 0 });
 });
 
 test.each<[string, (groups: SnapshotPermissionGroup[]) => SnapshotPermissionGroup[], ProblemKind | ProblemKind[]]>([
@@ -165,6 +165,109 @@ test('an exclusive membership updated back by a rollback keeps the outside membe
   expect(expected.check(deskWith([HANDLER_USER, 'user02', 'user03'])).problems).toEqual([]);
   expect(kinds(expected.check(deskWith([HANDLER_USER, 'user02', 'user03', 'user04'])).problems)).toEqual(['unexpected-member']);
 });
+
+describe("the stack's people", () => {
+  const JANE_ID = 'janeuser000000000000000001';
+  const jane: PersonDeclaration = { id: 'Jane', environment: 'a', email: 'person1@example.com', firstName: 'Jane', lastName: 'Doe', type: 'APP_USER', retain: false };
+  const withJane = (person: Partial<PersonDeclaration> = {}): Declaration => ({
+    ...declaration,
+    memberships: declaration.memberships.map(m => m.id === 'AnalystMembers' ? { ...m, people: ['Jane'] } : m),
+    people: [{ ...jane, ...person }],
+  });
+  const janeUser: SnapshotUser = {
+    userId: JANE_ID,
+    type: 'APP_USER',
+    status: 'ENABLED',
+    firstName: 'Jane',
+    lastName: 'Doe',
+    emailAddress: 'person1@example.com',
+    apiAccess: 'DISABLED',
+    createTime: 0,
+    lastModifiedTime: 0,
+  };
+  /** The expectation after deploying the declaration with Jane, a member of analysts, over nothing. */
+  const afterJane = () => {
+    const expected = new ExpectedFinSpace();
+    expected.deployed(EMPTY_DECLARATION, withJane(), new Set(['AnalystMembers', 'DeskMembers']));
+    expected.learnIds(constructId => constructId === 'Analysts' ? ANALYSTS_ID : undefined);
+    return expected;
+  };
+  /** The converged state, Jane a member of analysts and a user as declared, then changed. */
+  const state = (
+    users: (users: SnapshotUser[]) => SnapshotUser[] = list => list,
+    analystsMembers: string[] = ['user01', JANE_ID],
+  ): EmulatorSnapshot => withUsersInA(
+    converged(groups => groups.map(g => g.name === 'analysts' ? withMembers(g, analystsMembers) : g)),
+    list => users([...list, janeUser]),
+  );
+  const janeAs = (change: Partial<SnapshotUser>) => (users: SnapshotUser[]) => users.map(u => u.userId === JANE_ID ? { ...u, ...change } : u);
+
+  test('the state a deploy with a person must leave passes: a member by the construct, a user as declared, counted', () => {
+    const { problems, tally } = afterJane().check(state());
+    expect(problems).toEqual([]);
+    expect(tally).toEqual({ groups: 5, declaredMembers: 3, outsideMembers: 3, uncertainMembers: 0, users: 1 });
+  });
+
+  test.each<[string, (users: SnapshotUser[]) => SnapshotUser[], string[] | undefined, ProblemKind[]]>([
+    ['the user missing', users => users.filter(u => u.userId !== JANE_ID), ['user01'], ['missing-user', 'lost-member']],
+    ['the user created twice', users => [...users, { ...janeUser, userId: 'janeuser000000000000000002', emailAddress: 'Person1@Example.com' }], undefined, ['duplicate-user']],
+    ['the user disabled while declared', janeAs({ status: 'DISABLED' }), undefined, ['user-differs']],
+    ['the user named otherwise', janeAs({ firstName: 'Janet' }), undefined, ['user-differs']],
+    ['the user of another type', janeAs({ type: 'SUPER_USER' }), undefined, ['user-differs']],
+    ["a user with a person's address that no declaration made", users => [...users, { ...janeUser, userId: 'strayuser00000000000000001', emailAddress: 'person9@example.com' }],
+      undefined, ['unexpected-user']],
+    ['the user not a member', users => users, ['user01'], ['lost-member']],
+  ])('%s is caught', (_, users, analystsMembers, expectedKinds) => {
+    expect(kinds(afterJane().check(state(users, analystsMembers)).problems)).toEqual(expectedKinds);
+  });
+
+  test('removed from the stack, a person is disabled; retained, it stays enabled; either way it leaves the group', () => {
+    const removed = afterJane();
+    removed.deployed(withJane(), declaration, new Set());
+    expect(removed.check(state(janeAs({ status: 'DISABLED' }), ['user01'])).problems).toEqual([]);
+    expect(kinds(removed.check(state(users => users, ['user01'])).problems)).toEqual(['user-differs']);
+
+    const retained = new ExpectedFinSpace();
+    retained.deployed(EMPTY_DECLARATION, withJane({ retain: true }), new Set(['AnalystMembers', 'DeskMembers']));
+    retained.learnIds(constructId => constructId === 'Analysts' ? ANALYSTS_ID : undefined);
+    retained.deployed(withJane({ retain: true }), declaration, new Set());
+    expect(retained.check(state(users => users, ['user01'])).problems).toEqual([]);
+    expect(kinds(retained.check(state(janeAs({ status: 'DISABLED' }), ['user01'])).problems)).toEqual(['user-differs']);
+  });
+
+  test('a person a failed step created may be there or not, enabled or disabled; once found, it must stay', () => {
+    const failed = () => {
+      const expected = afterDeploy();
+      expected.rolledBack(declaration, withJane(), { completed: new Set(), failed: new Set(['AnalystMembers']), back: new Set() });
+      return expected;
+    };
+    expect(failed().check(converged()).problems).toEqual([]);
+    expect(failed().check(state(janeAs({ status: 'DISABLED' }), ['user01'])).problems).toEqual([]);
+    const seen = failed();
+    expect(seen.check(state(users => users, ['user01'])).problems).toEqual([]);
+    expect(kinds(seen.check(converged()).problems)).toEqual(['missing-user']);
+    const gone = failed();
+    expect(gone.check(converged()).problems).toEqual([]);
+    expect(kinds(gone.check(state(users => users, ['user01'])).problems)).toEqual(['unexpected-user']);
+  });
+
+  test('a person kept from an earlier revision that a failed step adopts again may end disabled by the rollback, but must still exist', () => {
+    const expected = afterJane();
+    expected.deployed(withJane({ retain: true }), EMPTY_DECLARATION, new Set());
+    expected.rolledBack(EMPTY_DECLARATION, withJane({ retain: true, firstName: 'Janet' }),
+      { completed: new Set(), failed: new Set(['AnalystMembers']), back: new Set() });
+    // The stack gone: the desk keeps only the handler's user (the exclusive membership removed the outsider).
+    const destroyed = inEnvironmentA(initial, groups => groups.map(g => g.name === DESK.name ? withMembers(g, [HANDLER_USER]) : g));
+    expect(expected.check(withUsersInA(destroyed, list => janeAs({ status: 'DISABLED', firstName: 'Janet' })([...list, janeUser]))).problems).toEqual([]);
+    expect(kinds(expected.check(destroyed).problems)).toEqual(['missing-user']);
+  });
+});
+
+function withUsersInA(snapshot: EmulatorSnapshot, change: (users: SnapshotUser[]) => SnapshotUser[]): EmulatorSnapshot {
+  return {
+    environments: snapshot.environments.map(e => e.environmentId === ENVIRONMENT_IDS.a ? { ...e, users: change([...e.users]) } : e),
+  };
+}
 
 function inEnvironmentA(snapshot: EmulatorSnapshot, change: (groups: SnapshotPermissionGroup[]) => SnapshotPermissionGroup[]): EmulatorSnapshot {
   return {

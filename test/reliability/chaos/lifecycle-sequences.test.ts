@@ -15,7 +15,9 @@
  * handler whose privilege comes from the stack's admin group, which a step tries to
  * take away (refused, rolled back), a user disabled outside CloudFormation and then
  * declared (refused at once, rolled back), users added outside and then declared by a
- * step that fails (kept by its rollback: they were there before); and a long outage
+ * step that fails (kept by its rollback: they were there before); FinSpaceUsers of
+ * the stack, created (a retained one a member of a group by the construct), changed
+ * in type, and removed by the destroys (disabled, or left enabled); and a long outage
  * (seed 315: FinSpace answers only 500s for 55 s of a deploy, longer than either
  * handler function may run, which the step must survive). The last tests check that
  * they still do.
@@ -69,6 +71,8 @@ test('the planned failures were refused by FinSpace and rolled back, and the che
   expect(total.checks).toBe(total.steps - total.failedDestroys + total.drift.rounds);
   expect(total.outsideMembersChecked).toBeGreaterThan(0);
   expect(total.declaredMembersChecked).toBeGreaterThan(0);
+  // The stack's people, after every step: the adopted user and the FinSpaceUsers the steps create, change and remove.
+  expect(total.usersChecked).toBeGreaterThan(total.checks);
 });
 
 test('between steps, every change made outside CloudFormation was found by the drift audit and healed', () => {
@@ -104,6 +108,10 @@ test('the seeds still cover what they were chosen for', () => {
   expect(declarations.some(d => d.memberships.some(m => !m.exclusive && m.users.length > 0))).toBe(true);
   expect(steps.some(step => step.outsideAdditions.length > 0)).toBe(true);
   expect(changes).toMatch(/retain/);
+  // FinSpaceUsers created (one retained, one a superuser) and made members by the construct; the destroys remove them.
+  expect(declarations.some(d => d.memberships.some(m => (m.people ?? []).length > 0))).toBe(true);
+  expect(changes).toMatch(/add person \w+ in \w \(APP_USER, retain\), and make person \w+ a member/);
+  expect(changes).toMatch(/make person \w+ APP_USER/);
   const deployed = steps.filter(step => step.kind === 'deploy' && !step.plannedFailure).flatMap(step => step.changes).join('\n');
   const failed = steps.filter(step => step.kind === 'deploy' && step.plannedFailure).flatMap(step => step.changes).join('\n');
   for (const change of [/(^|[^e])move group .* \(replacement\)/, /(^|[^e])move membership/, /rename group/, /set permissions/, /hand \w+ from membership/]) {

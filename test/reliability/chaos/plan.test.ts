@@ -167,3 +167,32 @@ function takeovers(plan: Plan): string[] {
   }
   return found;
 }
+
+test('plans create, change, retain and remove FinSpaceUsers, and make app users members of groups of their environment, once per group', () => {
+  const plans = SEEDS.map(seed => planSequence(seed));
+  const changes = plans.flatMap(plan => plan.steps.flatMap(step => step.changes)).join('\n');
+  for (const change of [/add person \w+ in [ab] \(APP_USER/, /add person \w+ in [ab] \(SUPER_USER/, /rename person/, /make person \w+ (APP|SUPER)_USER/,
+    /retain person \w+ on removal/, /disable person \w+ on removal/, /remove person \w+ \(disabled\)/, /remove person \w+ \(stays enabled\)/,
+    /make person \w+ a member through membership/, /remove person \w+ from membership/]) {
+    expect(changes).toMatch(change);
+  }
+  for (const plan of plans) {
+    for (const step of plan.steps) {
+      if (step.kind !== 'deploy') continue;
+      const { declaration } = step;
+      // Every revision adopts the same existing user, and keeps it.
+      expect(declaration.people?.[0]).toMatchObject({ id: 'AdoptedUser', retain: true });
+      const named = new Map<string, string[]>();
+      for (const membership of declaration.memberships) {
+        for (const id of membership.people ?? []) {
+          const person = declaration.people!.find(p => p.id === id)!;
+          expect(person.type).toBe('APP_USER');
+          expect(person.environment).toBe(environmentOf(declaration, membership.group));
+          const identity = groupIdentity(declaration, membership.group);
+          expect(named.get(identity) ?? []).not.toContain(id);
+          named.set(identity, [...named.get(identity) ?? [], id]);
+        }
+      }
+    }
+  }
+});
