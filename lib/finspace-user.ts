@@ -112,7 +112,8 @@ export interface FinSpaceUserProps {
    * FinSpace has no way to delete a user: `RemovalPolicy.DESTROY` disables it,
    * `RemovalPolicy.RETAIN` leaves it enabled.
    *
-   * @default RemovalPolicy.DESTROY
+   * @default - RemovalPolicy.DESTROY; RemovalPolicy.RETAIN with `IfExists.ADOPT`, as the
+   * user may have been made and used outside the stack before (as for a group)
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -220,7 +221,8 @@ export class FinSpaceUser extends Resource implements IFinSpaceUser {
       serviceToken: props.access._provider.serviceToken,
       serviceTimeout: props.access._provider.serviceTimeout,
       properties,
-      removalPolicy: validateRemovalPolicy(this, props.removalPolicy ?? RemovalPolicy.DESTROY),
+      removalPolicy: validateRemovalPolicy(this,
+        props.removalPolicy ?? (props.ifExists === IfExists.ADOPT ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)),
     });
     this.userId = this.resource.ref;
     this.userReference = Token.isUnresolved(this.emailAddress) ? { userId: this.userId } : { emailAddress: this.emailAddress };

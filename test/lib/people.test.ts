@@ -39,6 +39,15 @@ describe('FinSpaceUser', () => {
     });
   });
 
+  test('an adopting user is retained by default, and disabled on removal only when DESTROY is asked for', () => {
+    const { stack, access } = setup();
+    new FinSpaceUser(stack, 'Adopted', { access, emailAddress: 'adopted@example.com', ifExists: IfExists.ADOPT });
+    new FinSpaceUser(stack, 'AdoptedDestroyed', { access, emailAddress: 'gone@example.com', ifExists: IfExists.ADOPT, removalPolicy: RemovalPolicy.DESTROY });
+    const policies = Object.fromEntries(Object.entries(Template.fromStack(stack).findResources('Custom::FinSpaceUser'))
+      .map(([, user]) => [user.Properties.EmailAddress, user.DeletionPolicy]));
+    expect(policies).toEqual({ 'adopted@example.com': 'Retain', 'gone@example.com': 'Delete' });
+  });
+
   test('RETAIN, a superuser without API access, adopted', () => {
     const { stack, access } = setup();
     new FinSpaceUser(stack, 'Root', { access, emailAddress: 'root@example.com', type: FinSpaceUserType.SUPER_USER, ifExists: IfExists.ADOPT, removalPolicy: RemovalPolicy.RETAIN });
