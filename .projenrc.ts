@@ -90,7 +90,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@smithy/protocol-http',
     '@smithy/util-retry',
     '@smithy/types',
-    '@aws-crypto/sha256-js',
     '@aws-sdk/credential-provider-env',
     '@smithy/core',
     // The only packaged FinSpace Data client left: proves the emulator speaks the real protocol.
