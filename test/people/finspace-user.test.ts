@@ -101,6 +101,8 @@ describe('FinSpaceUser', () => {
         emailAddress: 'automation@example.com',
         type: FinSpaceUserType.SUPER_USER,
         ifExists: IfExists.ADOPT,
+        // An adopted user is retained by default; DESTROY asks the handler to disable it.
+        removalPolicy: RemovalPolicy.DESTROY,
         apiAccessPrincipalArn: access.role.roleArn,
       });
     });
