@@ -12,7 +12,7 @@ import { idempotencyToken } from './idempotency';
 import { shouldPollAgain } from './poll-again';
 import { InvalidPropertiesError } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
-import { ROLLBACK_CLEANUP_STATUSES } from './stack-status';
+import { ROLLBACK_CLEANUP_STATUSES, stackIsIn } from './stack-status';
 import { loadUserDirectory } from './user-directory';
 import { isValidId } from '../contract/finspace-ids';
 import { maskEmail, normalizeEmail } from '../contract/finspace-users';
@@ -61,7 +61,7 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
       return answer(userId, startedAt);
     }
     case 'Delete':
-      if (props.adopt && await isRollbackCleanup(event, context)) {
+      if (props.adopt && await stackIsIn(event, context, ROLLBACK_CLEANUP_STATUSES)) {
         // The rollback of the deploy that created this resource: with ADOPT it may have
         // adopted a user that was there, enabled, before that deploy; a rollback puts
         // FinSpace back as it was, so the user stays (one it created stays enabled too).
@@ -69,16 +69,6 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
         return { PhysicalResourceId: event.PhysicalResourceId! };
       }
       return disable(client, event.PhysicalResourceId!, context, startedAt);
-  }
-}
-
-/** Whether CloudFormation deletes what a failed deploy created; when it does not answer, the delete goes on as a removal. */
-async function isRollbackCleanup(event: OnEventRequest, context: InvocationContext): Promise<boolean> {
-  try {
-    return ROLLBACK_CLEANUP_STATUSES.includes(await context.stackStatus(event.StackId));
-  } catch (error) {
-    context.log('could not read the stack status', { error: (error as Error).name, reason: (error as Error).message });
-    return false;
   }
 }
 

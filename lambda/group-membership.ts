@@ -27,7 +27,7 @@ import { shouldPollAgain } from './poll-again';
 import { parseGroupMembershipProperties, type GroupMembershipProperties } from './properties';
 import type { IsCompleteRequest, IsCompleteResponse, Lifecycle, OnEventRequest, OnEventResponse } from './provider-types';
 import { settlePause } from './settle-wait';
-import { ROLLBACK_CLEANUP_STATUSES, UPDATE_ROLLBACK_IN_PROGRESS } from './stack-status';
+import { ROLLBACK_CLEANUP_STATUSES, stackIsIn, UPDATE_ROLLBACK_IN_PROGRESS } from './stack-status';
 import type { Phase } from './time-budget';
 import { directoryOfMembers, refuseUnresolvable, resolveEmails, userDirectoryOnce, type UserDirectory } from './user-directory';
 import { declaringResource } from '../contract/declared-members';
@@ -127,7 +127,7 @@ async function onEvent(event: OnEventRequest, context: InvocationContext): Promi
   let written: EarlyWritten | undefined;
   // A rollback may keep members that the failed deploy found already there, which only
   // the record and the whole listing tell (withPreexisting): its removals wait for both.
-  const rollingBack = context.preexistingMembers !== undefined && event.RequestType !== 'Create' && await isRollingBack(
+  const rollingBack = context.preexistingMembers !== undefined && event.RequestType !== 'Create' && await stackIsIn(
     event, context, event.RequestType === 'Update' ? [UPDATE_ROLLBACK_IN_PROGRESS] : ROLLBACK_CLEANUP_STATUSES);
   // The rollback record names the declared users found already there, never those this
   // event added: with a record to make, an early addition first reads the user's groups,
@@ -475,7 +475,7 @@ async function liveMembers(
   } catch (error) {
     if (!isFinSpaceError(error, 'ResourceNotFoundException')) throw error;
     if (event.RequestType === 'Delete') return undefined;
-    if (event.RequestType === 'Update' && await isRollingBack(event, context)) {
+    if (event.RequestType === 'Update' && await stackIsIn(event, context)) {
       // The forward deploy failed on this missing group; failing its rollback too would
       // leave the stack in UPDATE_ROLLBACK_FAILED, with no members to restore anyway.
       context.log('permission group gone during a rollback: no members to put back', {
@@ -524,7 +524,7 @@ async function withPreexisting(
     const candidates = target.remove(live);
     const isRollback = state === 'sparing' || (known.rollingBack ?? (
       (event.RequestType === 'Update' || candidates.length > 0) &&
-      await isRollingBack(event, context, event.RequestType === 'Update' ? [UPDATE_ROLLBACK_IN_PROGRESS] : ROLLBACK_CLEANUP_STATUSES)));
+      await stackIsIn(event, context, event.RequestType === 'Update' ? [UPDATE_ROLLBACK_IN_PROGRESS] : ROLLBACK_CLEANUP_STATUSES)));
     if (event.RequestType === 'Delete' || isRollback) {
       if (!isRollback || candidates.length === 0) return { target };
       // The failed deploy's declaration: the one an Update leaves, or the created one a Delete takes away.
@@ -586,21 +586,6 @@ async function forgetPreexisting(event: IsCompleteRequest, context: InvocationCo
     await context.preexistingMembers?.forget(event.LogicalResourceId);
   } catch (error) {
     context.log('could not delete the record of users found already present', { logicalResourceId: event.LogicalResourceId, error: (error as Error).name });
-  }
-}
-
-/**
- * Whether the stack is in one of `statuses` (by default: rolling back an update);
- * when CloudFormation does not answer, the event goes on as a forward deploy would.
- */
-async function isRollingBack(
-  event: OnEventRequest, context: InvocationContext, statuses: readonly string[] = [UPDATE_ROLLBACK_IN_PROGRESS],
-): Promise<boolean> {
-  try {
-    return statuses.includes(await context.stackStatus(event.StackId));
-  } catch (error) {
-    context.log('could not read the stack status', { error: (error as Error).name, reason: (error as Error).message });
-    return false;
   }
 }
 

@@ -4,6 +4,7 @@
  * say whether an Update is a rollback; the stack's status does
  * (UPDATE_ROLLBACK_IN_PROGRESS).
  */
+import type { InvocationContext } from './handler-context';
 import { errorCodeOf, sendSigned, type AwsCallOptions } from './signed-request';
 
 /** The SDK's service-specific endpoint variable for CloudFormation. */
@@ -42,4 +43,21 @@ export async function describeStackStatus(stackId: string, options: AwsCallOptio
     throw Object.assign(new Error(`DescribeStacks of the handler's own stack failed: ${code}`), { name: 'StackStatusUnavailable' });
   }
   return status;
+}
+
+/**
+ * Whether the handler's stack is in one of `statuses` (by default: rolling back an
+ * update); when CloudFormation does not answer, the event goes on as a forward deploy
+ * would, and the log says so.
+ */
+export async function stackIsIn(
+  event: { readonly StackId: string }, context: Pick<InvocationContext, 'stackStatus' | 'log'>,
+  statuses: readonly string[] = [UPDATE_ROLLBACK_IN_PROGRESS],
+): Promise<boolean> {
+  try {
+    return statuses.includes(await context.stackStatus(event.StackId));
+  } catch (error) {
+    context.log('could not read the stack status', { error: (error as Error).name, reason: (error as Error).message });
+    return false;
+  }
 }

@@ -4,49 +4,23 @@
  * do (parameter-store-retries.test.ts): a rollback decided on a lost DescribeStacks
  * would run as a forward deploy. What the service refuses fails at once.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { flakyAwsService, type Failure } from './support/flaky-aws-service';
 import { CLOUDFORMATION_ENDPOINT_ENV, describeStackStatus } from '../../lambda/stack-status';
 import { readS3Object, S3_ENDPOINT_ENV } from '../../lambda/user-ids-object';
 
 const CREDENTIALS = { accessKeyId: 'AKIASIGNEDREQUEST001', secretAccessKey: 'signed-request-secret' };
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:111122223333:stack/Groups/0f3e4c50-0000-4000-8000-000000000000';
 
-type Failure = 'throttle' | 'server-error' | 'reset' | 'refusal';
-
 const DESCRIBE_STACKS_OK = '<DescribeStacksResponse><DescribeStacksResult><Stacks><member>' +
   '<StackStatus>UPDATE_ROLLBACK_IN_PROGRESS</StackStatus></member></Stacks></DescribeStacksResult></DescribeStacksResponse>';
 
 /** An XML-protocol service (CloudFormation, S3) answering the first `failures` requests with `failure`, then `ok`. */
-async function flakyService(failure: Failure, failures: number, ok: string) {
-  let requests = 0;
-  const server = http.createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      requests++;
-      if (requests > failures) {
-        response.writeHead(200, { 'content-type': 'text/xml' }).end(ok);
-        return;
-      }
-      if (failure === 'reset') {
-        request.socket.destroy();
-        return;
-      }
-      const [status, code] = {
-        'throttle': [400, 'Throttling'],
-        'server-error': [503, 'ServiceUnavailable'],
-        'refusal': [403, 'AccessDenied'],
-      }[failure] as [number, string];
-      response.writeHead(status, { 'content-type': 'text/xml' }).end(`<ErrorResponse><Error><Code>${code}</Code></Error></ErrorResponse>`);
-    });
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests: () => requests,
-    stop: () => new Promise(resolve => server.close(resolve)),
-  };
-}
+const flakyService = (failure: Failure, failures: number, ok: string) => flakyAwsService({
+  contentType: 'text/xml',
+  ok,
+  errors: { 'throttle': [400, 'Throttling'], 'server-error': [503, 'ServiceUnavailable'], 'refusal': [403, 'AccessDenied'] },
+  error: code => ({ body: `<ErrorResponse><Error><Code>${code}</Code></Error></ErrorResponse>` }),
+}, failure, failures);
 
 const statusAt = (url: string) =>
   describeStackStatus(STACK_ID, { credentials: async () => CREDENTIALS, env: { [CLOUDFORMATION_ENDPOINT_ENV]: url } });
