@@ -50,7 +50,7 @@ export async function drift(options: DriftOptions): Promise<StackDrift[]> {
       if (!schedule) continue;
       endpoint.stackStatusChanged(stack.stackId, stack.status);
       const input = { ...schedule.input, ...(options.heal ? { heal: true } : {}) };
-      const answer = await endpoint.invokeFunction(schedule.fn, JSON.stringify(input));
+      const answer = await endpoint.lambda.invoke(schedule.fn, JSON.stringify(input));
       const resourceTypes = Object.fromEntries(Object.entries(stack.resources).map(([id, r]) => [id, r.type]));
       const payload = JSON.parse(answer.payload);
       results.push(answer.functionError
