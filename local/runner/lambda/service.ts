@@ -148,8 +148,9 @@ class LambdaContainer {
     this.fingerprint = JSON.stringify(configuration);
     this.child = startRuntime(environment, configuration);
     this.child.on('message', (message: RuntimeMessage) => {
-      if (message.type === 'log') this.log(message.level, message.message, message.requestId);
-      else if (message.requestId === this.pending?.requestId) {
+      if (message.type === 'log') {
+        this.log(message.level, message.message, message.requestId);
+      } else if (message.requestId === this.pending?.requestId) {
         this.finish({ payload: message.payload, functionError: message.functionError, logs: [] });
       }
     });
