@@ -1,15 +1,10 @@
 /**
- * What the functions of a stack call, served on one local port. aws-cdk-lib's Provider
- * framework (framework.js of the synthesized asset) runs unchanged in local Lambda
- * containers and calls Lambda Invoke and GetFunction of the user functions, Step
- * Functions StartExecution of the waiter (whose execution runs here as the synthesized
- * state machine says, with Step Functions' size limits) and PUTs its response to the
- * ResponseURL, which lambda/runtime.ts sends here instead of to S3. The handler calls
- * CloudFormation DescribeStacks (to tell a rollback from a deploy), S3 GetObject of the
- * deployed file assets (the user ids of large memberships) and Parameter Store
- * (parameter-store.ts). Each framework call carries the custom resource request's
- * RequestId (the payload, the execution's name, the ResponseURL path), which ties it to
- * the request in flight.
+ * What the functions of a stack call, on one local port: the Provider framework's own
+ * code (framework.js, unchanged in local Lambda containers) calls Lambda, Step Functions
+ * (the waiter's execution runs here as the synthesized state machine says) and PUTs its
+ * response (lambda/runtime.ts sends it here); the handler calls CloudFormation, S3 and
+ * Parameter Store. Each framework call carries the request's RequestId (the payload, the
+ * execution's name, the ResponseURL path), which ties it to the request in flight.
  */
 import * as fs from 'fs';
 import * as http from 'http';

@@ -18,9 +18,8 @@ export type RuntimeMessage =
   | { readonly type: 'answer'; readonly requestId: string; readonly payload: string; readonly functionError?: 'Unhandled' };
 
 /**
- * Where the runtime sends what a function PUTs to a custom resource ResponseURL (an S3
- * pre-signed URL, named by host and path only, so the runner cannot stand behind it).
- * Read by the runtime and removed from the environment before the handler loads.
+ * Where the runtime sends what a function PUTs to a ResponseURL: an S3 pre-signed URL, which
+ * the runner cannot stand behind. Removed from the environment before the handler loads.
  */
 export const RESPONSE_ENDPOINT_VARIABLE = 'LOCAL_RUNNER_RESPONSE_ENDPOINT';
 
