@@ -8,16 +8,13 @@ import { ChildProcess, spawn } from 'child_process';
 import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { buildSync } from 'esbuild';
 import type { InvokeMessage, LogLevel, RuntimeMessage } from './protocol';
 import { byteLength, checkEventInvokePayload, checkSyncInvokeRequest, MAX_SYNC_RESPONSE_BYTES, RESPONSE_TOO_LARGE } from '../limits';
 
 /** The keys of the functions' execution role, which Lambda puts in their environment. */
-export interface RoleCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-}
+export type RoleCredentials = AwsCredentialIdentity;
 
 export interface LambdaServiceOptions {
   readonly credentials: RoleCredentials;
