@@ -131,12 +131,10 @@ function usageError(io: CliIo, message: string): number {
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2), {
+  // An unexpected error is an unhandled rejection: node prints its stack and exits with 1.
+  void runCli(process.argv.slice(2), {
     stdout: line => process.stdout.write(`${line}\n`),
     stderr: line => process.stderr.write(`${line}\n`),
     env: process.env,
-  }).then(code => { process.exitCode = code; }, (error: unknown) => {
-    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 1;
-  });
+  }).then(code => { process.exitCode = code; });
 }
