@@ -12,7 +12,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { RESPONSE_ENDPOINT_VARIABLE } from './lambda/protocol';
+import { RESPONSE_ENDPOINT_VARIABLE } from './lambda/runtime';
 import { LocalLambdaService, type InvocationAnswer, type LambdaServiceOptions } from './lambda/service';
 import { AwsError, checkExecutionInput, checkStateData } from './limits';
 import { LocalParameterStore } from './parameter-store';

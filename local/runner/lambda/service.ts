@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { buildSync } from 'esbuild';
-import type { InvokeMessage, LogLevel, RuntimeMessage } from './protocol';
+import type { InvokeMessage, LogLevel, RuntimeMessage } from './runtime';
 import { byteLength, checkEventInvokePayload, checkSyncInvokeRequest, MAX_SYNC_RESPONSE_BYTES, RESPONSE_TOO_LARGE } from '../limits';
 
 /** The keys of the functions' execution role, which Lambda puts in their environment. */
@@ -226,6 +226,7 @@ let runtimeSource: string | undefined;
 function startRuntime(environment: Record<string, string>, { codeDirectory, optDirectory }: FunctionConfiguration): ChildProcess {
   runtimeSource ??= buildSync({
     entryPoints: [path.join(__dirname, 'runtime.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false,
+    footer: { js: 'module.exports.startRuntime();' },
   }).outputFiles[0].text;
   const options = { env: environment, cwd: codeDirectory, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[] };
   if (!optDirectory) return spawn(process.execPath, ['-e', runtimeSource], options);
