@@ -102,7 +102,8 @@ export class ProviderEndpoint {
         },
       };
       this.flights.set(call.requestId, flight);
-      const serving = framework.handler === 'framework.onEvent' ? 'the provider\'s onEvent function' : `the custom resource's function ${framework.functionName}`;
+      const serving = framework.handler === 'framework.onEvent'
+        ? 'the provider\'s onEvent function' : `the custom resource's function ${framework.functionName}`;
       this.lambda.invoke(framework, request, 'Event').then(answer => {
         if (answer.functionError) flight.settle({ noResponse: `${serving} failed: ${errorMessageOf(answer)}` });
         else if (!flight.waiter) flight.settle({ noResponse: `${serving} returned without a response` });

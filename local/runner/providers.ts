@@ -11,7 +11,8 @@ type Resources = ReadonlyMap<string, DeployedResource>;
 
 /** How Lambda would run the stack's function with this ARN or name (Invoke takes either); undefined when there is none. */
 export function stackFunction(arnOrName: unknown, resources: Resources): FunctionConfiguration | undefined {
-  const [logicalId, resource] = functionByArn(arnOrName, resources) ?? [];
+  const [logicalId, resource] = [...resources.entries()].find(([, r]) => r.type === 'AWS::Lambda::Function' &&
+    arnOrName !== undefined && [r.attributes.Arn, r.physicalId].includes(arnOrName)) ?? [];
   return logicalId && resource ? functionConfiguration(logicalId, resource, resources) : undefined;
 }
 
@@ -28,18 +29,13 @@ export function stackWaiter(stateMachineArn: string, resources: Resources, pollI
 }
 
 /** How Lambda would run the function recorded as `resource`. */
-export function functionConfiguration(logicalId: string, resource: DeployedResource, resources: Resources): FunctionConfiguration {
+function functionConfiguration(logicalId: string, resource: DeployedResource, resources: Resources): FunctionConfiguration {
   const props = resource.properties as Record<string, any>;
   const runtime = String(props.Runtime ?? '');
-  if (!runtime.startsWith('nodejs')) {
-    throw new Error(`Lambda function ${logicalId} has runtime '${runtime}'; the local runner runs Node.js functions only`);
-  }
-  if (!resource.codeDirectory) {
-    throw new Error(`the code of Lambda function ${logicalId} is not a file asset of the cloud assembly (inline code and container images are not supported)`);
-  }
-  if (!fs.existsSync(resource.codeDirectory)) {
-    throw new Error(`the code of Lambda function ${logicalId} is no longer at ${resource.codeDirectory}: deploy from an assembly that holds it`);
-  }
+  const code = resource.codeDirectory;
+  if (!runtime.startsWith('nodejs')) fail(`Lambda function ${logicalId} has runtime '${runtime}'; the local runner runs Node.js functions only`);
+  if (!code) fail(`the code of Lambda function ${logicalId} is not a file asset of the cloud assembly (inline code and container images are not supported)`);
+  if (!fs.existsSync(code)) fail(`the code of Lambda function ${logicalId} is no longer at ${code}: deploy from an assembly that holds it`);
   const functionName = resource.physicalId!;
   const variables = (props.Environment?.Variables ?? {}) as Record<string, unknown>;
   return {
@@ -47,7 +43,7 @@ export function functionConfiguration(logicalId: string, resource: DeployedResou
     functionArn: String(resource.attributes.Arn),
     handler: String(props.Handler),
     runtime,
-    codeDirectory: resource.codeDirectory,
+    codeDirectory: code,
     optDirectory: optDirectoryOf(logicalId, props.Layers, resources),
     timeoutSeconds: Number(props.Timeout ?? 3),
     memorySize: Number(props.MemorySize ?? 128),
@@ -56,11 +52,6 @@ export function functionConfiguration(logicalId: string, resource: DeployedResou
   };
 }
 
-/** The function of the stack with this ARN or name, by logical id. */
-export function functionByArn(arnOrName: unknown, resources: Resources): [string, DeployedResource] | undefined {
-  return [...resources.entries()].find(([, r]) => r.type === 'AWS::Lambda::Function' &&
-    arnOrName !== undefined && [r.attributes.Arn, r.physicalId].includes(arnOrName));
-}
 
 function fail(message: string): never {
   throw new Error(message);
@@ -69,12 +60,11 @@ function fail(message: string): never {
 /** The content of the function's layer (Lambda merges several into /opt; one is supported here). */
 function optDirectoryOf(logicalId: string, layers: unknown, resources: Resources): string | undefined {
   if (!Array.isArray(layers) || layers.length === 0) return undefined;
-  if (layers.length > 1) throw new Error(`Lambda function ${logicalId} has ${layers.length} layers; the local runner supports one`);
+  if (layers.length > 1) fail(`Lambda function ${logicalId} has ${layers.length} layers; the local runner supports one`);
   const layer = [...resources.values()].find(r => r.type === 'AWS::Lambda::LayerVersion' && r.physicalId === layers[0]);
-  if (!layer?.codeDirectory) {
-    throw new Error(`the layer ${String(layers[0])} of Lambda function ${logicalId} is not a layer of this stack with a file asset as its content`);
-  }
-  return layer.codeDirectory;
+  return layer?.codeDirectory ??
+    fail(`the layer ${String(layers[0])} of Lambda function ${logicalId} is not a layer of this stack with a file asset as its content`);
+
 }
 
 export interface WaiterSettings {

@@ -143,7 +143,7 @@ class LambdaContainer {
 
   constructor(readonly configuration: FunctionConfiguration, environment: Record<string, string>, private readonly onLog: (r: LogRecord) => void) {
     this.fingerprint = JSON.stringify(configuration);
-    this.child = startRuntime(environment, configuration);
+    this.child = spawnRuntime(environment, configuration);
     this.child.on('message', (message: RuntimeMessage) => {
       if (message.type === 'log') {
         this.log(message.level, message.message, message.requestId);
@@ -223,10 +223,9 @@ function functionError(errorType: string, errorMessage: string): InvocationAnswe
 let runtimeSource: string | undefined;
 
 /** A function with a layer finds it at /opt, where Lambda mounts it: its process runs in a mount namespace of its own with the layer bound there. */
-function startRuntime(environment: Record<string, string>, { codeDirectory, optDirectory }: FunctionConfiguration): ChildProcess {
+function spawnRuntime(environment: Record<string, string>, { codeDirectory, optDirectory }: FunctionConfiguration): ChildProcess {
   runtimeSource ??= buildSync({
-    entryPoints: [path.join(__dirname, 'runtime.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false,
-    footer: { js: 'module.exports.startRuntime();' },
+    entryPoints: [path.join(__dirname, 'runtime.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, footer: START,
   }).outputFiles[0].text;
   const options = { env: environment, cwd: codeDirectory, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[] };
   if (!optDirectory) return spawn(process.execPath, ['-e', runtimeSource], options);
@@ -236,6 +235,10 @@ function startRuntime(environment: Record<string, string>, { codeDirectory, optD
   return spawn('unshare', [...userNamespace, '--mount', '--propagation', 'private', ...mountAndRun], options);
 }
 
+/** The bundle's last statement: importing runtime.ts starts nothing, so that the runner can import its messages and constants. */
+const START = { js: 'module.exports.startRuntime();' };
+
 /** $0 is the layer's content; the rest is the runtime's command line. */
+
 const MOUNT_LAYER_AND_RUN = 'mount --bind "$0" /opt || { echo "the local runner cannot mount the layer $0 at /opt: ' +
   'run it as root or where unprivileged user namespaces are enabled (local/runner/README.md)" >&2; exit 1; }; exec "$@"';
