@@ -174,7 +174,8 @@ export class ProviderEndpoint {
     }
   }
 
-  /** A user function invoked by the framework; the user isComplete's answer is the waiter's progress. */
+  /** A function of the stack invoked by the framework; once the waiter runs it is the user isComplete, whose answer is the waiter's progress. */
+
   private async invokeStackFunction(functionName: string, payload: string): Promise<InvocationAnswer> {
     const requestId = String(parseOrUndefined(payload)?.RequestId ?? '');
     const flight = this.flights.get(requestId);
