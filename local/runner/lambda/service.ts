@@ -219,14 +219,14 @@ function functionError(errorType: string, errorMessage: string): InvocationAnswe
   return { payload: JSON.stringify({ errorType, errorMessage }), functionError: 'Unhandled', logs: [] };
 }
 
-/** runtime.ts bundled once per runner process, run by plain node: ts-node's require hooks would change how the "Lambda" loads modules. */
+/** runtime.ts bundled once per runner process, run by plain node (ts-node's require hooks would change how the "Lambda" loads modules), then started. */
 let runtimeSource: string | undefined;
 
 /** A function with a layer finds it at /opt, where Lambda mounts it: its process runs in a mount namespace of its own with the layer bound there. */
 function spawnRuntime(environment: Record<string, string>, { codeDirectory, optDirectory }: FunctionConfiguration): ChildProcess {
   runtimeSource ??= buildSync({
-    entryPoints: [path.join(__dirname, 'runtime.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, footer: START,
-  }).outputFiles[0].text;
+    entryPoints: [path.join(__dirname, 'runtime.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false,
+  }).outputFiles[0].text + 'module.exports.startRuntime();\n';
   const options = { env: environment, cwd: codeDirectory, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[] };
   if (!optDirectory) return spawn(process.execPath, ['-e', runtimeSource], options);
   // Root gets a mount namespace as is; anyone else inside a user namespace of their own, mapped to root there.
@@ -235,10 +235,6 @@ function spawnRuntime(environment: Record<string, string>, { codeDirectory, optD
   return spawn('unshare', [...userNamespace, '--mount', '--propagation', 'private', ...mountAndRun], options);
 }
 
-/** The bundle's last statement: importing runtime.ts starts nothing, so that the runner can import its messages and constants. */
-const START = { js: 'module.exports.startRuntime();' };
-
 /** $0 is the layer's content; the rest is the runtime's command line. */
-
 const MOUNT_LAYER_AND_RUN = 'mount --bind "$0" /opt || { echo "the local runner cannot mount the layer $0 at /opt: ' +
   'run it as root or where unprivileged user namespaces are enabled (local/runner/README.md)" >&2; exit 1; }; exec "$@"';
