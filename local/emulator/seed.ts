@@ -5,7 +5,7 @@
  * service would refuse to store.
  */
 import * as fs from 'fs';
-import { CredentialStore } from './credentials';
+import type { AccessKeys } from './access';
 import { EnvironmentState } from './environment';
 import { shapeNamed } from './model';
 import { validateMember } from './validation';
@@ -117,7 +117,7 @@ const GROUP_FIELDS: Record<string, FieldRule> = {
 /** The state a seed is added to: checked against it, so ids and keys stay unique. */
 export interface SeedTarget {
   readonly environments: Map<string, EnvironmentState>;
-  readonly credentials: CredentialStore;
+  readonly keys: AccessKeys;
 }
 
 /**
@@ -126,13 +126,7 @@ export interface SeedTarget {
  */
 export function addSeed(value: unknown, target: SeedTarget, now: number): void {
   const seed = validateSeed(value, 'seed', target);
-  for (const principal of seed.iamPrincipals ?? []) {
-    target.credentials.addIamPrincipal({
-      kind: 'iam',
-      ...principal,
-      allowGetProgrammaticAccessCredentials: principal.allowGetProgrammaticAccessCredentials ?? true,
-    });
-  }
+  for (const principal of seed.iamPrincipals ?? []) target.keys.addIamPrincipal(principal);
   for (const seeded of seed.environments ?? []) {
     const environment = target.environments.get(seeded.environmentId) ?? new EnvironmentState(seeded.environmentId);
     target.environments.set(seeded.environmentId, environment);
@@ -163,7 +157,7 @@ export function validateSeed(value: unknown, source = 'seed', existing?: SeedTar
     const path = `$.iamPrincipals[${index}]`;
     if (!checkObject(principal, PRINCIPAL_FIELDS, path, problems)) return;
     const { accessKeyId } = principal;
-    unique(accessKeys, accessKeyId, existing?.credentials.find(accessKeyId), `${path}.accessKeyId: access key '${accessKeyId}' appears more than once`);
+    unique(accessKeys, accessKeyId, existing?.keys.find(accessKeyId), `${path}.accessKeyId: access key '${accessKeyId}' appears more than once`);
   });
   (seed.environments ?? []).forEach((environment, index) => {
     const path = `$.environments[${index}]`;
