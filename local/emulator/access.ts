@@ -251,7 +251,8 @@ async function signatureMatches(request: WireRequest, authorization: Authorizati
     return [key, values.length === 1 ? values[0] : values];
   }));
   const hostname = (headers.host ?? '').replace(/:\d+$/, '');
-  const unsigned = new HttpRequest({ method: request.method, protocol: 'http:', hostname, path: request.rawPath, query, headers, body: request.body });
+  const { method, rawPath: path, body } = request;
+  const unsigned = new HttpRequest({ method, protocol: 'http:', hostname, path, query, headers, body });
   const signed = await signer.sign(unsigned, { signingDate, signableHeaders: new Set(signedHeaders) });
   const expected = Buffer.from(/Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization))?.[1] ?? '');
   const given = Buffer.from(authorization.signature);

@@ -70,7 +70,9 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = Object.freeze(
  * key, so that a typo from a test or the admin route fails loudly instead of
  * being ignored. With `undefinedIsAbsent`, a key set to undefined is not checked.
  */
-export function checkSettings(value: unknown, checks: Readonly<Record<string, Check>>, what: string, unknownKey: string, undefinedIsAbsent = false): string[] {
+export function checkSettings(
+  value: unknown, checks: Readonly<Record<string, Check>>, what: string, unknownKey: string, undefinedIsAbsent = false,
+): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${what} must be an object`);
   return Object.entries(value).flatMap(([key, field]) => {
     if (field === undefined && undefinedIsAbsent) return [];

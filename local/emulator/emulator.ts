@@ -1,8 +1,7 @@
 /**
- * The emulator as a running HTTP server, its control surface for tests, and one
- * API request from arrival to answer, in the order the service works: route,
- * faults, authentication, parsing, validation, authorization, idempotency, the
- * operation itself, serialization.
+ * The emulator as an HTTP server with its control surface, and one API request from
+ * arrival to answer in the service's order: route, faults, authentication, parsing,
+ * validation, authorization, idempotency, the operation, serialization.
  */
 import { randomUUID } from 'crypto';
 import { once } from 'events';
@@ -72,12 +71,11 @@ export class FinSpaceEmulator {
     return emulator;
   }
 
+  readonly region: string;
   /** e.g. `http://127.0.0.1:43121`. */
   get endpoint(): string {
     return this.endpointUrl;
   }
-
-  readonly region: string;
 
   private endpointUrl = '';
   private readonly server: http.Server;
@@ -159,10 +157,7 @@ export class FinSpaceEmulator {
     return this.clock() + this.clockOffsetMs;
   }
 
-  /**
-   * Moves the emulator's clock forward, for tools that cannot inject a clock.
-   * Clients signing with real time fail the 15-minute skew check past that.
-   */
+  /** For tools that cannot inject a clock; clients signing with real time fail the 15-minute skew check past that. */
   advanceClock(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new Error('advanceClock needs a number of ms >= 0');
     this.clockOffsetMs += ms;
@@ -189,12 +184,13 @@ export class FinSpaceEmulator {
       const tooLarge = frontDoorError('RequestEntityTooLargeException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
       return writeAnswer(response, serializeError(tooLarge, randomUUID()));
     }
-    if (rawPath.startsWith(ADMIN_PREFIX)) return writeAnswer(response, handleAdminRequest(this, request.method ?? 'GET', rawPath, body, randomUUID()));
+    const method = request.method ?? 'GET';
+    if (rawPath.startsWith(ADMIN_PREFIX)) return writeAnswer(response, handleAdminRequest(this, method, rawPath, body, randomUUID()));
     // Repeated headers are joined with ',' (what SigV4 canonicalization expects), which node's `headers` does not do for all.
     const headers = Object.fromEntries(Object.entries(request.headersDistinct).map(([name, values]) => [name, values!.join(',')]));
     const query = new URLSearchParams(url.slice(queryAt + 1));
     const call: CallDetails = { requestId: randomUUID() };
-    const answer = await this.handle({ method: request.method ?? 'GET', rawPath, query, headers, body }, call);
+    const answer = await this.handle({ method, rawPath, query, headers, body }, call);
     this.callLog.push(Object.fromEntries(Object.entries(call).filter(([, value]) => value !== undefined)) as unknown as CallRecord);
     // Without an answer (a reset fault) the connection drops; reset-after-write drops it after the effect.
     if (answer && call.fault !== 'reset-after-write') writeAnswer(response, answer);

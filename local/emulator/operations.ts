@@ -1,14 +1,8 @@
 /**
- * The operations that act as a FinSpace user, by name; the type of the table
- * makes the compiler insist on one handler for each. A handler gets the group
- * and the user its input names already found, and answers a record that the
- * operation's output shape views (see the service).
- *
- * Membership changes are asynchronous: an association is ADDITION_IN_PROGRESS
- * for `additionDelayMs`, a removal REMOVAL_IN_PROGRESS for `removalDelayMs`.
- * What happens when a request meets a membership in another state is not
- * documented; each case follows a configurable behaviour. There is no
- * DeleteUser in the API; the e-mail address is set once and unique.
+ * The 15 operations that act as a FinSpace user (the table's type insists on one
+ * handler each). A handler gets the group and user its input names already found,
+ * and answers a record the operation's output shape views. Where no source says
+ * what the service does, the case follows a behaviour (behaviour.ts).
  */
 import { EmulatorBehaviour } from './behaviour';
 import { EnvironmentState, NewGroup, NewUser, PermissionGroupRecord, UserRecord } from './environment';
@@ -21,10 +15,10 @@ export interface OperationContext {
   readonly environment: EnvironmentState;
   readonly now: number;
   readonly behaviour: EmulatorBehaviour;
-  /** The group and the user the input names (the model requires them where the handler reads them). */
+  /** Found where the input names them (the model requires them where the handler reads them). */
   readonly group: PermissionGroupRecord;
   readonly user: UserRecord;
-  /** This listing's page of `items` (sorted by ascending sequence), as the input's maxResults and nextToken ask. */
+  /** This listing's page of `items` (by ascending sequence), as the input's maxResults and nextToken ask. */
   page<T>(items: readonly T[], sequenceOf: (item: T) => number): { readonly items: T[]; readonly nextToken?: string };
 }
 
