@@ -1,12 +1,11 @@
 /**
- * The seed format: environments, users, groups, memberships and IAM keys to
- * start from, how a seed is checked and how it is added. Values are checked
- * against the same model shapes the API uses, so a seed cannot hold what the
- * service would refuse to store.
+ * The seed (environments, users, groups, memberships and IAM keys to start from), its
+ * checks and how it is added. Values are checked against the model shapes the API uses,
+ * so a seed cannot hold what the service would refuse to store.
  */
 import * as fs from 'fs';
 import type { AccessKeys } from './access';
-import { EnvironmentState } from './environment';
+import { EnvironmentState, PermissionGroupRecord, UserRecord } from './environment';
 import { shapeNamed } from './model';
 import { validateMember } from './validation';
 
@@ -20,27 +19,14 @@ export interface SeedIamPrincipal {
   readonly allowGetProgrammaticAccessCredentials?: boolean;
 }
 
-export interface SeedUser {
-  readonly userId: string;
-  readonly type: 'SUPER_USER' | 'APP_USER';
-  /** Default ENABLED. A seeded CREATING user stays CREATING. */
-  readonly status?: 'CREATING' | 'ENABLED' | 'DISABLED';
-  readonly firstName?: string;
-  readonly lastName?: string;
-  readonly emailAddress: string;
-  /** Default DISABLED, as for CreateUser. */
-  readonly apiAccess?: 'ENABLED' | 'DISABLED';
-  readonly apiAccessPrincipalArn?: string;
-}
+/** `status` defaults to ENABLED (a seeded CREATING user stays CREATING), `apiAccess` to DISABLED as for CreateUser. */
+export type SeedUser = Readonly<Pick<UserRecord, 'userId' | 'type' | 'emailAddress'>> &
+  Partial<Readonly<Pick<UserRecord, 'status' | 'firstName' | 'lastName' | 'apiAccess' | 'apiAccessPrincipalArn'>>>;
 
-export interface SeedPermissionGroup {
-  readonly permissionGroupId: string;
-  readonly name: string;
-  readonly description?: string;
-  readonly applicationPermissions: string[];
+export type SeedPermissionGroup = Readonly<Pick<PermissionGroupRecord, 'permissionGroupId' | 'name' | 'description' | 'applicationPermissions'>> & {
   /** userIds of the same environment; they start as ADDITION_SUCCESS. */
   readonly members?: string[];
-}
+};
 
 export interface SeedEnvironment {
   readonly environmentId: string;
