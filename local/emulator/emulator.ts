@@ -263,7 +263,8 @@ export class FinSpaceEmulator {
     const user = userId === undefined ? undefined : caller.users.get(userId);
     if (userId !== undefined && !user) throw modeledError('ResourceNotFoundException', `User '${userId}' does not exist.`, 'USER_NOT_FOUND');
     const listing = JSON.stringify([operation, caller.environmentId, permissionGroupId ?? userId ?? null]);
-    const page = <T>(items: readonly T[], sequenceOf: (item: T) => number) => this.pages.page(items, sequenceOf, { maxResults, nextToken }, listing);
+    const page = (listMember: string, items: readonly { sequence: number }[]) =>
+      this.pages.page(listMember, items, { maxResults, nextToken }, listing);
     const context = { environment: caller, now, behaviour, group: group!, user: user!, page };
     const output = viewAs(serviceModel.operations[operation].output!.shape, USER_OPERATIONS[operation](context, parameters));
     if (key !== undefined) this.idempotency.remember(key, fingerprint, output, now, behaviour.clientTokenTtlMs);

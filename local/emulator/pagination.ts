@@ -10,11 +10,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'crypto';
 import { modeledError } from './errors';
 
-export interface Page<T> {
-  readonly items: T[];
-  readonly nextToken?: string;
-}
-
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -22,15 +17,14 @@ export class PageTokens {
   private readonly key = randomBytes(32);
 
   /**
-   * `items` must be sorted by ascending sequence; `listing` names the operation,
+   * A listing's page as `{ [listMember]: items, nextToken }`; `listing` names the operation,
    * environment and subject the tokens are bound to.
    */
-  page<T>(items: readonly T[], sequenceOf: (item: T) => number, request: { maxResults: number; nextToken?: string }, listing: string): Page<T> {
+  page(listMember: string, items: readonly { sequence: number }[], request: { maxResults: number; nextToken?: string }, listing: string): object {
     const after = request.nextToken === undefined ? 0 : this.read(request.nextToken, listing);
-    const remaining = items.filter((item) => sequenceOf(item) > after);
+    const remaining = items.filter((item) => item.sequence > after).sort((a, b) => a.sequence - b.sequence);
     const page = remaining.slice(0, request.maxResults);
-    if (remaining.length <= request.maxResults) return { items: page };
-    return { items: page, nextToken: this.issue(sequenceOf(page[page.length - 1]), listing) };
+    return { [listMember]: page, nextToken: remaining.length > page.length ? this.issue(page[page.length - 1].sequence, listing) : undefined };
   }
 
   private issue(after: number, listing: string): string {
