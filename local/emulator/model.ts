@@ -1,8 +1,6 @@
 /**
- * The FinSpace Data API model, typed just enough for the emulator to derive its
- * routes, (de)serialization, validation, error lists and record views from it
- * instead of restating them. The source is the trimmed official model in
- * model/finspace-data.json.
+ * The official model (model/finspace-data.json), typed just enough to derive routes,
+ * (de)serialization, validation, error lists and record views from it instead of restating them.
  */
 import modelJson from '../../model/finspace-data.json';
 

@@ -1,11 +1,8 @@
 /**
- * Opaque pagination. A token is the position after the last item returned,
- * encrypted (AES-256-GCM, key per emulator instance) with the operation,
- * environment and subject (group or user) as authenticated data: it cannot be
- * read, forged, or replayed against another listing.
- *
- * Positions are creation sequences rather than offsets, so items deleted
- * between pages do not make a listing skip others.
+ * Opaque pagination. A token is the position after the last item returned, encrypted
+ * (AES-256-GCM, key per emulator instance) with its listing as authenticated data: it cannot
+ * be read, forged, or replayed against another listing. Positions are sequences, not
+ * offsets, so items deleted between pages do not make a listing skip others.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'crypto';
 import { modeledError } from './errors';

@@ -5,12 +5,11 @@
  */
 import { MemberRef, Shape, shapeNamed } from './model';
 
+/** `path` e.g. `permissionGroup.name`, `constraint` e.g. `Member must not be null`. */
 export interface Violation {
-  /** Member path, e.g. `maxResults` or `permissionGroup.name`. */
   readonly path: string;
   readonly value: unknown;
   readonly sensitive: boolean;
-  /** e.g. `Member must not be null`. */
   readonly constraint: string;
 }
 
