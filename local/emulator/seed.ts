@@ -134,35 +134,31 @@ export function validateSeed(value: unknown, source = 'seed', existing?: SeedTar
   const unique = (seen: Set<string>, key: string, inState: unknown, problem: string) => {
     if (seen.size === seen.add(key).size || inState) problems.push(problem);
   };
+  /** Each element of a list that can be read as an object of `rules`, with its path. */
+  const readable = <T>(list: readonly T[] | undefined, rules: Record<string, FieldRule>, path: string, each: (item: T, itemPath: string) => void) =>
+    (list ?? []).forEach((item, index) => {
+      if (checkObject(item, rules, `${path}[${index}]`, problems)) each(item, `${path}[${index}]`);
+    });
   if (!checkObject(value, { iamPrincipals: { kind: 'list' }, environments: { kind: 'list' } }, '$', problems)) {
     throw new SeedError(source, problems);
   }
   const seed = value as EmulatorSeed;
   const [accessKeys, environmentIds] = [new Set<string>(), new Set<string>()];
-  (seed.iamPrincipals ?? []).forEach((principal, index) => {
-    const path = `$.iamPrincipals[${index}]`;
-    if (!checkObject(principal, PRINCIPAL_FIELDS, path, problems)) return;
-    const { accessKeyId } = principal;
+  readable(seed.iamPrincipals, PRINCIPAL_FIELDS, '$.iamPrincipals', ({ accessKeyId }, path) => {
     unique(accessKeys, accessKeyId, existing?.keys.find(accessKeyId), `${path}.accessKeyId: access key '${accessKeyId}' appears more than once`);
   });
-  (seed.environments ?? []).forEach((environment, index) => {
-    const path = `$.environments[${index}]`;
-    if (!checkObject(environment, ENVIRONMENT_FIELDS, path, problems)) return;
+  readable(seed.environments, ENVIRONMENT_FIELDS, '$.environments', (environment, path) => {
     const { environmentId } = environment;
     unique(environmentIds, environmentId, false, `${path}.environmentId: environment '${environmentId}' appears more than once`);
     const inState = existing?.environments.get(environmentId);
     const [userIds, emails, groupIds] = [new Set<string>(), new Set<string>(), new Set<string>()];
-    (environment.users ?? []).forEach((user, userIndex) => {
-      const userPath = `${path}.users[${userIndex}]`;
-      if (!checkObject(user, USER_FIELDS, userPath, problems)) return;
+    readable(environment.users, USER_FIELDS, `${path}.users`, (user, userPath) => {
       unique(userIds, user.userId, inState?.users.has(user.userId), `${userPath}.userId: user '${user.userId}' appears more than once`);
       // The address itself is sensitive, so the message points at the entry only.
       const email = user.emailAddress.toLowerCase();
       unique(emails, email, inState?.findUserByEmail(email), `${userPath}.emailAddress: this email address is used by another user`);
     });
-    (environment.permissionGroups ?? []).forEach((group, groupIndex) => {
-      const groupPath = `${path}.permissionGroups[${groupIndex}]`;
-      if (!checkObject(group, GROUP_FIELDS, groupPath, problems)) return;
+    readable(environment.permissionGroups, GROUP_FIELDS, `${path}.permissionGroups`, (group, groupPath) => {
       const { permissionGroupId } = group;
       const duplicate = `${groupPath}.permissionGroupId: group '${permissionGroupId}' appears more than once`;
       unique(groupIds, permissionGroupId, inState?.groups.has(permissionGroupId), duplicate);
