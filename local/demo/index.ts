@@ -29,8 +29,13 @@ const APP_USERS = ['analyst01', 'analyst02', 'analyst03', 'analyst04', 'analyst0
 
 function demoSeed(handlerRoleArn: string): EmulatorSeed {
   const users: SeedUser[] = [
-    { userId: AUTOMATION_USER, type: 'SUPER_USER', emailAddress: 'automation@example.com', apiAccess: 'ENABLED',
-      apiAccessPrincipalArn: handlerRoleArn },
+    {
+      userId: AUTOMATION_USER,
+      type: 'SUPER_USER',
+      emailAddress: 'automation@example.com',
+      apiAccess: 'ENABLED',
+      apiAccessPrincipalArn: handlerRoleArn,
+    },
     ...APP_USERS.map(userId => ({ userId, type: 'APP_USER' as const, emailAddress: `${userId}@example.com` })),
     // The example declares this one by e-mail address.
     { userId: 'research01', type: 'APP_USER', emailAddress: 'head.of.research@example.com', firstName: 'Head', lastName: 'Research' },

@@ -58,7 +58,7 @@ export class SignedClient {
     const query = Object.fromEntries(given.map(([key, value]) => [key, String(value)]));
     const body = request.body === undefined ? '' : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
     const contentType: Record<string, string> = body.length > 0 ? { 'content-type': 'application/json' } : {};
-    let headers: Record<string, string> = { 'host': url.host, ...contentType, ...request.headers };
+    let headers: Record<string, string> = { host: url.host, ...contentType, ...request.headers };
     if (!overrides.unsigned) {
       if (!this.keys) throw new Error('this client has no keys');
       const signer = new SignatureV4({
