@@ -111,8 +111,10 @@ export class AccessKeys {
    * AccessDeniedException too: the operation declares no ResourceNotFoundException, and
    * IAM-style APIs do not reveal which resources exist to callers who may not use them.
    */
-  vend(request: { principal: Principal; environment?: EnvironmentState; region: string; now: number; behaviour: EmulatorBehaviour },
-    input: { environmentId: string; durationInMinutes?: number }): object {
+  vend(
+    request: { principal: Principal; environment?: EnvironmentState; region: string; now: number; behaviour: EmulatorBehaviour },
+    input: { environmentId: string; durationInMinutes?: number },
+  ): object {
     const { principal, environment, now, behaviour } = request;
     if (principal.kind !== 'iam') {
       throw denied(
@@ -149,8 +151,8 @@ export class AccessKeys {
     const durationInMinutes = input.durationInMinutes ?? behaviour.defaultCredentialDurationMinutes;
     // The session token is opaque, well within the model's 1000-character limit.
     const keys = { accessKeyId, secretAccessKey: randomBytes(30).toString('base64'), sessionToken: randomBytes(240).toString('base64') };
-    const { environmentId } = environment;
-    this.byAccessKeyId.set(accessKeyId, { kind: 'vended', ...keys, environmentId, userId: user.userId, expiresAt: now + durationInMinutes * 60_000 });
+    const expiresAt = now + durationInMinutes * 60_000;
+    this.byAccessKeyId.set(accessKeyId, { kind: 'vended', ...keys, environmentId: environment.environmentId, userId: user.userId, expiresAt });
     return { credentials: keys, durationInMinutes };
   }
 }
