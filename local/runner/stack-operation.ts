@@ -21,7 +21,6 @@ export interface OperationContext {
   readonly assembly?: Assembly;
   /** Replaces the waiters' retry interval (ms), scaling their total timeout with it. */
   readonly pollIntervalMs?: number;
-  sleep(ms: number): Promise<void>;
   report(event: RunnerEvent): void;
   /** The value another deployed stack exports under `name`, for Fn::ImportValue. */
   exportedValue(name: string): unknown;
@@ -43,10 +42,8 @@ export interface StackResult {
   readonly outputs: Record<string, DeployedOutput>;
 }
 
-const BUSY_STATUSES = new Set<string>([
-  'CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS',
-  'ROLLBACK_FAILED', 'UPDATE_ROLLBACK_FAILED', 'DELETE_FAILED',
-]);
+/** The statuses in which CloudFormation refuses an update. */
+const BUSY_STATUS = /^((UPDATE_)?ROLLBACK|CREATE|UPDATE|DELETE)_IN_PROGRESS$|_FAILED$/;
 
 /** A resource operation failed; its *_FAILED event was reported. */
 class ResourceFailed extends Error {
@@ -60,10 +57,10 @@ interface Change {
   readonly logicalId: string;
   /** The resource before; undefined when the deploy created it. */
   readonly before?: DeployedResource;
-  /** An update answered another physical id: the old one is deleted in cleanup, or restored by a rollback. */
-  readonly replaced?: boolean;
-  /** A failed update's properties, which the update back sends as the old ones. */
-  readonly attempted?: Record<string, unknown>;
+  /** The properties sent, which an update back sends as the old ones. */
+  readonly attempted: Record<string, unknown>;
+  /** The update answered another physical id: the old one is deleted in cleanup, or restored by a rollback. */
+  replaced: boolean;
 }
 
 /** A physical resource to delete; Retain only lets it go (DELETE_SKIPPED). */
@@ -85,34 +82,40 @@ export async function deployStack(stack: AssemblyStack, previous: DeployedStack 
     const deleted = await destroyStack(previous, context);
     return deleted.success ? { ...deleted, status: 'NO_RESOURCES' } : deleted;
   }
-  return new StackOperation(stack.stackName, context).deploy(stack, previous);
+  if (previous && BUSY_STATUS.test(previous.status)) {
+    throw new AwsError('ValidationError', `Stack:${previous.stackId} is in ${previous.status} state and can not be updated.`);
+  }
+  // A stack whose creation rolled back holds nothing; CloudFormation must create it anew.
+  const existing = previous?.status === 'ROLLBACK_COMPLETE' ? undefined : previous;
+  const { account = DEFAULT_ACCOUNT, region = DEFAULT_REGION } = existing ?? stack;
+  return new StackOperation(context, stack.stackName, existing, stack.template, account, region).deploy(stack);
 }
 
 export async function destroyStack(previous: DeployedStack, context: OperationContext): Promise<StackResult> {
-  return new StackOperation(previous.stackName, context).destroy(previous);
+  return new StackOperation(context, previous.stackName, previous, previous.template, previous.account, previous.region).destroy();
 }
 
 class StackOperation {
-  private env!: StackEnvironment;
-  private template: Template = {};
-  private previous?: DeployedStack;
-  private readonly live = new Map<string, DeployedResource>();
+  private readonly env: StackEnvironment;
+  private readonly live: Map<string, DeployedResource>;
+  private outputs: Record<string, DeployedOutput>;
   private readonly changes: Change[] = [];
   private readonly progress = { done: 0, total: 0 };
   private status = 'CREATE_IN_PROGRESS';
-  private outputs: Record<string, DeployedOutput> = {};
-  private readonly conditionValues = new Map<string, boolean>();
   private constructPaths: Readonly<Record<string, string>> = {};
 
-  constructor(private readonly stackName: string, private readonly context: OperationContext) {}
+  /** `previous`: what CloudFormation knows of the stack, undefined when it creates it. */
+  constructor(
+    private readonly context: OperationContext, private readonly stackName: string, private readonly previous: DeployedStack | undefined,
+    private template: Template, account: string, region: string,
+  ) {
+    this.env = stackEnvironment(stackName, account, region, previous?.stackId);
+    this.live = new Map(Object.entries(previous?.resources ?? {}));
+    this.outputs = previous?.outputs ?? {};
+  }
 
-  async deploy(stack: AssemblyStack, previous: DeployedStack | undefined): Promise<StackResult> {
-    if (previous && BUSY_STATUSES.has(previous.status)) {
-      throw new AwsError('ValidationError', `Stack:${previous.stackId} is in ${previous.status} state and can not be updated.`);
-    }
-    // A stack whose creation rolled back holds nothing; CloudFormation must create it anew.
-    const existing = previous?.status === 'ROLLBACK_COMPLETE' ? undefined : previous;
-    this.load(existing, stack.template, existing?.account ?? stack.account ?? DEFAULT_ACCOUNT, existing?.region ?? stack.region ?? DEFAULT_REGION);
+  async deploy(stack: AssemblyStack): Promise<StackResult> {
+    const existing = this.previous;
     this.constructPaths = stack.constructPaths;
     if (existing && JSON.stringify(existing.template) === JSON.stringify(stack.template)) return this.result(true, undefined, 'NO_CHANGES');
 
@@ -141,8 +144,7 @@ class StackOperation {
     return this.result(true);
   }
 
-  async destroy(previous: DeployedStack): Promise<StackResult> {
-    this.load(previous, previous.template, previous.account, previous.region);
+  async destroy(): Promise<StackResult> {
     this.progress.total = this.live.size;
     this.setStatus('DELETE_IN_PROGRESS', 'User Initiated');
     const failures = await this.deleteAll([...this.live].map(([id, resource]) => doomed(id, resource, resource.deletionPolicy)), 'DELETE_FAILED');
@@ -150,15 +152,6 @@ class StackOperation {
     this.setStatus('DELETE_COMPLETE');
     this.context.persist(undefined);
     return this.result(true);
-  }
-
-  /** Takes over what CloudFormation knows of the stack. */
-  private load(stack: DeployedStack | undefined, template: Template, account: string, region: string): void {
-    this.previous = stack;
-    this.template = template;
-    this.outputs = stack?.outputs ?? {};
-    this.env = stackEnvironment(this.stackName, account, region, stack?.stackId);
-    for (const [id, resource] of Object.entries(stack?.resources ?? {})) this.live.set(id, resource);
   }
 
   /** What CloudFormation checks before it starts; answers the resources whose conditions hold. */
@@ -198,20 +191,18 @@ class StackOperation {
       this.progress.done++;
       return;
     }
+    const change: Change = { logicalId, before, attempted: properties, replaced: false };
+    this.changes.push(change);
     await this.tracked(logicalId, type, operation, constructPath, async () => {
-      let after: DeployedResource;
-      try {
-        after = record(await this.createOrUpdate(logicalId, record({ physicalId: before?.physicalId, attributes: {} }), before));
-      } catch (error) {
+      const target = record({ physicalId: before?.physicalId, attributes: {} });
+      const outcome = await this.createOrUpdate(logicalId, target, before).catch((error: unknown) => {
         // CloudFormation keeps the id a failed create answered, for the delete of the rollback.
         if (!before) this.live.set(logicalId, record({ physicalId: (error as CustomResourceFailure).physicalId, attributes: {} }));
-        this.changes.push({ logicalId, before, attempted: properties });
         throw error;
-      }
-      this.live.set(logicalId, after);
-      const replaced = before !== undefined && after.physicalId !== before.physicalId;
-      this.changes.push({ logicalId, before, replaced });
-      if (replaced) {
+      });
+      this.live.set(logicalId, record(outcome));
+      change.replaced = before !== undefined && outcome.physicalId !== before.physicalId;
+      if (change.replaced) {
         this.progress.total++;
         this.resourceEvent(logicalId, type, 'UPDATE_IN_PROGRESS',
           { reason: 'Requested update required the provider to create a new physical resource', constructPath }, false);
@@ -241,7 +232,7 @@ class StackOperation {
     const status = `${requestType.toUpperCase()}_IN_PROGRESS`;
     const call = { requestType, logicalId, resourceType: type, properties, oldProperties, physicalId };
     return callCustomResource(call, this.env, provider, this.context.providerEndpoint, {
-      sleep: ms => this.context.sleep(ms),
+      sleep: ms => new Promise(wake => setTimeout(wake, ms)),
       onPoll: poll => this.context.report({ ...this.eventBase(status), kind: 'waiting', logicalId, constructPath, resourceType: type, ...poll }),
     });
   }
@@ -266,7 +257,7 @@ class StackOperation {
       const oldOrder = Object.keys(previous.resources).filter(id => updated.has(id));
       const errors = await runInDependencyOrder(oldOrder, id => previous.resources[id].dependsOn, id => this.updateBack(updated.get(id)!));
       if (errors.length > 0) {
-        this.setStatus('UPDATE_ROLLBACK_FAILED', `The following resource(s) failed to update: [${failedIds(errors).join(', ')}]. `);
+        this.setStatus('UPDATE_ROLLBACK_FAILED', `The following resource(s) failed to update: [${failedIds(errors)}]. `);
         return this.result(false, firstReason(failures));
       }
       this.setStatus('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
@@ -284,7 +275,7 @@ class StackOperation {
     const current = this.live.get(logicalId)!;
     await this.tracked(logicalId, before!.type, 'UPDATE', before!.constructPath, async () => {
       const outcome = isCustomResource(before!.type)
-        ? await this.callCustom('Update', logicalId, { ...before!, physicalId: current.physicalId }, attempted ?? current.properties) : {};
+        ? await this.callCustom('Update', logicalId, { ...before!, physicalId: current.physicalId }, attempted) : {};
       this.live.set(logicalId, { ...before!, ...outcome });
       this.persist();
     });
@@ -306,7 +297,7 @@ class StackOperation {
       if (this.live.get(item.logicalId) === item.resource) this.live.delete(item.logicalId);
       this.persist();
     });
-    if (failures.length > 0) this.setStatus(failedStatus!, `The following resource(s) failed to delete: [${failedIds(failures).join(', ')}]. `);
+    if (failures.length > 0) this.setStatus(failedStatus!, `The following resource(s) failed to delete: [${failedIds(failures)}]. `);
     return failures;
   }
 
@@ -327,7 +318,7 @@ class StackOperation {
     try {
       await work();
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = reasonOf(error);
       this.resourceEvent(logicalId, type, `${operation}_FAILED`, { reason, elapsedMs: Date.now() - started, constructPath });
       throw new ResourceFailed(logicalId, reason);
     }
@@ -335,16 +326,11 @@ class StackOperation {
   }
 
   private resolveOutputs(): Record<string, DeployedOutput> {
-    const outputs: Record<string, DeployedOutput> = {};
-    for (const [name, output] of Object.entries(this.template.Outputs ?? {})) {
-      if (output.Condition !== undefined && !this.condition(output.Condition)) continue;
-      outputs[name] = {
-        value: resolve(output.Value, this.scope()),
-        exportName: output.Export ? String(resolve(output.Export.Name, this.scope())) : undefined,
-        description: output.Description,
-      };
-    }
-    return outputs;
+    return Object.fromEntries(Object.entries(this.template.Outputs ?? {})
+      .filter(([, output]) => output.Condition === undefined || this.condition(output.Condition))
+      .map(([name, { Value, Export, Description }]) => [name, {
+        value: resolve(Value, this.scope()), exportName: Export ? String(resolve(Export.Name, this.scope())) : undefined, description: Description,
+      }]));
   }
 
   /** What Ref, Fn::GetAtt, conditions and imports see: the stack as deployed so far. */
@@ -379,19 +365,15 @@ class StackOperation {
     };
   }
 
+  /** Conditions name only parameters, so a condition that cannot be decided refuses the template. */
   private condition(name: string): boolean {
-    const known = this.conditionValues.get(name);
-    if (known !== undefined) return known;
     const expression = this.template.Conditions?.[name];
     if (expression === undefined) throw new AwsError('ValidationError', `Template format error: Unresolved condition dependency ${name}`);
-    let value: boolean;
     try {
-      value = evaluateCondition(expression, this.scope());
+      return evaluateCondition(expression, this.scope());
     } catch (error) {
       throw error instanceof AwsError ? error : new AwsError('ValidationError', (error as Error).message);
     }
-    this.conditionValues.set(name, value);
-    return value;
   }
 
   private setStatus(status: string, reason?: string): void {
@@ -420,11 +402,12 @@ class StackOperation {
   }
 
   private persist(): void {
+    const { stackName, stackId, account, region } = this.env;
     this.context.persist({
-      stackName: this.stackName,
-      stackId: this.env.stackId,
-      account: this.env.account,
-      region: this.env.region,
+      stackName,
+      stackId,
+      account,
+      region,
       status: this.status as StackStatus,
       template: this.template,
       resources: Object.fromEntries(this.live),
@@ -449,18 +432,12 @@ function parameterValue(name: string, type: string, value: unknown): unknown {
   return type === 'CommaDelimitedList' || type.startsWith('List<') ? String(value).split(',') : String(value);
 }
 
-function failedIds(errors: readonly unknown[]): string[] {
-  return errors.map(error => (error instanceof ResourceFailed ? error.logicalId : String((error as Error)?.message ?? error)));
-}
-
-function firstReason(errors: readonly unknown[]): string {
-  const first = errors[0];
-  return first instanceof Error ? first.message : String(first);
-}
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const firstReason = (errors: readonly unknown[]) => reasonOf(errors[0]);
+const failedIds = (errors: readonly unknown[]) => errors.map(error => (error instanceof ResourceFailed ? error.logicalId : reasonOf(error))).join(', ');
 
 /** CloudFormation's reason on the stack event that starts a rollback. */
 function failureSummary(errors: readonly unknown[], creating: boolean): string {
-  const ids = errors.filter(error => error instanceof ResourceFailed).map(error => (error as ResourceFailed).logicalId);
-  if (ids.length === 0) return firstReason(errors);
-  return `The following resource(s) failed to ${creating ? 'create' : 'update'}: [${ids.join(', ')}]. `;
+  if (!errors.some(error => error instanceof ResourceFailed)) return firstReason(errors);
+  return `The following resource(s) failed to ${creating ? 'create' : 'update'}: [${failedIds(errors.filter(error => error instanceof ResourceFailed))}]. `;
 }

@@ -3,6 +3,7 @@
  * CloudFormation must handle them in (DependsOn, Ref, Fn::GetAtt, Fn::Sub), and work
  * over that order as CloudFormation works through a stack.
  */
+import { SUB_VARIABLE } from './intrinsics';
 import { AwsError } from './limits';
 
 export interface Template {
@@ -45,18 +46,13 @@ export function referencedNames(value: unknown, found = new Set<string>()): Set<
     if (typeof target === 'string') found.add(target);
   } else if (single && key === 'Fn::Sub') {
     const [text, variables] = Array.isArray(argument) ? argument : [argument, {}];
-    const targets = subVariables(String(text)).map(name => name.split('.')[0]);
+    const targets = [...String(text).matchAll(SUB_VARIABLE)].map(match => match[1].trim().split('.')[0]);
     targets.filter(target => !Object.keys(variables ?? {}).includes(target) && !target.includes('::')).forEach(target => found.add(target));
     referencedNames(variables, found);
   } else {
     Object.values(value).forEach(item => referencedNames(item, found));
   }
   return found;
-}
-
-/** The `${...}` variables of an Fn::Sub string, without the `${!literal}` escapes. */
-export function subVariables(text: string): string[] {
-  return [...text.matchAll(/\$\{([^!}][^}]*)\}/g)].map(match => match[1].trim());
 }
 
 /**
