@@ -23,7 +23,6 @@ export interface CustomResourceCall {
 
 /** CloudFormation refused or failed the resource; `physicalId` is what it learned, if anything. */
 export class CustomResourceFailure extends Error {
-  public override readonly name = 'CustomResourceFailure';
   constructor(message: string, public readonly physicalId?: string) {
     super(message);
   }
@@ -38,6 +37,7 @@ export async function callCustomResource(
   hooks: { sleep(ms: number): Promise<void>; onPoll(poll: WaiterPoll): void },
 ): Promise<{ physicalId: string; attributes: Record<string, unknown> }> {
   const requestId = randomUUID();
+  // CloudFormation hands a custom resource every number and boolean as a string.
   const request = JSON.stringify({
     RequestType: call.requestType,
     ServiceToken: String(call.properties.ServiceToken),
@@ -46,10 +46,10 @@ export async function callCustomResource(
     RequestId: requestId,
     LogicalResourceId: call.logicalId,
     ResourceType: call.resourceType,
-    ResourceProperties: withScalarsAsStrings(call.properties),
-    OldResourceProperties: call.requestType === 'Update' ? withScalarsAsStrings(call.oldProperties) : undefined,
+    ResourceProperties: call.properties,
+    OldResourceProperties: call.requestType === 'Update' ? call.oldProperties : undefined,
     PhysicalResourceId: call.requestType === 'Create' ? undefined : call.physicalId,
-  });
+  }, (_key, value: unknown) => (typeof value === 'number' || typeof value === 'boolean' ? String(value) : value));
   const refuse = (check: () => void) => {
     try {
       check();
@@ -74,16 +74,6 @@ export async function callCustomResource(
       response.PhysicalResourceId);
   }
   return { physicalId: response.PhysicalResourceId, attributes: response.Data ?? {} };
-}
-
-/** CloudFormation hands a custom resource every number and boolean as a string. */
-function withScalarsAsStrings(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withScalarsAsStrings);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withScalarsAsStrings(item)]));
-  }
-  return value;
 }
 
 /** A pre-signed S3 URL of the length CloudFormation's are: it counts towards the request's size. */
