@@ -9,7 +9,7 @@ import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceRes
 import type { StackEnvironment } from './aws-resources';
 import { RESPONSE_HOST_PREFIX } from './lambda/protocol';
 import { checkCustomResourceResponse, checkEventInvokePayload } from './limits';
-import type { DeployedProvider, ProviderEndpoint, WaiterPoll } from './provider-endpoint';
+import type { DeployedProvider, ProviderCall, ProviderEndpoint } from './provider-endpoint';
 
 export interface CustomResourceCall {
   readonly requestType: CloudFormationCustomResourceEvent['RequestType'];
@@ -30,11 +30,7 @@ export class CustomResourceFailure extends Error {
 
 /** Sends one request through the provider and returns what CloudFormation records, or throws CustomResourceFailure. */
 export async function callCustomResource(
-  call: CustomResourceCall,
-  env: StackEnvironment,
-  provider: DeployedProvider,
-  endpoint: ProviderEndpoint,
-  hooks: { sleep(ms: number): Promise<void>; onPoll(poll: WaiterPoll): void },
+  call: CustomResourceCall, env: StackEnvironment, provider: DeployedProvider, endpoint: ProviderEndpoint, hooks: Pick<ProviderCall, 'sleep' | 'onPoll'>,
 ): Promise<{ physicalId: string; attributes: Record<string, unknown> }> {
   const requestId = randomUUID();
   // CloudFormation hands a custom resource every number and boolean as a string.
