@@ -39,8 +39,16 @@ export function evaluateCondition(expression: unknown, scope: ResolveScope): boo
 }
 
 function applyFunction(name: string, argument: unknown, scope: ResolveScope): unknown {
-  const string = (value: unknown) => asString(name, value);
-  const list = (value: unknown) => asList(name, value);
+  // The checks of what the function is given name it in their errors.
+  const string = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    throw new Error(`Template error: ${name} needs a string, got ${JSON.stringify(value)}`);
+  };
+  const list = (value: unknown): unknown[] => {
+    if (!Array.isArray(value)) throw new Error(`Template error: ${name} needs a list, got ${JSON.stringify(value)}`);
+    return value;
+  };
   const args = (length: number) => {
     if (!Array.isArray(argument) || argument.length !== length) {
       throw new Error(`Template error: ${name} takes a list of ${length} arguments, got ${JSON.stringify(argument)}`);
@@ -71,8 +79,17 @@ function applyFunction(name: string, argument: unknown, scope: ResolveScope): un
       const [separator, text] = args(2);
       return string(resolve(text, scope)).split(string(separator));
     }
-    case 'Fn::Sub':
-      return substitute(argument, scope);
+    case 'Fn::Sub': {
+      // Two forms: a string, or [string, { variable: value }].
+      const [text, variables] = Array.isArray(argument) ? argument : [argument, {}];
+      const own = resolve(variables ?? {}, scope) as Record<string, unknown>;
+      return string(text).replace(SUB_VARIABLE, (_match, captured: string) => {
+        const variable = captured.trim();
+        const [target, ...attribute] = variable.split('.');
+        if (variable in own) return string(own[variable]);
+        return string(attribute.length > 0 && !target.includes('::') ? scope.getAtt(target, attribute.join('.')) : scope.ref(variable));
+      }).replace(/\$\{!/g, '${');
+    }
     case 'Fn::If': {
       const [condition, whenTrue, whenFalse] = args(3);
       return resolve(scope.condition(string(condition)) ? whenTrue : whenFalse, scope);
@@ -104,28 +121,4 @@ function applyFunction(name: string, argument: unknown, scope: ResolveScope): un
     default:
       throw new Error(`${name} is not supported by the local runner`);
   }
-}
-
-/** Fn::Sub, in both forms: a string, or [string, { variable: value }]. */
-function substitute(argument: unknown, scope: ResolveScope): string {
-  const [text, variables] = Array.isArray(argument) ? argument : [argument, {}];
-  const own = resolve(variables ?? {}, scope) as Record<string, unknown>;
-  return asString('Fn::Sub', text).replace(SUB_VARIABLE, (_match, name: string) => {
-    const variable = name.trim();
-    const [target, ...attribute] = variable.split('.');
-    const value = variable in own ? own[variable]
-      : attribute.length > 0 && !target.includes('::') ? scope.getAtt(target, attribute.join('.')) : scope.ref(variable);
-    return asString('Fn::Sub', value);
-  }).replace(/\$\{!/g, '${');
-}
-
-function asList(name: string, value: unknown): unknown[] {
-  if (!Array.isArray(value)) throw new Error(`Template error: ${name} needs a list, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function asString(name: string, value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new Error(`Template error: ${name} needs a string, got ${JSON.stringify(value)}`);
 }
