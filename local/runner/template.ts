@@ -61,17 +61,14 @@ export function referencedNames(value: unknown, found = new Set<string>()): Set<
  */
 export function dependencyGraph(template: Template, resources: Record<string, TemplateResource>): Map<string, Set<string>> {
   const known = new Set([...Object.keys(template.Parameters ?? {}), ...Object.keys(template.Resources ?? {})]);
-  const graph = new Map<string, Set<string>>();
-  for (const [logicalId, resource] of Object.entries(resources)) {
-    graph.set(logicalId, new Set([resource.DependsOn ?? [], ...referencedNames(resource.Properties ?? {})].flat()));
-  }
-  const unresolved = new Set([...graph.values()].flatMap(names => [...names]).filter(name => !known.has(name)));
+  const references = Object.entries(resources)
+    .map(([logicalId, resource]) => [logicalId, [resource.DependsOn ?? [], ...referencedNames(resource.Properties ?? {})].flat()] as const);
+  const unresolved = new Set(references.flatMap(([, names]) => names).filter(name => !known.has(name)));
   if (unresolved.size > 0) {
     throw new AwsError('ValidationError',
       `Template format error: Unresolved resource dependencies [${[...unresolved].sort().join(', ')}] in the Resources block of the template`);
   }
-  for (const names of graph.values()) [...names].filter(name => !resources[name]).forEach(name => names.delete(name));
-  return graph;
+  return new Map(references.map(([logicalId, names]) => [logicalId, new Set(names.filter(name => resources[name]))]));
 }
 
 /**
