@@ -64,16 +64,9 @@ interface Change {
 }
 
 /** A physical resource to delete; Retain only lets it go (DELETE_SKIPPED). */
-interface Doomed {
-  readonly logicalId: string;
-  readonly resource: DeployedResource;
-  readonly retain: boolean;
-}
+type Doomed = { readonly logicalId: string; readonly resource: DeployedResource; readonly retain: boolean };
 
 type Outcome = Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>;
-
-/** The property that holds the code asset of a Lambda function or layer. */
-const CODE_PROPERTY: Record<string, string> = { 'AWS::Lambda::Function': 'Code', 'AWS::Lambda::LayerVersion': 'Content' };
 
 export async function deployStack(stack: AssemblyStack, previous: DeployedStack | undefined, context: OperationContext): Promise<StackResult> {
   // CloudFormation refuses a template without resources; the CDK CLI skips the stack (and deletes it if it exists).
@@ -218,7 +211,8 @@ class StackOperation {
       if (before && before.properties.ServiceToken !== properties.ServiceToken) throw new Error('Modifying service token is not allowed.');
       return this.callCustom(before ? 'Update' : 'Create', logicalId, resource, before?.properties);
     }
-    const objectKey = (properties[CODE_PROPERTY[type]] as { S3Key?: string } | undefined)?.S3Key;
+    // A Lambda function's Code, a layer's Content.
+    const objectKey = ((properties.Code ?? properties.Content) as { S3Key?: string } | undefined)?.S3Key;
     const codeDirectory = (objectKey && this.context.assembly?.assetDirectory(objectKey)) || before?.codeDirectory;
     return { ...provisionAwsResource(logicalId, type, properties, this.env), codeDirectory };
   }
