@@ -329,21 +329,17 @@ class StackOperation {
 
   /** What Ref, Fn::GetAtt, conditions and imports see: the stack as deployed so far. */
   private scope(): ResolveScope {
+    const deployed = (logicalId: string) => {
+      const resource = this.live.get(logicalId);
+      if (!resource?.physicalId) throw new Error(`Template error: instance of Fn::GetAtt or Ref references ${logicalId}, which is not deployed`);
+      return { ...resource, physicalId: resource.physicalId };
+    };
     return {
       region: this.env.region,
       mappings: this.template.Mappings,
-      ref: name => {
-        const pseudo = pseudoParameter(name, this.env);
-        if (pseudo !== undefined) return pseudo;
-        const parameter = this.template.Parameters?.[name];
-        if (parameter) return parameterValue(name, parameter.Type, parameter.Default);
-        const resource = this.live.get(name);
-        if (!resource?.physicalId) throw new Error(`Template error: instance of Fn::GetAtt or Ref references ${name}, which is not deployed`);
-        return resource.physicalId;
-      },
+      ref: name => pseudoParameter(name, this.env) ?? parameterValue(name, this.template.Parameters?.[name]) ?? deployed(name).physicalId,
       getAtt: (logicalId, attribute) => {
-        const resource = this.live.get(logicalId);
-        if (!resource?.physicalId) throw new Error(`Template error: instance of Fn::GetAtt references ${logicalId}, which is not deployed`);
+        const resource = deployed(logicalId);
         if (attribute in resource.attributes) return resource.attributes[attribute];
         if (isCustomResource(resource.type)) {
           throw new Error(`CustomResource attribute error: Vendor response doesn't contain ${attribute} key in object ${this.env.stackId}|${logicalId}`);
@@ -419,11 +415,13 @@ function doomed(logicalId: string, resource: DeployedResource, policy?: string):
   return { logicalId, resource, retain: policy === 'Retain' || policy === 'RetainExceptOnCreate' };
 }
 
-function parameterValue(name: string, type: string, value: unknown): unknown {
-  if (type.startsWith('AWS::SSM::Parameter::Value')) {
-    throw new Error(`parameter ${name} is read from SSM Parameter Store (${String(value)}), which the local runner cannot do`);
+/** Ref of a template parameter (its default: CloudFormation has no other value here), or undefined for a name that is not one. */
+function parameterValue(name: string, parameter?: { Type: string; Default?: unknown }): unknown {
+  if (!parameter) return undefined;
+  if (parameter.Type.startsWith('AWS::SSM::Parameter::Value')) {
+    throw new Error(`parameter ${name} is read from SSM Parameter Store (${String(parameter.Default)}), which the local runner cannot do`);
   }
-  return type === 'CommaDelimitedList' || type.startsWith('List<') ? String(value).split(',') : String(value);
+  return parameter.Type === 'CommaDelimitedList' || parameter.Type.startsWith('List<') ? String(parameter.Default).split(',') : String(parameter.Default);
 }
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
