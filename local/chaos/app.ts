@@ -7,8 +7,7 @@
 import { App, CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { type Declaration, ENVIRONMENT_KEYS, type EnvironmentKey, type GroupRef } from './declaration';
-import { DECLARED_USERS, ENVIRONMENT_IDS, IMPORTED_GROUPS } from './environments';
+import { type Declaration, DECLARED_USERS, ENVIRONMENT_IDS, ENVIRONMENT_KEYS, type EnvironmentKey, type GroupRef, IMPORTED_GROUPS } from './environments';
 import type { HandlerTimeouts } from './plan';
 import { FinSpaceDataAccess, FinSpaceUser, FinSpaceUserType, GroupMembership, IfExists, type IPermissionGroup, PermissionGroup } from '../../lib';
 

@@ -10,9 +10,8 @@
  * whole emulator state as after any step, so nothing undeclared may have been touched.
  */
 import { STACK_NAME } from './app';
-import type { Declaration, EnvironmentKey, MembershipDeclaration } from './declaration';
-import { environmentOf, groupIdentity } from './declaration';
-import { HANDLER_ROLE_KEYS, OUTSIDE_USERS } from './environments';
+import type { Declaration, EnvironmentKey, MembershipDeclaration } from './environments';
+import { environmentOf, groupIdentity, HANDLER_ROLE_KEYS, OUTSIDE_USERS } from './environments';
 import type { ExpectedFinSpace } from './expectation';
 import type { ChaosWorld } from './world';
 import type { DriftFinding } from '../../contract/drift-audit';

@@ -8,8 +8,7 @@
  * faults) are the handler's alone.
  */
 import * as path from 'path';
-import type { EnvironmentKey } from './declaration';
-import { chaosSeed, ENVIRONMENT_IDS, HANDLER_ROLE_KEYS, type HandlerPrivilege, OPERATOR_KEYS } from './environments';
+import { chaosSeed, ENVIRONMENT_IDS, type EnvironmentKey, HANDLER_ROLE_KEYS, type HandlerPrivilege, OPERATOR_KEYS } from './environments';
 import type { Outage } from './plan';
 import { FinSpaceDataClient, isFinSpaceError, VendedCredentialCache } from '../../lambda/finspace';
 import { type CallRecord, type EmulatorBehaviour, type EmulatorSnapshot, FAULT_KINDS, type FaultCounts, type FaultOptions, FinSpaceEmulator } from '../emulator';

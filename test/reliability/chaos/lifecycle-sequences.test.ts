@@ -26,7 +26,7 @@
  * then paces the handler, so these six short sequences take 40 to 80 seconds where
  * the same without faults takes one. The long run is `npm run chaos`.
  */
-import { type Declaration, EMPTY_DECLARATION, groupIdentity } from '../../../local/chaos/declaration';
+import { type Declaration, EMPTY_DECLARATION, groupIdentity } from '../../../local/chaos/environments';
 import { addFigures, emptyFigures, type Figures } from '../../../local/chaos/figures';
 import { OUTAGE_HANDLER_TIMEOUTS, planSequence, type Plan } from '../../../local/chaos/plan';
 import { runSequence, type SequenceReport } from '../../../local/chaos/sequence';
