@@ -2,47 +2,31 @@
  * A drift round between chaos steps: after a completed deploy, the operator changes
  * FinSpace outside CloudFormation (a declared member removed, a member nobody
  * declares added to an exclusive group, a created group renamed, re-permissioned and
- * re-described), then the stack's
- * drift audit runs with healing, as its schedule would, under the step's faults.
- * Every injected change must be found; what the faults kept the audit from healing is
- * healed by the next run, without faults. Whatever the audit removed that the
- * expectation counted as an outside member, it forgets; the sequence then checks the
- * whole emulator state as after any step, so nothing undeclared may have been touched.
+ * re-described), then the stack's drift audit runs with healing, as its schedule
+ * would, under the step's faults. Every injected change must be found; what the
+ * faults kept the audit from healing is healed by the next run, without faults.
+ * Whatever the audit removed that the expectation counted as an outside member, it
+ * forgets; the sequence then checks the whole emulator state as after any step, so
+ * nothing undeclared may have been touched.
  */
 import { STACK_NAME } from './app';
-import type { Declaration, EnvironmentKey, MembershipDeclaration } from './environments';
-import { environmentOf, groupIdentity, HANDLER_ROLE_KEYS, OUTSIDE_USERS } from './environments';
+import { type Declaration, environmentOf, groupIdentity, OUTSIDE_USERS } from './environments';
 import type { ExpectedFinSpace } from './expectation';
+import type { Figures } from './figures';
 import type { ChaosWorld } from './world';
 import type { DriftFinding } from '../../contract/drift-audit';
 import type { FaultOptions } from '../emulator';
-import { drift, type StackDrift } from '../runner';
+import type { StackDrift } from '../runner';
 
 /** Granted outside CloudFormation by a drift round: never ManageUsersAndGroups, whose removal the handler may refuse. */
 const EXTRA_PERMISSIONS = ['ViewAuditData', 'AccessNotebooks', 'CreateDataset'];
-
-export interface DriftRoundFigures {
-  rounds: number;
-  injected: number;
-  found: number;
-  healedFirstRun: number;
-  healedSecondRun: number;
-}
-
-export function emptyDriftFigures(): DriftRoundFigures {
-  return { rounds: 0, injected: 0, found: 0, healedFirstRun: 0, healedSecondRun: 0 };
-}
 
 /** Whether the step at `index` of the sequence of `seed` is followed by a drift round: about one in two. */
 export function hasDriftRound(seed: number, index: number): boolean {
   return mix(seed, index, 0) % 2 === 0;
 }
 
-interface Injected {
-  readonly kind: DriftFinding['kind'];
-  readonly permissionGroupId: string;
-  readonly userId?: string;
-}
+type Injected = Pick<DriftFinding, 'kind' | 'permissionGroupId' | 'userId'>;
 
 /** Plays one round; answers the problems found (none when every change was found and healed). */
 export async function driftRound(options: {
@@ -52,89 +36,70 @@ export async function driftRound(options: {
   readonly seed: number;
   readonly index: number;
   readonly faults: FaultOptions;
-  readonly figures: DriftRoundFigures;
+  readonly figures: Figures['drift'];
 }): Promise<string[]> {
-  const { world, expected, deployed, seed, index, faults, figures } = options;
+  const { world, expected, deployed, seed, index, figures } = options;
   const pick = <T>(items: readonly T[], salt: number): T | undefined => items.length === 0 ? undefined : items[mix(seed, index, salt) % items.length];
-  const groupIdOf = (identity: string) => expected.physicalIdOf(identity);
+  const identityOf = (membership: Declaration['memberships'][number]) => groupIdentity(deployed, membership.group);
   const injected: Injected[] = [];
 
   // A declared member removed: a user declared once in its group.
-  const declarations = (membership: MembershipDeclaration, user: string) => deployed.memberships
-    .filter(other => groupIdentity(deployed, other.group) === groupIdentity(deployed, membership.group) && other.users.includes(user)).length;
-  const declaredOnce = deployed.memberships.flatMap(m => m.users.filter(user => declarations(m, user) === 1).map(user => ({ membership: m, user })));
+  const declarations = (identity: string, user: string) => deployed.memberships.filter(m => identityOf(m) === identity && m.users.includes(user));
+  const declaredOnce = deployed.memberships.flatMap(m => m.users.filter(user => declarations(identityOf(m), user).length === 1)
+    .map(user => ({ m, user })));
   const removal = pick(declaredOnce, 1);
-  if (removal) {
-    const identity = groupIdentity(deployed, removal.membership.group);
-    const permissionGroupId = groupIdOf(identity);
-    if (permissionGroupId) {
-      await world.removeMember(environmentOf(deployed, removal.membership.group), permissionGroupId, removal.user);
-      injected.push({ kind: 'MemberMissing', permissionGroupId, userId: removal.user });
-    }
+  const removedFrom = removal && expected.physicalIdOf(identityOf(removal.m));
+  if (removal && removedFrom) {
+    await world.removeMember(environmentOf(deployed, removal.m.group), removedFrom, removal.user);
+    injected.push({ kind: 'MemberMissing', permissionGroupId: removedFrom, userId: removal.user });
   }
   // A member nobody declares, added to an exclusive membership's group.
   const exclusive = pick(deployed.memberships.filter(m => m.exclusive), 2);
-  if (exclusive) {
-    const identity = groupIdentity(deployed, exclusive.group);
-    const permissionGroupId = groupIdOf(identity);
-    const user = pick(OUTSIDE_USERS, 3)!;
-    if (permissionGroupId && await world.addMember(environmentOf(deployed, exclusive.group), permissionGroupId, user)) {
-      expected.addOutsideMember(identity, user);
-      injected.push({ kind: 'MemberExtra', permissionGroupId, userId: user });
-    }
+  const extendedGroup = exclusive && expected.physicalIdOf(identityOf(exclusive));
+  const user = pick(OUTSIDE_USERS, 3)!;
+  if (exclusive && extendedGroup && await world.addMember(environmentOf(deployed, exclusive.group), extendedGroup, user)) {
+    expected.addOutsideMember(identityOf(exclusive), user);
+    injected.push({ kind: 'MemberExtra', permissionGroupId: extendedGroup, userId: user });
   }
   // A created group renamed, granted one more permission, and re-described when it declares a description.
   const renamed = pick(deployed.groups, 4);
   const extraPermission = renamed && EXTRA_PERMISSIONS.find(permission => !renamed.permissions.includes(permission as never));
-  if (renamed && extraPermission) {
-    const permissionGroupId = groupIdOf(`${renamed.id}@${renamed.environment}`);
-    if (permissionGroupId) {
-      await world.operator(renamed.environment as EnvironmentKey).updatePermissionGroup({
-        permissionGroupId,
-        name: `${renamed.name}-drifted`,
-        applicationPermissions: [...renamed.permissions, extraPermission] as never,
-        ...(renamed.description ? { description: `${renamed.description} (drifted)` } : {}),
-      });
-      injected.push({ kind: 'GroupRenamed', permissionGroupId }, { kind: 'PermissionsChanged', permissionGroupId });
-      if (renamed.description) injected.push({ kind: 'DescriptionChanged', permissionGroupId });
-    }
+  const renamedId = renamed && extraPermission && expected.physicalIdOf(`${renamed.id}@${renamed.environment}`);
+  if (renamed && renamedId) {
+    await world.operator(renamed.environment).updatePermissionGroup({
+      permissionGroupId: renamedId,
+      name: `${renamed.name}-drifted`,
+      applicationPermissions: [...renamed.permissions, extraPermission] as never,
+      ...(renamed.description ? { description: `${renamed.description} (drifted)` } : {}),
+    });
+    injected.push({ kind: 'GroupRenamed', permissionGroupId: renamedId }, { kind: 'PermissionsChanged', permissionGroupId: renamedId });
+    if (renamed.description) injected.push({ kind: 'DescriptionChanged', permissionGroupId: renamedId });
   }
   figures.rounds++;
   figures.injected += injected.length;
 
   const problems: string[] = [];
-  const driftOptions = {
-    stateFile: world.stateFile, stacks: [STACK_NAME], finspaceEndpoint: world.emulator.endpoint, roleCredentials: HANDLER_ROLE_KEYS, heal: true,
-  };
-  world.emulator.setFaults(faults);
-  let first: StackDrift[];
-  try {
-    first = await drift(driftOptions);
-  } finally {
-    world.emulator.setFaults(undefined);
-  }
+  const first = await world.drift(STACK_NAME, options.faults);
   const findings = first.flatMap(stack => stack.result?.findings ?? []);
+  const matching = (change: Injected) => (f: DriftFinding) =>
+    f.kind === change.kind && f.permissionGroupId === change.permissionGroupId && f.userId === change.userId;
   for (const change of injected) {
-    const finding = findings.find(f => f.kind === change.kind && f.permissionGroupId === change.permissionGroupId && f.userId === change.userId);
-    if (!finding) {
-      problems.push(`drift round: ${change.kind} of ${change.userId ?? 'the group'} in ${change.permissionGroupId} was not found (audit: ${describe(first)})`);
-      continue;
-    }
-    figures.found++;
-    if (finding.healed) figures.healedFirstRun++;
+    const finding = findings.find(matching(change));
+    const what = `${change.kind} of ${change.userId ?? 'the group'} in ${change.permissionGroupId}`;
+    if (!finding) problems.push(`drift round: ${what} was not found (audit: ${describe(first)})`);
+    else figures.found++;
+    if (finding?.healed) figures.healedFirstRun++;
   }
   // The schedule's next run, once FinSpace is healthy, heals what the faults kept back.
   await settle(world);
-  const second = await drift(driftOptions);
-  const left = second.flatMap(stack => stack.result?.findings ?? []).filter(f => f.healed !== true);
+  const second = await world.drift(STACK_NAME);
+  const secondFindings = second.flatMap(stack => stack.result?.findings ?? []);
+  const left = secondFindings.filter(f => f.healed !== true);
   if (left.length > 0 || second.some(stack => !stack.result?.audited)) problems.push(`drift round: the second audit left ${describe(second)}`);
-  const healedFirst = (change: Injected) =>
-    findings.some(f => f.kind === change.kind && f.permissionGroupId === change.permissionGroupId && f.userId === change.userId && f.healed);
-  if (left.length === 0) figures.healedSecondRun += injected.filter(change => !healedFirst(change)).length;
+  if (left.length === 0) figures.healedSecondRun += injected.filter(change => !findings.some(f => matching(change)(f) && f.healed)).length;
   // Every member the audit removed was a member nobody declares: the expectation forgets it.
-  for (const finding of [...findings, ...second.flatMap(stack => stack.result?.findings ?? [])]) {
-    if (finding.kind !== 'MemberExtra' || !finding.healed) continue;
-    const identity = [...deployed.memberships.map(m => groupIdentity(deployed, m.group))].find(id => groupIdOf(id) === finding.permissionGroupId);
+  for (const finding of [...findings, ...secondFindings].filter(f => f.kind === 'MemberExtra' && f.healed)) {
+    const identity = deployed.memberships.map(identityOf).find(id => expected.physicalIdOf(id) === finding.permissionGroupId);
     if (identity) expected.removeOutsideMember(identity, finding.userId!);
   }
   await settle(world);
@@ -147,10 +112,8 @@ function describe(drifts: readonly StackDrift[]): string {
 
 /** Until FinSpace has no membership in progress. */
 async function settle(world: ChaosWorld): Promise<void> {
-  await world.settleRemovals();
-  const deadline = Date.now() + 10_000;
-  const adding = () => world.snapshot().environments.some(e => e.permissionGroups.some(g => g.members.some(m => m.membershipStatus === 'ADDITION_IN_PROGRESS')));
-  while (adding() && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 5));
+  await world.settle('REMOVAL_IN_PROGRESS');
+  await world.settle('ADDITION_IN_PROGRESS');
 }
 
 /** A deterministic number from the sequence's seed, the step and a salt. */

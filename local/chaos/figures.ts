@@ -2,10 +2,10 @@
  * The figures of chaos runs: what ran, what the emulator injected, what the handler
  * sent, what the checks covered. Counted per sequence, added up per run.
  */
-import { emptyDriftFigures } from './drift-round';
 import type { CheckTally, ProblemKind } from './expectation';
 import { OUTAGE_HANDLER_TIMEOUTS } from './plan';
-import { type CallRecord, FAULT_KINDS, type FaultCounts } from '../emulator';
+import type { StepRun } from './world';
+import { FAULT_KINDS, type FaultCounts } from '../emulator';
 
 const WRITE_OPERATIONS = new Set([
   'CreatePermissionGroup', 'UpdatePermissionGroup', 'DeletePermissionGroup',
@@ -19,9 +19,8 @@ export function emptyFigures() {
     failedSequences: 0,
     /** Runner operations (deploys and destroys), retries of unplanned failures included. */
     steps: 0,
-    /** Steps that failed as planned and rolled back. */
+    /** Steps that failed as planned and rolled back, in all and by why (plan.ts PlannedFailure). */
     plannedRollbacks: 0,
-    /** The same, by why they had to fail (plan.ts PlannedFailure). */
     plannedRollbacksByFailure: {} as Record<string, number>,
     /** Users someone added before a step that declared them and failed, which the rollback kept: they were there before. */
     preExistingMembersKeptByRollback: 0,
@@ -40,14 +39,12 @@ export function emptyFigures() {
     /** Write requests that repeated an earlier one's clientToken and got its answer again, changing nothing. */
     replayedWrites: 0,
     faults: Object.fromEntries(FAULT_KINDS.map(kind => [kind, 0])) as FaultCounts,
-    /** Checks of the whole emulator state, one after every step. */
+    /** Checks of the whole emulator state, one after every step, and what they found as expected (CheckTally). */
     checks: 0,
     groupsChecked: 0,
     declaredMembersChecked: 0,
     outsideMembersChecked: 0,
-    /** Outside members a failed exclusive attempt might have removed: accepted either way, then known. */
     uncertainMembersChecked: 0,
-    /** The stack's people (and the adopted user) found once, with the expected status, names and type. */
     usersChecked: 0,
     /** Members still REMOVAL_IN_PROGRESS when a rollback finished (additions a failed create undid). */
     removalsStillSettling: 0,
@@ -64,29 +61,45 @@ export function emptyFigures() {
     /** Outages planned from a rollback that never came. */
     outagesNotReached: 0,
     /** Drift rounds between steps (drift-round.ts): changes made outside, found and healed by the drift audit. */
-    drift: emptyDriftFigures(),
+    drift: { rounds: 0, injected: 0, found: 0, healedFirstRun: 0, healedSecondRun: 0 },
   };
 }
 
 export type Figures = ReturnType<typeof emptyFigures>;
 
-export function countCalls(figures: Figures, calls: readonly CallRecord[], faults: FaultCounts): void {
-  figures.requests += calls.length;
-  for (const call of calls) {
-    if (!WRITE_OPERATIONS.has(call.operation) || call.statusCode < 200 || call.statusCode > 299) continue;
+/** One more of `key` in a record of counts. */
+export function bump<K extends string>(counts: Partial<Record<K, number>>, key: K): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
+
+/** A runner operation: its requests, writes and faults. */
+export function countRun(figures: Figures, run: StepRun): void {
+  figures.steps++;
+  figures.requests += run.calls.length;
+  for (const call of run.calls.filter(c => WRITE_OPERATIONS.has(c.operation) && c.statusCode >= 200 && c.statusCode <= 299)) {
     if (call.replayed) figures.replayedWrites++;
     else figures.writes++;
   }
-  for (const [kind, count] of Object.entries(faults) as [keyof FaultCounts, number][]) figures.faults[kind] += count;
+  FAULT_KINDS.forEach(kind => { figures.faults[kind] += run.faults[kind]; });
+}
+
+/** The long outage planned for a runner operation: whether it began, how long it lasted, how the step ended. */
+export function countOutage(figures: Figures, run: StepRun, completed: boolean): void {
+  if (!run.outage) {
+    figures.outagesNotReached++;
+    return;
+  }
+  const ms = run.outage.endedAt - run.outage.startedAt;
+  figures.outages++;
+  if (run.outage.cutShort) figures.outagesCutShort++;
+  figures.outageMs += ms;
+  figures.longestOutageMs = Math.max(figures.longestOutageMs, ms);
+  figures[completed ? 'stepsCompletedThroughOutage' : 'stepsRolledBackThroughOutage']++;
 }
 
 export function countCheck(figures: Figures, tally: CheckTally): void {
   figures.checks++;
-  figures.groupsChecked += tally.groups;
-  figures.declaredMembersChecked += tally.declaredMembers;
-  figures.outsideMembersChecked += tally.outsideMembers;
-  figures.uncertainMembersChecked += tally.uncertainMembers;
-  figures.usersChecked += tally.users;
+  for (const [key, n] of Object.entries(tally) as [keyof CheckTally, number][]) figures[`${key}Checked`] += n;
 }
 
 export function addFigures(total: Figures, part: Figures): void {

@@ -1,22 +1,25 @@
 /**
  * One chaos world: a FinSpace emulator seeded with the chaos environments, the local
- * runner that deploys revisions of the app through the real handler bundle, and an
- * operator who changes FinSpace outside CloudFormation.
- *
- * Faults are injected only while the runner works: the operator's changes and the
- * checks in between see a healthy service, and each step's figures (requests,
- * faults) are the handler's alone.
+ * runner that deploys revisions of the app through the real handler bundle (and runs
+ * the stack's drift audit), and an operator who changes FinSpace outside
+ * CloudFormation. Faults are injected only while the runner works: the operator's
+ * changes and the checks in between see a healthy service, and each step's figures
+ * (requests, faults) are the handler's alone.
  */
 import * as path from 'path';
 import { chaosSeed, ENVIRONMENT_IDS, type EnvironmentKey, HANDLER_ROLE_KEYS, type HandlerPrivilege, OPERATOR_KEYS } from './environments';
 import type { Outage } from './plan';
 import { FinSpaceDataClient, isFinSpaceError, VendedCredentialCache } from '../../lambda/finspace';
-import { type CallRecord, type EmulatorBehaviour, type EmulatorSnapshot, FAULT_KINDS, type FaultCounts, type FaultOptions, FinSpaceEmulator } from '../emulator';
+import {
+  type CallRecord, type EmulatorBehaviour, type EmulatorSnapshot, FAULT_KINDS, type FaultCounts, type FaultOptions, FinSpaceEmulator,
+} from '../emulator';
 import { disableUserAs } from '../emulator/signed-client';
-import { deploy, destroy, loadState, type RunnerEvent, type RunResult } from '../runner';
+import { deploy, destroy, drift, loadState, type RunnerEvent, type RunResult, type StackDrift } from '../runner';
 
 /** Far beyond the chaos runs' membership delays (at most 60 ms). */
 const SETTLE_LIMIT_MS = 10_000;
+
+type MembershipStatus = 'ADDITION_IN_PROGRESS' | 'REMOVAL_IN_PROGRESS';
 
 export interface StepRun {
   readonly result: RunResult;
@@ -41,11 +44,10 @@ export interface ChaosWorldOptions {
 export class ChaosWorld {
   static async start(options: ChaosWorldOptions): Promise<ChaosWorld> {
     const seed = chaosSeed(options.handlerRoleArn, options.handlerPrivilege);
-    const emulator = await FinSpaceEmulator.start({ seed, behaviour: options.behaviour });
-    return new ChaosWorld(emulator, options.directory);
+    return new ChaosWorld(await FinSpaceEmulator.start({ seed, behaviour: options.behaviour }), options.directory);
   }
 
-  readonly stateFile: string;
+  private readonly stateFile: string;
   private readonly operators = new Map<EnvironmentKey, FinSpaceDataClient>();
 
   private constructor(readonly emulator: FinSpaceEmulator, private readonly directory: string) {
@@ -60,35 +62,33 @@ export class ChaosWorld {
   async run(
     operation: 'deploy' | 'destroy', app: string, options: { faults?: FaultOptions; pollIntervalMs?: number; outage?: Outage } = {},
   ): Promise<StepRun> {
+    const { faults, outage: planned } = options;
     const events: RunnerEvent[] = [];
-    this.emulator.resetCalls();
-    const faults = new FaultTally();
+    const counted = Object.fromEntries(FAULT_KINDS.map(kind => [kind, 0])) as FaultCounts;
+    // The emulator counts faults from its last setFaults: add them up before each.
     const setFaults = (next: FaultOptions | undefined) => {
-      faults.add(this.emulator.faultCounts());
+      const counts = this.emulator.faultCounts();
+      FAULT_KINDS.forEach(kind => { counted[kind] += counts[kind]; });
       this.emulator.setFaults(next);
     };
-    this.emulator.setFaults(options.faults);
+    this.emulator.resetCalls();
+    this.emulator.setFaults(faults);
     const timers: NodeJS.Timeout[] = [];
     let outage: { startedAt: number; endedAt: number; cutShort: boolean } | undefined;
-    const beginOutage = (): void => {
-      const planned = options.outage!;
+    const beginOutage = () => timers.push(setTimeout(() => {
+      setFaults({ seed: faults?.seed ?? 1, serverErrorRate: 1 });
+      outage = { startedAt: Date.now(), endedAt: Number.NaN, cutShort: false };
       timers.push(setTimeout(() => {
-        setFaults({ seed: options.faults?.seed ?? 1, serverErrorRate: 1 });
-        outage = { startedAt: Date.now(), endedAt: Number.NaN, cutShort: false };
-        timers.push(setTimeout(() => {
-          setFaults(options.faults);
-          outage!.endedAt = Date.now();
-        }, planned.durationMs));
-      }, planned.delayMs));
-    };
-    if (options.outage?.from === 'start') beginOutage();
-    let rollbackSeen = false;
+        setFaults(faults);
+        outage!.endedAt = Date.now();
+      }, planned!.durationMs));
+    }, planned!.delayMs));
+    if (planned?.from === 'start') beginOutage();
     const onEvent = (event: RunnerEvent) => {
       events.push(event);
-      if (options.outage?.from === 'rollback' && !rollbackSeen && event.kind === 'stack' && event.status.endsWith('ROLLBACK_IN_PROGRESS')) {
-        rollbackSeen = true;
-        beginOutage();
-      }
+      // From the first rollback event only: no timer runs before it.
+      const rollback = event.kind === 'stack' && event.status.endsWith('ROLLBACK_IN_PROGRESS');
+      if (planned?.from === 'rollback' && rollback && timers.length === 0) beginOutage();
     };
     try {
       const result = await (operation === 'deploy' ? deploy : destroy)({
@@ -100,12 +100,24 @@ export class ChaosWorld {
         logDirectory: path.join(this.directory, 'logs'),
         onEvent,
       });
-      faults.add(this.emulator.faultCounts());
+      setFaults(undefined);
       // An outage still running when the operation ended was cut short there.
       if (outage && Number.isNaN(outage.endedAt)) outage = { ...outage, endedAt: Date.now(), cutShort: true };
-      return { result, events, calls: [...this.emulator.calls], faults: faults.counts, ...(outage ? { outage } : {}) };
+      return { result, events, calls: [...this.emulator.calls], faults: counted, ...(outage ? { outage } : {}) };
     } finally {
       timers.forEach(timer => clearTimeout(timer));
+      this.emulator.setFaults(undefined);
+    }
+  }
+
+  /** The stack's drift audit with healing, as its schedule would run it, while the emulator injects `faults`. */
+  async drift(stackName: string, faults?: FaultOptions): Promise<StackDrift[]> {
+    this.emulator.setFaults(faults);
+    try {
+      return await drift({
+        stateFile: this.stateFile, stacks: [stackName], finspaceEndpoint: this.emulator.endpoint, roleCredentials: HANDLER_ROLE_KEYS, heal: true,
+      });
+    } finally {
       this.emulator.setFaults(undefined);
     }
   }
@@ -120,8 +132,9 @@ export class ChaosWorld {
   }
 
   /**
-   * Someone adds a member outside CloudFormation, and FinSpace settles it. False when
-   * FinSpace refused (already a member, or the group is gone).
+   * Someone adds a member outside CloudFormation, and waits until FinSpace settles it,
+   * as a person would before deploying again. False when FinSpace refused (already a
+   * member, or the group is gone).
    */
   async addMember(environment: EnvironmentKey, permissionGroupId: string, userId: string): Promise<boolean> {
     try {
@@ -130,7 +143,7 @@ export class ChaosWorld {
       if (isFinSpaceError(error, 'ConflictException') || isFinSpaceError(error, 'ResourceNotFoundException')) return false;
       throw error;
     }
-    await this.settled(environment, permissionGroupId, userId);
+    await until(() => this.membershipStatus(environment, permissionGroupId, userId) !== 'ADDITION_IN_PROGRESS');
     return true;
   }
 
@@ -151,59 +164,42 @@ export class ChaosWorld {
 
   /** The operator's client in an environment: the project's FinSpace client, signed with the operator's IAM keys. */
   operator(environment: EnvironmentKey): FinSpaceDataClient {
-    let client = this.operators.get(environment);
-    if (!client) {
-      client = new FinSpaceDataClient({
-        environmentId: ENVIRONMENT_IDS[environment],
-        region: this.emulator.region,
-        endpoint: this.emulator.endpoint,
-        credentials: async () => OPERATOR_KEYS,
-        // No faults while the operator works, but a keep-alive socket the emulator
-        // closed as idle is reset on reuse: retried, as any client would.
-        retryMode: 'standard',
-        maxAttempts: 3,
-        credentialCache: new VendedCredentialCache(),
-      });
-      this.operators.set(environment, client);
-    }
+    const client = this.operators.get(environment) ?? new FinSpaceDataClient({
+      environmentId: ENVIRONMENT_IDS[environment],
+      region: this.emulator.region,
+      endpoint: this.emulator.endpoint,
+      credentials: async () => OPERATOR_KEYS,
+      // No faults while the operator works, but a keep-alive socket the emulator
+      // closed as idle is reset on reuse: retried, as any client would.
+      retryMode: 'standard',
+      maxAttempts: 3,
+      credentialCache: new VendedCredentialCache(),
+    });
+    this.operators.set(environment, client);
     return client;
   }
 
   /**
-   * Waits until no member is REMOVAL_IN_PROGRESS any more, and answers how many were.
-   * A failed membership create undoes its additions without waiting for them (onEvent
-   * must fail at once): the stack can finish before FinSpace has.
+   * Waits until no member is `status` any more, and answers how many were. A failed
+   * membership create undoes its additions without waiting for them (onEvent must
+   * fail at once): the stack can finish before FinSpace has.
    */
-  async settleRemovals(): Promise<number> {
-    const removing = () => this.snapshot().environments
-      .flatMap(e => e.permissionGroups.flatMap(g => g.members))
-      .filter(m => m.membershipStatus === 'REMOVAL_IN_PROGRESS').length;
-    const found = removing();
-    await until(() => removing() === 0);
+  async settle(status: MembershipStatus): Promise<number> {
+    const count = () => this.snapshot().environments.flatMap(e => e.permissionGroups.flatMap(g => g.members))
+      .filter(m => m.membershipStatus === status).length;
+    const found = count();
+    await until(() => count() === 0);
     return found;
   }
 
-  async stop(): Promise<void> {
-    await this.emulator.stop();
-  }
-
-  /** Waits until the member is ADDITION_SUCCESS, as a person would before deploying again. */
-  private async settled(environment: EnvironmentKey, permissionGroupId: string, userId: string): Promise<void> {
-    await until(() => this.membershipStatus(environment, permissionGroupId, userId) !== 'ADDITION_IN_PROGRESS');
-  }
-
-  private membershipStatus(environment: EnvironmentKey, permissionGroupId: string, userId: string): string | undefined {
+  membershipStatus(environment: EnvironmentKey, permissionGroupId: string, userId: string): string | undefined {
     const group = this.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_IDS[environment])
       ?.permissionGroups.find(g => g.permissionGroupId === permissionGroupId);
     return group?.members.find(m => m.userId === userId)?.membershipStatus;
   }
-}
 
-/** Fault counts added up across the emulator's setFaults, which restarts them. */
-class FaultTally {
-  readonly counts = Object.fromEntries(FAULT_KINDS.map(kind => [kind, 0])) as FaultCounts;
-  add(counts: FaultCounts): void {
-    for (const kind of FAULT_KINDS) this.counts[kind] += counts[kind];
+  async stop(): Promise<void> {
+    await this.emulator.stop();
   }
 }
 
