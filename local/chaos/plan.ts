@@ -13,31 +13,7 @@ import {
 } from './environments';
 import { withPeople } from './people';
 import { ApplicationPermission } from '../../lib/application-permission';
-import type { EmulatorBehaviour, FaultOptions } from '../emulator';
 import { seededRandom, type RandomSource } from '../emulator/faults';
-
-/** The emulator's fault rates, every one set, and a latency range. */
-export type FaultProfile = Required<Pick<FaultOptions, 'throttleRate' | 'serverErrorRate' | 'connectionResetRate' | 'resetAfterWriteRate'>> & {
-  readonly latencyMs: { readonly min: number; readonly max: number };
-};
-
-export interface ChaosConfig {
-  /** FinSpaceDataAccess maxConcurrency. */
-  readonly maxConcurrency: number;
-  /** The runner's stand-in for the providers' one-second poll interval. */
-  readonly pollIntervalMs: number;
-  readonly behaviour: Partial<EmulatorBehaviour>;
-  readonly faults: FaultProfile;
-  readonly handlerPrivilege: HandlerPrivilege;
-  /** The handler functions' timeouts, short in the sequences with outages; undefined: as synthesized. */
-  readonly handlerTimeouts?: HandlerTimeouts;
-}
-
-/** The handler functions' Lambda timeouts, in seconds. */
-export interface HandlerTimeouts {
-  readonly onEvent: number;
-  readonly isComplete: number;
-}
 
 /** FinSpace answering nothing but 500s for a while, in real time, from a step's start or its rollback's. */
 export interface Outage {
@@ -84,7 +60,8 @@ export type Step = DeployStep | DestroyStep;
 
 export interface Plan {
   readonly seed: number;
-  readonly config: ChaosConfig;
+  /** The emulator's settings and faults, the app's; the handler functions' timeouts short in the sequences with outages. */
+  readonly config: ReturnType<typeof chaosConfig> & { readonly handlerTimeouts?: HandlerTimeouts };
   readonly steps: readonly Step[];
 }
 
@@ -96,11 +73,12 @@ const MIDWAY_DESTROY_CHANCE = 0.07;
 const SAFETY_STEP_CHANCE = 0.3;
 const OUTAGE_CHANCE = 0.12;
 /**
- * Short enough that an outage of about a minute outlasts any one invocation, long
- * enough for the handler's margins (lambda/time-budget.ts): onEvent starts writes
- * while more than 30 s are left, isComplete retries until 30 s are left.
+ * The handler functions' Lambda timeouts (s) with outages: short enough that an outage of about a minute outlasts any one
+ * invocation, long enough for the handler's margins (lambda/time-budget.ts): onEvent starts writes while more than 30 s are
+ * left, isComplete retries until 30 s are left.
  */
-export const OUTAGE_HANDLER_TIMEOUTS: HandlerTimeouts = { onEvent: 45, isComplete: 40 };
+export const OUTAGE_HANDLER_TIMEOUTS = { onEvent: 45, isComplete: 40 };
+export type HandlerTimeouts = typeof OUTAGE_HANDLER_TIMEOUTS;
 const PERMISSIONS = Object.values(ApplicationPermission);
 /** The generators besides the plan's, each a stream of its own, the same on every replay. */
 const STREAMS = { safety: [7919, 104_729], people: [4051, 7_368_787], outage: [6007, 15_485_863] } as const;
@@ -109,8 +87,24 @@ const STREAMS = { safety: [7919, 104_729], people: [4051, 7_368_787], outage: [6
 export function planSequence(seed: number, options: { readonly deploySteps?: number } = {}): Plan {
   const dice = new Dice(seededRandom(seed));
   const safetyDice = streamDice(seed, 'safety');
-  const config: ChaosConfig = {
+  const config = chaosConfig(dice, safetyDice);
+  const planner = new Planner(dice, config.handlerPrivilege);
+  const deploySteps = options.deploySteps ?? dice.int(3, 7);
+  const steps: Step[] = [];
+  for (let index = 0; index < deploySteps; index++) {
+    const destroyMidway = index > 0 && planner.hasResources() && dice.chance(MIDWAY_DESTROY_CHANCE);
+    steps.push(destroyMidway ? planner.destroyStep() : planner.deployStep());
+    if (safetyDice.chance(SAFETY_STEP_CHANCE)) steps.push(planner.safetyStep(safetyDice));
+  }
+  steps.push(planner.destroyStep());
+  return withOutages(seed, config, withPeople(streamDice(seed, 'people'), steps));
+}
+
+function chaosConfig(dice: Dice, safetyDice: Dice) {
+  return {
+    /** FinSpaceDataAccess maxConcurrency. */
     maxConcurrency: dice.pick([1, 2, 4, 8]),
+    /** The runner's stand-in for the providers' one-second poll interval. */
     pollIntervalMs: dice.int(10, 30),
     behaviour: {
       additionDelayMs: dice.int(0, 60),
@@ -133,16 +127,6 @@ export function planSequence(seed: number, options: { readonly deploySteps?: num
     },
     handlerPrivilege: safetyDice.pick(HANDLER_PRIVILEGES),
   };
-  const planner = new Planner(dice, config.handlerPrivilege);
-  const deploySteps = options.deploySteps ?? dice.int(3, 7);
-  const steps: Step[] = [];
-  for (let index = 0; index < deploySteps; index++) {
-    const destroyMidway = index > 0 && planner.hasResources() && dice.chance(MIDWAY_DESTROY_CHANCE);
-    steps.push(destroyMidway ? planner.destroyStep() : planner.deployStep());
-    if (safetyDice.chance(SAFETY_STEP_CHANCE)) steps.push(planner.safetyStep(safetyDice));
-  }
-  steps.push(planner.destroyStep());
-  return withOutages(seed, config, withPeople(streamDice(seed, 'people'), steps));
 }
 
 /**
@@ -151,7 +135,7 @@ export function planSequence(seed: number, options: { readonly deploySteps?: num
  * that must fail, from its rollback; the handler's timeouts are then short
  * (OUTAGE_HANDLER_TIMEOUTS), so that every such outage outlasts any one invocation.
  */
-function withOutages(seed: number, config: ChaosConfig, steps: Step[]): Plan {
+function withOutages(seed: number, config: Plan['config'], steps: Step[]): Plan {
   const dice = streamDice(seed, 'outage');
   const planned = steps.map(step => {
     if (!dice.chance(OUTAGE_CHANCE)) return step;
