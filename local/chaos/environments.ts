@@ -49,14 +49,10 @@ export const BOOTSTRAP_GROUPS: Readonly<Record<EnvironmentKey, { readonly permis
 export const ADMIN_GROUP = { id: 'Admins', environment: 'a', name: 'stack-admins' } as const;
 
 /** Groups created before the stack, which memberships may import; each starts with outside members. */
-export const IMPORTED_GROUPS: readonly { readonly permissionGroupId: string; readonly environment: EnvironmentKey; readonly name: string }[] = [
-  { permissionGroupId: 'chaosdeskgroup000000000001', environment: 'a', name: 'trading-desk' },
-  { permissionGroupId: 'chaosfloorgroup00000000001', environment: 'b', name: 'risk-floor' },
+export const IMPORTED_GROUPS: readonly Readonly<{ permissionGroupId: string; environment: EnvironmentKey; name: string; members: readonly string[] }>[] = [
+  { permissionGroupId: 'chaosdeskgroup000000000001', environment: 'a', name: 'trading-desk', members: ['outsider01', HANDLER_USER] },
+  { permissionGroupId: 'chaosfloorgroup00000000001', environment: 'b', name: 'risk-floor', members: ['outsider02', HANDLER_USER] },
 ];
-export const IMPORTED_GROUP_MEMBERS: Readonly<Record<string, readonly string[]>> = {
-  chaosdeskgroup000000000001: ['outsider01', HANDLER_USER],
-  chaosfloorgroup00000000001: ['outsider02', HANDLER_USER],
-};
 
 /** A group someone else created in each environment: renaming a stack group to its name must fail. */
 export const RESERVED_GROUP_NAMES: Readonly<Record<EnvironmentKey, string>> = { a: 'reserved-a', b: 'reserved-b' };
@@ -77,8 +73,8 @@ export function chaosSeed(handlerRoleArn: string, handlerPrivilege: HandlerPrivi
       ...[...DECLARED_USERS, ...OUTSIDE_USERS, DISABLED_USER].map(userId => ({ userId, type: 'APP_USER' as const, emailAddress: `${userId}@example.com` })),
     ],
     permissionGroups: [
-      ...IMPORTED_GROUPS.filter(group => group.environment === key).map(({ permissionGroupId, name }) => ({
-        permissionGroupId, name, applicationPermissions: ['AccessNotebooks'], members: [...IMPORTED_GROUP_MEMBERS[permissionGroupId]],
+      ...IMPORTED_GROUPS.filter(group => group.environment === key).map(({ permissionGroupId, name, members }) => ({
+        permissionGroupId, name, applicationPermissions: ['AccessNotebooks'], members: [...members],
       })),
       { permissionGroupId: `chaosreserved${key}00000000001`, name: RESERVED_GROUP_NAMES[key], applicationPermissions: [] },
       ...handlerPrivilege === 'group' ? [{ ...BOOTSTRAP_GROUPS[key], applicationPermissions: [MANAGE_USERS_AND_GROUPS], members: [HANDLER_USER] }] : [],

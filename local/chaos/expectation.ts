@@ -1,18 +1,12 @@
 /**
  * What FinSpace must hold after each step, worked out from the declarations alone
  * (and, for what a rollback cannot undo, from which resources CloudFormation
- * touched), then compared with the emulator's state. The rules are the README's
- * (local/chaos/README.md, "What is checked after every step"): declared users are
- * members; outside members stay unless an exclusive membership is created or updated
- * (never the handler's own user); groups and people leaving the stack are deleted
- * or disabled unless retained; a rollback leaves FinSpace as the previous
- * declaration had it, but for what an exclusive membership removed on the way; and
- * the handler's user keeps ManageUsersAndGroups (no lockout).
+ * touched), then compared with the emulator's state, by the rules in this folder's
+ * README ("What is checked after every step").
  */
 import {
-  BOOTSTRAP_GROUPS, type Declaration, ENVIRONMENT_IDS, ENVIRONMENT_KEYS, type EnvironmentKey, groupIdentity, HANDLER_USER, type HandlerPrivilege,
-  IMPORTED_GROUP_MEMBERS, IMPORTED_GROUPS, isPersonEmail, MANAGE_USERS_AND_GROUPS, type MembershipDeclaration, type PersonDeclaration,
-  RESERVED_GROUP_NAMES,
+  BOOTSTRAP_GROUPS, chaosSeed, type Declaration, ENVIRONMENT_IDS, ENVIRONMENT_KEYS, type EnvironmentKey, groupIdentity, HANDLER_USER,
+  type HandlerPrivilege, isPersonEmail, MANAGE_USERS_AND_GROUPS, type MembershipDeclaration, type PersonDeclaration,
 } from './environments';
 import type { EmulatorSnapshot } from '../emulator';
 
@@ -23,11 +17,11 @@ import type { EmulatorSnapshot } from '../emulator';
  */
 type Ownership = 'declared' | 'outside' | 'outside-maybe-removed';
 
+/** `managedAs`: the construct id while the stack manages it. */
 interface ExpectedGroup {
   readonly environment: EnvironmentKey;
   /** Known for groups that exist before the stack; for the stack's, once deployed. */
   physicalId?: string;
-  /** The construct id while the stack manages the group. */
   managedAs?: string;
   /** A group whose delete failed midway: it may be gone. */
   mayBeGone?: boolean;
@@ -48,7 +42,6 @@ interface ExpectedUser {
   status?: 'ENABLED' | 'DISABLED';
   /** Names and type as last declared; undefined while unknown (a create that failed midway). */
   declared?: Pick<PersonDeclaration, 'firstName' | 'lastName' | 'type'>;
-  /** The construct id while the stack manages the user. */
   managedAs?: string;
 }
 
@@ -62,24 +55,17 @@ export interface Problem {
   readonly detail: string;
 }
 
-/** How much a check covered: groups; declared members ADDITION_SUCCESS; outside members still there; members a failed request may have removed, found either way; people as expected. */
-export interface CheckTally {
-  readonly groups: number;
-  readonly declaredMembers: number;
-  readonly outsideMembers: number;
-  readonly uncertainMembers: number;
-  readonly users: number;
-}
+/**
+ * How much a check covered: groups; declared members ADDITION_SUCCESS; outside members still there; members a request
+ * that failed midway may have removed, found either way; people as expected.
+ */
+export type CheckTally = Record<'groups' | 'declaredMembers' | 'outsideMembers' | 'uncertainMembers' | 'users', number>;
 
-/** Which membership resources CloudFormation created or updated during a step, by construct id. */
-export interface Touched {
-  /** On the way forward (to the new declaration), and finished. */
-  readonly completed: ReadonlySet<string>;
-  /** On the way forward, and failed (or stopped by another's failure). */
-  readonly failed: ReadonlySet<string>;
-  /** Updated back to the previous declaration by a rollback. */
-  readonly back: ReadonlySet<string>;
-}
+/**
+ * The membership resources (construct ids) CloudFormation created or updated during a step: on the way forward and
+ * finished (`completed`) or failed, or stopped by another's failure (`failed`); updated `back` by a rollback.
+ */
+export type Touched = Readonly<Record<'completed' | 'failed' | 'back', ReadonlySet<string>>>;
 
 export class ExpectedFinSpace {
   private readonly groups = new Map<string, ExpectedGroup>();
@@ -87,17 +73,13 @@ export class ExpectedFinSpace {
   private readonly users = new Map<string, ExpectedUser>();
   private orphans = 0;
 
+  /** The groups someone else made before the stack (imported, reserved, bootstrap), as seeded: only their members are checked. */
   constructor(handlerPrivilege: HandlerPrivilege = 'superuser') {
-    for (const environment of handlerPrivilege === 'group' ? ENVIRONMENT_KEYS : []) {
-      const { permissionGroupId: physicalId, name } = BOOTSTRAP_GROUPS[environment];
-      this.groups.set(bootstrapIdentity(environment), { environment, physicalId, name, members: new Map([[HANDLER_USER, 'outside']]) });
-    }
-    for (const { permissionGroupId: physicalId, environment, name } of IMPORTED_GROUPS) {
-      const members = new Map(IMPORTED_GROUP_MEMBERS[physicalId].map(user => [user, 'outside' as const]));
-      this.groups.set(`imported:${physicalId}`, { environment, physicalId, name, members });
-    }
     for (const environment of ENVIRONMENT_KEYS) {
-      this.groups.set(`reserved:${environment}`, { environment, name: RESERVED_GROUP_NAMES[environment], members: new Map() });
+      const seeded = chaosSeed('', handlerPrivilege).environments!.find(e => e.environmentId === ENVIRONMENT_IDS[environment])!;
+      for (const { permissionGroupId: physicalId, name, members = [] } of seeded.permissionGroups!) {
+        this.groups.set(`imported:${physicalId}`, { environment, physicalId, name, members: new Map(members.map(user => [user, 'outside'])) });
+      }
     }
   }
 
@@ -171,13 +153,10 @@ export class ExpectedFinSpace {
   }
 
   /**
-   * A step towards `attempted` failed and rolled back to `before`. FinSpace is as
-   * `before` left it, except for outside members that exclusive memberships removed:
-   * those of the groups whose exclusive memberships the attempt created or updated
-   * (all of them if that finished, any of them if it failed), and those of the
-   * groups whose exclusive memberships the rollback updated back; but for the outside
-   * members the attempt declared in their group, which were there before it and which
-   * neither its sweep nor the rollback removes.
+   * A step towards `attempted` failed and rolled back to `before`: FinSpace is as
+   * `before` left it, but for outside members that exclusive memberships removed on
+   * the way forward (all if finished, any if failed) or back; never those the attempt
+   * declared in their group, which were there before it.
    */
   rolledBack(before: Declaration, attempted: Declaration, touched: Touched): void {
     // A person the attempt created (or adopted) may exist now, enabled, or disabled by the
@@ -333,7 +312,7 @@ function declaredMembers(declaration: Declaration, membership: MembershipDeclara
 
 /** How the expectation names the group that grants the handler's user its privilege before the stack exists. */
 export function bootstrapIdentity(environment: EnvironmentKey): string {
-  return `bootstrap:${environment}`;
+  return `imported:${BOOTSTRAP_GROUPS[environment].permissionGroupId}`;
 }
 
 /** Each member but the handler's own user gets the ownership `next` answers; undefined removes it. */
