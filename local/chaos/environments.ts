@@ -49,7 +49,8 @@ export const BOOTSTRAP_GROUPS: Readonly<Record<EnvironmentKey, { readonly permis
 export const ADMIN_GROUP = { id: 'Admins', environment: 'a', name: 'stack-admins' } as const;
 
 /** Groups created before the stack, which memberships may import; each starts with outside members. */
-export const IMPORTED_GROUPS: readonly Readonly<{ permissionGroupId: string; environment: EnvironmentKey; name: string; members: readonly string[] }>[] = [
+type ImportedGroup = Readonly<{ permissionGroupId: string; environment: EnvironmentKey; name: string; members: readonly string[] }>;
+export const IMPORTED_GROUPS: readonly ImportedGroup[] = [
   { permissionGroupId: 'chaosdeskgroup000000000001', environment: 'a', name: 'trading-desk', members: ['outsider01', HANDLER_USER] },
   { permissionGroupId: 'chaosfloorgroup00000000001', environment: 'b', name: 'risk-floor', members: ['outsider02', HANDLER_USER] },
 ];
