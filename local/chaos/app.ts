@@ -44,7 +44,7 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
     maxConcurrency: settings.maxConcurrency,
     timeout: settings.timeout,
     pollInterval: settings.pollInterval,
-    // Run between steps by the drift rounds (drift-round.ts), never by a clock here.
+    // Run between steps by the drift rounds (sequence.ts), never by a clock here.
     audit: {},
   })])) as Record<EnvironmentKey, FinSpaceDataAccess>;
   const removalPolicy = (retain: boolean) => retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
@@ -69,7 +69,7 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
     firstName: person.firstName,
     lastName: person.lastName,
     type: FinSpaceUserType[person.type],
-    // Adopted when it exists: a create rolled back disables the user it made, and the next attempt takes it over (people.ts).
+    // Adopted when it exists: a create rolled back disables the user it made, and the next attempt takes it over.
     ifExists: IfExists.ADOPT,
     removalPolicy: removalPolicy(person.retain),
   })]));

@@ -12,55 +12,43 @@ const WRITE_OPERATIONS = new Set([
   'AssociateUserToPermissionGroup', 'DisassociateUserFromPermissionGroup',
 ]);
 
-/** No figures yet; the Figures type follows from this. */
+/** No figures yet; the Figures type follows from this, and formatFigures says what each counts. */
 export function emptyFigures() {
   return {
     sequences: 0,
     failedSequences: 0,
-    /** Runner operations (deploys and destroys), retries of unplanned failures included. */
+    /** Runner operations, retries of unplanned failures included. */
     steps: 0,
-    /** Steps that failed as planned and rolled back, in all and by why (plan.ts PlannedFailure). */
     plannedRollbacks: 0,
     plannedRollbacksByFailure: {} as Record<string, number>,
-    /** Users someone added before a step that declared them and failed, which the rollback kept: they were there before. */
     preExistingMembersKeptByRollback: 0,
-    /** Steps that failed without being planned to (the service's faults outlasted the retries) and rolled back. */
     unplannedRollbacks: 0,
-    /** Destroys that failed (deleted in part) and were run again. */
     failedDestroys: 0,
-    /** Deletes that failed in the cleanup phase: CloudFormation let those resources go, with what they held. */
     cleanupFailures: 0,
     /** Why unplanned failures, failed destroys and failed cleanup deletes failed, by the first line of the reason. */
     unplannedReasons: {} as Record<string, number>,
-    /** Requests FinSpace answered while the runner worked, faulted ones included. */
     requests: 0,
-    /** Requests that changed something (create, update, delete, associate, disassociate). */
+    /** Write requests that took effect, and those a retry repeated with an earlier one's clientToken (answered again, changing nothing). */
     writes: 0,
-    /** Write requests that repeated an earlier one's clientToken and got its answer again, changing nothing. */
     replayedWrites: 0,
     faults: Object.fromEntries(FAULT_KINDS.map(kind => [kind, 0])) as FaultCounts,
-    /** Checks of the whole emulator state, one after every step, and what they found as expected (CheckTally). */
+    /** Full-state checks, and what they found as expected (CheckTally). */
     checks: 0,
     groupsChecked: 0,
     declaredMembersChecked: 0,
     outsideMembersChecked: 0,
     uncertainMembersChecked: 0,
     usersChecked: 0,
-    /** Members still REMOVAL_IN_PROGRESS when a rollback finished (additions a failed create undid). */
     removalsStillSettling: 0,
     /** By kind; 'error' when the run itself broke (synthesis, the runner, the operator). */
     problems: {} as Partial<Record<ProblemKind | 'stack-stuck' | 'planned-failure-succeeded' | 'outage-failed-step' | 'error', number>>,
-    /** Long outages that began (plan.ts Outage), their total and longest length, and how their steps ended. */
     outages: 0,
     outageMs: 0,
     longestOutageMs: 0,
     stepsCompletedThroughOutage: 0,
     stepsRolledBackThroughOutage: 0,
-    /** Outages still running when their step ended (a step that had nothing left to ask FinSpace). */
     outagesCutShort: 0,
-    /** Outages planned from a rollback that never came. */
     outagesNotReached: 0,
-    /** Drift rounds between steps (drift-round.ts): changes made outside, found and healed by the drift audit. */
     drift: { rounds: 0, injected: 0, found: 0, healedFirstRun: 0, healedSecondRun: 0 },
   };
 }

@@ -1,14 +1,7 @@
 /**
- * The people of a chaos sequence: FinSpaceUsers of the stack, created in either
- * environment, their names and type changed, their removal policy flipped (with a
- * name), removed (disabled, or left enabled when retained), and made members of
- * groups of their environment by the construct itself. Drawn from a generator of
- * their own (plan.ts), so that the rest of a seed's plan stays as it was. Every
- * revision also adopts one existing user (adoptedPerson).
- *
- * Every person is declared with ifExists ADOPT: a create that fails midway is rolled
- * back by disabling the user it made (FinSpace cannot delete one), and the step's
- * next attempt must take that user over rather than fail on its address.
+ * The people of a chaos sequence (README, "A sequence"): FinSpaceUsers of the stack
+ * and the memberships that name them, drawn from a generator of their own (plan.ts);
+ * every revision also adopts one existing user (adoptedPerson).
  */
 import {
   type Declaration, DECLARED_USERS, ENVIRONMENT_KEYS, environmentOf, groupIdentity, type PersonDeclaration, personEmail,
@@ -156,10 +149,9 @@ function withDeclared(step: DeployStep, { people, memberOf }: Planned): { step: 
 }
 
 /**
- * The existing user every revision adopts (declared in capitals FinSpace does not
- * keep, its first name following the number of groups) and keeps on removal: its
- * create, updates and their rollbacks meet the same faults as the groups, and it
- * stays a member wherever the declarations put it by id.
+ * The existing user every revision adopts (in capitals FinSpace does not keep) and
+ * keeps on removal: its updates and their rollbacks meet the same faults as the
+ * groups', and it stays a member wherever the declarations put it by id.
  */
 function adoptedPerson(declaration: Declaration): PersonDeclaration {
   return {

@@ -14,17 +14,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PATIENT_TIMING, STACK_NAME, synthesizeDeclaration, type SynthesizedApp } from './app';
-import { driftRound, hasDriftRound } from './drift-round';
 import {
   ADMIN_GROUP, BOOTSTRAP_GROUPS, type Declaration, describeDeclaration, DISABLED_USER, EMPTY_DECLARATION, environmentOf, groupIdentity, HANDLER_USER,
-  MANAGE_USERS_AND_GROUPS, UNKNOWN_USER,
+  MANAGE_USERS_AND_GROUPS, OUTSIDE_USERS, UNKNOWN_USER,
 } from './environments';
 import { bootstrapIdentity, ExpectedFinSpace, type Touched } from './expectation';
 import { bump, countCheck, countOutage, countRun, emptyFigures, type Figures } from './figures';
 import type { OutsideAddition, Plan, PlannedFailure, Step } from './plan';
 import { ChaosWorld } from './world';
+import type { DriftFinding } from '../../contract/drift-audit';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../../contract/resource-types';
-import { predictOutputs, readAssembly, type RunnerEvent } from '../runner';
+import { predictOutputs, readAssembly, type RunnerEvent, type StackDrift } from '../runner';
 
 /** Deploys of one step, the first included, before the sequence gives up on it. */
 const MAX_ATTEMPTS = 3;
@@ -64,6 +64,11 @@ export async function runSequence(plan: Plan, options: { readonly log?: (line: s
   Object.assign(player.figures, { sequences: 1, failedSequences: failure ? 1 : 0 });
   return { seed: plan.seed, figures: player.figures, failure, elapsedMs: Date.now() - started };
 }
+
+/** Granted outside CloudFormation by a drift round: never ManageUsersAndGroups, whose removal the handler may refuse. */
+const EXTRA_PERMISSIONS = ['ViewAuditData', 'AccessNotebooks', 'CreateDataset'];
+
+type Injected = Pick<DriftFinding, 'kind' | 'permissionGroupId' | 'userId'>;
 
 /** What the final stack statuses mean for the step; any other status is 'stuck'. */
 const OUTCOMES = {
@@ -120,16 +125,7 @@ class SequencePlayer {
         // A stack that declares no group or membership has no audit to run.
         const declaresAccess = target.groups.length > 0 || target.memberships.length > 0;
         if (!declaresAccess || this.deployed !== target || !hasDriftRound(this.plan.seed, index)) continue;
-        const problems = await driftRound({
-          world: this.world,
-          expected: this.expected,
-          deployed: this.deployed,
-          seed: this.plan.seed,
-          index,
-          faults: { ...this.plan.config.faults, seed: faultSeed(this.plan.seed, index, 0) },
-          figures: this.figures.drift,
-        });
-        problems.push(...this.check());
+        const problems = await this.driftRound(index);
         this.log(`step ${index + 1}/${this.plan.steps.length}: drift round, ${problems.length === 0 ? 'found and healed' : 'FAILED'}`);
         if (problems.length > 0) return this.failure(step, index, 1, this.deployed, this.deployed, problems);
       } catch (error) {
@@ -218,10 +214,92 @@ class SequencePlayer {
     return this.failure(step, index, MAX_ATTEMPTS, before, target, [`the step rolled back ${MAX_ATTEMPTS} times without a planned failure`]);
   }
 
+  /**
+   * A drift round after a completed deploy (README, "A sequence"): the operator changes FinSpace outside CloudFormation, then
+   * the stack's drift audit runs with healing under the step's faults, then again without. Every change must be found and
+   * healed; the expectation forgets the outside members the audit removed, and the whole state is checked, so nothing
+   * undeclared may have been touched. Answers the problems.
+   */
+  private async driftRound(index: number): Promise<string[]> {
+    const { deployed, expected, plan: { seed } } = this;
+    const [world, figures] = [this.world!, this.figures.drift];
+    const pick = <T>(items: readonly T[], salt: number) => items.length === 0 ? undefined : items[mix(seed, index, salt) % items.length];
+    const identityOf = (membership: Declaration['memberships'][number]) => groupIdentity(deployed, membership.group);
+    const injected: Injected[] = [];
+
+    // A declared member removed: a user declared once in its group.
+    const declarations = (identity: string, user: string) => deployed.memberships.filter(m => identityOf(m) === identity && m.users.includes(user));
+    const declaredOnce = deployed.memberships.flatMap(m => m.users.filter(user => declarations(identityOf(m), user).length === 1)
+      .map(user => ({ m, user })));
+    const removal = pick(declaredOnce, 1);
+    const removedFrom = removal && expected.physicalIdOf(identityOf(removal.m));
+    if (removal && removedFrom) {
+      await world.removeMember(environmentOf(deployed, removal.m.group), removedFrom, removal.user);
+      injected.push({ kind: 'MemberMissing', permissionGroupId: removedFrom, userId: removal.user });
+    }
+    // A member nobody declares, added to an exclusive membership's group.
+    const exclusive = pick(deployed.memberships.filter(m => m.exclusive), 2);
+    const extendedGroup = exclusive && expected.physicalIdOf(identityOf(exclusive));
+    const user = pick(OUTSIDE_USERS, 3)!;
+    if (exclusive && extendedGroup && await world.addMember(environmentOf(deployed, exclusive.group), extendedGroup, user)) {
+      expected.addOutsideMember(identityOf(exclusive), user);
+      injected.push({ kind: 'MemberExtra', permissionGroupId: extendedGroup, userId: user });
+    }
+    // A created group renamed, granted one more permission, and re-described when it declares a description.
+    const renamed = pick(deployed.groups, 4);
+    const extraPermission = renamed && EXTRA_PERMISSIONS.find(permission => !renamed.permissions.includes(permission as never));
+    const renamedId = renamed && extraPermission && expected.physicalIdOf(`${renamed.id}@${renamed.environment}`);
+    if (renamed && renamedId) {
+      await world.operator(renamed.environment).updatePermissionGroup({
+        permissionGroupId: renamedId,
+        name: `${renamed.name}-drifted`,
+        applicationPermissions: [...renamed.permissions, extraPermission] as never,
+        ...(renamed.description ? { description: `${renamed.description} (drifted)` } : {}),
+      });
+      injected.push({ kind: 'GroupRenamed', permissionGroupId: renamedId }, { kind: 'PermissionsChanged', permissionGroupId: renamedId });
+      if (renamed.description) injected.push({ kind: 'DescriptionChanged', permissionGroupId: renamedId });
+    }
+    figures.rounds++;
+    figures.injected += injected.length;
+
+    const problems: string[] = [];
+    const first = await world.drift(STACK_NAME, { ...this.plan.config.faults, seed: faultSeed(seed, index, 0) });
+    const findings = first.flatMap(stack => stack.result?.findings ?? []);
+    const matching = (change: Injected) => (f: DriftFinding) =>
+      f.kind === change.kind && f.permissionGroupId === change.permissionGroupId && f.userId === change.userId;
+    for (const change of injected) {
+      const finding = findings.find(matching(change));
+      const what = `${change.kind} of ${change.userId ?? 'the group'} in ${change.permissionGroupId}`;
+      if (!finding) problems.push(`drift round: ${what} was not found (audit: ${describe(first)})`);
+      else figures.found++;
+      if (finding?.healed) figures.healedFirstRun++;
+    }
+    // The schedule's next run, once FinSpace is healthy, heals what the faults kept back.
+    await this.settleMemberships();
+    const second = await world.drift(STACK_NAME);
+    const secondFindings = second.flatMap(stack => stack.result?.findings ?? []);
+    const left = secondFindings.filter(f => f.healed !== true);
+    if (left.length > 0 || second.some(stack => !stack.result?.audited)) problems.push(`drift round: the second audit left ${describe(second)}`);
+    if (left.length === 0) figures.healedSecondRun += injected.filter(change => !findings.some(f => matching(change)(f) && f.healed)).length;
+    // Every member the audit removed was a member nobody declares: the expectation forgets it.
+    for (const finding of [...findings, ...secondFindings].filter(f => f.kind === 'MemberExtra' && f.healed)) {
+      const identity = deployed.memberships.map(identityOf).find(id => expected.physicalIdOf(id) === finding.permissionGroupId);
+      if (identity) expected.removeOutsideMember(identity, finding.userId!);
+    }
+    await this.settleMemberships();
+    return [...problems, ...this.check()];
+  }
+
+  /** Until FinSpace has no membership in progress. */
+  private async settleMemberships(): Promise<void> {
+    await this.world!.settle('REMOVAL_IN_PROGRESS');
+    await this.world!.settle('ADDITION_IN_PROGRESS');
+  }
+
   /** The whole emulator state against the expectation (once the stack's ids are known), counted; answers the problems. */
   private check(): string[] {
     this.expected.learnIds(constructId => this.world!.physicalId(STACK_NAME, this.logicalIds.get(constructId) ?? ''));
-    const { problems, tally } = this.expected.check(this.world!.snapshot());
+    const { problems, tally } = this.expected.check(this.world!.emulator.snapshot());
     countCheck(this.figures, tally);
     problems.forEach(problem => bump(this.figures.problems, problem.kind));
     return problems.map(problem => `${problem.kind}: ${problem.detail}`);
@@ -323,6 +401,11 @@ class SequencePlayer {
   }
 }
 
+/** Whether the step at `index` of the sequence of `seed` is followed by a drift round: about one in two. */
+function hasDriftRound(seed: number, index: number): boolean {
+  return mix(seed, index, 0) % 2 === 0;
+}
+
 /** Different per sequence, step and attempt, and the same on every replay of the seed. */
 function faultSeed(seed: number, stepIndex: number, attempt: number): number {
   return (seed * 1009 + stepIndex * 31 + attempt) % 2_147_483_647;
@@ -330,4 +413,20 @@ function faultSeed(seed: number, stepIndex: number, attempt: number): number {
 
 function firstLine(reason: string | undefined): string {
   return (reason ?? 'no reason').split('\n')[0].replace(/\(RequestId: [^)]*\)/, '').replace(/\b[0-9a-f-]{36}\b/g, '<id>').slice(0, 200);
+}
+
+function describe(drifts: readonly StackDrift[]): string {
+  return JSON.stringify(drifts.map(stack => stack.failure ?? stack.result)).slice(0, 1500);
+}
+
+/** A deterministic number from the sequence's seed, the step and a salt. */
+function mix(seed: number, index: number, salt: number): number {
+  /* eslint-disable no-bitwise */
+  let hash = 0x811c9dc5;
+  for (const value of [seed, index, salt]) {
+    hash ^= value;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+  /* eslint-enable no-bitwise */
 }

@@ -1,18 +1,15 @@
 /**
  * One chaos world: a FinSpace emulator seeded with the chaos environments, the local
- * runner that deploys revisions of the app through the real handler bundle (and runs
- * the stack's drift audit), and an operator who changes FinSpace outside
- * CloudFormation. Faults are injected only while the runner works: the operator's
- * changes and the checks in between see a healthy service, and each step's figures
- * (requests, faults) are the handler's alone.
+ * runner (deploys, destroys and the drift audit, through the real handler bundle),
+ * and an operator who changes FinSpace outside CloudFormation. Faults are injected
+ * only while the runner works: the operator and the checks see a healthy service,
+ * and each step's figures are the handler's alone.
  */
 import * as path from 'path';
 import { chaosSeed, ENVIRONMENT_IDS, type EnvironmentKey, HANDLER_ROLE_KEYS, type HandlerPrivilege, OPERATOR_KEYS } from './environments';
 import type { Outage } from './plan';
 import { FinSpaceDataClient, isFinSpaceError, VendedCredentialCache } from '../../lambda/finspace';
-import {
-  type CallRecord, type EmulatorBehaviour, type EmulatorSnapshot, FAULT_KINDS, type FaultCounts, type FaultOptions, FinSpaceEmulator,
-} from '../emulator';
+import { type CallRecord, type EmulatorBehaviour, FAULT_KINDS, type FaultCounts, type FaultOptions, FinSpaceEmulator } from '../emulator';
 import { disableUserAs } from '../emulator/signed-client';
 import { deploy, destroy, drift, loadState, type RunnerEvent, type RunResult, type StackDrift } from '../runner';
 
@@ -31,18 +28,14 @@ export interface StepRun {
   readonly outage?: { readonly startedAt: number; readonly endedAt: number; readonly cutShort: boolean };
 }
 
-export interface ChaosWorldOptions {
-  /** Holds the runner's state file and the functions' logs. */
-  readonly directory: string;
-  /** The handler role's ARN, known before deployment (local/runner predictOutputs). */
-  readonly handlerRoleArn: string;
-  readonly behaviour?: Partial<EmulatorBehaviour>;
-  /** Where the handler's user gets ManageUsersAndGroups from; default a superuser. */
-  readonly handlerPrivilege?: HandlerPrivilege;
-}
-
 export class ChaosWorld {
-  static async start(options: ChaosWorldOptions): Promise<ChaosWorld> {
+  /**
+   * `directory` holds the runner's state file and the functions' logs; `handlerRoleArn` is known before deployment
+   * (local/runner predictOutputs); the handler's user is a superuser unless `handlerPrivilege` says otherwise.
+   */
+  static async start(options: {
+    directory: string; handlerRoleArn: string; behaviour?: Partial<EmulatorBehaviour>; handlerPrivilege?: HandlerPrivilege;
+  }): Promise<ChaosWorld> {
     const seed = chaosSeed(options.handlerRoleArn, options.handlerPrivilege);
     return new ChaosWorld(await FinSpaceEmulator.start({ seed, behaviour: options.behaviour }), options.directory);
   }
@@ -127,10 +120,6 @@ export class ChaosWorld {
     return loadState(this.stateFile).stacks[stackName]?.resources[logicalId]?.physicalId;
   }
 
-  snapshot(): EmulatorSnapshot {
-    return this.emulator.snapshot();
-  }
-
   /**
    * Someone adds a member outside CloudFormation, and waits until FinSpace settles it,
    * as a person would before deploying again. False when FinSpace refused (already a
@@ -153,11 +142,7 @@ export class ChaosWorld {
     await until(() => this.membershipStatus(environment, permissionGroupId, userId) === undefined);
   }
 
-  /**
-   * Someone disables a user outside CloudFormation (a no-op when it is disabled
-   * already). The handler's client has no DisableUser, which the handler never calls:
-   * the operator sends it as any signed API client would.
-   */
+  /** Someone disables a user (a no-op when disabled already), signed as any API client: the handler's client has no DisableUser. */
   async disableUser(environment: EnvironmentKey, userId: string): Promise<void> {
     await disableUserAs(this.emulator.endpoint, OPERATOR_KEYS, ENVIRONMENT_IDS[environment], userId, { region: this.emulator.region });
   }
@@ -185,7 +170,7 @@ export class ChaosWorld {
    * fail at once): the stack can finish before FinSpace has.
    */
   async settle(status: MembershipStatus): Promise<number> {
-    const count = () => this.snapshot().environments.flatMap(e => e.permissionGroups.flatMap(g => g.members))
+    const count = () => this.emulator.snapshot().environments.flatMap(e => e.permissionGroups.flatMap(g => g.members))
       .filter(m => m.membershipStatus === status).length;
     const found = count();
     await until(() => count() === 0);
@@ -193,7 +178,7 @@ export class ChaosWorld {
   }
 
   membershipStatus(environment: EnvironmentKey, permissionGroupId: string, userId: string): string | undefined {
-    const group = this.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_IDS[environment])
+    const group = this.emulator.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_IDS[environment])
       ?.permissionGroups.find(g => g.permissionGroupId === permissionGroupId);
     return group?.members.find(m => m.userId === userId)?.membershipStatus;
   }

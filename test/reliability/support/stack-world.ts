@@ -78,7 +78,7 @@ export class StackWorld {
   }
 
   groups(environment: EnvironmentKey = 'a'): readonly SnapshotPermissionGroup[] {
-    return this.world.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_IDS[environment])!.permissionGroups;
+    return this.world.emulator.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_IDS[environment])!.permissionGroups;
   }
 
   group(name: string, environment: EnvironmentKey = 'a'): SnapshotPermissionGroup | undefined {
