@@ -1,15 +1,9 @@
 /**
- * The FinSpace environments every chaos sequence starts from (who exists, which groups
- * exist before the stack, who besides the stack may add members), and what one
- * revision of the chaos app declares in them, as plain data.
- *
- * Users come in disjoint pools. The stack declares only DECLARED_USERS; members that
- * someone else added (OUTSIDE_USERS, and the handler's own user) are never declared,
- * so additive memberships must leave them alone and exclusive ones must remove them
- * (but the handler's own user). The handler's user is a superuser in some sequences;
- * in others an app user whose ManageUsersAndGroups comes from groups: a bootstrap
- * group someone else made, then (once deployed) the stack's own admin group, so a
- * step can try to take it away.
+ * The FinSpace environments every chaos sequence starts from, and what one revision
+ * of the chaos app declares in them, as plain data. Users come in disjoint pools: the
+ * stack declares only DECLARED_USERS; members someone else added (OUTSIDE_USERS, the
+ * handler's own user) are never declared, so additive memberships must leave them
+ * alone and exclusive ones must remove them (but the handler's own user).
  */
 import { ApplicationPermission } from '../../lib/application-permission';
 import type { EmulatorSeed, SeedEnvironment } from '../emulator';
@@ -31,7 +25,7 @@ export const UNKNOWN_USER = 'ghost01';
 /** Disabled outside CloudFormation before the steps that declare it, which must fail: FinSpace refuses it. */
 export const DISABLED_USER = 'retired01';
 
-/** Where the handler's user gets ManageUsersAndGroups from. */
+/** Where the handler's user gets ManageUsersAndGroups from: a superuser, or an app user in BOOTSTRAP_GROUPS, then ADMIN_GROUP. */
 export type HandlerPrivilege = 'superuser' | 'group';
 export const HANDLER_PRIVILEGES: readonly HandlerPrivilege[] = ['superuser', 'group'];
 export const MANAGE_USERS_AND_GROUPS = 'ManageUsersAndGroups';
@@ -87,8 +81,8 @@ export function chaosSeed(handlerRoleArn: string, handlerPrivilege: HandlerPrivi
   };
 }
 
+/** In the declarations, `id` is the construct id in the stack, and `retain` means RemovalPolicy.RETAIN. */
 export interface GroupDeclaration {
-  /** Construct id in the stack. */
   readonly id: string;
   readonly environment: EnvironmentKey;
   readonly name: string;
@@ -102,7 +96,6 @@ export interface GroupDeclaration {
 export type GroupRef = { readonly created: string } | { readonly imported: string };
 
 export interface MembershipDeclaration {
-  /** Construct id in the stack. */
   readonly id: string;
   readonly group: GroupRef;
   readonly users: readonly string[];
@@ -117,7 +110,6 @@ export interface MembershipDeclaration {
 
 /** A FinSpace user of the stack (FinSpaceUser): created, or adopted when its address exists already. */
 export interface PersonDeclaration {
-  /** Construct id in the stack. */
   readonly id: string;
   readonly environment: EnvironmentKey;
   /** Fixed for the life of the construct id: FinSpace cannot change a user's address. */
@@ -171,12 +163,5 @@ export function isPersonEmail(email: string): boolean {
 
 /** One line per group, membership and person, for failure reports. */
 export function describeDeclaration(declaration: Declaration): string[] {
-  return [
-    ...declaration.groups.map(g => `group ${g.id} in ${g.environment}: '${g.name}' [${g.permissions.join(', ')}]` +
-      `${g.description ? ` "${g.description}"` : ''}${g.retain ? ' (retain)' : ''}`),
-    ...declaration.memberships.map(m => `membership ${m.id} on ${'imported' in m.group ? `imported ${m.group.imported}` : m.group.created}: ` +
-      `${m.exclusive ? 'exclusive' : 'additive'} [${[...m.users, ...m.people ?? []].join(', ')}]${m.retain ? ' (retain)' : ''}`),
-    ...(declaration.people ?? []).map(p =>
-      `person ${p.id} in ${p.environment}: ${p.email} ${p.type} '${p.firstName} ${p.lastName ?? ''}'${p.retain ? ' (retain)' : ''}`),
-  ];
+  return [...declaration.groups, ...declaration.memberships, ...declaration.people ?? []].map(item => JSON.stringify(item));
 }

@@ -130,20 +130,19 @@ function makeMember(dice: Dice, planned: Planned, person: PersonDeclaration): st
  */
 function withDeclared(step: DeployStep, { people, memberOf }: Planned): { step: DeployStep; memberOf: Map<string, string[]> } {
   const declaration = step.declaration;
-  const named = new Map<string, Set<string>>();
+  const named = new Set<string>();
   const kept = new Map<string, string[]>();
   const memberships = declaration.memberships.map(membership => {
-    const identity = groupIdentity(declaration, membership.group);
-    const inGroup = named.get(identity) ?? new Set<string>();
-    named.set(identity, inGroup);
+    const [identity, environment] = [groupIdentity(declaration, membership.group), environmentOf(declaration, membership.group)];
     const ids = (memberOf.get(membership.id) ?? []).filter(id => {
       const person = people.find(p => p.id === id);
-      if (!person || person.type !== 'APP_USER' || person.environment !== environmentOf(declaration, membership.group) || inGroup.has(id)) return false;
-      inGroup.add(id);
-      return true;
+      const fits = person?.type === 'APP_USER' && person.environment === environment && !named.has(`${id} in ${identity}`);
+      if (fits) named.add(`${id} in ${identity}`);
+      return fits;
     });
-    if (ids.length > 0) kept.set(membership.id, ids);
-    return ids.length > 0 ? { ...membership, people: ids } : membership;
+    if (ids.length === 0) return membership;
+    kept.set(membership.id, ids);
+    return { ...membership, people: ids };
   });
   return { step: { ...step, declaration: { ...declaration, memberships, people: [adoptedPerson(declaration), ...people] } }, memberOf: kept };
 }

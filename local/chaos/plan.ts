@@ -1,10 +1,7 @@
 /**
  * A chaos sequence, generated from one seed before anything runs (README, "A
- * sequence"): the emulator's settings and fault profile, then revisions each reached
- * from the last by a few random changes, outside additions, steps made to fail and
- * destroys. Safety steps, long outages and people (people.ts) come from generators of
- * their own, so that adding them left the rest of a seed's plan as it was. The same
- * seed gives the same plan.
+ * sequence"). Safety steps, long outages and people (people.ts) come from generators
+ * of their own, so that adding them left the rest of a seed's plan as it was.
  */
 import {
   ADMIN_GROUP, type Declaration, DECLARED_USERS, DISABLED_USER, EMPTY_DECLARATION, ENVIRONMENT_KEYS, type EnvironmentKey, environmentOf,
@@ -23,12 +20,7 @@ export interface Outage {
   readonly durationMs: number;
 }
 
-/**
- * Why a step must fail: a user FinSpace does not know; a name another group holds;
- * ManageUsersAndGroups taken from the group that alone grants it to the handler's
- * user (refused before any write); a user disabled outside CloudFormation (refused
- * at once, not after the timeout).
- */
+/** Why a step must fail: the user, the name, the handler's lockout or the disabled user is refused. */
 export type PlannedFailure = 'unknown-user' | 'name-taken' | 'lockout' | 'disabled-user';
 
 /** A member added outside CloudFormation, before a step. */

@@ -1,14 +1,10 @@
 /**
- * Plays one planned sequence: before each step the outside additions, then the step
- * through the local runner under the plan's faults, then the whole emulator state
- * compared with what the declarations say it must be, and after some steps a drift
- * round. The first difference ends the sequence, with the seed that replays it.
- *
- * A step that fails without being planned to (FinSpace's faults outlasted the
- * handler's retries) must still roll back to the previous declaration; it is then
- * deployed again, as a person would, at most MAX_ATTEMPTS times in all. So is a
- * destroy that failed. A delete that fails in the cleanup phase CloudFormation
- * reports and lets go: what it still held stays in FinSpace, and is counted.
+ * Plays one planned sequence (README, "A sequence"): before each step the outside
+ * additions, then the step through the local runner under the plan's faults, then the
+ * whole emulator state against the expectation, and after some steps a drift round.
+ * The first difference ends the sequence, with the seed that replays it. A step that
+ * fails unplanned (the faults outlasted the handler's retries) must still roll back;
+ * it is deployed again, as a person would, and so is a destroy that failed.
  */
 import * as fs from 'fs';
 import * as os from 'os';
