@@ -77,7 +77,7 @@ const STREAMS = { safety: [7919, 104_729], people: [4051, 7_368_787], outage: [6
 
 /** `deploySteps`: deploy steps before the final destroy; default 3 to 7, from the seed. */
 export function planSequence(seed: number, options: { readonly deploySteps?: number } = {}): Plan {
-  const dice = new Dice(seededRandom(seed));
+  const dice = diceOf(seededRandom(seed));
   const safetyDice = streamDice(seed, 'safety');
   const config = chaosConfig(dice, safetyDice);
   const planner = new Planner(dice, config.handlerPrivilege);
@@ -142,7 +142,7 @@ function withOutages(seed: number, config: Plan['config'], steps: Step[]): Plan 
 
 function streamDice(seed: number, stream: keyof typeof STREAMS): Dice {
   const [factor, offset] = STREAMS[stream];
-  return new Dice(seededRandom((seed * factor + offset) % 2_147_483_647));
+  return diceOf(seededRandom((seed * factor + offset) % 2_147_483_647));
 }
 
 /** A revision being edited. */
@@ -509,37 +509,30 @@ function round(value: number): number {
 }
 
 /** Seeded choices. */
-export class Dice {
-  constructor(readonly next: RandomSource) {}
+export type Dice = ReturnType<typeof diceOf>;
 
-  chance(probability: number): boolean {
-    return this.next() < probability;
-  }
-
+function diceOf(next: RandomSource) {
   /** A whole number from min to max, both included. */
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-
-  /** Between min and max distinct items (fewer if there are not enough), in their original order. */
-  subset<T>(items: readonly T[], min: number, max: number): T[] {
-    const count = Math.min(items.length, this.int(min, max));
-    const chosen = new Set<number>();
-    while (chosen.size < count) chosen.add(Math.floor(this.next() * items.length));
-    return items.filter((_, index) => chosen.has(index));
-  }
-
-  weighted<T>(choices: readonly [T, number][]): T {
-    const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
-    let draw = this.next() * total;
-    for (const [choice, weight] of choices) {
-      draw -= weight;
-      if (draw < 0) return choice;
-    }
-    return choices.filter(([, weight]) => weight > 0).at(-1)![0];
-  }
+  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
+  return {
+    next,
+    int,
+    chance: (probability: number) => next() < probability,
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
+    /** Between min and max distinct items (fewer if there are not enough), in their original order. */
+    subset: <T>(items: readonly T[], min: number, max: number): T[] => {
+      const count = Math.min(items.length, int(min, max));
+      const chosen = new Set<number>();
+      while (chosen.size < count) chosen.add(Math.floor(next() * items.length));
+      return items.filter((_, index) => chosen.has(index));
+    },
+    weighted: <T>(choices: readonly [T, number][]): T => {
+      let draw = next() * choices.reduce((sum, [, weight]) => sum + weight, 0);
+      for (const [choice, weight] of choices) {
+        draw -= weight;
+        if (draw < 0) return choice;
+      }
+      return choices.filter(([, weight]) => weight > 0).at(-1)![0];
+    },
+  };
 }
