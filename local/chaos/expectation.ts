@@ -219,13 +219,13 @@ export class ExpectedFinSpace {
         expected.mayBeGone = undefined;
         matched.add(found.permissionGroupId);
         tally.groups++;
-        if (found.name !== expected.name) report('group-differs', `${label} is named '${found.name}'`);
-        if (expected.permissions && !sameSet(found.applicationPermissions, expected.permissions)) {
-          report('group-differs', `${label} has permissions [${found.applicationPermissions.join(', ')}], expected [${expected.permissions.join(', ')}]`);
-        }
-        if (expected.description !== undefined && found.description !== expected.description) {
-          report('group-differs', `${label} has another description than the last one declared`);
-        }
+        const { permissions, description } = expected;
+        [
+          found.name !== expected.name && `is named '${found.name}'`,
+          permissions && !sameSet(found.applicationPermissions, permissions) &&
+            `has permissions [${found.applicationPermissions.join(', ')}], expected [${permissions.join(', ')}]`,
+          description !== undefined && found.description !== description && 'has another description than the last one declared',
+        ].forEach(difference => difference && report('group-differs', `${label} ${difference}`));
         const members = new Map(found.members.map(m => [memberKeys.get(m.userId) ?? m.userId, m.membershipStatus]));
         for (const [user, ownership] of expected.members) {
           const status = members.get(user);

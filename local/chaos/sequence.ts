@@ -15,7 +15,7 @@ import {
   MANAGE_USERS_AND_GROUPS, OUTSIDE_USERS, UNKNOWN_USER,
 } from './environments';
 import { bootstrapIdentity, ExpectedFinSpace, type Touched } from './expectation';
-import { bump, countCheck, countOutage, countRun, emptyFigures, type Figures } from './figures';
+import { bump, countCheck, countOutage, countRun, emptyFigures } from './figures';
 import type { OutsideAddition, Plan, PlannedFailure, Step } from './plan';
 import { ChaosWorld } from './world';
 import type { DriftFinding } from '../../contract/drift-audit';
@@ -25,28 +25,11 @@ import { predictOutputs, readAssembly, type RunnerEvent, type StackDrift } from 
 /** Deploys of one step, the first included, before the sequence gives up on it. */
 const MAX_ATTEMPTS = 3;
 
-export interface SequenceFailure {
-  /** 1-based, as printed. */
-  readonly step: number;
-  readonly attempt: number;
-  readonly changes: readonly string[];
-  readonly problems: readonly string[];
-  /** The declaration deployed before the step, and the one it went for. */
-  readonly before: readonly string[];
-  readonly attempted: readonly string[];
-  /** Where the state file, the assemblies and the functions' logs were kept. */
-  readonly directory: string;
-}
-
-export interface SequenceReport {
-  readonly seed: number;
-  readonly figures: Figures;
-  readonly failure?: SequenceFailure;
-  readonly elapsedMs: number;
-}
+export type SequenceFailure = ReturnType<SequencePlayer['failure']>;
+export type SequenceReport = Awaited<ReturnType<typeof runSequence>>;
 
 /** Plays a sequence in a fresh temporary directory, removed afterwards unless the sequence failed; `log`: one line per step. */
-export async function runSequence(plan: Plan, options: { readonly log?: (line: string) => void } = {}): Promise<SequenceReport> {
+export async function runSequence(plan: Plan, options: { readonly log?: (line: string) => void } = {}) {
   const started = Date.now();
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), `chaos-${plan.seed}-`));
   const player = new SequencePlayer(plan, directory, options.log ?? (() => undefined));
@@ -391,7 +374,8 @@ class SequencePlayer {
     bump(this.figures.unplannedReasons, firstLine(reason));
   }
 
-  private failure(step: Step, index: number, attempt: number, before: Declaration, target: Declaration, problems: string[]): SequenceFailure {
+  /** Where the sequence failed (the step 1-based, as printed), what was deployed before and attempted, and where its files were kept. */
+  failure(step: Step, index: number, attempt: number, before: Declaration, target: Declaration, problems: string[]) {
     const [changes, directory] = [step.changes, this.directory];
     return { step: index + 1, attempt, changes, problems, before: describeDeclaration(before), attempted: describeDeclaration(target), directory };
   }

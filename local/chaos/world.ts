@@ -9,24 +9,17 @@ import * as path from 'path';
 import { chaosSeed, ENVIRONMENT_IDS, type EnvironmentKey, HANDLER_ROLE_KEYS, type HandlerPrivilege, OPERATOR_KEYS } from './environments';
 import type { Outage } from './plan';
 import { FinSpaceDataClient, isFinSpaceError, VendedCredentialCache } from '../../lambda/finspace';
-import { type CallRecord, type EmulatorBehaviour, FAULT_KINDS, type FaultCounts, type FaultOptions, FinSpaceEmulator } from '../emulator';
+import { type EmulatorBehaviour, FAULT_KINDS, type FaultCounts, type FaultOptions, FinSpaceEmulator } from '../emulator';
 import { disableUserAs } from '../emulator/signed-client';
-import { deploy, destroy, drift, loadState, type RunnerEvent, type RunResult, type StackDrift } from '../runner';
+import { deploy, destroy, drift, loadState, type RunnerEvent, type StackDrift } from '../runner';
 
 /** Far beyond the chaos runs' membership delays (at most 60 ms). */
 const SETTLE_LIMIT_MS = 10_000;
 
 type MembershipStatus = 'ADDITION_IN_PROGRESS' | 'REMOVAL_IN_PROGRESS';
 
-export interface StepRun {
-  readonly result: RunResult;
-  readonly events: readonly RunnerEvent[];
-  /** The requests FinSpace answered during the step. */
-  readonly calls: readonly CallRecord[];
-  readonly faults: FaultCounts;
-  /** When the outage asked for began and ended (epoch ms), if it began; cut short when the operation ended first. */
-  readonly outage?: { readonly startedAt: number; readonly endedAt: number; readonly cutShort: boolean };
-}
+/** A runner operation: its result and events, the requests FinSpace answered and the faults it injected, the outage if it began. */
+export type StepRun = Awaited<ReturnType<ChaosWorld['run']>>;
 
 export class ChaosWorld {
   /**
@@ -52,9 +45,7 @@ export class ChaosWorld {
    * and, if asked, an outage: only 500s for its duration, from the operation's start
    * or its rollback's.
    */
-  async run(
-    operation: 'deploy' | 'destroy', app: string, options: { faults?: FaultOptions; pollIntervalMs?: number; outage?: Outage } = {},
-  ): Promise<StepRun> {
+  async run(operation: 'deploy' | 'destroy', app: string, options: { faults?: FaultOptions; pollIntervalMs?: number; outage?: Outage } = {}) {
     const { faults, outage: planned } = options;
     const events: RunnerEvent[] = [];
     const counted = Object.fromEntries(FAULT_KINDS.map(kind => [kind, 0])) as FaultCounts;
@@ -67,6 +58,7 @@ export class ChaosWorld {
     this.emulator.resetCalls();
     this.emulator.setFaults(faults);
     const timers: NodeJS.Timeout[] = [];
+    // When it began and ended (epoch ms); cut short when the operation ended first.
     let outage: { startedAt: number; endedAt: number; cutShort: boolean } | undefined;
     const beginOutage = () => timers.push(setTimeout(() => {
       setFaults({ seed: faults?.seed ?? 1, serverErrorRate: 1 });
