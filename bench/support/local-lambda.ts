@@ -60,7 +60,7 @@ export class LocalLambdaHost implements LambdaHost {
   }
 
   private async invoke(configuration: FunctionConfiguration, event: OnEventRequest): Promise<unknown> {
-    const answer = await this.endpoint.invokeFunction(configuration, JSON.stringify(event));
+    const answer = await this.endpoint.lambda.invoke(configuration, JSON.stringify(event));
     if (!answer.functionError) return JSON.parse(answer.payload);
     const error = errorOf(answer);
     if (error.name === 'Sandbox.Timedout') this.timeouts++;

@@ -1,11 +1,8 @@
 /**
- * What a run reports as it goes (the stack and resource events CloudFormation would
- * list, and one event per poll of a custom resource that waits for isComplete), and
- * the run as `cdk deploy` prints it: one line per event with the stack, a progress
- * counter, the time, the status, the resource type, the construct path and logical
- * id, how long the resource took and the reason of a failure; then a summary per
- * stack. What this library's handler waits for is read from the MembershipProgress
- * its membership isComplete answers with IsComplete: false.
+ * What a run reports as it goes (the stack and resource events CloudFormation would list,
+ * and each poll of a custom resource that waits for isComplete), printed as `cdk deploy`
+ * prints it, with the MembershipProgress of this library's not-complete membership
+ * described; and the summary per stack.
  */
 import type { WaiterPoll } from './provider-endpoint';
 import type { StackResult } from './stack-operation';
@@ -23,11 +20,12 @@ interface EventBase {
   readonly status: string;
   readonly time: Date;
   readonly progress: Progress;
+  /** Why, on a failure or a stack's first event. */
+  readonly reason?: string;
 }
 
 export interface StackEvent extends EventBase {
   readonly kind: 'stack';
-  readonly reason?: string;
 }
 
 interface ResourceEventBase extends EventBase {
@@ -38,7 +36,6 @@ interface ResourceEventBase extends EventBase {
 
 export interface ResourceEvent extends ResourceEventBase {
   readonly kind: 'resource';
-  readonly reason?: string;
   /** Since the resource's *_IN_PROGRESS, on the events that end it. */
   readonly elapsedMs?: number;
 }
@@ -50,7 +47,6 @@ export interface WaitingEvent extends ResourceEventBase, WaiterPoll {
 
 export type RunnerEvent = StackEvent | ResourceEvent | WaitingEvent;
 
-
 export interface PrinterOptions {
   /** Turns a poll's isComplete answer into a description of what is awaited (default: none). */
   readonly describeWait?: (answer: Readonly<Record<string, unknown>> | undefined) => string | undefined;
@@ -61,21 +57,16 @@ const TYPE_WIDTH = 32;
 
 /** The line for an event, or undefined for a poll that ended the wait (the COMPLETE line follows). */
 export function formatEvent(event: RunnerEvent, options: PrinterOptions = {}): string | undefined {
+  if (event.kind === 'waiting' && event.complete === true) return undefined;
   const progress = `${String(event.progress.done).padStart(String(event.progress.total).length)}/${event.progress.total}`;
-  const prefix = `${event.stackName} | ${progress} | ${clock(event.time)} | ${event.status.padEnd(STATUS_WIDTH)} | `;
-  switch (event.kind) {
-    case 'stack':
-      return `${prefix}${'AWS::CloudFormation::Stack'.padEnd(TYPE_WIDTH)} | ${event.stackName}${reasonOf(event.reason)}`;
-    case 'resource':
-      return `${prefix}${event.resourceType.padEnd(TYPE_WIDTH)} | ${nameOf(event.logicalId, event.constructPath)}` +
-        `${event.elapsedMs === undefined ? '' : ` ${duration(event.elapsedMs)}`}${reasonOf(event.reason)}`;
-    case 'waiting': {
-      if (event.complete === true) return undefined;
-      const what = options.describeWait?.(event.answer) ?? 'waiting for isComplete';
-      return `${prefix}${event.resourceType.padEnd(TYPE_WIDTH)} | ${nameOf(event.logicalId, event.constructPath)} ` +
-        `${what} (poll ${event.attempt}/${event.maxAttempts}, ${duration(event.elapsedMs)})`;
-    }
+  const [type, name] = event.kind === 'stack' ? ['AWS::CloudFormation::Stack', event.stackName] : [event.resourceType, nameOf(event)];
+  const line = `${event.stackName} | ${progress} | ${clock(event.time)} | ${event.status.padEnd(STATUS_WIDTH)} | ${type.padEnd(TYPE_WIDTH)} | ${name}`;
+  if (event.kind === 'waiting') {
+    const what = options.describeWait?.(event.answer) ?? 'waiting for isComplete';
+    return `${line} ${what} (poll ${event.attempt}/${event.maxAttempts}, ${duration(event.elapsedMs)})`;
   }
+  const elapsed = event.kind === 'resource' && event.elapsedMs !== undefined ? ` ${duration(event.elapsedMs)}` : '';
+  return `${line}${elapsed}${event.reason ? ` ${oneLine(event.reason)}` : ''}`;
 }
 
 /** The summary `cdk deploy` / `cdk destroy` prints for a stack. */
@@ -105,13 +96,8 @@ function outputsOf(result: StackResult): string[] {
 }
 
 /** Construct path and logical id, like cdk; the path without its trailing Resource/Default parts. */
-function nameOf(logicalId: string, constructPath: string | undefined): string {
-  if (!constructPath) return logicalId;
-  return `${constructPath.replace(/(\/(Resource|Default))+$/, '')} (${logicalId})`;
-}
-
-function reasonOf(reason: string | undefined): string {
-  return reason ? ` ${oneLine(reason)}` : '';
+function nameOf({ logicalId, constructPath }: ResourceEventBase): string {
+  return constructPath ? `${constructPath.replace(/(\/(Resource|Default))+$/, '')} (${logicalId})` : logicalId;
 }
 
 function oneLine(text: string): string {
@@ -129,21 +115,11 @@ export function duration(ms: number): string {
 
 export const FINSPACE_RESOURCE_TYPES: readonly string[] = [PERMISSION_GROUP_RESOURCE_TYPE, GROUP_MEMBERSHIP_RESOURCE_TYPE];
 
-/** E.g. "waiting for FinSpace: 3 being added, 1 being removed"; undefined for an answer without progress. */
+/** E.g. "waiting for FinSpace: 3 being added, 1 being removed"; undefined for an answer without a well-formed MembershipProgress. */
 export function describeFinSpaceWait(answer: Readonly<Record<string, unknown>> | undefined): string | undefined {
-  const progress = progressOf(answer?.MembershipProgress);
-  if (!progress) return undefined;
-  const parts = [
-    progress.adding > 0 ? `${progress.adding} being added` : undefined,
-    progress.removing > 0 ? `${progress.removing} being removed` : undefined,
-    progress.waitingToReAdd > 0 ? `${progress.waitingToReAdd} to add again once removed` : undefined,
-  ].filter(part => part !== undefined);
+  const progress = answer?.MembershipProgress as Partial<Record<keyof MembershipProgress, unknown>> | null | undefined;
+  const counts = [[progress?.adding, 'being added'], [progress?.removing, 'being removed'], [progress?.waitingToReAdd, 'to add again once removed']];
+  if (!counts.every(([count]) => Number.isInteger(count) && (count as number) >= 0)) return undefined;
+  const parts = counts.filter(([count]) => (count as number) > 0).map(([count, what]) => `${count} ${what}`);
   return `waiting for FinSpace: ${parts.join(', ') || 'checking'}`;
-}
-
-function progressOf(value: unknown): MembershipProgress | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const { adding, removing, waitingToReAdd } = value as Record<string, unknown>;
-  const counts = [adding, removing, waitingToReAdd];
-  return counts.every(count => Number.isInteger(count) && (count as number) >= 0) ? value as MembershipProgress : undefined;
 }

@@ -1,10 +1,8 @@
 /**
- * The stack's asset bucket as `cdk deploy` fills it: before a deployment, every file
- * asset of the cloud assembly is uploaded under its object key, and objects of earlier
- * deployments stay, so a rollback that names the previous one still finds it. Kept in
- * a directory beside the state file, since a deployment and its rollback may run in
- * different runner processes. Object keys are content hashes, unique across buckets,
- * so one directory stands for every bucket.
+ * The stacks' asset bucket as `cdk deploy` fills it: each file asset uploaded under its
+ * object key before a deployment, objects of earlier deployments kept for the rollbacks
+ * that name them. A directory beside the state file, since a deployment and its rollback
+ * may run in different runner processes; keys are content hashes, so one stands for every bucket.
  */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -1,14 +1,7 @@
 /**
- * Deploys or destroys the FinSpace resources of a synthesized CDK app against a
- * local FinSpace endpoint (the emulator), printing a `cdk deploy`-style log.
- *
- *   cli.ts deploy  --app cdk.out --endpoint http://127.0.0.1:4566 [options]
- *   cli.ts destroy --app cdk.out --endpoint http://127.0.0.1:4566 [options]
- *   cli.ts drift   --app cdk.out --endpoint http://127.0.0.1:4566 [--stack NAME] [--heal]
- *
- * Exit code 0 when every stack succeeded, 1 when one failed, 2 for bad arguments.
- * For drift: 0 when FinSpace matches the declaration (after healing, with --heal),
- * 1 when drift remains or the audit could not run, 2 for bad arguments.
+ * The runner's command line: deploy, destroy or drift-audit the FinSpace resources of a
+ * synthesized app against a local FinSpace endpoint (the emulator), printing what `cdk`
+ * would. USAGE says how, and what the exit codes mean.
  */
 import { parseArgs } from 'util';
 import { describeFinSpaceWait, duration, FINSPACE_RESOURCE_TYPES, formatEvent, formatStackResult } from './activity-printer';
@@ -65,12 +58,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     return usageError(io, (error as Error).message);
   }
-  const { values, positionals } = parsed;
+  const { values, positionals: [command, ...extra] } = parsed;
   if (values.help) {
     io.stdout(USAGE);
     return 0;
   }
-  const [command, ...extra] = positionals;
   if (command !== 'deploy' && command !== 'destroy' && command !== 'drift') {
     return usageError(io, `expected the command deploy, destroy or drift, got ${command ?? 'none'}`);
   }
@@ -86,58 +78,41 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (pollIntervalMs !== undefined && !(Number.isInteger(pollIntervalMs) && pollIntervalMs > 0)) {
     return usageError(io, `--poll-interval-ms must be a whole number of milliseconds above 0, got ${values['poll-interval-ms']}`);
   }
+  if (command === 'drift' && pollIntervalMs !== undefined) return usageError(io, '--poll-interval-ms is an option of deploy and destroy');
 
-  const common = {
+  const started = new Map<string, number>();
+  const options: RunnerOptions = {
+    app: values.app,
     stateFile: values.state ?? 'local-runner-state.json',
     stacks: values.stack,
     finspaceEndpoint: endpoint,
     roleCredentials: { accessKeyId, secretAccessKey, sessionToken: values['role-session-token'] ?? io.env.AWS_SESSION_TOKEN },
     logDirectory: values.logs,
+    pollIntervalMs,
+    onEvent: event => {
+      if (!started.has(event.stackName)) started.set(event.stackName, Date.now());
+      const line = formatEvent(event, { describeWait: describeFinSpaceWait });
+      if (line !== undefined) io.stdout(line);
+    },
+    onStackResult: result => {
+      io.stdout('');
+      formatStackResult(result, command === 'destroy' ? 'destroy' : 'deploy').forEach(line => io.stdout(line));
+      const since = started.get(result.stackName);
+      if (since !== undefined) io.stdout(`\n✨  ${command === 'deploy' ? 'Deployment' : 'Destroy'} time: ${duration(Date.now() - since)}\n`);
+    },
   };
-  if (command === 'drift') {
-    if (pollIntervalMs !== undefined) return usageError(io, '--poll-interval-ms is an option of deploy and destroy');
-    return runDrift(io, { ...common, heal: values.heal });
-  }
-
   try {
+    if (command === 'drift') {
+      const drifts = await drift({ ...options, heal: values.heal });
+      drifts.forEach(stackDrift => [...formatDrift(stackDrift), ''].forEach(line => io.stdout(line)));
+      return inSync(drifts) ? 0 : 1;
+    }
     if (command === 'deploy' && !hasFinSpaceResources(values.app, values.stack)) {
       io.stdout(`No FinSpace permission groups or memberships (${FINSPACE_RESOURCE_TYPES.join(', ')}) in ${values.app}` +
         `${values.stack ? ` (stacks ${values.stack.join(', ')})` : ''}: nothing to deploy.`);
       return 0;
     }
-    const started = new Map<string, number>();
-    const options: RunnerOptions = {
-      ...common,
-      app: values.app,
-      pollIntervalMs,
-      onEvent: event => {
-        if (!started.has(event.stackName)) started.set(event.stackName, Date.now());
-        const line = formatEvent(event, { describeWait: describeFinSpaceWait });
-        if (line !== undefined) io.stdout(line);
-      },
-      onStackResult: result => {
-        io.stdout('');
-        formatStackResult(result, command).forEach(line => io.stdout(line));
-        const since = started.get(result.stackName);
-        if (since !== undefined) io.stdout(`\n✨  ${command === 'deploy' ? 'Deployment' : 'Destroy'} time: ${duration(Date.now() - since)}\n`);
-      },
-    };
-    const result = await (command === 'deploy' ? deploy(options) : destroy(options));
-    return result.success ? 0 : 1;
-  } catch (error) {
-    io.stderr(`❌  ${(error as Error).message}`);
-    return 1;
-  }
-}
-
-async function runDrift(io: CliIo, options: Parameters<typeof drift>[0]): Promise<number> {
-  try {
-    const drifts = await drift(options);
-    for (const stackDrift of drifts) {
-      formatDrift(stackDrift).forEach(line => io.stdout(line));
-      io.stdout('');
-    }
-    return inSync(drifts) ? 0 : 1;
+    return (await (command === 'deploy' ? deploy(options) : destroy(options))).success ? 0 : 1;
   } catch (error) {
     if (error instanceof DriftUnavailable) return usageError(io, error.message);
     io.stderr(`❌  ${(error as Error).message}`);
@@ -156,12 +131,10 @@ function usageError(io: CliIo, message: string): number {
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2), {
+  // An unexpected error is an unhandled rejection: node prints its stack and exits with 1.
+  void runCli(process.argv.slice(2), {
     stdout: line => process.stdout.write(`${line}\n`),
     stderr: line => process.stderr.write(`${line}\n`),
     env: process.env,
-  }).then(code => { process.exitCode = code; }, (error: unknown) => {
-    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 1;
-  });
+  }).then(code => { process.exitCode = code; });
 }

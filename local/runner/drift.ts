@@ -1,13 +1,11 @@
 /**
- * `drift`: runs a deployed stack's drift audit once, as its schedule would: the
- * audit function in a local Lambda container, with the input of the stack's
- * EventBridge rule (and `heal` when asked), against the FinSpace endpoint; and its
- * report, in the shape of `cdk drift`: per stack, each drifted resource with its
- * findings, then the count.
+ * `drift`: a deployed stack's drift audit run once, as its schedule would: the audit
+ * function in a local Lambda container, with the input of the stack's EventBridge rule
+ * (and `heal` when asked); and its report in the shape of `cdk drift`.
  */
-import { functionConfiguration } from './providers';
+import { functionByArn, functionConfiguration } from './providers';
 import { startEndpoint, type FunctionRunOptions } from './runner';
-import { loadState, type DeployedResource, type DeployedStack } from './state-file';
+import { loadState, type DeployedStack } from './state-file';
 import type { AuditResult, DriftFinding } from '../../contract/drift-audit';
 
 /** The handler of the audit function (lib/handler-provider.ts). */
@@ -42,20 +40,17 @@ export async function drift(options: DriftOptions): Promise<StackDrift[]> {
   if (options.stacks && without.length > 0 || audited.every(({ schedule }) => !schedule)) {
     throw new DriftUnavailable(`${without.join(', ') || 'no stack'}: no drift audit deployed; set the audit property of FinSpaceDataAccess`);
   }
-
   const endpoint = await startEndpoint(options);
   try {
     const results: StackDrift[] = [];
     for (const { stack, schedule } of audited) {
       if (!schedule) continue;
       endpoint.stackStatusChanged(stack.stackId, stack.status);
-      const input = { ...schedule.input, ...(options.heal ? { heal: true } : {}) };
-      const answer = await endpoint.invokeFunction(schedule.fn, JSON.stringify(input));
-      const resourceTypes = Object.fromEntries(Object.entries(stack.resources).map(([id, r]) => [id, r.type]));
+      const answer = await endpoint.lambda.invoke(schedule.fn, JSON.stringify({ ...schedule.input, ...(options.heal ? { heal: true } : {}) }));
       const payload = JSON.parse(answer.payload);
-      results.push(answer.functionError
-        ? { stackName: stack.stackName, resourceTypes, failure: String(payload.errorMessage ?? answer.payload) }
-        : { stackName: stack.stackName, resourceTypes, result: payload as AuditResult });
+      const resourceTypes = Object.fromEntries(Object.entries(stack.resources).map(([id, r]) => [id, r.type]));
+      const outcome = answer.functionError ? { failure: String(payload.errorMessage ?? answer.payload) } : { result: payload as AuditResult };
+      results.push({ stackName: stack.stackName, resourceTypes, ...outcome });
     }
     return results;
   } finally {
@@ -70,22 +65,16 @@ export function inSync(drifts: readonly StackDrift[]): boolean {
 }
 
 /** The audit function and the input its EventBridge rule sends it, as deployed. */
-function auditScheduleOf(stack: DeployedStack): { fn: ReturnType<typeof functionConfiguration>; input: Record<string, unknown> } | undefined {
+function auditScheduleOf(stack: DeployedStack) {
   const resources = new Map(Object.entries(stack.resources));
-  for (const resource of resources.values()) {
-    if (resource.type !== 'AWS::Events::Rule') continue;
-    for (const target of (resource.properties.Targets ?? []) as Array<{ Arn?: string; Input?: string }>) {
-      const found = [...resources.entries()].find(([, r]) => isAuditFunction(r) && r.attributes.Arn === target.Arn);
-      if (found && typeof target.Input === 'string') {
-        return { fn: functionConfiguration(found[0], found[1], resources), input: JSON.parse(target.Input) };
-      }
+  const rules = [...resources.values()].filter(resource => resource.type === 'AWS::Events::Rule');
+  for (const target of rules.flatMap(rule => (rule.properties.Targets ?? []) as Array<{ Arn?: string; Input?: string }>)) {
+    const [logicalId, fn] = functionByArn(target.Arn, resources) ?? [];
+    if (logicalId && fn?.properties.Handler === AUDIT_HANDLER && typeof target.Input === 'string') {
+      return { fn: functionConfiguration(logicalId, fn, resources), input: JSON.parse(target.Input) as Record<string, unknown> };
     }
   }
   return undefined;
-}
-
-function isAuditFunction(resource: DeployedResource): boolean {
-  return resource.type === 'AWS::Lambda::Function' && resource.properties.Handler === AUDIT_HANDLER;
 }
 
 /** Per kind of finding: its sign in the table and what it says. */

@@ -1,10 +1,9 @@
 /**
- * A custom resource request through a provider's onEvent and isComplete called in
- * this process, for the handler's unit tests and the benchmarks, which need the
- * handler's lifecycle fast and without processes. The runner runs the Provider
- * framework's own code (provider-endpoint.ts); this is only the order of calls it
- * makes: onEvent, then isComplete with onEvent's answer merged into the request, at
- * once and after each interval, until it answers IsComplete: true.
+ * The order of calls the Provider framework makes, with the handlers called in this
+ * process: for the handler's unit tests and the benchmarks, which need its lifecycle fast
+ * and without processes (the runner runs the framework's own code: provider-endpoint.ts).
+ * onEvent, then isComplete with onEvent's answer merged into the request, at once and
+ * after each interval, until it answers IsComplete: true.
  */
 
 export interface InProcessHandlers<E> {
@@ -19,22 +18,13 @@ export interface InProcessResult {
   readonly polls: number;
 }
 
-interface Answer {
-  readonly PhysicalResourceId?: string;
-  readonly IsComplete?: boolean;
-  readonly Data?: Record<string, unknown>;
-}
+type Answer = { readonly PhysicalResourceId?: string; readonly IsComplete?: boolean; readonly Data?: Record<string, unknown> };
 
-/** Throws what a handler threw, or "Operation timed out" after `maxAttempts` polls. */
+/** Throws what a handler threw, or "Operation timed out" after `maxAttempts` polls; `sleep` defaults to real time. */
 export async function provideInProcess<E extends { RequestType: string; RequestId: string; PhysicalResourceId?: string }>(
   request: E,
   handlers: InProcessHandlers<E>,
-  waiter: {
-    readonly intervalMs: number;
-    readonly maxAttempts: number;
-    /** Waits between polls; a test's simulated clock moves instead. Default: real time. */
-    readonly sleep?: (ms: number) => Promise<void>;
-  },
+  waiter: { readonly intervalMs: number; readonly maxAttempts: number; readonly sleep?: (ms: number) => Promise<void> },
 ): Promise<InProcessResult> {
   const sleep = waiter.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)));
   const answer = (await handlers.onEvent(request) ?? {}) as Answer;

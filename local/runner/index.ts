@@ -1,20 +1,14 @@
 /**
  * A local stand-in for CloudFormation and the CDK Provider framework that deploys a
- * synthesized app's custom resources against the FinSpace emulator. See README.md
- * beside this file.
+ * synthesized app's custom resources against the FinSpace emulator (README.md beside this file).
  */
-export { deploy, destroy, FINSPACE_ENDPOINT_VARIABLE } from './runner';
-export type { RunnerOptions, RunResult } from './runner';
+export { deploy, destroy, FINSPACE_ENDPOINT_VARIABLE, type RunnerOptions, type RunResult } from './runner';
 export type { StackResult } from './stack-operation';
-export type { RunnerEvent, StackEvent, ResourceEvent, WaitingEvent, Progress } from './activity-printer';
-export { readAssembly, selectStacks } from './assembly';
-export type { Assembly, AssemblyStack } from './assembly';
+export { readAssembly, selectStacks, type Assembly, type AssemblyStack } from './assembly';
 export { predictOutputs } from './preview';
-export { synthesizeApp } from './synthesize';
-export type { SynthesizeOptions } from './synthesize';
-export { loadState } from './state-file';
-export type { RunnerState, DeployedStack, DeployedResource, DeployedOutput, StackStatus } from './state-file';
+export { synthesizeApp, type SynthesizeOptions } from './synthesize';
+export { loadState, type RunnerState, type DeployedStack, type DeployedResource, type DeployedOutput, type StackStatus } from './state-file';
 export { describeFinSpaceWait, FINSPACE_RESOURCE_TYPES, formatEvent, formatStackResult } from './activity-printer';
+export type { RunnerEvent, StackEvent, ResourceEvent, WaitingEvent, Progress } from './activity-printer';
 export type { RoleCredentials, LogRecord } from './lambda/service';
-export { drift, formatDrift, inSync, DriftUnavailable } from './drift';
-export type { DriftOptions, StackDrift } from './drift';
+export { drift, formatDrift, inSync, DriftUnavailable, type DriftOptions, type StackDrift } from './drift';

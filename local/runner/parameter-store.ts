@@ -1,9 +1,6 @@
 /**
- * Systems Manager Parameter Store as the handler uses it (PutParameter,
- * GetParametersByPath, DeleteParameters; JSON 1.1), held in memory by the provider
- * endpoint for the life of the runner, with the service's limits on what the handler
- * sends: standard String parameters of at most 4 KB, names of at most 1011
- * characters, pages of at most 10, deletes of at most 10 names.
+ * Systems Manager Parameter Store as the handler uses it (JSON 1.1), held in memory by the
+ * provider endpoint for one run, with the standard tier's limits on what the handler sends.
  */
 import { AwsError } from './limits';
 
@@ -17,12 +14,10 @@ export class LocalParameterStore {
 
   /** Answers one call by its X-Amz-Target action; throws AwsError as SSM would answer. */
   serve(action: string, input: Record<string, unknown>): object {
-    switch (action) {
-      case 'PutParameter': return this.put(input);
-      case 'GetParametersByPath': return this.byPath(input);
-      case 'DeleteParameters': return this.delete(input);
-      default: throw new AwsError('InvalidAction', `the local runner does not serve AmazonSSM.${action}`);
-    }
+    if (action === 'PutParameter') return this.put(input);
+    if (action === 'GetParametersByPath') return this.byPath(input);
+    if (action === 'DeleteParameters') return this.delete(input);
+    throw new AwsError('InvalidAction', `the local runner does not serve AmazonSSM.${action}`);
   }
 
   /** Every parameter held now, by name (for tests). */

@@ -4,7 +4,7 @@
  * containers pointed at a local FinSpace endpoint.
  */
 import type { RunnerEvent } from './activity-printer';
-import { readAssembly, selectStacks, type Assembly, type AssemblyStack } from './assembly';
+import { readAssembly, selectStacks, type AssemblyStack } from './assembly';
 import { AssetBucket } from './asset-bucket';
 import type { LogRecord, RoleCredentials } from './lambda/service';
 import { AwsError } from './limits';
@@ -50,23 +50,29 @@ export interface RunResult {
 }
 
 export async function deploy(options: RunnerOptions): Promise<RunResult> {
-  const assembly = readAssembly(options.app);
-  const stacks = withDependencies(assembly, selectStacks(assembly, options.stacks));
-  return run(options, assembly, stacks, deployStack);
+  return run(options, 'dependencies', deployStack);
 }
 
 export async function destroy(options: RunnerOptions): Promise<RunResult> {
-  const assembly = readAssembly(options.app);
-  const stacks = withDependents(assembly, selectStacks(assembly, options.stacks)).reverse();
-  return run(options, assembly, stacks, async (stack, deployed, context) => deployed
+  return run(options, 'dependents', async (stack, deployed, context) => deployed
     ? destroyStack(deployed, context)
     : { stackName: stack.stackName, status: 'DOES_NOT_EXIST', success: true, outputs: {} });
 }
 
 type StackWork = (stack: AssemblyStack, deployed: DeployedStack | undefined, context: OperationContext) => Promise<StackResult>;
 
-/** Works on the stacks in order, stopping at the first that fails. */
-async function run(options: RunnerOptions, assembly: Assembly, stacks: readonly AssemblyStack[], work: StackWork): Promise<RunResult> {
+/**
+ * Works on the selected stacks and those they depend on (deploy: dependencies first) or
+ * those that depend on them (destroy: dependents first), stopping at the first that fails.
+ */
+async function run(options: RunnerOptions, related: 'dependencies' | 'dependents', work: StackWork): Promise<RunResult> {
+  const assembly = readAssembly(options.app);
+  const names = new Set(selectStacks(assembly, options.stacks).map(stack => stack.stackName));
+  for (const stack of related === 'dependencies' ? [...assembly.stacks].reverse() : assembly.stacks) {
+    if (related === 'dependencies' && names.has(stack.stackName)) stack.dependencies.forEach(name => names.add(name));
+    if (related === 'dependents' && stack.dependencies.some(name => names.has(name))) names.add(stack.stackName);
+  }
+  const stacks = assembly.stacks.filter(stack => names.has(stack.stackName));
   const state = loadState(options.stateFile);
   const deployedStacks: Record<string, DeployedStack> = { ...state.stacks };
   // The handler looks again at a change in flight for at most a poll interval: the runner's.
@@ -94,8 +100,13 @@ async function run(options: RunnerOptions, assembly: Assembly, stacks: readonly 
   });
   const results: StackResult[] = [];
   try {
-    for (const stack of stacks) {
-      const result = await refusalAsResult(stack.stackName, () => work(stack, deployedStacks[stack.stackName], context(stack.stackName)));
+    for (const stack of related === 'dependencies' ? stacks : stacks.reverse()) {
+      const { stackName } = stack;
+      const result = await work(stack, deployedStacks[stackName], context(stackName)).catch((error: unknown) => {
+        // A refusal before the operation starts (template validation, stack state) fails the stack, not the run.
+        if (!(error instanceof AwsError)) throw error;
+        return { stackName, status: 'REFUSED', success: false, failureReason: `${error.code}: ${error.message}`, outputs: {} } as const;
+      });
       results.push(result);
       options.onStackResult?.(result);
       if (!result.success) break;
@@ -114,30 +125,4 @@ export function startEndpoint(options: FunctionRunOptions, extraEnvironment: Rec
     onLog: options.onFunctionLog,
     logDirectory: options.logDirectory,
   });
-}
-
-/** A refusal before the operation starts (template validation, stack state) fails the stack, not the run. */
-async function refusalAsResult(stackName: string, operation: () => Promise<StackResult>): Promise<StackResult> {
-  try {
-    return await operation();
-  } catch (error) {
-    if (!(error instanceof AwsError)) throw error;
-    return { stackName, status: 'REFUSED', success: false, failureReason: `${error.code}: ${error.message}`, outputs: {} };
-  }
-}
-
-function withDependencies(assembly: Assembly, selected: AssemblyStack[]): AssemblyStack[] {
-  const names = new Set(selected.map(stack => stack.stackName));
-  for (const stack of [...assembly.stacks].reverse()) {
-    if (names.has(stack.stackName)) stack.dependencies.forEach(name => names.add(name));
-  }
-  return assembly.stacks.filter(stack => names.has(stack.stackName));
-}
-
-function withDependents(assembly: Assembly, selected: AssemblyStack[]): AssemblyStack[] {
-  const names = new Set(selected.map(stack => stack.stackName));
-  for (const stack of assembly.stacks) {
-    if (stack.dependencies.some(name => names.has(name))) names.add(stack.stackName);
-  }
-  return assembly.stacks.filter(stack => names.has(stack.stackName));
 }

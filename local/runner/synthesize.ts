@@ -1,19 +1,11 @@
 /**
- * Synthesizes a CDK app file into a cloud assembly the way the CDK CLI runs an app:
- * a child process with CDK_OUTDIR and CDK_CONTEXT_JSON set, the context holding what
- * the CLI adds by default (construct paths and asset metadata in the template,
- * version reporting). TypeScript apps run under ts-node, as `cdk.json` apps do.
+ * Synthesizes a CDK app file into a cloud assembly as the CDK CLI runs an app: a child
+ * process with CDK_OUTDIR and CDK_CONTEXT_JSON set, the context holding what the CLI adds
+ * by default; TypeScript apps run under ts-node, as `cdk.json` apps do.
  */
 import { execFile } from 'child_process';
 import * as path from 'path';
 import { promisify } from 'util';
-
-/** The context keys `cdk synth` sets unless told otherwise. */
-export const CLI_CONTEXT = {
-  'aws:cdk:enable-path-metadata': true,
-  'aws:cdk:enable-asset-metadata': true,
-  'aws:cdk:version-reporting': true,
-} as const;
 
 export interface SynthesizeOptions {
   /** The app's entry file (.ts or .js). */
@@ -27,14 +19,16 @@ export interface SynthesizeOptions {
 
 /** Returns the assembly directory. */
 export async function synthesizeApp(options: SynthesizeOptions): Promise<string> {
-  const typescript = options.app.endsWith('.ts');
+  // What `cdk synth` sets unless told otherwise: construct paths and asset metadata in the template, version reporting.
+  const cliContext = { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:version-reporting': true };
+  const typescript = options.app.endsWith('.ts') ? ['--require', 'ts-node/register/transpile-only'] : [];
   try {
-    await promisify(execFile)(process.execPath, [...(typescript ? ['--require', 'ts-node/register/transpile-only'] : []), options.app], {
+    await promisify(execFile)(process.execPath, [...typescript, options.app], {
       cwd: path.dirname(options.tsconfig ?? options.app),
       env: {
         ...process.env,
         CDK_OUTDIR: options.outdir,
-        CDK_CONTEXT_JSON: JSON.stringify({ ...CLI_CONTEXT, ...options.context }),
+        CDK_CONTEXT_JSON: JSON.stringify({ ...cliContext, ...options.context }),
         ...(options.tsconfig ? { TS_NODE_PROJECT: options.tsconfig } : {}),
       },
     });

@@ -1,11 +1,7 @@
-/**
- * The messages between the runner and a local Lambda container (lambda/runtime.ts),
- * over the IPC channel of the child process.
- */
+/** The messages between the runner and a local Lambda container (lambda/runtime.ts), over the child process's IPC channel. */
 
 /** Runner to container: run the handler once. */
 export interface InvokeMessage {
-  readonly type: 'invoke';
   readonly requestId: string;
   readonly invokedFunctionArn: string;
   /** The event, as the JSON text Lambda would hand the runtime. */
@@ -14,25 +10,16 @@ export interface InvokeMessage {
   readonly deadline: number;
 }
 
-/** What the Node.js Lambda runtime reports for a handler that threw. */
-export interface FunctionErrorPayload {
-  readonly errorType: string;
-  readonly errorMessage: string;
-  readonly trace?: readonly string[];
-}
-
 export type LogLevel = 'INFO' | 'WARN' | 'ERROR' | 'DEBUG' | 'TRACE';
 
-/** Container to runner. */
+/** Container to runner: a log line, or the invocation's answer (a FunctionError's payload is the runtime's error document). */
 export type RuntimeMessage =
   | { readonly type: 'log'; readonly requestId?: string; readonly level: LogLevel; readonly message: string }
-  | { readonly type: 'result'; readonly requestId: string; readonly payload: string }
-  | { readonly type: 'error'; readonly requestId: string; readonly error: FunctionErrorPayload };
+  | { readonly type: 'answer'; readonly requestId: string; readonly payload: string; readonly functionError?: 'Unhandled' };
 
 /**
- * Where the runtime sends what a function PUTs to a custom resource ResponseURL (an S3
- * pre-signed URL, named by host and path only, so the runner cannot stand behind it).
- * Read by the runtime and removed from the environment before the handler loads.
+ * Where the runtime sends what a function PUTs to a ResponseURL: an S3 pre-signed URL, which
+ * the runner cannot stand behind. Removed from the environment before the handler loads.
  */
 export const RESPONSE_ENDPOINT_VARIABLE = 'LOCAL_RUNNER_RESPONSE_ENDPOINT';
 

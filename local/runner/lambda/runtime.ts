@@ -1,22 +1,19 @@
 /**
- * The program a local Lambda container runs, standing in for the Node.js Lambda
- * runtime: it loads the handler module named by `_HANDLER` from `LAMBDA_TASK_ROOT`
- * once, on the first invocation (the init phase), and then runs one invocation at
- * a time as the runner asks over IPC. Module state survives between invocations,
- * as in a warm Lambda; console output is tagged with the request id, as in
- * CloudWatch Logs.
- *
- * Only node's own modules are used here: this file is run in a process that must
- * hold nothing but what a Lambda would.
+ * The program of a local Lambda container, in the Node.js runtime's role: it loads
+ * `_HANDLER` from `LAMBDA_TASK_ROOT` at the first invocation (the init phase), then runs
+ * one invocation at a time as the runner asks over IPC, keeping module state as a warm
+ * Lambda does; console output is tagged with the request id, as in CloudWatch Logs.
+ * Only node's own modules are used: the process must hold nothing but what a Lambda would.
  */
 import * as http from 'http';
 import { createRequire } from 'module';
 import * as path from 'path';
 import { format } from 'util';
-import { RESPONSE_ENDPOINT_VARIABLE, RESPONSE_HOST_PREFIX, type FunctionErrorPayload, type InvokeMessage, type LogLevel, type RuntimeMessage } from './protocol';
+import { RESPONSE_ENDPOINT_VARIABLE, RESPONSE_HOST_PREFIX, type InvokeMessage, type LogLevel, type RuntimeMessage } from './protocol';
 
 type Handler = (event: unknown, context: unknown, callback?: (error?: unknown, result?: unknown) => void) => unknown;
 
+/** The handler could not be loaded: reported with the runtime's own errorType, without a trace. */
 class InitError extends Error {
   constructor(public readonly errorType: string, message: string) {
     super(message);
@@ -25,10 +22,7 @@ class InitError extends Error {
 
 let handler: Handler | undefined;
 let inFlight: string | undefined;
-
-function send(message: RuntimeMessage): void {
-  process.send!(message);
-}
+const send = (message: RuntimeMessage) => process.send!(message);
 
 const CONSOLE_LEVELS: Record<string, LogLevel> = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
 for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
@@ -37,18 +31,15 @@ for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
 }
 
 redirectCustomResourceResponses();
-
-process.on('message', (message: InvokeMessage) => {
-  if (message.type === 'invoke') void invoke(message);
-});
+process.on('message', (message: InvokeMessage) => void invoke(message));
 
 async function invoke(message: InvokeMessage): Promise<void> {
   inFlight = message.requestId;
   try {
     const result = await callHandler(loadHandler(), JSON.parse(message.payload), contextFor(message));
-    send({ type: 'result', requestId: message.requestId, payload: JSON.stringify(result) ?? 'null' });
+    send({ type: 'answer', requestId: message.requestId, payload: JSON.stringify(result) ?? 'null' });
   } catch (error) {
-    send({ type: 'error', requestId: message.requestId, error: errorPayload(error) });
+    send({ type: 'answer', requestId: message.requestId, payload: JSON.stringify(errorDocument(error)), functionError: 'Unhandled' });
   } finally {
     inFlight = undefined;
   }
@@ -75,12 +66,8 @@ function loadHandler(): Handler {
 
 /** Async handlers, and the callback style the Node.js runtime still supports. */
 function callHandler(fn: Handler, event: unknown, context: unknown): Promise<unknown> {
-  if (fn.length >= 3) {
-    return new Promise((resolve, reject) => {
-      fn(event, context, (error, result) => (error ? reject(error) : resolve(result)));
-    });
-  }
-  return Promise.resolve(fn(event, context));
+  if (fn.length < 3) return Promise.resolve(fn(event, context));
+  return new Promise((resolve, reject) => fn(event, context, (error, result) => (error ? reject(error) : resolve(result))));
 }
 
 function contextFor(message: InvokeMessage) {
@@ -99,12 +86,10 @@ function contextFor(message: InvokeMessage) {
 }
 
 /** The error document of the Node.js runtime: errorType, errorMessage and the stack as trace lines. */
-function errorPayload(error: unknown): FunctionErrorPayload {
+function errorDocument(error: unknown): { errorType: string; errorMessage: string; trace: string[] } {
   if (error instanceof InitError) return { errorType: error.errorType, errorMessage: error.message, trace: [] };
-  if (error instanceof Error) {
-    return { errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n').filter(line => line.length > 0) };
-  }
-  return { errorType: typeof error, errorMessage: String(error), trace: [] };
+  if (!(error instanceof Error)) return { errorType: typeof error, errorMessage: String(error), trace: [] };
+  return { errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n').filter(line => line.length > 0) };
 }
 
 /**
