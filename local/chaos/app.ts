@@ -1,19 +1,17 @@
 /**
- * Synthesizes one revision of a chaos app in-process, with the library's own
- * constructs: one stack, a FinSpaceDataAccess per environment (sharing one handler),
- * the declared groups, memberships and people. In-process synthesis takes tens of
- * milliseconds; a child process per revision would take seconds.
+ * Synthesizes one revision of a chaos app in-process (tens of milliseconds, where a
+ * child process would take seconds) with the library's own constructs: one stack, a
+ * FinSpaceDataAccess per environment (sharing one handler), the declared groups,
+ * memberships and people.
  */
 import { App, CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { type Declaration, ENVIRONMENT_KEYS, type EnvironmentKey, type GroupRef } from './declaration';
-import { DECLARED_USERS, ENVIRONMENT_IDS, IMPORTED_GROUPS } from './environments';
+import { type Declaration, DECLARED_USERS, ENVIRONMENT_IDS, ENVIRONMENT_KEYS, type EnvironmentKey, type GroupRef, IMPORTED_GROUPS } from './environments';
 import type { HandlerTimeouts } from './plan';
 import { FinSpaceDataAccess, FinSpaceUser, FinSpaceUserType, GroupMembership, IfExists, type IPermissionGroup, PermissionGroup } from '../../lib';
 
 export const STACK_NAME = 'FinSpaceChaos';
-const STACK_ENVIRONMENT = { account: '111122223333', region: 'us-east-1' };
 
 export interface AppSettings {
   readonly maxConcurrency: number;
@@ -40,34 +38,30 @@ export interface SynthesizedApp {
 
 export function synthesizeDeclaration(declaration: Declaration, outdir: string, settings: AppSettings): SynthesizedApp {
   const app = new App({ outdir });
-  const stack = new Stack(app, STACK_NAME, { env: STACK_ENVIRONMENT });
+  const stack = new Stack(app, STACK_NAME, { env: { account: '111122223333', region: 'us-east-1' } });
   const access = Object.fromEntries(ENVIRONMENT_KEYS.map(key => [key, new FinSpaceDataAccess(stack, `FinSpace${key.toUpperCase()}`, {
     environmentId: ENVIRONMENT_IDS[key],
     maxConcurrency: settings.maxConcurrency,
     timeout: settings.timeout,
     pollInterval: settings.pollInterval,
-    // Run between steps by the drift rounds (drift-round.ts), never by a clock here.
+    // Run between steps by the drift rounds (sequence.ts), never by a clock here.
     audit: {},
   })])) as Record<EnvironmentKey, FinSpaceDataAccess>;
+  const removalPolicy = (retain: boolean) => retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-  const groups = new Map<string, IPermissionGroup>();
-  for (const group of declaration.groups) {
-    groups.set(group.id, new PermissionGroup(stack, group.id, {
-      access: access[group.environment],
-      permissionGroupName: group.name,
-      description: group.description,
-      applicationPermissions: [...group.permissions],
-      removalPolicy: group.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    }));
-  }
+  const groups = new Map<string, IPermissionGroup>(declaration.groups.map(group => [group.id, new PermissionGroup(stack, group.id, {
+    access: access[group.environment],
+    permissionGroupName: group.name,
+    description: group.description,
+    applicationPermissions: [...group.permissions],
+    removalPolicy: removalPolicy(group.retain),
+  })]));
   const groupOf = (ref: GroupRef): IPermissionGroup => {
     if ('created' in ref) return groups.get(ref.created)!;
-    const key = `imported:${ref.imported}`;
-    if (!groups.has(key)) {
-      const environment = IMPORTED_GROUPS.find(group => group.permissionGroupId === ref.imported)!.environment;
-      groups.set(key, PermissionGroup.fromPermissionGroupId(stack, `Imported${ref.imported}`, access[environment], ref.imported));
-    }
-    return groups.get(key)!;
+    const imported = groups.get(`imported:${ref.imported}`) ?? PermissionGroup.fromPermissionGroupId(stack, `Imported${ref.imported}`,
+      access[IMPORTED_GROUPS.find(group => group.permissionGroupId === ref.imported)!.environment], ref.imported);
+    groups.set(`imported:${ref.imported}`, imported);
+    return imported;
   };
   const people = new Map((declaration.people ?? []).map(person => [person.id, new FinSpaceUser(stack, person.id, {
     access: access[person.environment],
@@ -75,34 +69,33 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
     firstName: person.firstName,
     lastName: person.lastName,
     type: FinSpaceUserType[person.type],
-    // Adopted when it exists: a create rolled back disables the user it made, and the next attempt takes it over (people.ts).
+    // Adopted when it exists: a create rolled back disables the user it made, and the next attempt takes it over.
     ifExists: IfExists.ADOPT,
-    removalPolicy: person.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    removalPolicy: removalPolicy(person.retain),
   })]));
-  const memberships = declaration.memberships.map(membership => new GroupMembership(stack, membership.id, {
+  // Every other declared user (user02, user04, ...) is declared by e-mail address, in capitals FinSpace does not keep, so that the
+  // sequences resolve addresses too; the expectation needs no change. Users that steps declare to fail keep their ids (and reasons).
+  const byEmail = (user: string) => DECLARED_USERS.indexOf(user) % 2 === 1;
+  const memberships = new Map(declaration.memberships.map(membership => [membership.id, new GroupMembership(stack, membership.id, {
     group: groupOf(membership.group),
-    ...idsAndAddresses(membership.users, (membership.people ?? []).map(id => people.get(id)!)),
+    userIds: membership.users.filter(user => !byEmail(user)),
+    users: [
+      ...membership.users.filter(byEmail).map(user => FinSpaceUser.fromEmail(`${user.toUpperCase()}@Example.com`)),
+      ...(membership.people ?? []).map(id => people.get(id)!),
+    ],
     exclusive: membership.exclusive,
-    removalPolicy: membership.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-  }));
-
-  for (const [index, membership] of declaration.memberships.entries()) {
-    for (const id of membership.after ?? []) memberships[index].node.addDependency(memberships.find(other => other.node.id === id)!);
+    removalPolicy: removalPolicy(membership.retain),
+  })]));
+  for (const membership of declaration.memberships) {
+    for (const id of membership.after ?? []) memberships.get(membership.id)!.node.addDependency(memberships.get(id)!);
   }
-
   if (settings.handlerTimeouts) shortenHandlerTimeouts(stack, settings.handlerTimeouts);
 
   const directory = app.synth().directory;
+  // Memberships here never exceed one resource (3,000 users).
+  const declared: Construct[] = [...declaration.groups.map(group => groups.get(group.id)!), ...memberships.values(), ...people.values()];
   const logicalIdOf = (construct: Construct) => stack.getLogicalId(construct.node.findChild('Resource').node.defaultChild as CfnElement);
-  return {
-    directory,
-    logicalIds: Object.fromEntries([
-      ...declaration.groups.map(group => [group.id, logicalIdOf(groups.get(group.id)!)]),
-      // Memberships here never exceed one resource (3,000 users).
-      ...memberships.map(membership => [membership.node.id, logicalIdOf(membership)]),
-      ...[...people.values()].map(person => [person.node.id, logicalIdOf(person)]),
-    ]),
-  };
+  return { directory, logicalIds: Object.fromEntries(declared.map(construct => [construct.node.id, logicalIdOf(construct)])) };
 }
 
 /**
@@ -116,20 +109,4 @@ function shortenHandlerTimeouts(stack: Stack, timeouts: HandlerTimeouts): void {
     const handler = functions.filter(fn => fn.node.id === id && fn.node.scope?.node.id.startsWith('FinSpaceDataProvider'));
     handler.forEach(fn => { (fn.node.defaultChild as lambda.CfnFunction).timeout = seconds; });
   }
-}
-
-/**
- * Every other declared user (user02, user04, ...) is declared by e-mail address, in
- * capitals FinSpace does not keep, so that the sequences resolve addresses too; the
- * people of the stack are declared by their FinSpaceUser constructs. The
- * expectation needs no change: the address names the same user. Users that steps
- * declare to fail (unknown, disabled) keep their ids, and with them the reasons the
- * plan expects.
- */
-function idsAndAddresses(users: readonly string[], people: readonly FinSpaceUser[]) {
-  const byEmail = (user: string) => DECLARED_USERS.indexOf(user) % 2 === 1;
-  return {
-    userIds: users.filter(user => !byEmail(user)),
-    users: [...users.filter(byEmail).map(user => FinSpaceUser.fromEmail(`${user.toUpperCase()}@Example.com`)), ...people],
-  };
 }

@@ -1,33 +1,17 @@
 /**
- * The long chaos run: many planned sequences, several at once (each with its own
- * emulator and runner), then the figures. Exits 1 when a sequence failed, printing
- * the command that replays it.
- *
- *   ts-node local/chaos/cli.ts [--sequences N] [--seed S | --seeds S1,S2,...] [--concurrency C] [--steps K] [--repeat R] [--verbose]
- *
- * Sequence i of a run has seed S + i, so `--seed <its seed> --sequences 1` replays it:
- * the same plan, emulator settings and fault generator. Which request draws which
- * fault follows the order in which requests arrive, which concurrent requests may
- * change; `--repeat R` plays each sequence R times to catch such a failure again.
+ * The long chaos run (README.md in this folder): many planned sequences, several at
+ * once (each with its own emulator and runner), then the figures. Exits 1 when a
+ * sequence failed, printing the command that replays it.
  */
 import { parseArgs } from 'util';
 import { addFigures, emptyFigures, formatFigures } from './figures';
 import { planSequence } from './plan';
 import { runSequence, type SequenceReport } from './sequence';
 
-interface Arguments {
-  /** The sequences' seeds, in order. */
-  readonly seeds: readonly number[];
-  readonly concurrency: number;
-  readonly steps?: number;
-  readonly repeat: number;
-  readonly verbose: boolean;
-}
-
 const USAGE = 'usage: chaos [--sequences N] [--seed S | --seeds S1,S2,...] [--concurrency C] [--steps K] [--repeat R] [--verbose]';
 
 async function main(argv: string[]): Promise<number> {
-  let args: Arguments;
+  let args: ReturnType<typeof parse>;
   try {
     args = parse(argv);
   } catch (error) {
@@ -47,7 +31,12 @@ async function main(argv: string[]): Promise<number> {
       reports.push(report);
       say(`${report.failure ? 'FAIL' : 'ok  '} seed ${seed}: ${plan.steps.length} steps, ${report.figures.steps} runner operations, ` +
         `${(report.elapsedMs / 1000).toFixed(1)}s (${reports.length}/${seeds.length})`);
-      if (report.failure) printFailure(report);
+      const failure = report.failure;
+      if (!failure) continue;
+      say(`  seed ${seed} failed at step ${failure.step} (attempt ${failure.attempt}): ${failure.changes.join('; ')}`);
+      [...failure.problems.map(problem => `- ${problem}`), 'deployed before:', ...failure.before.map(line => `  ${line}`),
+        'attempted:', ...failure.attempted.map(line => `  ${line}`), `state file, assemblies and handler logs kept in ${failure.directory}`,
+        `replay: npm run chaos -- --seed ${seed} --sequences 1 --verbose`].forEach(line => say(`    ${line}`));
     }
   };
   await Promise.all(Array.from({ length: Math.min(args.concurrency, seeds.length) }, worker));
@@ -58,23 +47,9 @@ async function main(argv: string[]): Promise<number> {
   say('');
   formatFigures(total).forEach(say);
   say(`wall time:        ${((Date.now() - started) / 1000).toFixed(0)}s for seeds ${describeSeeds(args.seeds)}`);
-  if (failed.length > 0) {
-    say(`\nFailed seeds: ${failed.join(', ')}. Replay one with: npm run chaos -- --seed ${failed[0]} --sequences 1 --verbose`);
-    return 1;
-  }
-  return 0;
-}
-
-function printFailure(report: SequenceReport): void {
-  const failure = report.failure!;
-  say(`  seed ${report.seed} failed at step ${failure.step} (attempt ${failure.attempt}): ${failure.changes.join('; ')}`);
-  failure.problems.forEach(problem => say(`    - ${problem}`));
-  say('    deployed before:');
-  failure.before.forEach(line => say(`      ${line}`));
-  say('    attempted:');
-  failure.attempted.forEach(line => say(`      ${line}`));
-  say(`    state file, assemblies and handler logs kept in ${failure.directory}`);
-  say(`    replay: npm run chaos -- --seed ${report.seed} --sequences 1 --verbose`);
+  if (failed.length === 0) return 0;
+  say(`\nFailed seeds: ${failed.join(', ')}. Replay one with: npm run chaos -- --seed ${failed[0]} --sequences 1 --verbose`);
+  return 1;
 }
 
 function describeSeeds(seeds: readonly number[]): string {
@@ -82,13 +57,13 @@ function describeSeeds(seeds: readonly number[]): string {
   return consecutive && seeds.length > 2 ? `${seeds[0]} to ${seeds.at(-1)}` : seeds.join(', ');
 }
 
-function parse(argv: string[]): Arguments {
+function parse(argv: string[]) {
   const [text, flag] = [{ type: 'string' }, { type: 'boolean' }] as const;
   const { values } = parseArgs({
     args: argv,
     options: { sequences: text, seed: text, seeds: text, concurrency: text, steps: text, repeat: text, verbose: flag },
   });
-  const whole = (name: 'seed' | 'sequences' | 'concurrency' | 'steps' | 'repeat', fallback: number | undefined, min: number) => {
+  const whole = <T extends number | undefined>(name: 'seed' | 'sequences' | 'concurrency' | 'steps' | 'repeat', fallback: T, min: number) => {
     if (values[name] === undefined) return fallback;
     const value = Number(values[name]);
     if (!Number.isSafeInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}`);
@@ -100,12 +75,13 @@ function parse(argv: string[]): Arguments {
   const listed = values.seeds?.split(',').map(Number);
   if (listed && !listed.every(seed => Number.isSafeInteger(seed) && seed >= 0)) throw new Error('--seeds must be whole numbers, separated by commas');
   // A fresh seed unless one is given; it is printed, so any run can be replayed.
-  const first = whole('seed', Date.now() % 1_000_000, 0)!;
+  const first = whole('seed', Date.now() % 1_000_000, 0);
   return {
-    seeds: listed ?? Array.from({ length: whole('sequences', 20, 1)! }, (_, i) => first + i),
-    concurrency: whole('concurrency', 6, 1)!,
+    /** The sequences' seeds, in order. */
+    seeds: listed ?? Array.from({ length: whole('sequences', 20, 1) }, (_, i) => first + i),
+    concurrency: whole('concurrency', 6, 1),
     steps: whole('steps', undefined, 1),
-    repeat: whole('repeat', 1, 1)!,
+    repeat: whole('repeat', 1, 1),
     verbose: values.verbose === true,
   };
 }

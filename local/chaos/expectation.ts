@@ -1,31 +1,12 @@
 /**
  * What FinSpace must hold after each step, worked out from the declarations alone
  * (and, for what a rollback cannot undo, from which resources CloudFormation
- * touched), then compared with the emulator's state.
- *
- * The rules are the README's: a declared user is a member (ADDITION_SUCCESS); a user
- * dropped from a declaration, or declared by a membership that leaves the stack with
- * RemovalPolicy.DESTROY, is removed; with RETAIN it stays, as an outside member from
- * then on. Outside members (added by someone else) stay, except that an exclusive
- * membership removes them whenever CloudFormation creates or updates it, but never
- * the handler's own user. A group leaving the stack is deleted (with whoever is
- * still in it) or, retained, left as it is. A step that fails and rolls back leaves
- * FinSpace as the previous declaration had it; only what an exclusive membership
- * removed on the way stays removed, and never a member that was there before and
- * that the failed step declared there (the rollback keeps it: README, "What a
- * rollback puts back"). And
- * in every environment the handler's user keeps ManageUsersAndGroups: it is a
- * superuser or a settled member of a group that grants it (no lockout).
- *
- * The stack's people (FinSpaceUsers) exist once each, ENABLED with the declared
- * names and type while declared; removed from the stack they are DISABLED, or left
- * ENABLED when retained. As members they are
- * known by their address (personKey), since FinSpace makes their ids.
+ * touched), then compared with the emulator's state, by the rules in this folder's
+ * README ("What is checked after every step").
  */
-import { type Declaration, groupIdentity, type EnvironmentKey, isPersonEmail, type MembershipDeclaration, type PersonDeclaration } from './declaration';
 import {
-  BOOTSTRAP_GROUPS, ENVIRONMENT_IDS, HANDLER_USER, type HandlerPrivilege, IMPORTED_GROUP_MEMBERS, IMPORTED_GROUPS,
-  MANAGE_USERS_AND_GROUPS, RESERVED_GROUP_NAMES,
+  BOOTSTRAP_GROUPS, chaosSeed, type Declaration, ENVIRONMENT_IDS, ENVIRONMENT_KEYS, type EnvironmentKey, groupIdentity, HANDLER_USER,
+  type HandlerPrivilege, isPersonEmail, MANAGE_USERS_AND_GROUPS, type MembershipDeclaration, type PersonDeclaration,
 } from './environments';
 import type { EmulatorSnapshot } from '../emulator';
 
@@ -36,11 +17,11 @@ import type { EmulatorSnapshot } from '../emulator';
  */
 type Ownership = 'declared' | 'outside' | 'outside-maybe-removed';
 
+/** `managedAs`: the construct id while the stack manages it. */
 interface ExpectedGroup {
   readonly environment: EnvironmentKey;
   /** Known for groups that exist before the stack; for the stack's, once deployed. */
   physicalId?: string;
-  /** The construct id while the stack manages the group. */
   managedAs?: string;
   /** A group whose delete failed midway: it may be gone. */
   mayBeGone?: boolean;
@@ -61,7 +42,6 @@ interface ExpectedUser {
   status?: 'ENABLED' | 'DISABLED';
   /** Names and type as last declared; undefined while unknown (a create that failed midway). */
   declared?: Pick<PersonDeclaration, 'firstName' | 'lastName' | 'type'>;
-  /** The construct id while the stack manages the user. */
   managedAs?: string;
 }
 
@@ -75,28 +55,17 @@ export interface Problem {
   readonly detail: string;
 }
 
-/** How much a check covered. */
-export interface CheckTally {
-  readonly groups: number;
-  /** Declared users found ADDITION_SUCCESS. */
-  readonly declaredMembers: number;
-  /** Members someone else added, found still there. */
-  readonly outsideMembers: number;
-  /** Members a request that failed midway may or may not have removed, found either way. */
-  readonly uncertainMembers: number;
-  /** Users of the stack (and the adopted one) found as expected. */
-  readonly users: number;
-}
+/**
+ * How much a check covered: groups; declared members ADDITION_SUCCESS; outside members still there; members a request
+ * that failed midway may have removed, found either way; people as expected.
+ */
+export type CheckTally = Record<'groups' | 'declaredMembers' | 'outsideMembers' | 'uncertainMembers' | 'users', number>;
 
-/** Which membership resources CloudFormation created or updated during a step, by construct id. */
-export interface Touched {
-  /** On the way forward (to the new declaration), and finished. */
-  readonly completed: ReadonlySet<string>;
-  /** On the way forward, and failed (or stopped by another's failure). */
-  readonly failed: ReadonlySet<string>;
-  /** Updated back to the previous declaration by a rollback. */
-  readonly back: ReadonlySet<string>;
-}
+/**
+ * The membership resources (construct ids) CloudFormation created or updated during a step: on the way forward and
+ * finished (`completed`) or failed, or stopped by another's failure (`failed`); updated `back` by a rollback.
+ */
+export type Touched = Readonly<Record<'completed' | 'failed' | 'back', ReadonlySet<string>>>;
 
 export class ExpectedFinSpace {
   private readonly groups = new Map<string, ExpectedGroup>();
@@ -104,24 +73,13 @@ export class ExpectedFinSpace {
   private readonly users = new Map<string, ExpectedUser>();
   private orphans = 0;
 
+  /** The groups someone else made before the stack (imported, reserved, bootstrap), as seeded: only their members are checked. */
   constructor(handlerPrivilege: HandlerPrivilege = 'superuser') {
-    if (handlerPrivilege === 'group') {
-      for (const [environment, group] of Object.entries(BOOTSTRAP_GROUPS) as [EnvironmentKey, typeof BOOTSTRAP_GROUPS.a][]) {
-        this.groups.set(bootstrapIdentity(environment), {
-          environment, physicalId: group.permissionGroupId, name: group.name, members: new Map([[HANDLER_USER, 'outside']]),
-        });
+    for (const environment of ENVIRONMENT_KEYS) {
+      const seeded = chaosSeed('', handlerPrivilege).environments!.find(e => e.environmentId === ENVIRONMENT_IDS[environment])!;
+      for (const { permissionGroupId: physicalId, name, members = [] } of seeded.permissionGroups!) {
+        this.groups.set(`imported:${physicalId}`, { environment, physicalId, name, members: new Map(members.map(user => [user, 'outside'])) });
       }
-    }
-    for (const group of IMPORTED_GROUPS) {
-      this.groups.set(`imported:${group.permissionGroupId}`, {
-        environment: group.environment,
-        physicalId: group.permissionGroupId,
-        name: group.name,
-        members: new Map(IMPORTED_GROUP_MEMBERS[group.permissionGroupId].map(user => [user, 'outside'])),
-      });
-    }
-    for (const [environment, name] of Object.entries(RESERVED_GROUP_NAMES) as [EnvironmentKey, string][]) {
-      this.groups.set(`reserved:${environment}`, { environment, name, members: new Map() });
     }
   }
 
@@ -138,9 +96,9 @@ export class ExpectedFinSpace {
 
   /**
    * CloudFormation brought the stack from `before` to `after` (a destroy: to the
-   * empty declaration). `letGo`: groups and memberships whose delete failed in the
-   * cleanup phase, which CloudFormation then forgets; whatever they still hold stays,
-   * and how much that is depends on how far the delete got.
+   * empty declaration). `letGo`: groups, memberships and people whose delete failed in
+   * the cleanup phase, which CloudFormation then forgets; whatever they still hold
+   * stays, and how much that is depends on how far the delete got.
    */
   deployed(before: Declaration, after: Declaration, touched: ReadonlySet<string>, letGo: ReadonlySet<string> = new Set()): void {
     // Memberships that leave their group (removed, or moved: replaced) and users dropped.
@@ -149,39 +107,30 @@ export class ExpectedFinSpace {
       const group = this.groups.get(identity);
       const next = after.memberships.find(m => m.id === membership.id);
       if (!group) continue;
-      if (!next || groupIdentity(after, next.group) !== identity) {
-        // Removed: its DeletionPolicy (the old declaration's) decides; replaced: its
-        // UpdateReplacePolicy, which the new declaration sets.
-        const retained = (next ?? membership).retain;
-        for (const user of declaredMembers(before, membership)) {
-          if (retained) reown(group, user, 'outside');
-          else if (letGo.has(membership.id)) reown(group, user, 'outside-maybe-removed');
-          else group.members.delete(user);
-        }
-      } else {
-        const staying = declaredMembers(after, next);
-        declaredMembers(before, membership).filter(user => !staying.includes(user)).forEach(user => group.members.delete(user));
+      const stays = next !== undefined && groupIdentity(after, next.group) === identity;
+      const staying = stays ? declaredMembers(after, next) : [];
+      // Removed: its DeletionPolicy (the old declaration's) decides; replaced: its UpdateReplacePolicy, which the new declaration sets.
+      const left = stays ? undefined : (next ?? membership).retain ? 'outside' : letGo.has(membership.id) ? 'outside-maybe-removed' : undefined;
+      for (const user of declaredMembers(before, membership).filter(u => !staying.includes(u) && group.members.has(u))) {
+        if (left) group.members.set(user, left);
+        else group.members.delete(user);
       }
     }
     // Groups that leave (removed, or moved to the other environment: replaced).
-    for (const group of before.groups) {
+    for (const group of before.groups.filter(g => !after.groups.some(other => other.id === g.id && other.environment === g.environment))) {
       const identity = `${group.id}@${group.environment}`;
-      if (after.groups.some(g => `${g.id}@${g.environment}` === identity)) continue;
       const expected = this.groups.get(identity)!;
       this.groups.delete(identity);
-      const retained = (after.groups.find(g => g.id === group.id) ?? group).retain;
-      if (retained) this.groups.set(`retained:${++this.orphans}`, { ...expected, managedAs: undefined });
+      if ((after.groups.find(g => g.id === group.id) ?? group).retain) this.groups.set(`retained:${++this.orphans}`, { ...expected, managedAs: undefined });
       if (letGo.has(group.id)) {
-        [...expected.members.keys()].forEach(user => reown(expected, user, 'outside-maybe-removed'));
+        for (const user of expected.members.keys()) expected.members.set(user, 'outside-maybe-removed');
         this.groups.set(`let-go:${++this.orphans}`, { ...expected, managedAs: undefined, mayBeGone: true });
       }
     }
     for (const group of after.groups) {
       const identity = `${group.id}@${group.environment}`;
       const expected: ExpectedGroup = this.groups.get(identity) ?? { environment: group.environment, name: group.name, members: new Map() };
-      expected.managedAs = group.id;
-      expected.name = group.name;
-      expected.permissions = [...group.permissions];
+      Object.assign(expected, { managedAs: group.id, name: group.name, permissions: [...group.permissions] });
       // FinSpace cannot clear a description: the last one declared stays.
       if (group.description !== undefined) expected.description = group.description;
       this.groups.set(identity, expected);
@@ -190,67 +139,47 @@ export class ExpectedFinSpace {
       const group = this.groups.get(groupIdentity(after, membership.group))!;
       const members = declaredMembers(after, membership);
       members.forEach(user => group.members.set(user, 'declared'));
-      if (membership.exclusive && touched.has(membership.id)) removeAllBut(group, members);
+      // An exclusive membership leaves its users and the handler's own.
+      if (membership.exclusive && touched.has(membership.id)) sweep(group, (ownership, user) => members.includes(user) ? ownership : undefined);
     }
-    this.peopleDeployed(before, after, letGo);
-  }
-
-  /**
-   * People that leave the stack are disabled, or stay enabled when retained (the
-   * DeletionPolicy of the declaration they leave), or, when CloudFormation let their
-   * delete go, either; the declared ones are enabled, as declared.
-   */
-  private peopleDeployed(before: Declaration, after: Declaration, letGo: ReadonlySet<string>): void {
-    for (const person of before.people ?? []) {
-      if ((after.people ?? []).some(p => p.id === person.id)) continue;
+    // People that leave are disabled, or stay enabled when retained (the DeletionPolicy of the declaration they leave), or either when let go.
+    for (const person of (before.people ?? []).filter(p => !(after.people ?? []).some(other => other.id === p.id))) {
       const expected = this.users.get(userKey(person.environment, person.email));
-      if (!expected) continue;
-      expected.managedAs = undefined;
-      expected.status = letGo.has(person.id) ? undefined : person.retain ? 'ENABLED' : 'DISABLED';
+      if (expected) Object.assign(expected, { managedAs: undefined, status: letGo.has(person.id) ? undefined : person.retain ? 'ENABLED' : 'DISABLED' });
     }
-    for (const person of after.people ?? []) {
-      this.users.set(userKey(person.environment, person.email), {
-        environment: person.environment,
-        email: person.email,
-        presence: 'must',
-        status: 'ENABLED',
-        declared: { firstName: person.firstName, lastName: person.lastName, type: person.type },
-        managedAs: person.id,
-      });
+    for (const { id, environment, email, firstName, lastName, type } of after.people ?? []) {
+      this.users.set(userKey(environment, email), { environment, email, presence: 'must', status: 'ENABLED', declared: { firstName, lastName, type }, managedAs: id });
     }
   }
 
   /**
-   * A step towards `attempted` failed and rolled back to `before`. FinSpace is as
-   * `before` left it, except for outside members that exclusive memberships removed:
-   * those of the groups whose exclusive memberships the attempt created or updated
-   * (all of them if that finished, any of them if it failed), and those of the
-   * groups whose exclusive memberships the rollback updated back; but for the outside
-   * members the attempt declared in their group, which were there before it and which
-   * neither its sweep nor the rollback removes.
+   * A step towards `attempted` failed and rolled back to `before`: FinSpace is as
+   * `before` left it, but for outside members that exclusive memberships removed on
+   * the way forward (all if finished, any if failed) or back; never those the attempt
+   * declared in their group, which were there before it.
    */
   rolledBack(before: Declaration, attempted: Declaration, touched: Touched): void {
-    const declaredByAttempt = (identity: string) =>
-      new Set(attempted.memberships.filter(m => groupIdentity(attempted, m.group) === identity).flatMap(m => declaredMembers(attempted, m)));
     // A person the attempt created (or adopted) may exist now, enabled, or disabled by the
     // rollback's delete, with the names either declaration gave it; one that existed stays.
-    for (const person of (attempted.people ?? []).filter(p => !(before.people ?? []).some(other => other.id === p.id))) {
-      const key = userKey(person.environment, person.email);
-      const presence = this.users.get(key)?.presence === 'must' ? 'must' : 'may';
-      this.users.set(key, { environment: person.environment, email: person.email, presence });
+    for (const { environment, email, id } of attempted.people ?? []) {
+      if ((before.people ?? []).some(other => other.id === id)) continue;
+      const key = userKey(environment, email);
+      this.users.set(key, { environment, email, presence: this.users.get(key)?.presence === 'must' ? 'must' : 'may' });
     }
+    const removeOutside = (declaration: Declaration, membership: MembershipDeclaration) => {
+      const identity = groupIdentity(declaration, membership.group);
+      const declaredThere = attempted.memberships.filter(m => groupIdentity(attempted, m.group) === identity);
+      const spared = new Set(declaredThere.flatMap(m => declaredMembers(attempted, m)));
+      const group = this.groups.get(identity);
+      if (group) sweep(group, (ownership, user) => ownership === 'declared' || spared.has(user) ? ownership : undefined);
+    };
     for (const membership of attempted.memberships.filter(m => m.exclusive)) {
-      const identity = groupIdentity(attempted, membership.group);
-      const group = this.groups.get(identity);
-      if (!group) continue; // created by the attempt, and deleted by the rollback
-      if (touched.completed.has(membership.id)) removeOutside(group, declaredByAttempt(identity));
-      else if (touched.failed.has(membership.id)) mayHaveRemovedOutside(group);
+      // A group the attempt created is gone again: the rollback deleted it.
+      const group = this.groups.get(groupIdentity(attempted, membership.group));
+      if (group && touched.completed.has(membership.id)) removeOutside(attempted, membership);
+      else if (group && touched.failed.has(membership.id)) sweep(group, ownership => ownership === 'outside' ? 'outside-maybe-removed' : ownership);
     }
-    for (const membership of before.memberships.filter(m => m.exclusive && touched.back.has(m.id))) {
-      const identity = groupIdentity(before, membership.group);
-      const group = this.groups.get(identity);
-      if (group) removeOutside(group, declaredByAttempt(identity));
-    }
+    before.memberships.filter(m => m.exclusive && touched.back.has(m.id)).forEach(membership => removeOutside(before, membership));
   }
 
   /** Records the ids CloudFormation knows the stack's groups by (`idOf`: construct id to physical id). */
@@ -265,48 +194,38 @@ export class ExpectedFinSpace {
     return this.groups.get(identity)?.physicalId;
   }
 
-  private forget(group: ExpectedGroup): void {
-    for (const [identity, candidate] of this.groups) if (candidate === group) this.groups.delete(identity);
-  }
-
-  /**
-   * Everything that differs between this expectation and the emulator's state. What
-   * was uncertain is settled by what is found.
-   */
+  /** Everything that differs between this expectation and the emulator's state. What was uncertain is settled by what is found. */
   check(snapshot: EmulatorSnapshot): { problems: Problem[]; tally: CheckTally } {
     const problems: Problem[] = [];
     const tally = { groups: 0, declaredMembers: 0, outsideMembers: 0, uncertainMembers: 0, users: 0 };
     const report = (kind: ProblemKind, detail: string) => problems.push({ kind, detail });
     for (const [environment, environmentId] of Object.entries(ENVIRONMENT_IDS) as [EnvironmentKey, string][]) {
-      const actual = snapshot.environments.find(e => e.environmentId === environmentId)?.permissionGroups ?? [];
-      const users = snapshot.environments.find(e => e.environmentId === environmentId)?.users ?? [];
+      const live = snapshot.environments.find(e => e.environmentId === environmentId);
+      const [actual, users] = [live?.permissionGroups ?? [], live?.users ?? []];
       tally.users += this.checkUsers(environment, users, report);
       // People are members by their address: FinSpace makes their ids.
       const memberKeys = new Map(users.filter(u => isPersonEmail(u.emailAddress)).map(u => [u.userId, personKey(u.emailAddress)]));
       const matched = new Set<string>();
-      for (const expected of [...this.groups.values()].filter(g => g.environment === environment)) {
+      for (const [identity, expected] of [...this.groups].filter(([, g]) => g.environment === environment)) {
         const named = actual.filter(g => g.name === expected.name);
         const found = expected.physicalId !== undefined ? actual.find(g => g.permissionGroupId === expected.physicalId) : named[0];
         const label = `group '${expected.name}'${expected.managedAs ? ` (${expected.managedAs})` : ''} in ${environmentId}`;
         if (named.length > 1) report('duplicate-group', `${label} exists ${named.length} times: ${named.map(g => g.permissionGroupId).join(', ')}`);
-        if (!found && expected.mayBeGone) {
-          this.forget(expected);
-          continue;
-        }
         if (!found) {
-          report('missing-group', `${label} does not exist${expected.physicalId ? ` (no group ${expected.physicalId})` : ''}`);
+          if (expected.mayBeGone) this.groups.delete(identity);
+          else report('missing-group', `${label} does not exist${expected.physicalId ? ` (no group ${expected.physicalId})` : ''}`);
           continue;
         }
         expected.mayBeGone = undefined;
         matched.add(found.permissionGroupId);
         tally.groups++;
-        if (found.name !== expected.name) report('group-differs', `${label} is named '${found.name}'`);
-        if (expected.permissions && !sameSet(found.applicationPermissions, expected.permissions)) {
-          report('group-differs', `${label} has permissions [${found.applicationPermissions.join(', ')}], expected [${expected.permissions.join(', ')}]`);
-        }
-        if (expected.description !== undefined && found.description !== expected.description) {
-          report('group-differs', `${label} has another description than the last one declared`);
-        }
+        const { permissions, description } = expected;
+        [
+          found.name !== expected.name && `is named '${found.name}'`,
+          permissions && !sameSet(found.applicationPermissions, permissions) &&
+            `has permissions [${found.applicationPermissions.join(', ')}], expected [${permissions.join(', ')}]`,
+          description !== undefined && found.description !== description && 'has another description than the last one declared',
+        ].forEach(difference => difference && report('group-differs', `${label} ${difference}`));
         const members = new Map(found.members.map(m => [memberKeys.get(m.userId) ?? m.userId, m.membershipStatus]));
         for (const [user, ownership] of expected.members) {
           const status = members.get(user);
@@ -321,10 +240,8 @@ export class ExpectedFinSpace {
               `${label}: ${ownership === 'declared' ? 'declared' : 'outside'} member '${user}' is missing`);
           } else if (status !== 'ADDITION_SUCCESS') {
             report('unsettled-member', `${label}: member '${user}' is ${status}`);
-          } else if (ownership === 'declared') {
-            tally.declaredMembers++;
           } else {
-            tally.outsideMembers++;
+            tally[ownership === 'declared' ? 'declaredMembers' : 'outsideMembers']++;
           }
         }
         for (const [user, status] of members) {
@@ -334,10 +251,9 @@ export class ExpectedFinSpace {
       for (const group of actual.filter(g => !matched.has(g.permissionGroupId))) {
         report('unexpected-group', `group '${group.name}' (${group.permissionGroupId}) in ${environmentId} should not exist`);
       }
-      const handler = snapshot.environments.find(e => e.environmentId === environmentId)?.users.find(u => u.userId === HANDLER_USER);
       const granted = actual.some(g => g.applicationPermissions.includes(MANAGE_USERS_AND_GROUPS) &&
         g.members.some(m => m.userId === HANDLER_USER && m.membershipStatus === 'ADDITION_SUCCESS'));
-      if (handler?.type !== 'SUPER_USER' && !granted) {
+      if (users.find(u => u.userId === HANDLER_USER)?.type !== 'SUPER_USER' && !granted) {
         report('lockout', `the handler's user '${HANDLER_USER}' in ${environmentId} is no superuser and no group grants it ${MANAGE_USERS_AND_GROUPS}`);
       }
     }
@@ -351,11 +267,9 @@ export class ExpectedFinSpace {
    */
   private checkUsers(environment: EnvironmentKey, users: EmulatorSnapshot['environments'][number]['users'], report: (kind: ProblemKind, detail: string) => void): number {
     let matched = 0;
-    const withAddress = (email: string) => users.filter(u => u.emailAddress.toLowerCase() === email.toLowerCase());
-    for (const [key, expected] of this.users) {
-      if (expected.environment !== environment) continue;
+    for (const [key, expected] of [...this.users].filter(([, u]) => u.environment === environment)) {
       const label = `user ${expected.email}${expected.managedAs ? ` (${expected.managedAs})` : ''} in ${ENVIRONMENT_IDS[environment]}`;
-      const found = withAddress(expected.email);
+      const found = users.filter(u => u.emailAddress.toLowerCase() === expected.email.toLowerCase());
       if (found.length > 1) report('duplicate-user', `${label} exists ${found.length} times: ${found.map(u => u.userId).join(', ')}`);
       if (found.length === 0) {
         if (expected.presence === 'must') report('missing-user', `${label} does not exist`);
@@ -363,15 +277,15 @@ export class ExpectedFinSpace {
         continue;
       }
       const [user] = found;
+      const { status, declared } = expected;
       expected.presence = 'must';
-      const differences: string[] = [];
-      if (expected.status !== undefined && user.status !== expected.status) differences.push(`is ${user.status}, expected ${expected.status}`);
-      const declared = expected.declared;
-      if (declared && user.type !== declared.type) differences.push(`is ${user.type}, expected ${declared.type}`);
-      // A name never declared is whatever FinSpace had: names can be changed, not cleared.
-      if (declared && (user.firstName !== declared.firstName || (declared.lastName !== undefined && user.lastName !== declared.lastName))) {
-        differences.push(`is named '${user.firstName} ${user.lastName ?? ''}', expected '${declared.firstName} ${declared.lastName ?? ''}'`);
-      }
+      const differences = [
+        status !== undefined && user.status !== status && `is ${user.status}, expected ${status}`,
+        declared && user.type !== declared.type && `is ${user.type}, expected ${declared.type}`,
+        // A name never declared is whatever FinSpace had: names can be changed, not cleared.
+        declared && (user.firstName !== declared.firstName || (declared.lastName !== undefined && user.lastName !== declared.lastName)) &&
+          `is named '${user.firstName} ${user.lastName ?? ''}', expected '${declared.firstName} ${declared.lastName ?? ''}'`,
+      ].filter(Boolean);
       if (differences.length > 0) report('user-differs', `${label} ${differences.join('; ')}`);
       else matched++;
     }
@@ -383,7 +297,7 @@ export class ExpectedFinSpace {
 }
 
 /** How the expectation names a person among a group's members: by address, as FinSpace makes the id. */
-export function personKey(email: string): string {
+function personKey(email: string): string {
   return `person:${email.toLowerCase()}`;
 }
 
@@ -393,37 +307,20 @@ function userKey(environment: EnvironmentKey, email: string): string {
 
 /** Who a membership declares: its users by id, and its people by address. */
 function declaredMembers(declaration: Declaration, membership: MembershipDeclaration): string[] {
-  const people = (membership.people ?? []).map(id => personKey(declaration.people!.find(person => person.id === id)!.email));
-  return [...membership.users, ...people];
+  return [...membership.users, ...(membership.people ?? []).map(id => personKey(declaration.people!.find(person => person.id === id)!.email))];
 }
 
 /** How the expectation names the group that grants the handler's user its privilege before the stack exists. */
 export function bootstrapIdentity(environment: EnvironmentKey): string {
-  return `bootstrap:${environment}`;
+  return `imported:${BOOTSTRAP_GROUPS[environment].permissionGroupId}`;
 }
 
-/** Changes why a user is expected, if it is expected at all. */
-function reown(group: ExpectedGroup, user: string, ownership: Ownership): void {
-  if (group.members.has(user)) group.members.set(user, ownership);
-}
-
-/** What an exclusive membership leaves: its users and the handler's own. */
-function removeAllBut(group: ExpectedGroup, keep: readonly string[]): void {
-  for (const user of [...group.members.keys()]) {
-    if (user !== HANDLER_USER && !keep.includes(user)) group.members.delete(user);
-  }
-}
-
-/** `spared`: users that stay all the same. */
-function removeOutside(group: ExpectedGroup, spared: ReadonlySet<string> = new Set()): void {
-  for (const [user, ownership] of [...group.members]) {
-    if (ownership !== 'declared' && user !== HANDLER_USER && !spared.has(user)) group.members.delete(user);
-  }
-}
-
-function mayHaveRemovedOutside(group: ExpectedGroup): void {
-  for (const [user, ownership] of [...group.members]) {
-    if (ownership === 'outside' && user !== HANDLER_USER) group.members.set(user, 'outside-maybe-removed');
+/** Each member but the handler's own user gets the ownership `next` answers; undefined removes it. */
+function sweep(group: ExpectedGroup, next: (ownership: Ownership, user: string) => Ownership | undefined): void {
+  for (const [user, ownership] of [...group.members].filter(([member]) => member !== HANDLER_USER)) {
+    const now = next(ownership, user);
+    if (now) group.members.set(user, now);
+    else group.members.delete(user);
   }
 }
 

@@ -2,91 +2,92 @@
  * The figures of chaos runs: what ran, what the emulator injected, what the handler
  * sent, what the checks covered. Counted per sequence, added up per run.
  */
-import { emptyDriftFigures } from './drift-round';
 import type { CheckTally, ProblemKind } from './expectation';
 import { OUTAGE_HANDLER_TIMEOUTS } from './plan';
-import { type CallRecord, FAULT_KINDS, type FaultCounts } from '../emulator';
+import type { StepRun } from './world';
+import { FAULT_KINDS, type FaultCounts } from '../emulator';
 
 const WRITE_OPERATIONS = new Set([
   'CreatePermissionGroup', 'UpdatePermissionGroup', 'DeletePermissionGroup',
   'AssociateUserToPermissionGroup', 'DisassociateUserFromPermissionGroup',
 ]);
 
-/** No figures yet; the Figures type follows from this. */
+/** No figures yet; the Figures type follows from this, and formatFigures says what each counts. */
 export function emptyFigures() {
   return {
     sequences: 0,
     failedSequences: 0,
-    /** Runner operations (deploys and destroys), retries of unplanned failures included. */
+    /** Runner operations, retries of unplanned failures included. */
     steps: 0,
-    /** Steps that failed as planned and rolled back. */
     plannedRollbacks: 0,
-    /** The same, by why they had to fail (plan.ts PlannedFailure). */
     plannedRollbacksByFailure: {} as Record<string, number>,
-    /** Users someone added before a step that declared them and failed, which the rollback kept: they were there before. */
     preExistingMembersKeptByRollback: 0,
-    /** Steps that failed without being planned to (the service's faults outlasted the retries) and rolled back. */
     unplannedRollbacks: 0,
-    /** Destroys that failed (deleted in part) and were run again. */
     failedDestroys: 0,
-    /** Deletes that failed in the cleanup phase: CloudFormation let those resources go, with what they held. */
     cleanupFailures: 0,
     /** Why unplanned failures, failed destroys and failed cleanup deletes failed, by the first line of the reason. */
     unplannedReasons: {} as Record<string, number>,
-    /** Requests FinSpace answered while the runner worked, faulted ones included. */
     requests: 0,
-    /** Requests that changed something (create, update, delete, associate, disassociate). */
+    /** Write requests that took effect, and those a retry repeated with an earlier one's clientToken (answered again, changing nothing). */
     writes: 0,
-    /** Write requests that repeated an earlier one's clientToken and got its answer again, changing nothing. */
     replayedWrites: 0,
     faults: Object.fromEntries(FAULT_KINDS.map(kind => [kind, 0])) as FaultCounts,
-    /** Checks of the whole emulator state, one after every step. */
+    /** Full-state checks, and what they found as expected (CheckTally). */
     checks: 0,
     groupsChecked: 0,
     declaredMembersChecked: 0,
     outsideMembersChecked: 0,
-    /** Outside members a failed exclusive attempt might have removed: accepted either way, then known. */
     uncertainMembersChecked: 0,
-    /** The stack's people (and the adopted user) found once, with the expected status, names and type. */
     usersChecked: 0,
-    /** Members still REMOVAL_IN_PROGRESS when a rollback finished (additions a failed create undid). */
     removalsStillSettling: 0,
     /** By kind; 'error' when the run itself broke (synthesis, the runner, the operator). */
     problems: {} as Partial<Record<ProblemKind | 'stack-stuck' | 'planned-failure-succeeded' | 'outage-failed-step' | 'error', number>>,
-    /** Long outages that began (plan.ts Outage), their total and longest length, and how their steps ended. */
     outages: 0,
     outageMs: 0,
     longestOutageMs: 0,
     stepsCompletedThroughOutage: 0,
     stepsRolledBackThroughOutage: 0,
-    /** Outages still running when their step ended (a step that had nothing left to ask FinSpace). */
     outagesCutShort: 0,
-    /** Outages planned from a rollback that never came. */
     outagesNotReached: 0,
-    /** Drift rounds between steps (drift-round.ts): changes made outside, found and healed by the drift audit. */
-    drift: emptyDriftFigures(),
+    drift: { rounds: 0, injected: 0, found: 0, healedFirstRun: 0, healedSecondRun: 0 },
   };
 }
 
 export type Figures = ReturnType<typeof emptyFigures>;
 
-export function countCalls(figures: Figures, calls: readonly CallRecord[], faults: FaultCounts): void {
-  figures.requests += calls.length;
-  for (const call of calls) {
-    if (!WRITE_OPERATIONS.has(call.operation) || call.statusCode < 200 || call.statusCode > 299) continue;
+/** One more of `key` in a record of counts. */
+export function bump<K extends string>(counts: Partial<Record<K, number>>, key: K): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
+
+/** A runner operation: its requests, writes and faults. */
+export function countRun(figures: Figures, run: StepRun): void {
+  figures.steps++;
+  figures.requests += run.calls.length;
+  for (const call of run.calls.filter(c => WRITE_OPERATIONS.has(c.operation) && c.statusCode >= 200 && c.statusCode <= 299)) {
     if (call.replayed) figures.replayedWrites++;
     else figures.writes++;
   }
-  for (const [kind, count] of Object.entries(faults) as [keyof FaultCounts, number][]) figures.faults[kind] += count;
+  FAULT_KINDS.forEach(kind => { figures.faults[kind] += run.faults[kind]; });
+}
+
+/** The long outage planned for a runner operation: whether it began, how long it lasted, how the step ended. */
+export function countOutage(figures: Figures, run: StepRun, completed: boolean): void {
+  if (!run.outage) {
+    figures.outagesNotReached++;
+    return;
+  }
+  const ms = run.outage.endedAt - run.outage.startedAt;
+  figures.outages++;
+  if (run.outage.cutShort) figures.outagesCutShort++;
+  figures.outageMs += ms;
+  figures.longestOutageMs = Math.max(figures.longestOutageMs, ms);
+  figures[completed ? 'stepsCompletedThroughOutage' : 'stepsRolledBackThroughOutage']++;
 }
 
 export function countCheck(figures: Figures, tally: CheckTally): void {
   figures.checks++;
-  figures.groupsChecked += tally.groups;
-  figures.declaredMembersChecked += tally.declaredMembers;
-  figures.outsideMembersChecked += tally.outsideMembers;
-  figures.uncertainMembersChecked += tally.uncertainMembers;
-  figures.usersChecked += tally.users;
+  for (const [key, n] of Object.entries(tally) as [keyof CheckTally, number][]) figures[`${key}Checked`] += n;
 }
 
 export function addFigures(total: Figures, part: Figures): void {

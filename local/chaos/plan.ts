@@ -1,76 +1,26 @@
 /**
- * A chaos sequence, generated from one seed before anything runs: the emulator's
- * settings and fault profile, then revisions of the app, each reached from the one
- * before by a few random changes (groups added, removed, renamed, re-permissioned,
- * moved to the other environment; memberships added, removed, grown, shrunk,
- * switched between additive and exclusive, moved to another group; users handed from
- * one membership of a group to another; removal policies flipped), members added
- * outside CloudFormation before some steps, some steps made to fail (a user FinSpace
- * does not know, a name another group holds), a destroy at the end and sometimes in
- * between. Between those steps come, now and then, steps that must fail for the
- * handler's safety rules (safetyStep): a lockout attempt, a user disabled outside
- * CloudFormation, a user added outside and then declared by a step that fails. They
- * are drawn from a second generator, so the rest of a seed's plan stays as it was.
- * Some steps, drawn from a third, meet a long FinSpace outage (withOutages): longer
- * than either handler function may run, which the sequence's app makes short.
- * FinSpaceUsers of the stack, and their memberships, come from a fourth (people.ts).
- * The same seed gives the same plan.
+ * A chaos sequence, generated from one seed before anything runs (README, "A
+ * sequence"). Safety steps, long outages and people (people.ts) come from generators
+ * of their own, so that adding them left the rest of a seed's plan as it was.
  */
 import {
-  type Declaration, EMPTY_DECLARATION, ENVIRONMENT_KEYS, type EnvironmentKey, environmentOf, type GroupDeclaration, groupIdentity,
-  type GroupRef, type MembershipDeclaration, sameRef,
-} from './declaration';
-import {
-  ADMIN_GROUP, DECLARED_USERS, DISABLED_USER, HANDLER_PRIVILEGES, HANDLER_USER, type HandlerPrivilege, IMPORTED_GROUPS,
-  MANAGE_USERS_AND_GROUPS, OUTSIDE_USERS, RESERVED_GROUP_NAMES, UNKNOWN_USER,
+  ADMIN_GROUP, type Declaration, DECLARED_USERS, DISABLED_USER, EMPTY_DECLARATION, ENVIRONMENT_KEYS, type EnvironmentKey, environmentOf,
+  type GroupDeclaration, groupIdentity, type GroupRef, HANDLER_PRIVILEGES, HANDLER_USER, type HandlerPrivilege, IMPORTED_GROUPS,
+  MANAGE_USERS_AND_GROUPS, type MembershipDeclaration, OUTSIDE_USERS, RESERVED_GROUP_NAMES, sameRef, UNKNOWN_USER,
 } from './environments';
 import { withPeople } from './people';
 import { ApplicationPermission } from '../../lib/application-permission';
-import type { EmulatorBehaviour, FaultOptions } from '../emulator';
 import { seededRandom, type RandomSource } from '../emulator/faults';
 
-/** The emulator's fault rates, every one set, and a latency range. */
-export type FaultProfile = Required<Pick<FaultOptions, 'throttleRate' | 'serverErrorRate' | 'connectionResetRate' | 'resetAfterWriteRate'>> & {
-  readonly latencyMs: { readonly min: number; readonly max: number };
-};
-
-export interface ChaosConfig {
-  /** FinSpaceDataAccess maxConcurrency. */
-  readonly maxConcurrency: number;
-  /** The runner's stand-in for the providers' one-second poll interval. */
-  readonly pollIntervalMs: number;
-  readonly behaviour: Partial<EmulatorBehaviour>;
-  readonly faults: FaultProfile;
-  /** Where the handler's user gets ManageUsersAndGroups from (environments.ts). */
-  readonly handlerPrivilege: HandlerPrivilege;
-  /** The handler functions' timeouts, set short in the sequences with outages; undefined: as synthesized. */
-  readonly handlerTimeouts?: HandlerTimeouts;
-}
-
-/** The handler functions' Lambda timeouts, in seconds. */
-export interface HandlerTimeouts {
-  readonly onEvent: number;
-  readonly isComplete: number;
-}
-
-/**
- * FinSpace answering nothing but 500s for a while, in real time, during a step: from
- * its start, or from the start of its rollback.
- */
+/** FinSpace answering nothing but 500s for a while, in real time, from a step's start or its rollback's. */
 export interface Outage {
   readonly from: 'start' | 'rollback';
-  /** From then until FinSpace stops answering. */
   readonly delayMs: number;
   /** Longer than either handler function may run (HandlerTimeouts). */
   readonly durationMs: number;
 }
 
-/**
- * Why a step must fail: a user FinSpace does not know; a name another group holds;
- * ManageUsersAndGroups taken from the group that alone grants it to the handler's
- * user (refused before any write); a user disabled outside CloudFormation (refused
- * at once, not after the timeout).
- */
+/** Why a step must fail: the user, the name, the handler's lockout or the disabled user is refused. */
 export type PlannedFailure = 'unknown-user' | 'name-taken' | 'lockout' | 'disabled-user';
 
 /** A member added outside CloudFormation, before a step. */
@@ -91,13 +41,8 @@ export interface DestroyStep {
 export interface DeployStep extends Omit<DestroyStep, 'kind'> {
   readonly kind: 'deploy';
   readonly declaration: Declaration;
-  /** Why this step must fail and roll back, if it must. */
   readonly plannedFailure?: PlannedFailure;
-  /**
-   * Users added outside CloudFormation before the step, which the step (one that
-   * must fail) declares there. The rollback keeps them: they were there before
-   * (README, "What a rollback puts back").
-   */
+  /** Users added outside before the step (one that must fail), which it declares there; the rollback keeps them. */
   readonly preExistingMembers?: readonly OutsideAddition[];
   /** A user disabled outside CloudFormation before the step. */
   readonly disabledOutOfBand?: { readonly environment: EnvironmentKey; readonly user: string };
@@ -105,16 +50,11 @@ export interface DeployStep extends Omit<DestroyStep, 'kind'> {
 
 export type Step = DeployStep | DestroyStep;
 
-
 export interface Plan {
   readonly seed: number;
-  readonly config: ChaosConfig;
+  /** The emulator's settings and faults, the app's; the handler functions' timeouts short in the sequences with outages. */
+  readonly config: ReturnType<typeof chaosConfig> & { readonly handlerTimeouts?: HandlerTimeouts };
   readonly steps: readonly Step[];
-}
-
-export interface PlanOptions {
-  /** Deploy steps before the final destroy; default 3 to 7, from the seed. */
-  readonly deploySteps?: number;
 }
 
 const MAX_GROUPS = 4;
@@ -125,23 +65,21 @@ const MIDWAY_DESTROY_CHANCE = 0.07;
 const SAFETY_STEP_CHANCE = 0.3;
 const OUTAGE_CHANCE = 0.12;
 /**
- * Short enough that an outage of about a minute outlasts any one invocation, long
- * enough for the handler's margins (lambda/time-budget.ts): onEvent starts writes
- * while more than 30 s are left, isComplete retries until 30 s are left.
+ * The handler functions' Lambda timeouts (s) with outages: short enough that an outage of about a minute outlasts any one
+ * invocation, long enough for the handler's margins (lambda/time-budget.ts): onEvent starts writes while more than 30 s are
+ * left, isComplete retries until 30 s are left.
  */
-export const OUTAGE_HANDLER_TIMEOUTS: HandlerTimeouts = { onEvent: 45, isComplete: 40 };
+export const OUTAGE_HANDLER_TIMEOUTS = { onEvent: 45, isComplete: 40 };
+export type HandlerTimeouts = typeof OUTAGE_HANDLER_TIMEOUTS;
 const PERMISSIONS = Object.values(ApplicationPermission);
+/** The generators besides the plan's, each a stream of its own, the same on every replay. */
+const STREAMS = { safety: [7919, 104_729], people: [4051, 7_368_787], outage: [6007, 15_485_863] } as const;
 
-export function planSequence(seed: number, options: PlanOptions = {}): Plan {
-  const dice = new Dice(seededRandom(seed));
-  const safetyDice = new Dice(seededRandom(safetySeed(seed)));
-  const base = chaosConfig(dice);
-  const config: ChaosConfig = {
-    ...base,
-    // 'allowed' would let a disabled user join: the steps that declare one could not fail.
-    behaviour: { ...base.behaviour, associateDisabledUser: safetyDice.pick(['conflict', 'validation'] as const) },
-    handlerPrivilege: safetyDice.pick(HANDLER_PRIVILEGES),
-  };
+/** `deploySteps`: deploy steps before the final destroy; default 3 to 7, from the seed. */
+export function planSequence(seed: number, options: { readonly deploySteps?: number } = {}): Plan {
+  const dice = diceOf(seededRandom(seed));
+  const safetyDice = streamDice(seed, 'safety');
+  const config = chaosConfig(dice, safetyDice);
   const planner = new Planner(dice, config.handlerPrivilege);
   const deploySteps = options.deploySteps ?? dice.int(3, 7);
   const steps: Step[] = [];
@@ -151,46 +89,14 @@ export function planSequence(seed: number, options: PlanOptions = {}): Plan {
     if (safetyDice.chance(SAFETY_STEP_CHANCE)) steps.push(planner.safetyStep(safetyDice));
   }
   steps.push(planner.destroyStep());
-  return withOutages(seed, config, withPeople(new Dice(seededRandom(peopleSeed(seed))), steps));
+  return withOutages(seed, config, withPeople(streamDice(seed, 'people'), steps));
 }
 
-/** The people's generator (people.ts): another stream than the plan's, the same on every replay. */
-function peopleSeed(seed: number): number {
-  return (seed * 4051 + 7_368_787) % 2_147_483_647;
-}
-
-/**
- * Long outages, drawn from a stream of their own so that the rest of the plan stays
- * as the seed made it: on some steps, FinSpace answers only 500s for 50 to 65 s,
- * from the step's start (within its first second and a half: onEvent, or the first
- * polls) or, for a step that must fail, from its rollback. The handler functions'
- * timeouts are then short (OUTAGE_HANDLER_TIMEOUTS), so that every such outage
- * outlasts any one invocation, and the step must still end as it would without it.
- */
-function withOutages(seed: number, config: ChaosConfig, steps: Step[]): Plan {
-  const dice = new Dice(seededRandom(outageSeed(seed)));
-  const planned = steps.map(step => {
-    if (!dice.chance(OUTAGE_CHANCE)) return step;
-    const from = step.kind === 'deploy' && step.plannedFailure && dice.chance(0.5) ? 'rollback' as const : 'start' as const;
-    const outage: Outage = { from, delayMs: from === 'start' ? dice.int(0, 1500) : 0, durationMs: dice.int(50_000, 65_000) };
-    return { ...step, outage, changes: [...step.changes, `FinSpace unavailable for ${Math.round(outage.durationMs / 1000)} s from the ${from === 'start' ? 'step' : 'rollback'}'s start`] };
-  });
-  const outages = planned.some(step => step.outage);
-  return { seed, config: outages ? { ...config, handlerTimeouts: OUTAGE_HANDLER_TIMEOUTS } : config, steps: planned };
-}
-
-function outageSeed(seed: number): number {
-  return (seed * 6007 + 15_485_863) % 2_147_483_647;
-}
-
-/** The safety steps' generator: another stream than the plan's, the same on every replay. */
-function safetySeed(seed: number): number {
-  return (seed * 7919 + 104_729) % 2_147_483_647;
-}
-
-function chaosConfig(dice: Dice): Omit<ChaosConfig, 'handlerPrivilege'> {
+function chaosConfig(dice: Dice, safetyDice: Dice) {
   return {
+    /** FinSpaceDataAccess maxConcurrency. */
     maxConcurrency: dice.pick([1, 2, 4, 8]),
+    /** The runner's stand-in for the providers' one-second poll interval. */
     pollIntervalMs: dice.int(10, 30),
     behaviour: {
       additionDelayMs: dice.int(0, 60),
@@ -201,6 +107,8 @@ function chaosConfig(dice: Dice): Omit<ChaosConfig, 'handlerPrivilege'> {
       disassociateNonMember: dice.pick(['not-found', 'conflict', 'success'] as const),
       disassociateDuringRemoval: dice.pick(['conflict', 'success'] as const),
       deleteGroupWithMembers: dice.pick(['conflict', 'allowed'] as const),
+      // 'allowed' would let a disabled user join: the steps that declare one could not fail.
+      associateDisabledUser: safetyDice.pick(['conflict', 'validation'] as const),
     },
     faults: {
       throttleRate: round(0.2 + 0.1 * dice.next()),
@@ -209,7 +117,32 @@ function chaosConfig(dice: Dice): Omit<ChaosConfig, 'handlerPrivilege'> {
       resetAfterWriteRate: round(0.02 + 0.02 * dice.next()),
       latencyMs: { min: 0, max: dice.int(2, 15) },
     },
+    handlerPrivilege: safetyDice.pick(HANDLER_PRIVILEGES),
   };
+}
+
+/**
+ * On some steps, FinSpace answers only 500s for 50 to 65 s, from the step's start
+ * (within its first second and a half: onEvent, or the first polls) or, for a step
+ * that must fail, from its rollback; the handler's timeouts are then short
+ * (OUTAGE_HANDLER_TIMEOUTS), so that every such outage outlasts any one invocation.
+ */
+function withOutages(seed: number, config: Plan['config'], steps: Step[]): Plan {
+  const dice = streamDice(seed, 'outage');
+  const planned = steps.map(step => {
+    if (!dice.chance(OUTAGE_CHANCE)) return step;
+    const from = step.kind === 'deploy' && step.plannedFailure && dice.chance(0.5) ? 'rollback' as const : 'start' as const;
+    const outage: Outage = { from, delayMs: from === 'start' ? dice.int(0, 1500) : 0, durationMs: dice.int(50_000, 65_000) };
+    const change = `FinSpace unavailable for ${Math.round(outage.durationMs / 1000)} s from the ${from === 'start' ? 'step' : 'rollback'}'s start`;
+    return { ...step, outage, changes: [...step.changes, change] };
+  });
+  const outages = planned.some(step => step.outage);
+  return { seed, config: outages ? { ...config, handlerTimeouts: OUTAGE_HANDLER_TIMEOUTS } : config, steps: planned };
+}
+
+function streamDice(seed: number, stream: keyof typeof STREAMS): Dice {
+  const [factor, offset] = STREAMS[stream];
+  return diceOf(seededRandom((seed * factor + offset) % 2_147_483_647));
 }
 
 /** A revision being edited. */
@@ -245,7 +178,7 @@ class Planner {
 
   deployStep(): DeployStep {
     const outsideAdditions = this.outsideAdditions();
-    const draft: Draft = { groups: [...this.current.groups], memberships: [...this.current.memberships] };
+    const draft = copy(this.current);
     const changes: string[] = [];
     if (this.handlerPrivilege === 'group' && !draft.groups.some(g => g.id === ADMIN_GROUP.id)) {
       draft.groups.push({ ...ADMIN_GROUP, permissions: [ApplicationPermission.MANAGE_USERS_AND_GROUPS], retain: false });
@@ -254,21 +187,20 @@ class Planner {
     const wanted = this.hasResources() ? this.dice.int(1, 3) : 2;
     this.changedThisStep = new Set();
     for (let attempt = 0; attempt < 30 && changes.length < wanted; attempt++) {
-      const mutation = this.hasResources() || draft.groups.length > 0 ? this.pickMutation(draft) : this.addGroup;
-      const candidate: Draft = { groups: [...draft.groups], memberships: [...draft.memberships] };
+      const mutation: Mutation = this.hasResources() || draft.groups.length > 0 ? this.pickMutation(draft) : d => this.addGroup(d);
+      const candidate = copy(draft);
       this.changing = [];
-      const change = mutation.call(this, candidate);
+      const change = mutation(candidate);
       if (change === undefined || !this.acceptable(candidate)) continue;
       this.changing.forEach(id => this.changedThisStep.add(id));
-      draft.groups = candidate.groups;
-      draft.memberships = candidate.memberships;
+      Object.assign(draft, candidate);
       changes.push(change);
     }
     let plannedFailure: PlannedFailure | undefined;
     if (this.dice.chance(FAILURE_CHANCE)) {
-      const [failure, change] = this.dice.chance(0.3) ? this.takeReservedName(draft) : this.declareUnknownUser(draft);
-      plannedFailure = failure;
-      changes.push(change);
+      const nameTaken = this.dice.chance(0.3) ? this.takeReservedName(draft) : undefined;
+      plannedFailure = nameTaken ? 'name-taken' : 'unknown-user';
+      changes.push(nameTaken ?? this.declareRefusedUser(draft, UNKNOWN_USER, this.dice, () => `Members${this.nextNumber()}`));
     }
     const declaration: Declaration = { groups: draft.groups, memberships: draft.memberships };
     if (!plannedFailure) this.accept(declaration);
@@ -280,55 +212,30 @@ class Planner {
    * revision deployed now; it rolls back, so the plan goes on from that revision.
    */
   safetyStep(dice: Dice): DeployStep {
-    const draft: Draft = { groups: [...this.current.groups], memberships: [...this.current.memberships] };
+    const draft = copy(this.current);
     const admin = draft.groups.find(g => g.id === ADMIN_GROUP.id);
-    const adoptable = draft.memberships.flatMap(membership => this.undeclaredUsers(membership).map(user => ({ membership, user })));
-    const kinds: ('lockout' | 'disabled-user' | 'pre-existing-member')[] = [
-      'disabled-user',
-      ...admin ? ['lockout' as const] : [],
-      ...adoptable.length > 0 ? ['pre-existing-member' as const] : [],
-    ];
-    const base = { kind: 'deploy' as const, outsideAdditions: [] };
-    switch (dice.pick(kinds)) {
-      case 'lockout': {
-        replace(draft.groups, admin!, { ...admin!, permissions: admin!.permissions.filter(p => p !== MANAGE_USERS_AND_GROUPS) });
-        return {
-          ...base,
-          declaration: draft,
-          plannedFailure: 'lockout',
-          changes: [`remove ${MANAGE_USERS_AND_GROUPS} from admin group ${ADMIN_GROUP.id}, the handler's only grant of it (must be refused)`],
-        };
-      }
-      case 'pre-existing-member': {
-        const { membership, user } = dice.pick(adoptable);
-        replace(draft.memberships, membership, { ...membership, users: [...membership.users, user, UNKNOWN_USER] });
-        return {
-          ...base,
-          declaration: draft,
-          plannedFailure: 'unknown-user',
-          preExistingMembers: [{ group: membership.group, user }],
-          changes: [`add ${user} outside CloudFormation to ${describeRef(membership.group)}, then add [${user}, ${UNKNOWN_USER}] ` +
-            `to membership ${membership.id} (must fail; the rollback keeps ${user})`],
-        };
-      }
-      default: {
-        const [, change] = this.declareRefusedUser(draft, DISABLED_USER, dice, () => `Disabled${++this.safetyCounter}`);
-        const ref = draft.memberships.find(m => m.users.includes(DISABLED_USER))!.group;
-        return {
-          ...base,
-          declaration: draft,
-          plannedFailure: 'disabled-user',
-          disabledOutOfBand: { environment: environmentOf(draft, ref), user: DISABLED_USER },
-          changes: [`disable ${DISABLED_USER} outside CloudFormation, then ${change}`],
-        };
-      }
+    // Declared users that a membership's group neither has nor holds from an earlier step.
+    const adoptable = draft.memberships.flatMap(membership => {
+      const left = this.leftBehind.get(groupIdentity(this.current, membership.group)) ?? new Set<string>();
+      return this.freeUsers(this.current, membership.group).filter(user => !left.has(user)).map(user => ({ membership, user }));
+    });
+    const step = (plannedFailure: PlannedFailure, change: string, more: Partial<DeployStep> = {}): DeployStep =>
+      ({ kind: 'deploy', outsideAdditions: [], declaration: draft, plannedFailure, changes: [change], ...more });
+    const kind = dice.pick(['disabled-user', ...admin ? ['lockout'] : [], ...adoptable.length > 0 ? ['pre-existing-member'] : []]);
+    if (kind === 'lockout') {
+      replace(draft.groups, admin!, { ...admin!, permissions: admin!.permissions.filter(p => p !== MANAGE_USERS_AND_GROUPS) });
+      return step('lockout', `remove ${MANAGE_USERS_AND_GROUPS} from admin group ${ADMIN_GROUP.id}, the handler's only grant of it (must be refused)`);
     }
-  }
-
-  /** Declared users that a membership's group neither has nor holds from an earlier step: candidates to be added outside. */
-  private undeclaredUsers(membership: MembershipDeclaration): string[] {
-    const left = this.leftBehind.get(groupIdentity(this.current, membership.group)) ?? new Set<string>();
-    return this.freeUsers(this.current, membership.group).filter(user => !left.has(user));
+    if (kind === 'pre-existing-member') {
+      const { membership, user } = dice.pick(adoptable);
+      replace(draft.memberships, membership, { ...membership, users: [...membership.users, user, UNKNOWN_USER] });
+      return step('unknown-user', `add ${user} outside CloudFormation to ${describeRef(membership.group)}, then add [${user}, ${UNKNOWN_USER}] ` +
+        `to membership ${membership.id} (must fail; the rollback keeps ${user})`, { preExistingMembers: [{ group: membership.group, user }] });
+    }
+    const change = this.declareRefusedUser(draft, DISABLED_USER, dice, () => `Disabled${++this.safetyCounter}`);
+    const ref = draft.memberships.find(m => m.users.includes(DISABLED_USER))!.group;
+    return step('disabled-user', `disable ${DISABLED_USER} outside CloudFormation, then ${change}`,
+      { disabledOutOfBand: { environment: environmentOf(draft, ref), user: DISABLED_USER } });
   }
 
   destroyStep(): DestroyStep {
@@ -343,10 +250,7 @@ class Planner {
     // With its privilege from groups, the handler's user joins only the groups the operator hands it
     // (a group the plan does not track could grant it too); its place goes to an outsider.
     const users = this.handlerPrivilege === 'superuser' ? [...OUTSIDE_USERS, HANDLER_USER] : [...OUTSIDE_USERS, OUTSIDE_USERS[0]];
-    return Array.from({ length: this.dice.int(1, 2) }, () => ({
-      group: this.dice.pick(targets),
-      user: this.dice.pick(users),
-    }));
+    return Array.from({ length: this.dice.int(1, 2) }, () => ({ group: this.dice.pick(targets), user: this.dice.pick(users) }));
   }
 
   /** Bookkeeping once a revision is planned to be deployed. */
@@ -356,71 +260,133 @@ class Planner {
     for (const membership of previous.memberships) {
       const identity = groupIdentity(previous, membership.group);
       const after = next.memberships.find(m => m.id === membership.id);
-      if (after && groupIdentity(next, after.group) === identity) continue;
-      if (!(after ?? membership).retain) continue;
+      if ((after && groupIdentity(next, after.group) === identity) || !(after ?? membership).retain) continue;
       const left = this.leftBehind.get(identity) ?? new Set<string>();
       membership.users.forEach(user => left.add(user));
       this.leftBehind.set(identity, left);
     }
     for (const group of previous.groups) {
       const after = next.groups.find(g => g.id === group.id);
-      if (after?.environment === group.environment || !(after ?? group).retain) continue;
-      this.heldNames[group.environment].add(group.name);
+      if (after?.environment !== group.environment && (after ?? group).retain) this.heldNames[group.environment].add(group.name);
     }
     this.current = next;
   }
 
   /** Whether a candidate revision synthesizes and stays clear of the caveats. */
   private acceptable(draft: Draft): boolean {
-    if (this.handlerPrivilege === 'group') {
-      // Only lockout attempts (safetyStep) take the handler's grant away.
-      const admin = draft.groups.find(g => g.id === ADMIN_GROUP.id);
-      const grants = admin?.permissions.includes(ApplicationPermission.MANAGE_USERS_AND_GROUPS);
-      if (!admin || admin.environment !== ADMIN_GROUP.environment || admin.retain || !grants) {
-        return false;
-      }
-    }
-    for (const membership of draft.memberships) {
+    // Only lockout attempts (safetyStep) take the handler's grant away.
+    const admin = draft.groups.find(g => g.id === ADMIN_GROUP.id);
+    const grants = admin?.permissions.includes(ApplicationPermission.MANAGE_USERS_AND_GROUPS);
+    if (this.handlerPrivilege === 'group' && (!admin || admin.environment !== ADMIN_GROUP.environment || admin.retain || !grants)) return false;
+    // What the constructs refuse at synth time.
+    return draft.memberships.every(membership => {
       const siblings = draft.memberships.filter(m => m !== membership && sameRef(m.group, membership.group));
-      // What the constructs refuse at synth time.
-      if (siblings.length > 0 && (membership.exclusive || siblings.some(m => m.exclusive))) return false;
-      if (siblings.some(m => m.users.some(user => membership.users.includes(user)))) return false;
-    }
-    return true;
+      return !(siblings.length > 0 && (membership.exclusive || siblings.some(m => m.exclusive))) &&
+        !siblings.some(m => m.users.some(user => membership.users.includes(user)));
+    });
   }
 
+  /**
+   * One of the changes, by weight (in this order: the seeds' draws follow it). Most
+   * change one group or membership this step has not changed yet.
+   */
   private pickMutation(draft: Draft): Mutation {
-    const canGrow = draft.groups.length < MAX_GROUPS;
-    const hasGroups = draft.groups.length > 0;
-    const hasMemberships = draft.memberships.length > 0;
-    // Most mutations change one group or membership this step has not changed yet.
-    const onGroup = (mutation: (draft: Draft, group: GroupDeclaration) => string | undefined): Mutation => (candidate) => {
-      const group = this.pickUnchanged(candidate.groups);
-      return group && mutation.call(this, candidate, group);
+    const [groups, memberships] = [draft.groups.length, draft.memberships.length];
+    const onGroup = (mutate: (d: Draft, group: GroupDeclaration) => string | undefined): Mutation => d => {
+      const group = this.pickUnchanged(d.groups);
+      return group && mutate(d, group);
     };
-    const onMembership = (mutation: (draft: Draft, membership: MembershipDeclaration) => string | undefined): Mutation => (candidate) => {
-      const membership = this.pickUnchanged(candidate.memberships);
-      return membership && mutation.call(this, candidate, membership);
+    const onMembership = (mutate: (d: Draft, membership: MembershipDeclaration) => string | undefined): Mutation => d => {
+      const membership = this.pickUnchanged(d.memberships);
+      return membership && mutate(d, membership);
     };
-    const weighted: [Mutation, number][] = [
-      [this.addGroup, canGrow ? 3 : 0],
-      [onGroup(this.removeGroup), hasGroups ? 1 : 0],
-      [onGroup(this.renameGroup), hasGroups ? 2 : 0],
-      [onGroup(this.changePermissions), hasGroups ? 2 : 0],
-      [onGroup(this.changeDescription), hasGroups ? 1 : 0],
-      [onGroup(this.moveGroup), hasGroups ? 1.5 : 0],
-      [onGroup(this.flipGroupRetention), hasGroups ? 0.5 : 0],
-      [this.addMembership, draft.memberships.length < MAX_MEMBERSHIPS ? 3 : 0],
-      [onMembership(this.removeMembership), hasMemberships ? 1.5 : 0],
-      [onMembership(this.growMembers), hasMemberships ? 3 : 0],
-      [onMembership(this.shrinkMembers), hasMemberships ? 2 : 0],
-      [onMembership(this.swapMembers), hasMemberships ? 2 : 0],
-      [onMembership(this.flipExclusive), hasMemberships ? 1.5 : 0],
-      [onMembership(this.moveMembership), hasMemberships ? 1.5 : 0],
-      [this.handOver, hasMemberships ? 1.5 : 0],
-      [onMembership(this.flipMembershipRetention), hasMemberships ? 0.5 : 0],
+    const table: [number, Mutation][] = [
+      [groups < MAX_GROUPS ? 3 : 0, d => this.addGroup(d)],
+      [groups ? 1 : 0, onGroup((d, group) => {
+        d.groups = d.groups.filter(g => g !== group);
+        const dropped = d.memberships.filter(m => 'created' in m.group && m.group.created === group.id);
+        d.memberships = d.memberships.filter(m => !dropped.includes(m));
+        return `remove group ${group.id}${dropped.length > 0 ? ` with memberships ${dropped.map(m => m.id).join(', ')}` : ''}`;
+      })],
+      [groups ? 2 : 0, onGroup((d, group) => {
+        const name = `group-${this.nextNumber()}`;
+        replace(d.groups, group, { ...group, name });
+        return `rename group ${group.id} '${group.name}' to '${name}'`;
+      })],
+      [groups ? 2 : 0, onGroup((d, group) => {
+        const permissions = this.dice.subset(PERMISSIONS, 0, 4);
+        replace(d.groups, group, { ...group, permissions });
+        return `set permissions of group ${group.id} to [${permissions.join(', ')}]`;
+      })],
+      [groups ? 1 : 0, onGroup((d, group) => {
+        // FinSpace cannot clear a description: dropping it leaves the last one.
+        const description = group.description && this.dice.chance(0.3) ? undefined : `Description ${this.nextNumber()}`;
+        replace(d.groups, group, { ...group, description });
+        return description ? `describe group ${group.id} anew` : `drop the description of group ${group.id}`;
+      })],
+      [groups ? 1.5 : 0, onGroup((d, group) => {
+        const environment: EnvironmentKey = group.environment === 'a' ? 'b' : 'a';
+        // Such a move must fail: planned failures take names another group holds by renaming.
+        const nameTaken = this.heldNames[environment].has(group.name) || d.groups.some(g => g.environment === environment && g.name === group.name);
+        if (nameTaken) return undefined;
+        replace(d.groups, group, { ...group, environment });
+        return `move group ${group.id} to environment ${environment} (replacement)`;
+      })],
+      // A removal policy flips with a property: the local runner drops a policy change that comes alone
+      // (test/reliability/chaos/removal-policy-change.test.ts).
+      [groups ? 0.5 : 0, onGroup((d, group) => {
+        const name = `group-${this.nextNumber()}`;
+        replace(d.groups, group, { ...group, name, retain: !group.retain });
+        return `${group.retain ? 'destroy' : 'retain'} group ${group.id} on removal, and rename it '${name}'`;
+      })],
+      [memberships < MAX_MEMBERSHIPS ? 3 : 0, d => this.addMembershipOn(d, this.dice.pick(this.targets(d)))],
+      [memberships ? 1.5 : 0, onMembership((d, membership) => {
+        d.memberships = d.memberships.filter(m => m !== membership);
+        return `remove membership ${membership.id}`;
+      })],
+      [memberships ? 3 : 0, onMembership((d, membership) => {
+        const added = this.dice.subset(this.freeUsers(d, membership.group), 1, 3);
+        if (added.length === 0) return undefined;
+        replace(d.memberships, membership, { ...membership, users: [...membership.users, ...added] });
+        return `add [${added.join(', ')}] to membership ${membership.id}`;
+      })],
+      [memberships ? 2 : 0, onMembership((d, membership) => {
+        if (membership.users.length === 0) return undefined;
+        const removed = this.dice.subset(membership.users, 1, 2);
+        replace(d.memberships, membership, { ...membership, users: membership.users.filter(u => !removed.includes(u)) });
+        return `remove [${removed.join(', ')}] from membership ${membership.id}`;
+      })],
+      [memberships ? 2 : 0, onMembership((d, membership) => {
+        const removed = this.dice.subset(membership.users, 0, 2);
+        const added = this.dice.subset(this.freeUsers(d, membership.group), 1, 2);
+        if (removed.length + added.length === 0) return undefined;
+        replace(d.memberships, membership, { ...membership, users: [...membership.users.filter(u => !removed.includes(u)), ...added] });
+        return `in membership ${membership.id} replace [${removed.join(', ')}] with [${added.join(', ')}]`;
+      })],
+      [memberships ? 1.5 : 0, onMembership((d, membership) => {
+        if (!membership.exclusive && d.memberships.some(m => m !== membership && sameRef(m.group, membership.group))) return undefined;
+        replace(d.memberships, membership, { ...membership, exclusive: !membership.exclusive });
+        return `make membership ${membership.id} ${membership.exclusive ? 'additive' : 'exclusive'}`;
+      })],
+      [memberships ? 1.5 : 0, onMembership((d, membership) => {
+        const group = this.dice.pick(this.targets(d).filter(ref => !sameRef(ref, membership.group)));
+        const others = d.memberships.filter(m => group && sameRef(m.group, group));
+        if (!group || others.some(m => m.exclusive) || (membership.exclusive && others.length > 0)) return undefined;
+        if (others.some(m => m.users.some(user => membership.users.includes(user)))) return undefined;
+        replace(d.memberships, membership, { ...membership, group });
+        return `move membership ${membership.id} to ${describeRef(group)}`;
+      })],
+      [memberships ? 1.5 : 0, d => this.handOver(d)],
+      // As a group's removal policy: with a change of users.
+      [memberships ? 0.5 : 0, onMembership((d, membership) => {
+        const added = this.dice.subset(this.freeUsers(d, membership.group), 1, 1);
+        const users = added.length > 0 ? [...membership.users, ...added] : membership.users.slice(1);
+        if (users.length === membership.users.length) return undefined;
+        replace(d.memberships, membership, { ...membership, users, retain: !membership.retain });
+        return `${membership.retain ? 'destroy' : 'retain'} membership ${membership.id} on removal, and make its users [${users.join(', ')}]`;
+      })],
     ];
-    return this.dice.weighted(weighted);
+    return this.dice.weighted(table.map(([weight, mutation]) => [mutation, weight]));
   }
 
   private addGroup(draft: Draft): string {
@@ -434,61 +400,9 @@ class Planner {
     };
     draft.groups.push(group);
     this.changing.push(group.id);
-    let change = `add group ${group.id} '${group.name}' in ${group.environment}${group.retain ? ' (retain)' : ''}`;
-    if (draft.memberships.length < MAX_MEMBERSHIPS && this.dice.chance(0.6)) {
-      change += `, and ${this.addMembershipOn(draft, { created: group.id })}`;
-    }
-    return change;
-  }
-
-  private removeGroup(draft: Draft, group: GroupDeclaration): string | undefined {
-    draft.groups = draft.groups.filter(g => g !== group);
-    const dropped = draft.memberships.filter(m => 'created' in m.group && m.group.created === group.id);
-    draft.memberships = draft.memberships.filter(m => !dropped.includes(m));
-    return `remove group ${group.id}${dropped.length > 0 ? ` with memberships ${dropped.map(m => m.id).join(', ')}` : ''}`;
-  }
-
-  private renameGroup(draft: Draft, group: GroupDeclaration): string | undefined {
-    const name = `group-${this.nextNumber()}`;
-    replace(draft.groups, group, { ...group, name });
-    return `rename group ${group.id} '${group.name}' to '${name}'`;
-  }
-
-  private changePermissions(draft: Draft, group: GroupDeclaration): string | undefined {
-    const permissions = this.dice.subset(PERMISSIONS, 0, 4);
-    replace(draft.groups, group, { ...group, permissions });
-    return `set permissions of group ${group.id} to [${permissions.join(', ')}]`;
-  }
-
-  private changeDescription(draft: Draft, group: GroupDeclaration): string | undefined {
-    // FinSpace cannot clear a description: dropping it leaves the last one.
-    const description = group.description && this.dice.chance(0.3) ? undefined : `Description ${this.nextNumber()}`;
-    replace(draft.groups, group, { ...group, description });
-    return description ? `describe group ${group.id} anew` : `drop the description of group ${group.id}`;
-  }
-
-  private moveGroup(draft: Draft, group: GroupDeclaration): string | undefined {
-    const environment: EnvironmentKey = group.environment === 'a' ? 'b' : 'a';
-    const nameTaken = this.heldNames[environment].has(group.name) ||
-      draft.groups.some(g => g.environment === environment && g.name === group.name);
-    // Such a move must fail: planned failures take names another group holds by renaming.
-    if (nameTaken) return undefined;
-    replace(draft.groups, group, { ...group, environment });
-    return `move group ${group.id} to environment ${environment} (replacement)`;
-  }
-
-  /**
-   * A removal policy flipped together with a property: the local runner drops a
-   * policy change that comes alone (test/reliability/chaos/removal-policy-change.test.ts).
-   */
-  private flipGroupRetention(draft: Draft, group: GroupDeclaration): string | undefined {
-    const name = `group-${this.nextNumber()}`;
-    replace(draft.groups, group, { ...group, name, retain: !group.retain });
-    return `${group.retain ? 'destroy' : 'retain'} group ${group.id} on removal, and rename it '${name}'`;
-  }
-
-  private addMembership(draft: Draft): string | undefined {
-    return this.addMembershipOn(draft, this.dice.pick(this.targets(draft)));
+    const change = `add group ${group.id} '${group.name}' in ${group.environment}${group.retain ? ' (retain)' : ''}`;
+    const withMembership = draft.memberships.length < MAX_MEMBERSHIPS && this.dice.chance(0.6);
+    return withMembership ? `${change}, and ${this.addMembershipOn(draft, { created: group.id })}` : change;
   }
 
   private addMembershipOn(draft: Draft, group: GroupRef): string | undefined {
@@ -508,50 +422,6 @@ class Planner {
       `[${membership.users.join(', ')}]${membership.retain ? ' (retain)' : ''}`;
   }
 
-  private removeMembership(draft: Draft, membership: MembershipDeclaration): string | undefined {
-    draft.memberships = draft.memberships.filter(m => m !== membership);
-    return `remove membership ${membership.id}`;
-  }
-
-  private growMembers(draft: Draft, membership: MembershipDeclaration): string | undefined {
-    const added = this.dice.subset(this.freeUsers(draft, membership.group), 1, 3);
-    if (added.length === 0) return undefined;
-    replace(draft.memberships, membership, { ...membership, users: [...membership.users, ...added] });
-    return `add [${added.join(', ')}] to membership ${membership.id}`;
-  }
-
-  private shrinkMembers(draft: Draft, membership: MembershipDeclaration): string | undefined {
-    if (membership.users.length === 0) return undefined;
-    const removed = this.dice.subset(membership.users, 1, 2);
-    replace(draft.memberships, membership, { ...membership, users: membership.users.filter(u => !removed.includes(u)) });
-    return `remove [${removed.join(', ')}] from membership ${membership.id}`;
-  }
-
-  private swapMembers(draft: Draft, membership: MembershipDeclaration): string | undefined {
-    const removed = this.dice.subset(membership.users, 0, 2);
-    const added = this.dice.subset(this.freeUsers(draft, membership.group), 1, 2);
-    if (removed.length + added.length === 0) return undefined;
-    replace(draft.memberships, membership, { ...membership, users: [...membership.users.filter(u => !removed.includes(u)), ...added] });
-    return `in membership ${membership.id} replace [${removed.join(', ')}] with [${added.join(', ')}]`;
-  }
-
-  private flipExclusive(draft: Draft, membership: MembershipDeclaration): string | undefined {
-    const alone = draft.memberships.every(m => m === membership || !sameRef(m.group, membership.group));
-    if (!membership.exclusive && !alone) return undefined;
-    replace(draft.memberships, membership, { ...membership, exclusive: !membership.exclusive });
-    return `make membership ${membership.id} ${membership.exclusive ? 'additive' : 'exclusive'}`;
-  }
-
-  private moveMembership(draft: Draft, membership: MembershipDeclaration): string | undefined {
-    const group = this.dice.pick(this.targets(draft).filter(ref => !sameRef(ref, membership.group)));
-    if (!group) return undefined;
-    const others = draft.memberships.filter(m => sameRef(m.group, group));
-    if (others.some(m => m.exclusive) || (membership.exclusive && others.length > 0)) return undefined;
-    if (others.some(m => m.users.some(user => membership.users.includes(user)))) return undefined;
-    replace(draft.memberships, membership, { ...membership, group });
-    return `move membership ${membership.id} to ${describeRef(group)}`;
-  }
-
   /** A user moves from one membership of a group to another, old or new, in one deploy. */
   private handOver(draft: Draft): string | undefined {
     const from = this.pickUnchanged(draft.memberships.filter(m => m.users.length > 0 && !m.exclusive));
@@ -569,47 +439,32 @@ class Planner {
     return `hand ${user} from membership ${from.id} to a new membership ${created.id}`;
   }
 
-  /** As flipGroupRetention: with a change of users. */
-  private flipMembershipRetention(draft: Draft, membership: MembershipDeclaration): string | undefined {
-    const added = this.dice.subset(this.freeUsers(draft, membership.group), 1, 1);
-    const users = added.length > 0 ? [...membership.users, ...added] : membership.users.slice(1);
-    if (users.length === membership.users.length) return undefined;
-    replace(draft.memberships, membership, { ...membership, users, retain: !membership.retain });
-    return `${membership.retain ? 'destroy' : 'retain'} membership ${membership.id} on removal, and make its users [${users.join(', ')}]`;
-  }
-
-  /** Planned failure: a user FinSpace does not know, in a membership old or new. */
-  private declareUnknownUser(draft: Draft): [PlannedFailure, string] {
-    return this.declareRefusedUser(draft, UNKNOWN_USER, this.dice, () => `Members${this.nextNumber()}`);
-  }
-
-  /** A user FinSpace refuses (`user`), in a membership old or new. */
-  private declareRefusedUser(draft: Draft, user: string, dice: Dice, newId: () => string): [PlannedFailure, string] {
-    const failure: PlannedFailure = user === UNKNOWN_USER ? 'unknown-user' : 'disabled-user';
+  /** A user FinSpace refuses (unknown or disabled), in a membership old or new; answers the change. */
+  private declareRefusedUser(draft: Draft, user: string, dice: Dice, newId: () => string): string {
     const what = user === UNKNOWN_USER ? 'unknown user' : 'disabled user';
     const open = this.targets(draft).filter(ref => !draft.memberships.some(m => sameRef(m.group, ref) && m.exclusive));
     if (draft.memberships.length > 0 && (open.length === 0 || dice.chance(0.7))) {
       const membership = dice.pick(draft.memberships);
       replace(draft.memberships, membership, { ...membership, users: [...membership.users, user] });
-      return [failure, `add ${what} ${user} to membership ${membership.id} (must fail)`];
+      return `add ${what} ${user} to membership ${membership.id} (must fail)`;
     }
     const group = dice.pick(open);
     const membership: MembershipDeclaration = { id: newId(), group, users: [user], exclusive: false, retain: false };
     draft.memberships.push(membership);
-    return [failure, `add membership ${membership.id} on ${describeRef(group)} with ${what} ${user} (must fail)`];
+    return `add membership ${membership.id} on ${describeRef(group)} with ${what} ${user} (must fail)`;
   }
 
   /**
-   * Planned failure: a group renamed to (or created with) a name another group holds
-   * in its environment. Not a group this step moves: that failure could not roll back.
+   * A group renamed to a name another group holds in its environment; undefined when
+   * every group moves in this step (that failure could not roll back).
    */
-  private takeReservedName(draft: Draft): [PlannedFailure, string] {
+  private takeReservedName(draft: Draft): string | undefined {
     const unmoved = draft.groups.filter(group => !this.current.groups.some(g => g.id === group.id && g.environment !== group.environment));
-    if (unmoved.length === 0) return this.declareUnknownUser(draft);
+    if (unmoved.length === 0) return undefined;
     const group = this.dice.pick(unmoved);
     const name = RESERVED_GROUP_NAMES[group.environment];
     replace(draft.groups, group, { ...group, name });
-    return ['name-taken', `name group ${group.id} '${name}', which another group holds (must fail)`];
+    return `name group ${group.id} '${name}', which another group holds (must fail)`;
   }
 
   /** One of the items this step has not changed yet, marked as being changed. */
@@ -623,10 +478,7 @@ class Planner {
 
   /** Groups a membership may declare members of: the revision's own and the imported ones. */
   private targets(declaration: Declaration): GroupRef[] {
-    return [
-      ...declaration.groups.map(g => ({ created: g.id })),
-      ...IMPORTED_GROUPS.map(g => ({ imported: g.permissionGroupId })),
-    ];
+    return [...declaration.groups.map(g => ({ created: g.id })), ...IMPORTED_GROUPS.map(g => ({ imported: g.permissionGroupId }))];
   }
 
   /** Declared users no other membership of the group declares. */
@@ -638,6 +490,10 @@ class Planner {
   private nextNumber(): number {
     return ++this.counter;
   }
+}
+
+function copy(declaration: Declaration): Draft {
+  return { groups: [...declaration.groups], memberships: [...declaration.memberships] };
 }
 
 function describeRef(ref: GroupRef): string {
@@ -653,37 +509,30 @@ function round(value: number): number {
 }
 
 /** Seeded choices. */
-export class Dice {
-  constructor(readonly next: RandomSource) {}
+export type Dice = ReturnType<typeof diceOf>;
 
-  chance(probability: number): boolean {
-    return this.next() < probability;
-  }
-
+function diceOf(next: RandomSource) {
   /** A whole number from min to max, both included. */
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-
-  /** Between min and max distinct items (fewer if there are not enough), in their original order. */
-  subset<T>(items: readonly T[], min: number, max: number): T[] {
-    const count = Math.min(items.length, this.int(min, max));
-    const chosen = new Set<number>();
-    while (chosen.size < count) chosen.add(Math.floor(this.next() * items.length));
-    return items.filter((_, index) => chosen.has(index));
-  }
-
-  weighted<T>(choices: readonly [T, number][]): T {
-    const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
-    let draw = this.next() * total;
-    for (const [choice, weight] of choices) {
-      draw -= weight;
-      if (draw < 0) return choice;
-    }
-    return choices.filter(([, weight]) => weight > 0).at(-1)![0];
-  }
+  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
+  return {
+    next,
+    int,
+    chance: (probability: number) => next() < probability,
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
+    /** Between min and max distinct items (fewer if there are not enough), in their original order. */
+    subset: <T>(items: readonly T[], min: number, max: number): T[] => {
+      const count = Math.min(items.length, int(min, max));
+      const chosen = new Set<number>();
+      while (chosen.size < count) chosen.add(Math.floor(next() * items.length));
+      return items.filter((_, index) => chosen.has(index));
+    },
+    weighted: <T>(choices: readonly [T, number][]): T => {
+      let draw = next() * choices.reduce((sum, [, weight]) => sum + weight, 0);
+      for (const [choice, weight] of choices) {
+        draw -= weight;
+        if (draw < 0) return choice;
+      }
+      return choices.filter(([, weight]) => weight > 0).at(-1)![0];
+    },
+  };
 }

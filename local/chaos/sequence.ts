@@ -1,85 +1,83 @@
 /**
- * Plays one planned sequence: before each step the outside additions, then the step
- * through the local runner under the plan's faults, then the whole emulator state
- * compared with what the declarations say it must be. The first difference ends the
- * sequence, with the seed that replays it.
- *
- * A step that fails without being planned to (FinSpace's faults outlasted the
- * handler's retries) must still roll back to the previous declaration; it is then
- * deployed again, as a person would, at most MAX_ATTEMPTS times in all. So is a
- * destroy that failed. A delete that fails in the cleanup phase CloudFormation
- * reports and lets go: what it still held stays in FinSpace, and is counted.
+ * Plays one planned sequence (README, "A sequence"): before each step the outside
+ * additions, then the step through the local runner under the plan's faults, then the
+ * whole emulator state against the expectation, and after some steps a drift round.
+ * The first difference ends the sequence, with the seed that replays it. A step that
+ * fails unplanned (the faults outlasted the handler's retries) must still roll back;
+ * it is deployed again, as a person would, and so is a destroy that failed.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PATIENT_TIMING, STACK_NAME, synthesizeDeclaration, type SynthesizedApp } from './app';
-import { type Declaration, describeDeclaration, EMPTY_DECLARATION, environmentOf, groupIdentity } from './declaration';
-import { driftRound, hasDriftRound } from './drift-round';
-import { ADMIN_GROUP, BOOTSTRAP_GROUPS, DISABLED_USER, HANDLER_USER, MANAGE_USERS_AND_GROUPS, UNKNOWN_USER } from './environments';
-import { bootstrapIdentity, ExpectedFinSpace, type Problem, type Touched } from './expectation';
-import { countCalls, countCheck, emptyFigures, type Figures } from './figures';
+import {
+  ADMIN_GROUP, BOOTSTRAP_GROUPS, type Declaration, describeDeclaration, DISABLED_USER, EMPTY_DECLARATION, environmentOf, groupIdentity, HANDLER_USER,
+  MANAGE_USERS_AND_GROUPS, OUTSIDE_USERS, UNKNOWN_USER,
+} from './environments';
+import { bootstrapIdentity, ExpectedFinSpace, type Touched } from './expectation';
+import { bump, countCheck, countOutage, countRun, emptyFigures } from './figures';
 import type { OutsideAddition, Plan, PlannedFailure, Step } from './plan';
-import { ChaosWorld, type StepRun } from './world';
+import { ChaosWorld } from './world';
+import type { DriftFinding } from '../../contract/drift-audit';
 import { GROUP_MEMBERSHIP_RESOURCE_TYPE } from '../../contract/resource-types';
-import { predictOutputs, readAssembly, type RunnerEvent } from '../runner';
+import { predictOutputs, readAssembly, type RunnerEvent, type StackDrift } from '../runner';
 
 /** Deploys of one step, the first included, before the sequence gives up on it. */
 const MAX_ATTEMPTS = 3;
 
-export interface SequenceFailure {
-  /** 1-based, as printed. */
-  readonly step: number;
-  readonly attempt: number;
-  readonly changes: readonly string[];
-  readonly problems: readonly string[];
-  /** The declaration deployed before the step, and the one it went for. */
-  readonly before: readonly string[];
-  readonly attempted: readonly string[];
-  /** Where the state file, the assemblies and the functions' logs were kept. */
-  readonly directory: string;
-}
+export type SequenceFailure = ReturnType<SequencePlayer['failure']>;
+export type SequenceReport = Awaited<ReturnType<typeof runSequence>>;
 
-export interface SequenceReport {
-  readonly seed: number;
-  readonly figures: Figures;
-  readonly failure?: SequenceFailure;
-  readonly elapsedMs: number;
-}
-
-export interface SequenceOptions {
-  /** Where to work; a fresh temporary directory by default. Removed afterwards unless the sequence failed. */
-  readonly directory?: string;
-  /** One line per step, for progress output. */
-  readonly log?: (line: string) => void;
-}
-
-export async function runSequence(plan: Plan, options: SequenceOptions = {}): Promise<SequenceReport> {
+/** Plays a sequence in a fresh temporary directory, removed afterwards unless the sequence failed; `log`: one line per step. */
+export async function runSequence(plan: Plan, options: { readonly log?: (line: string) => void } = {}) {
   const started = Date.now();
-  const directory = options.directory ?? fs.mkdtempSync(path.join(os.tmpdir(), `chaos-${plan.seed}-`));
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), `chaos-${plan.seed}-`));
   const player = new SequencePlayer(plan, directory, options.log ?? (() => undefined));
   let failure: SequenceFailure | undefined;
   try {
     failure = await player.play();
   } finally {
-    await player.stop();
+    await player.world?.stop();
     if (!failure) fs.rmSync(directory, { recursive: true, force: true });
   }
-  player.figures.sequences = 1;
-  player.figures.failedSequences = failure ? 1 : 0;
+  Object.assign(player.figures, { sequences: 1, failedSequences: failure ? 1 : 0 });
   return { seed: plan.seed, figures: player.figures, failure, elapsedMs: Date.now() - started };
 }
 
-type Outcome = 'complete' | 'rolled-back' | 'destroy-failed' | 'stuck';
+/** Granted outside CloudFormation by a drift round: never ManageUsersAndGroups, whose removal the handler may refuse. */
+const EXTRA_PERMISSIONS = ['ViewAuditData', 'AccessNotebooks', 'CreateDataset'];
+
+type Injected = Pick<DriftFinding, 'kind' | 'permissionGroupId' | 'userId'>;
+
+/** What the final stack statuses mean for the step; any other status is 'stuck'. */
+const OUTCOMES = {
+  'complete': ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'NO_CHANGES', 'DELETE_COMPLETE', 'DOES_NOT_EXIST', 'NO_RESOURCES'],
+  'rolled-back': ['ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'],
+  'destroy-failed': ['DELETE_FAILED'],
+};
+
+/**
+ * How a planned failure shows in CloudFormation's reason: a disabled user refused by
+ * name (at once: a wait for it would end in "did not settle", after the timeout), a
+ * lockout by the handler's refusal; a name taken by the handler's check that no other
+ * group has it, or by FinSpace's own refusal when a group takes it meanwhile.
+ */
+const PLANNED_FAILURE_REASONS: Record<PlannedFailure, readonly string[]> = {
+  'unknown-user': [`'${UNKNOWN_USER}' does not exist`],
+  'name-taken': ['already has the declared name', 'PERMISSION_GROUP_NAME_EXISTS'],
+  'disabled-user': [`'${DISABLED_USER}' was refused`],
+  'lockout': [`would take ${MANAGE_USERS_AND_GROUPS} from FinSpace user ${HANDLER_USER}`],
+};
 
 class SequencePlayer {
   readonly figures = emptyFigures();
+  world?: ChaosWorld;
   private readonly expected: ExpectedFinSpace;
+  /** Of every revision synthesized so far: logical ids by construct id, and the reverse. */
   private readonly logicalIds = new Map<string, string>();
   private readonly constructIds = new Map<string, string>();
   private deployed: Declaration = EMPTY_DECLARATION;
   private lastApp?: SynthesizedApp;
-  private world?: ChaosWorld;
 
   constructor(private readonly plan: Plan, private readonly directory: string, private readonly log: (line: string) => void) {
     this.expected = new ExpectedFinSpace(plan.config.handlerPrivilege);
@@ -87,6 +85,7 @@ class SequencePlayer {
 
   async play(): Promise<SequenceFailure | undefined> {
     for (const [index, step] of this.plan.steps.entries()) {
+      const target = step.kind === 'deploy' ? step.declaration : EMPTY_DECLARATION;
       try {
         const app = step.kind === 'deploy' ? this.synthesize(step.declaration, index) : this.lastApp!;
         this.world ??= await ChaosWorld.start({
@@ -96,38 +95,31 @@ class SequencePlayer {
           handlerPrivilege: this.plan.config.handlerPrivilege,
         });
         await this.placeHandlerPrivilege(step);
-        if (step.kind === 'deploy' && step.disabledOutOfBand) {
-          await this.world.disableUser(step.disabledOutOfBand.environment, step.disabledOutOfBand.user);
-        }
-        await this.addOutsideMembers(step);
-        const preExisting = step.kind === 'deploy' ? await this.addMembers(step.preExistingMembers ?? []) : [];
-        const failure = await this.playStep(step, index, app, preExisting);
+        const disabled = step.kind === 'deploy' ? step.disabledOutOfBand : undefined;
+        if (disabled) await this.world.disableUser(disabled.environment, disabled.user);
+        await this.addMembers(step.outsideAdditions);
+        const preExisting = step.kind === 'deploy' ? await this.addMembers(step.preExistingMembers ?? []) : 0;
+        const failure = await this.playStep(step, index, target, app, preExisting);
         if (failure) return failure;
         // A stack that declares no group or membership has no audit to run.
-        const declaresAccess = step.kind === 'deploy' && (step.declaration.groups.length > 0 || step.declaration.memberships.length > 0);
-        if (declaresAccess && this.deployed === step.declaration && hasDriftRound(this.plan.seed, index)) {
-          const driftFailure = await this.driftRound(step, index);
-          if (driftFailure) return driftFailure;
-        }
+        const declaresAccess = target.groups.length > 0 || target.memberships.length > 0;
+        if (!declaresAccess || this.deployed !== target || !hasDriftRound(this.plan.seed, index)) continue;
+        const problems = await this.driftRound(index);
+        this.log(`step ${index + 1}/${this.plan.steps.length}: drift round, ${problems.length === 0 ? 'found and healed' : 'FAILED'}`);
+        if (problems.length > 0) return this.failure(step, index, 1, this.deployed, this.deployed, problems);
       } catch (error) {
         // Neither the stack nor FinSpace: the run itself broke (synthesis, the runner, the operator).
-        this.count('error');
-        const target = step.kind === 'deploy' ? step.declaration : EMPTY_DECLARATION;
+        bump(this.figures.problems, 'error');
         return this.failure(step, index, 1, this.deployed, target, [`error: ${(error as Error).stack ?? String(error)}`]);
       }
     }
     return undefined;
   }
 
-  async stop(): Promise<void> {
-    await this.world?.stop();
-  }
-
-  /** `preExisting`: members added outside before the step, which it declares (by group identity); its rollback keeps them. */
+  /** `preExisting`: members added outside before the step, which it declares; its rollback keeps them. */
   private async playStep(
-    step: Step, index: number, app: SynthesizedApp, preExisting: readonly [string, string][],
+    step: Step, index: number, target: Declaration, app: SynthesizedApp, preExisting: number,
   ): Promise<SequenceFailure | undefined> {
-    const target = step.kind === 'deploy' ? step.declaration : EMPTY_DECLARATION;
     const plannedFailure = step.kind === 'deploy' ? step.plannedFailure : undefined;
     const before = this.deployed;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -139,17 +131,17 @@ class SequencePlayer {
         pollIntervalMs: this.plan.config.pollIntervalMs,
         outage,
       });
-      this.figures.steps++;
-      countCalls(this.figures, run.calls, run.faults);
+      countRun(this.figures, run);
       const [stack] = run.result.stacks;
-      const outcome = OUTCOMES.find(([, statuses]) => statuses.includes(stack?.status ?? ''))?.[0] ?? 'stuck';
+      const outcome = (Object.keys(OUTCOMES) as (keyof typeof OUTCOMES)[]).find(key => OUTCOMES[key].includes(stack?.status ?? '')) ?? 'stuck';
       const fail = (problems: string[]) => {
         // What FinSpace was asked and what the runner did, for whoever investigates.
         fs.writeFileSync(path.join(this.directory, `step${index + 1}.calls.json`), JSON.stringify(run.calls, undefined, 1));
         fs.writeFileSync(path.join(this.directory, `step${index + 1}.events.json`), JSON.stringify(run.events, undefined, 1));
         return this.failure(step, index, attempt, before, target, problems);
       };
-      this.log(`step ${index + 1}/${this.plan.steps.length}${attempt > 1 ? ` (attempt ${attempt})` : ''}: ${stack?.status} ${step.changes.join('; ')}`);
+      const attempted = attempt > 1 ? ` (attempt ${attempt})` : '';
+      this.log(`step ${index + 1}/${this.plan.steps.length}${attempted}: ${stack?.status} ${step.changes.join('; ')}`);
 
       if (outcome === 'destroy-failed' && attempt < MAX_ATTEMPTS) {
         // Deleted in part: destroyed again, as a person would, and checked once it is gone.
@@ -158,46 +150,40 @@ class SequencePlayer {
         continue;
       }
       if (outcome === 'stuck' || outcome === 'destroy-failed') {
-        this.count('stack-stuck');
+        bump(this.figures.problems, 'stack-stuck');
         return fail([`the stack is ${stack?.status}: ${stack?.failureReason ?? 'no reason'}`]);
       }
-      if (outage) {
-        this.countOutage(run.outage, outcome);
-        // Up to the configured timeout, an outage fails nothing: the step ends as it would without it.
-        if (run.outage && !plannedFailure && outcome !== 'complete') {
-          this.count('outage-failed-step');
-          return fail([`FinSpace was unavailable for ${Math.round((run.outage.endedAt - run.outage.startedAt) / 1000)} s and the step ` +
-            `ended ${stack?.status}: ${firstLine(stack?.failureReason)}`]);
-        }
+      if (outage) countOutage(this.figures, run, outcome === 'complete');
+      // Up to the configured timeout, an outage fails nothing: the step ends as it would without it.
+      if (outage && run.outage && !plannedFailure && outcome !== 'complete') {
+        bump(this.figures.problems, 'outage-failed-step');
+        return fail([`FinSpace was unavailable for ${Math.round((run.outage.endedAt - run.outage.startedAt) / 1000)} s and the step ` +
+          `ended ${stack?.status}: ${firstLine(stack?.failureReason)}`]);
       }
+      const { touched, letGo, cleanupReasons } = this.readEvents(run.events);
       if (outcome === 'complete') {
-        const letGo = this.letGo(run.events);
+        cleanupReasons.forEach(reason => this.countReason(`cleanup: ${reason}`));
         this.figures.cleanupFailures += letGo.size;
-        this.expected.deployed(this.deployed, target, this.touched(run.events).completed, letGo);
+        this.expected.deployed(this.deployed, target, touched.completed, letGo);
         this.deployed = target;
       } else {
-        this.expected.rolledBack(this.deployed, target, this.touched(run.events));
+        this.expected.rolledBack(this.deployed, target, touched);
         // They were there before the failed step: its rollback keeps them (the expectation says so).
-        if (attempt === 1) this.figures.preExistingMembersKeptByRollback += preExisting.length;
+        if (attempt === 1) this.figures.preExistingMembersKeptByRollback += preExisting;
+        // A completed step must have waited for every removal; a failed create may not have.
+        this.figures.removalsStillSettling += await this.world!.settle('REMOVAL_IN_PROGRESS');
       }
-      this.expected.learnIds(constructId => this.world!.physicalId(STACK_NAME, this.logicalIds.get(constructId) ?? ''));
-      // A completed step must have waited for every removal; a failed create may not have.
-      if (outcome === 'rolled-back') this.figures.removalsStillSettling += await this.world!.settleRemovals();
-      const { problems, tally } = this.expected.check(this.world!.snapshot());
-      countCheck(this.figures, tally);
-      problems.forEach(problem => this.count(problem.kind));
-      if (problems.length > 0) return fail(problems.map(describeProblem));
+      const problems = this.check();
+      if (problems.length > 0) return fail(problems);
 
-      if (plannedFailure) {
-        if (outcome === 'complete') {
-          this.count('planned-failure-succeeded');
-          return fail([`the step had to fail (${plannedFailure}) but the stack is ${stack?.status}`]);
-        }
-        if (plannedFailureShows(plannedFailure, stack?.failureReason)) {
-          this.figures.plannedRollbacks++;
-          this.figures.plannedRollbacksByFailure[plannedFailure] = (this.figures.plannedRollbacksByFailure[plannedFailure] ?? 0) + 1;
-          return undefined;
-        }
+      if (plannedFailure && outcome === 'complete') {
+        bump(this.figures.problems, 'planned-failure-succeeded');
+        return fail([`the step had to fail (${plannedFailure}) but the stack is ${stack?.status}`]);
+      }
+      if (plannedFailure && PLANNED_FAILURE_REASONS[plannedFailure].some(shown => stack?.failureReason?.includes(shown))) {
+        this.figures.plannedRollbacks++;
+        bump(this.figures.plannedRollbacksByFailure, plannedFailure);
+        return undefined;
       }
       if (outcome === 'complete') return undefined;
       this.figures.unplannedRollbacks++;
@@ -207,59 +193,108 @@ class SequencePlayer {
     return this.failure(step, index, MAX_ATTEMPTS, before, target, [`the step rolled back ${MAX_ATTEMPTS} times without a planned failure`]);
   }
 
-  private countOutage(outage: StepRun['outage'], outcome: Outcome): void {
-    if (!outage) {
-      this.figures.outagesNotReached++;
-      return;
+  /**
+   * A drift round after a completed deploy (README, "A sequence"): the operator changes FinSpace outside CloudFormation, then
+   * the stack's drift audit runs with healing under the step's faults, then again without. Every change must be found and
+   * healed; the expectation forgets the outside members the audit removed, and the whole state is checked, so nothing
+   * undeclared may have been touched. Answers the problems.
+   */
+  private async driftRound(index: number): Promise<string[]> {
+    const { deployed, expected, plan: { seed } } = this;
+    const [world, figures] = [this.world!, this.figures.drift];
+    const pick = <T>(items: readonly T[], salt: number) => items.length === 0 ? undefined : items[mix(seed, index, salt) % items.length];
+    const identityOf = (membership: Declaration['memberships'][number]) => groupIdentity(deployed, membership.group);
+    const injected: Injected[] = [];
+
+    // A declared member removed: a user declared once in its group.
+    const declarations = (identity: string, user: string) => deployed.memberships.filter(m => identityOf(m) === identity && m.users.includes(user));
+    const declaredOnce = deployed.memberships.flatMap(m => m.users.filter(user => declarations(identityOf(m), user).length === 1)
+      .map(user => ({ m, user })));
+    const removal = pick(declaredOnce, 1);
+    const removedFrom = removal && expected.physicalIdOf(identityOf(removal.m));
+    if (removal && removedFrom) {
+      await world.removeMember(environmentOf(deployed, removal.m.group), removedFrom, removal.user);
+      injected.push({ kind: 'MemberMissing', permissionGroupId: removedFrom, userId: removal.user });
     }
-    const ms = outage.endedAt - outage.startedAt;
-    this.figures.outages++;
-    if (outage.cutShort) this.figures.outagesCutShort++;
-    this.figures.outageMs += ms;
-    this.figures.longestOutageMs = Math.max(this.figures.longestOutageMs, ms);
-    if (outcome === 'complete') this.figures.stepsCompletedThroughOutage++;
-    else this.figures.stepsRolledBackThroughOutage++;
+    // A member nobody declares, added to an exclusive membership's group.
+    const exclusive = pick(deployed.memberships.filter(m => m.exclusive), 2);
+    const extendedGroup = exclusive && expected.physicalIdOf(identityOf(exclusive));
+    const user = pick(OUTSIDE_USERS, 3)!;
+    if (exclusive && extendedGroup && await world.addMember(environmentOf(deployed, exclusive.group), extendedGroup, user)) {
+      expected.addOutsideMember(identityOf(exclusive), user);
+      injected.push({ kind: 'MemberExtra', permissionGroupId: extendedGroup, userId: user });
+    }
+    // A created group renamed, granted one more permission, and re-described when it declares a description.
+    const renamed = pick(deployed.groups, 4);
+    const extraPermission = renamed && EXTRA_PERMISSIONS.find(permission => !renamed.permissions.includes(permission as never));
+    const renamedId = renamed && extraPermission && expected.physicalIdOf(`${renamed.id}@${renamed.environment}`);
+    if (renamed && renamedId) {
+      await world.operator(renamed.environment).updatePermissionGroup({
+        permissionGroupId: renamedId,
+        name: `${renamed.name}-drifted`,
+        applicationPermissions: [...renamed.permissions, extraPermission] as never,
+        ...(renamed.description ? { description: `${renamed.description} (drifted)` } : {}),
+      });
+      injected.push({ kind: 'GroupRenamed', permissionGroupId: renamedId }, { kind: 'PermissionsChanged', permissionGroupId: renamedId });
+      if (renamed.description) injected.push({ kind: 'DescriptionChanged', permissionGroupId: renamedId });
+    }
+    figures.rounds++;
+    figures.injected += injected.length;
+
+    const problems: string[] = [];
+    const first = await world.drift(STACK_NAME, { ...this.plan.config.faults, seed: faultSeed(seed, index, 0) });
+    const findings = first.flatMap(stack => stack.result?.findings ?? []);
+    const matching = (change: Injected) => (f: DriftFinding) =>
+      f.kind === change.kind && f.permissionGroupId === change.permissionGroupId && f.userId === change.userId;
+    for (const change of injected) {
+      const finding = findings.find(matching(change));
+      const what = `${change.kind} of ${change.userId ?? 'the group'} in ${change.permissionGroupId}`;
+      if (!finding) problems.push(`drift round: ${what} was not found (audit: ${describe(first)})`);
+      else figures.found++;
+      if (finding?.healed) figures.healedFirstRun++;
+    }
+    // The schedule's next run, once FinSpace is healthy, heals what the faults kept back.
+    await this.settleMemberships();
+    const second = await world.drift(STACK_NAME);
+    const secondFindings = second.flatMap(stack => stack.result?.findings ?? []);
+    const left = secondFindings.filter(f => f.healed !== true);
+    if (left.length > 0 || second.some(stack => !stack.result?.audited)) problems.push(`drift round: the second audit left ${describe(second)}`);
+    if (left.length === 0) figures.healedSecondRun += injected.filter(change => !findings.some(f => matching(change)(f) && f.healed)).length;
+    // Every member the audit removed was a member nobody declares: the expectation forgets it.
+    for (const finding of [...findings, ...secondFindings].filter(f => f.kind === 'MemberExtra' && f.healed)) {
+      const identity = deployed.memberships.map(identityOf).find(id => expected.physicalIdOf(id) === finding.permissionGroupId);
+      if (identity) expected.removeOutsideMember(identity, finding.userId!);
+    }
+    await this.settleMemberships();
+    return [...problems, ...this.check()];
   }
 
-  /** After a completed deploy: drift made outside, found and healed by the audit, then the whole state checked. */
-  private async driftRound(step: Step, index: number): Promise<SequenceFailure | undefined> {
-    const problems = await driftRound({
-      world: this.world!,
-      expected: this.expected,
-      deployed: this.deployed,
-      seed: this.plan.seed,
-      index,
-      faults: { ...this.plan.config.faults, seed: faultSeed(this.plan.seed, index, 0) },
-      figures: this.figures.drift,
-    });
-    const { problems: stateProblems, tally } = this.expected.check(this.world!.snapshot());
+  /** Until FinSpace has no membership in progress. */
+  private async settleMemberships(): Promise<void> {
+    await this.world!.settle('REMOVAL_IN_PROGRESS');
+    await this.world!.settle('ADDITION_IN_PROGRESS');
+  }
+
+  /** The whole emulator state against the expectation (once the stack's ids are known), counted; answers the problems. */
+  private check(): string[] {
+    this.expected.learnIds(constructId => this.world!.physicalId(STACK_NAME, this.logicalIds.get(constructId) ?? ''));
+    const { problems, tally } = this.expected.check(this.world!.emulator.snapshot());
     countCheck(this.figures, tally);
-    stateProblems.forEach(problem => this.count(problem.kind));
-    const all = [...problems, ...stateProblems.map(describeProblem)];
-    this.log(`step ${index + 1}/${this.plan.steps.length}: drift round, ${all.length === 0 ? 'found and healed' : 'FAILED'}`);
-    return all.length > 0 ? this.failure(step, index, 1, this.deployed, this.deployed, all) : undefined;
+    problems.forEach(problem => bump(this.figures.problems, problem.kind));
+    return problems.map(problem => `${problem.kind}: ${problem.detail}`);
   }
 
-  /** The plan's outside additions, on whichever of their groups exist now. */
-  private async addOutsideMembers(step: Step): Promise<void> {
-    await this.addMembers(step.outsideAdditions);
-  }
-
-  /** Members added outside CloudFormation, on whichever of their groups exist now; answers those added, by group identity. */
-  private async addMembers(additions: readonly OutsideAddition[]): Promise<[string, string][]> {
-    const added: [string, string][] = [];
-    for (const addition of additions) {
-      let identity: string;
-      try {
-        identity = groupIdentity(this.deployed, addition.group);
-      } catch {
-        continue; // an unplanned failure kept the group from being created
-      }
-      const permissionGroupId = this.expected.physicalIdOf(identity);
-      if (!permissionGroupId) continue;
-      if (await this.world!.addMember(environmentOf(this.deployed, addition.group), permissionGroupId, addition.user)) {
-        this.expected.addOutsideMember(identity, addition.user);
-        added.push([identity, addition.user]);
+  /** Members added outside CloudFormation, on whichever of their groups exist now; answers how many were added. */
+  private async addMembers(additions: readonly OutsideAddition[]): Promise<number> {
+    let added = 0;
+    for (const { group, user } of additions) {
+      // An unplanned failure may have kept the group from being created.
+      const exists = 'imported' in group || this.deployed.groups.some(g => g.id === group.created);
+      const identity = exists ? groupIdentity(this.deployed, group) : undefined;
+      const permissionGroupId = identity && this.expected.physicalIdOf(identity);
+      if (permissionGroupId && await this.world!.addMember(environmentOf(this.deployed, group), permissionGroupId, user)) {
+        this.expected.addOutsideMember(identity, user);
+        added++;
       }
     }
     return added;
@@ -274,27 +309,24 @@ class SequencePlayer {
    */
   private async placeHandlerPrivilege(step: Step): Promise<void> {
     if (this.plan.config.handlerPrivilege !== 'group') return;
+    const world = this.world!;
     const environment = ADMIN_GROUP.environment;
-    const bootstrap = BOOTSTRAP_GROUPS[environment];
+    const bootstrap = BOOTSTRAP_GROUPS[environment].permissionGroupId;
     const adminIdentity = `${ADMIN_GROUP.id}@${environment}`;
     const adminId = this.deployed.groups.some(g => g.id === ADMIN_GROUP.id) ? this.expected.physicalIdOf(adminIdentity) : undefined;
+    const isMember = (permissionGroupId: string) => world.membershipStatus(environment, permissionGroupId, HANDLER_USER) === 'ADDITION_SUCCESS';
     if (step.kind === 'deploy' && adminId) {
-      if (!this.handlerIsMember(adminId) && await this.world!.addMember(environment, adminId, HANDLER_USER)) {
+      if (!isMember(adminId) && await world.addMember(environment, adminId, HANDLER_USER)) {
         this.expected.addOutsideMember(adminIdentity, HANDLER_USER);
       }
-      if (this.handlerIsMember(bootstrap.permissionGroupId)) {
-        await this.world!.removeMember(environment, bootstrap.permissionGroupId, HANDLER_USER);
+      if (isMember(bootstrap)) {
+        await world.removeMember(environment, bootstrap, HANDLER_USER);
         this.expected.removeOutsideMember(bootstrapIdentity(environment), HANDLER_USER);
       }
-    } else if (step.kind === 'destroy' && !this.handlerIsMember(bootstrap.permissionGroupId)) {
-      await this.world!.addMember(environment, bootstrap.permissionGroupId, HANDLER_USER);
+    } else if (step.kind === 'destroy' && !isMember(bootstrap)) {
+      await world.addMember(environment, bootstrap, HANDLER_USER);
       this.expected.addOutsideMember(bootstrapIdentity(environment), HANDLER_USER);
     }
-  }
-
-  private handlerIsMember(permissionGroupId: string): boolean {
-    return this.world!.snapshot().environments.some(e => e.permissionGroups.some(g => g.permissionGroupId === permissionGroupId &&
-      g.members.some(m => m.userId === HANDLER_USER && m.membershipStatus === 'ADDITION_SUCCESS')));
   }
 
   private synthesize(declaration: Declaration, index: number): SynthesizedApp {
@@ -311,88 +343,47 @@ class SequencePlayer {
     return app;
   }
 
-  /** Memberships CloudFormation created or updated on the way forward (finished or not), and updated back in a rollback. */
-  private touched(events: readonly RunnerEvent[]): Touched {
-    const started = new Set<string>();
-    const completed = new Set<string>();
-    const back = new Set<string>();
-    let rollingBack = false;
-    for (const event of events) {
-      if (event.kind === 'stack' && event.status.endsWith('ROLLBACK_IN_PROGRESS')) rollingBack = true;
-      if (event.kind !== 'resource' || event.resourceType !== GROUP_MEMBERSHIP_RESOURCE_TYPE) continue;
-      const constructId = this.constructIds.get(event.logicalId);
-      if (!constructId) continue;
-      if (rollingBack) {
-        if (event.status === 'UPDATE_COMPLETE') back.add(constructId);
-      } else if (event.status === 'CREATE_IN_PROGRESS' || event.status === 'UPDATE_IN_PROGRESS') {
-        started.add(constructId);
-      } else if (event.status === 'CREATE_COMPLETE' || event.status === 'UPDATE_COMPLETE') {
-        completed.add(constructId);
-      }
-    }
-    return { completed, failed: new Set([...started].filter(id => !completed.has(id))), back };
-  }
-
   /**
-   * Groups and memberships whose delete failed in the cleanup phase: CloudFormation
-   * reports them and lets them go, and the stack completes.
+   * What the step's events say: the memberships CloudFormation created or updated on
+   * the way forward (finished or not) and updated back in a rollback; and the
+   * resources whose delete failed in the cleanup phase, which CloudFormation reports
+   * and lets go (the stack completes), with why.
    */
-  private letGo(events: readonly RunnerEvent[]): Set<string> {
-    const letGo = new Set<string>();
-    let cleaningUp = false;
+  private readEvents(events: readonly RunnerEvent[]): { touched: Touched; letGo: Set<string>; cleanupReasons: string[] } {
+    const [started, completed, back, letGo] = [new Set<string>(), new Set<string>(), new Set<string>(), new Set<string>()];
+    const cleanupReasons: string[] = [];
+    let phase: 'forward' | 'rollback' | 'cleanup' = 'forward';
     for (const event of events) {
-      if (event.kind === 'stack' && event.status === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS') cleaningUp = true;
-      if (!cleaningUp || event.kind !== 'resource' || event.status !== 'DELETE_FAILED') continue;
+      if (event.kind === 'stack' && event.status.endsWith('ROLLBACK_IN_PROGRESS')) phase = 'rollback';
+      if (event.kind === 'stack' && event.status === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS') phase = 'cleanup';
+      if (event.kind !== 'resource') continue;
       const constructId = this.constructIds.get(event.logicalId);
-      if (constructId) letGo.add(constructId);
-      this.countReason(`cleanup: ${event.reason}`);
+      if (phase === 'cleanup' && event.status === 'DELETE_FAILED') {
+        if (constructId) letGo.add(constructId);
+        cleanupReasons.push(String(event.reason));
+      }
+      if (!constructId || event.resourceType !== GROUP_MEMBERSHIP_RESOURCE_TYPE) continue;
+      if (phase === 'rollback' && event.status === 'UPDATE_COMPLETE') back.add(constructId);
+      if (phase !== 'rollback' && (event.status === 'CREATE_IN_PROGRESS' || event.status === 'UPDATE_IN_PROGRESS')) started.add(constructId);
+      if (phase !== 'rollback' && (event.status === 'CREATE_COMPLETE' || event.status === 'UPDATE_COMPLETE')) completed.add(constructId);
     }
-    return letGo;
+    return { touched: { completed, failed: new Set([...started].filter(id => !completed.has(id))), back }, letGo, cleanupReasons };
   }
 
   private countReason(reason: string | undefined): void {
-    const line = firstLine(reason);
-    this.figures.unplannedReasons[line] = (this.figures.unplannedReasons[line] ?? 0) + 1;
+    bump(this.figures.unplannedReasons, firstLine(reason));
   }
 
-  private count(kind: keyof Figures['problems']): void {
-    this.figures.problems[kind] = (this.figures.problems[kind] ?? 0) + 1;
-  }
-
-  private failure(step: Step, index: number, attempt: number, before: Declaration, target: Declaration, problems: string[]): SequenceFailure {
-    return {
-      step: index + 1,
-      attempt,
-      changes: step.changes,
-      problems,
-      before: describeDeclaration(before),
-      attempted: describeDeclaration(target),
-      directory: this.directory,
-    };
+  /** Where the sequence failed (the step 1-based, as printed), what was deployed before and attempted, and where its files were kept. */
+  failure(step: Step, index: number, attempt: number, before: Declaration, target: Declaration, problems: string[]) {
+    const [changes, directory] = [step.changes, this.directory];
+    return { step: index + 1, attempt, changes, problems, before: describeDeclaration(before), attempted: describeDeclaration(target), directory };
   }
 }
 
-/** What the final stack statuses mean for the step; any other status is 'stuck'. */
-const OUTCOMES: readonly [Outcome, readonly string[]][] = [
-  ['complete', ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'NO_CHANGES', 'DELETE_COMPLETE', 'DOES_NOT_EXIST', 'NO_RESOURCES']],
-  ['rolled-back', ['ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE']],
-  ['destroy-failed', ['DELETE_FAILED']],
-];
-
-/**
- * Whether the stack failed for the planned reason, as CloudFormation reports it: a
- * disabled user refused by name (at once: a wait for it would end in "did not
- * settle", after the timeout), a lockout by the handler's refusal.
- */
-function plannedFailureShows(failure: PlannedFailure, reason: string | undefined): boolean {
-  const expected: Record<PlannedFailure, readonly string[]> = {
-    'unknown-user': [`'${UNKNOWN_USER}' does not exist`],
-    // The handler's check that no other group has the name, or FinSpace's own refusal when a group takes it meanwhile.
-    'name-taken': ['already has the declared name', 'PERMISSION_GROUP_NAME_EXISTS'],
-    'disabled-user': [`'${DISABLED_USER}' was refused`],
-    'lockout': [`would take ${MANAGE_USERS_AND_GROUPS} from FinSpace user ${HANDLER_USER}`],
-  };
-  return expected[failure].some(shown => reason?.includes(shown));
+/** Whether the step at `index` of the sequence of `seed` is followed by a drift round: about one in two. */
+function hasDriftRound(seed: number, index: number): boolean {
+  return mix(seed, index, 0) % 2 === 0;
 }
 
 /** Different per sequence, step and attempt, and the same on every replay of the seed. */
@@ -404,6 +395,18 @@ function firstLine(reason: string | undefined): string {
   return (reason ?? 'no reason').split('\n')[0].replace(/\(RequestId: [^)]*\)/, '').replace(/\b[0-9a-f-]{36}\b/g, '<id>').slice(0, 200);
 }
 
-function describeProblem(problem: Problem): string {
-  return `${problem.kind}: ${problem.detail}`;
+function describe(drifts: readonly StackDrift[]): string {
+  return JSON.stringify(drifts.map(stack => stack.failure ?? stack.result)).slice(0, 1500);
+}
+
+/** A deterministic number from the sequence's seed, the step and a salt. */
+function mix(seed: number, index: number, salt: number): number {
+  /* eslint-disable no-bitwise */
+  let hash = 0x811c9dc5;
+  for (const value of [seed, index, salt]) {
+    hash ^= value;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+  /* eslint-enable no-bitwise */
 }

@@ -1,52 +1,39 @@
 /**
  * One chaos world: a FinSpace emulator seeded with the chaos environments, the local
- * runner that deploys revisions of the app through the real handler bundle, and an
- * operator who changes FinSpace outside CloudFormation.
- *
- * Faults are injected only while the runner works: the operator's changes and the
- * checks in between see a healthy service, and each step's figures (requests,
- * faults) are the handler's alone.
+ * runner (deploys, destroys and the drift audit, through the real handler bundle),
+ * and an operator who changes FinSpace outside CloudFormation. Faults are injected
+ * only while the runner works: the operator and the checks see a healthy service,
+ * and each step's figures are the handler's alone.
  */
 import * as path from 'path';
-import type { EnvironmentKey } from './declaration';
-import { chaosSeed, ENVIRONMENT_IDS, HANDLER_ROLE_KEYS, type HandlerPrivilege, OPERATOR_KEYS } from './environments';
+import { chaosSeed, ENVIRONMENT_IDS, type EnvironmentKey, HANDLER_ROLE_KEYS, type HandlerPrivilege, OPERATOR_KEYS } from './environments';
 import type { Outage } from './plan';
 import { FinSpaceDataClient, isFinSpaceError, VendedCredentialCache } from '../../lambda/finspace';
-import { type CallRecord, type EmulatorBehaviour, type EmulatorSnapshot, FAULT_KINDS, type FaultCounts, type FaultOptions, FinSpaceEmulator } from '../emulator';
+import { type EmulatorBehaviour, FAULT_KINDS, type FaultCounts, type FaultOptions, FinSpaceEmulator } from '../emulator';
 import { disableUserAs } from '../emulator/signed-client';
-import { deploy, destroy, loadState, type RunnerEvent, type RunResult } from '../runner';
+import { deploy, destroy, drift, loadState, type RunnerEvent, type StackDrift } from '../runner';
 
 /** Far beyond the chaos runs' membership delays (at most 60 ms). */
 const SETTLE_LIMIT_MS = 10_000;
 
-export interface StepRun {
-  readonly result: RunResult;
-  readonly events: readonly RunnerEvent[];
-  /** The requests FinSpace answered during the step. */
-  readonly calls: readonly CallRecord[];
-  readonly faults: FaultCounts;
-  /** When the outage asked for began and ended (epoch ms), if it began; cut short when the operation ended first. */
-  readonly outage?: { readonly startedAt: number; readonly endedAt: number; readonly cutShort: boolean };
-}
+type MembershipStatus = 'ADDITION_IN_PROGRESS' | 'REMOVAL_IN_PROGRESS';
 
-export interface ChaosWorldOptions {
-  /** Holds the runner's state file and the functions' logs. */
-  readonly directory: string;
-  /** The handler role's ARN, known before deployment (local/runner predictOutputs). */
-  readonly handlerRoleArn: string;
-  readonly behaviour?: Partial<EmulatorBehaviour>;
-  /** Where the handler's user gets ManageUsersAndGroups from; default a superuser. */
-  readonly handlerPrivilege?: HandlerPrivilege;
-}
+/** A runner operation: its result and events, the requests FinSpace answered and the faults it injected, the outage if it began. */
+export type StepRun = Awaited<ReturnType<ChaosWorld['run']>>;
 
 export class ChaosWorld {
-  static async start(options: ChaosWorldOptions): Promise<ChaosWorld> {
+  /**
+   * `directory` holds the runner's state file and the functions' logs; `handlerRoleArn` is known before deployment
+   * (local/runner predictOutputs); the handler's user is a superuser unless `handlerPrivilege` says otherwise.
+   */
+  static async start(options: {
+    directory: string; handlerRoleArn: string; behaviour?: Partial<EmulatorBehaviour>; handlerPrivilege?: HandlerPrivilege;
+  }): Promise<ChaosWorld> {
     const seed = chaosSeed(options.handlerRoleArn, options.handlerPrivilege);
-    const emulator = await FinSpaceEmulator.start({ seed, behaviour: options.behaviour });
-    return new ChaosWorld(emulator, options.directory);
+    return new ChaosWorld(await FinSpaceEmulator.start({ seed, behaviour: options.behaviour }), options.directory);
   }
 
-  readonly stateFile: string;
+  private readonly stateFile: string;
   private readonly operators = new Map<EnvironmentKey, FinSpaceDataClient>();
 
   private constructor(readonly emulator: FinSpaceEmulator, private readonly directory: string) {
@@ -58,38 +45,35 @@ export class ChaosWorld {
    * and, if asked, an outage: only 500s for its duration, from the operation's start
    * or its rollback's.
    */
-  async run(
-    operation: 'deploy' | 'destroy', app: string, options: { faults?: FaultOptions; pollIntervalMs?: number; outage?: Outage } = {},
-  ): Promise<StepRun> {
+  async run(operation: 'deploy' | 'destroy', app: string, options: { faults?: FaultOptions; pollIntervalMs?: number; outage?: Outage } = {}) {
+    const { faults, outage: planned } = options;
     const events: RunnerEvent[] = [];
-    this.emulator.resetCalls();
-    const faults = new FaultTally();
+    const counted = Object.fromEntries(FAULT_KINDS.map(kind => [kind, 0])) as FaultCounts;
+    // The emulator counts faults from its last setFaults: add them up before each.
     const setFaults = (next: FaultOptions | undefined) => {
-      faults.add(this.emulator.faultCounts());
+      const counts = this.emulator.faultCounts();
+      FAULT_KINDS.forEach(kind => { counted[kind] += counts[kind]; });
       this.emulator.setFaults(next);
     };
-    this.emulator.setFaults(options.faults);
+    this.emulator.resetCalls();
+    this.emulator.setFaults(faults);
     const timers: NodeJS.Timeout[] = [];
+    // When it began and ended (epoch ms); cut short when the operation ended first.
     let outage: { startedAt: number; endedAt: number; cutShort: boolean } | undefined;
-    const beginOutage = (): void => {
-      const planned = options.outage!;
+    const beginOutage = () => timers.push(setTimeout(() => {
+      setFaults({ seed: faults?.seed ?? 1, serverErrorRate: 1 });
+      outage = { startedAt: Date.now(), endedAt: Number.NaN, cutShort: false };
       timers.push(setTimeout(() => {
-        setFaults({ seed: options.faults?.seed ?? 1, serverErrorRate: 1 });
-        outage = { startedAt: Date.now(), endedAt: Number.NaN, cutShort: false };
-        timers.push(setTimeout(() => {
-          setFaults(options.faults);
-          outage!.endedAt = Date.now();
-        }, planned.durationMs));
-      }, planned.delayMs));
-    };
-    if (options.outage?.from === 'start') beginOutage();
-    let rollbackSeen = false;
+        setFaults(faults);
+        outage!.endedAt = Date.now();
+      }, planned!.durationMs));
+    }, planned!.delayMs));
+    if (planned?.from === 'start') beginOutage();
     const onEvent = (event: RunnerEvent) => {
       events.push(event);
-      if (options.outage?.from === 'rollback' && !rollbackSeen && event.kind === 'stack' && event.status.endsWith('ROLLBACK_IN_PROGRESS')) {
-        rollbackSeen = true;
-        beginOutage();
-      }
+      // From the first rollback event only: no timer runs before it.
+      const rollback = event.kind === 'stack' && event.status.endsWith('ROLLBACK_IN_PROGRESS');
+      if (planned?.from === 'rollback' && rollback && timers.length === 0) beginOutage();
     };
     try {
       const result = await (operation === 'deploy' ? deploy : destroy)({
@@ -101,12 +85,24 @@ export class ChaosWorld {
         logDirectory: path.join(this.directory, 'logs'),
         onEvent,
       });
-      faults.add(this.emulator.faultCounts());
+      setFaults(undefined);
       // An outage still running when the operation ended was cut short there.
       if (outage && Number.isNaN(outage.endedAt)) outage = { ...outage, endedAt: Date.now(), cutShort: true };
-      return { result, events, calls: [...this.emulator.calls], faults: faults.counts, ...(outage ? { outage } : {}) };
+      return { result, events, calls: [...this.emulator.calls], faults: counted, ...(outage ? { outage } : {}) };
     } finally {
       timers.forEach(timer => clearTimeout(timer));
+      this.emulator.setFaults(undefined);
+    }
+  }
+
+  /** The stack's drift audit with healing, as its schedule would run it, while the emulator injects `faults`. */
+  async drift(stackName: string, faults?: FaultOptions): Promise<StackDrift[]> {
+    this.emulator.setFaults(faults);
+    try {
+      return await drift({
+        stateFile: this.stateFile, stacks: [stackName], finspaceEndpoint: this.emulator.endpoint, roleCredentials: HANDLER_ROLE_KEYS, heal: true,
+      });
+    } finally {
       this.emulator.setFaults(undefined);
     }
   }
@@ -116,13 +112,10 @@ export class ChaosWorld {
     return loadState(this.stateFile).stacks[stackName]?.resources[logicalId]?.physicalId;
   }
 
-  snapshot(): EmulatorSnapshot {
-    return this.emulator.snapshot();
-  }
-
   /**
-   * Someone adds a member outside CloudFormation, and FinSpace settles it. False when
-   * FinSpace refused (already a member, or the group is gone).
+   * Someone adds a member outside CloudFormation, and waits until FinSpace settles it,
+   * as a person would before deploying again. False when FinSpace refused (already a
+   * member, or the group is gone).
    */
   async addMember(environment: EnvironmentKey, permissionGroupId: string, userId: string): Promise<boolean> {
     try {
@@ -131,7 +124,7 @@ export class ChaosWorld {
       if (isFinSpaceError(error, 'ConflictException') || isFinSpaceError(error, 'ResourceNotFoundException')) return false;
       throw error;
     }
-    await this.settled(environment, permissionGroupId, userId);
+    await until(() => this.membershipStatus(environment, permissionGroupId, userId) !== 'ADDITION_IN_PROGRESS');
     return true;
   }
 
@@ -141,70 +134,49 @@ export class ChaosWorld {
     await until(() => this.membershipStatus(environment, permissionGroupId, userId) === undefined);
   }
 
-  /**
-   * Someone disables a user outside CloudFormation (a no-op when it is disabled
-   * already). The handler's client has no DisableUser, which the handler never calls:
-   * the operator sends it as any signed API client would.
-   */
+  /** Someone disables a user (a no-op when disabled already), signed as any API client: the handler's client has no DisableUser. */
   async disableUser(environment: EnvironmentKey, userId: string): Promise<void> {
     await disableUserAs(this.emulator.endpoint, OPERATOR_KEYS, ENVIRONMENT_IDS[environment], userId, { region: this.emulator.region });
   }
 
   /** The operator's client in an environment: the project's FinSpace client, signed with the operator's IAM keys. */
   operator(environment: EnvironmentKey): FinSpaceDataClient {
-    let client = this.operators.get(environment);
-    if (!client) {
-      client = new FinSpaceDataClient({
-        environmentId: ENVIRONMENT_IDS[environment],
-        region: this.emulator.region,
-        endpoint: this.emulator.endpoint,
-        credentials: async () => OPERATOR_KEYS,
-        // No faults while the operator works, but a keep-alive socket the emulator
-        // closed as idle is reset on reuse: retried, as any client would.
-        retryMode: 'standard',
-        maxAttempts: 3,
-        credentialCache: new VendedCredentialCache(),
-      });
-      this.operators.set(environment, client);
-    }
+    const client = this.operators.get(environment) ?? new FinSpaceDataClient({
+      environmentId: ENVIRONMENT_IDS[environment],
+      region: this.emulator.region,
+      endpoint: this.emulator.endpoint,
+      credentials: async () => OPERATOR_KEYS,
+      // No faults while the operator works, but a keep-alive socket the emulator
+      // closed as idle is reset on reuse: retried, as any client would.
+      retryMode: 'standard',
+      maxAttempts: 3,
+      credentialCache: new VendedCredentialCache(),
+    });
+    this.operators.set(environment, client);
     return client;
   }
 
   /**
-   * Waits until no member is REMOVAL_IN_PROGRESS any more, and answers how many were.
-   * A failed membership create undoes its additions without waiting for them (onEvent
-   * must fail at once): the stack can finish before FinSpace has.
+   * Waits until no member is `status` any more, and answers how many were. A failed
+   * membership create undoes its additions without waiting for them (onEvent must
+   * fail at once): the stack can finish before FinSpace has.
    */
-  async settleRemovals(): Promise<number> {
-    const removing = () => this.snapshot().environments
-      .flatMap(e => e.permissionGroups.flatMap(g => g.members))
-      .filter(m => m.membershipStatus === 'REMOVAL_IN_PROGRESS').length;
-    const found = removing();
-    await until(() => removing() === 0);
+  async settle(status: MembershipStatus): Promise<number> {
+    const count = () => this.emulator.snapshot().environments.flatMap(e => e.permissionGroups.flatMap(g => g.members))
+      .filter(m => m.membershipStatus === status).length;
+    const found = count();
+    await until(() => count() === 0);
     return found;
+  }
+
+  membershipStatus(environment: EnvironmentKey, permissionGroupId: string, userId: string): string | undefined {
+    const group = this.emulator.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_IDS[environment])
+      ?.permissionGroups.find(g => g.permissionGroupId === permissionGroupId);
+    return group?.members.find(m => m.userId === userId)?.membershipStatus;
   }
 
   async stop(): Promise<void> {
     await this.emulator.stop();
-  }
-
-  /** Waits until the member is ADDITION_SUCCESS, as a person would before deploying again. */
-  private async settled(environment: EnvironmentKey, permissionGroupId: string, userId: string): Promise<void> {
-    await until(() => this.membershipStatus(environment, permissionGroupId, userId) !== 'ADDITION_IN_PROGRESS');
-  }
-
-  private membershipStatus(environment: EnvironmentKey, permissionGroupId: string, userId: string): string | undefined {
-    const group = this.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_IDS[environment])
-      ?.permissionGroups.find(g => g.permissionGroupId === permissionGroupId);
-    return group?.members.find(m => m.userId === userId)?.membershipStatus;
-  }
-}
-
-/** Fault counts added up across the emulator's setFaults, which restarts them. */
-class FaultTally {
-  readonly counts = Object.fromEntries(FAULT_KINDS.map(kind => [kind, 0])) as FaultCounts;
-  add(counts: FaultCounts): void {
-    for (const kind of FAULT_KINDS) this.counts[kind] += counts[kind];
   }
 }
 

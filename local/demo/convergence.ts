@@ -1,9 +1,7 @@
 /**
- * Whether FinSpace holds what a synthesized stack declares, read independently of
- * the runner: the declaration from the template, the truth from the emulator's
- * state. In the demo nobody but the stack touches the environment's groups, so its
- * groups must be exactly the declared ones, each with exactly the declared
- * permissions and members, every member ADDITION_SUCCESS.
+ * Whether FinSpace holds what a synthesized stack declares, read independently of the
+ * runner (the template against the emulator's state). In the demo nobody else touches
+ * the groups, so they must be exactly the declared ones, every member ADDITION_SUCCESS.
  */
 import { normalizeEmail } from '../../contract/finspace-users';
 import { FINSPACE_USER_RESOURCE_TYPE, GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION_GROUP_RESOURCE_TYPE } from '../../contract/resource-types';
@@ -49,15 +47,13 @@ export function convergenceProblems(
 ): string[] {
   const environment = snapshot.environments.find(e => e.environmentId === environmentId);
   if (!environment) return [`environment ${environmentId} does not exist`];
-  const problems: string[] = [];
   const userByEmail = (email: string) => environment.users.find(user => normalizeEmail(user.emailAddress) === normalizeEmail(email));
-  for (const email of users) {
-    const user = userByEmail(email);
-    if (user?.status !== 'ENABLED') problems.push(`FinSpace user ${email} is ${user ? user.status : 'missing'}, declared ENABLED`);
-  }
-  for (const group of environment.permissionGroups) {
-    if (!declared.some(d => d.name === group.name)) problems.push(`group '${group.name}' exists but is not declared`);
-  }
+  const problems = [
+    ...users.map(email => [email, userByEmail(email)?.status] as const).filter(([, status]) => status !== 'ENABLED')
+      .map(([email, status]) => `FinSpace user ${email} is ${status ?? 'missing'}, declared ENABLED`),
+    ...environment.permissionGroups.filter(group => !declared.some(d => d.name === group.name))
+      .map(group => `group '${group.name}' exists but is not declared`),
+  ];
   for (const wanted of declared) {
     const found = environment.permissionGroups.filter(g => g.name === wanted.name);
     if (found.length !== 1) {

@@ -1,24 +1,55 @@
 /**
  * `npm run demo`: the example app (example/app.ts) deployed, deployed again in its
- * next version (-c demoVersion=2), and destroyed, against a FinSpace emulator
- * started in this process. Each step prints what `cdk deploy` would, then the
- * environment's groups and whether FinSpace converged to the declaration.
- * Exits 1 when a step failed or did not converge.
+ * next version (-c demoVersion=2), changed by hand and healed by the drift command,
+ * and destroyed, against a FinSpace emulator started in this process. Each step
+ * prints what `cdk deploy` would, then whether FinSpace converged to the
+ * declaration. Exits 1 when a step failed or did not converge.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { convergenceProblems, declaredGroups, declaredUsers } from './convergence';
-import { driftStep } from './drift-step';
-import { demoSeed, ENVIRONMENT_ID, ROLE_KEYS, APP_USER_COUNT, AUTOMATION_USER } from './environment';
-import { FinSpaceEmulator, type SnapshotEnvironment } from '../emulator';
-import { deploy, describeFinSpaceWait, destroy, formatEvent, formatStackResult, predictOutputs, readAssembly, synthesizeApp } from '../runner';
+import { DeclaredGroup, convergenceProblems, declaredGroups, declaredUsers } from './convergence';
+import { FinSpaceDataClient } from '../../lambda/finspace';
+import { type EmulatorSeed, FinSpaceEmulator, type SeedUser, type SnapshotEnvironment } from '../emulator';
+import * as runner from '../runner';
 
 const ROOT = path.join(__dirname, '..', '..');
 const HANDLER_BUNDLE = path.join(ROOT, 'assets', 'lambda', 'index', 'index.js');
 /** Short enough for a quick demo, long enough to watch members being added and removed. */
 const SETTLE_DELAY_MS = 400;
 const POLL_INTERVAL_MS = 200;
+/** Only ends a wait for FinSpace to settle that would never end. */
+const SETTLE_TIMEOUT_MS = 30_000;
+
+// The environment the demo starts from: the README's one-time setup, done by seeding the emulator.
+const ENVIRONMENT_ID = 'exampleenvironment01';
+const AUTOMATION_USER = 'automation';
+const ROLE_KEYS = { accessKeyId: 'AKIADEMOHANDLERROLE1', secretAccessKey: 'demo-handler-role-secret' } as const;
+const APP_USERS = ['analyst01', 'analyst02', 'analyst03', 'analyst04', 'analyst05', 'engineer01', 'engineer02', 'engineer03'];
+
+function demoSeed(handlerRoleArn: string): EmulatorSeed {
+  const users: SeedUser[] = [
+    {
+      userId: AUTOMATION_USER,
+      type: 'SUPER_USER',
+      emailAddress: 'automation@example.com',
+      apiAccess: 'ENABLED',
+      apiAccessPrincipalArn: handlerRoleArn,
+    },
+    ...APP_USERS.map(userId => ({ userId, type: 'APP_USER' as const, emailAddress: `${userId}@example.com` })),
+    // The example declares this one by e-mail address.
+    { userId: 'research01', type: 'APP_USER', emailAddress: 'head.of.research@example.com', firstName: 'Head', lastName: 'Research' },
+  ];
+  return { iamPrincipals: [{ ...ROLE_KEYS, roleArn: handlerRoleArn }], environments: [{ environmentId: ENVIRONMENT_ID, users }] };
+}
+
+interface Step {
+  readonly title: string;
+  readonly action: 'deploy' | 'destroy';
+  readonly app: string;
+  /** Then, before the next step: a check of its own, answering its problems. */
+  readonly afterwards?: (emulator: FinSpaceEmulator, stateFile: string, declared: readonly DeclaredGroup[]) => Promise<string[]>;
+}
 
 async function main(): Promise<number> {
   const started = Date.now();
@@ -31,45 +62,45 @@ async function main(): Promise<number> {
       synthesizeExample(path.join(workdir, 'cdk.out.v1')),
       synthesizeExample(path.join(workdir, 'cdk.out.v2'), { demoVersion: '2' }),
     ]);
-    const handlerRoleArn = String(predictOutputs(readAssembly(first).stacks[0]).FinSpaceDataHandlerRoleArn);
-
+    const handlerRoleArn = String(runner.predictOutputs(runner.readAssembly(first).stacks[0]).FinSpaceDataHandlerRoleArn);
     emulator = await FinSpaceEmulator.start({
       seed: demoSeed(handlerRoleArn),
       behaviour: { additionDelayMs: SETTLE_DELAY_MS, removalDelayMs: SETTLE_DELAY_MS },
     });
-    say(`FinSpace emulator at ${emulator.endpoint}: environment ${ENVIRONMENT_ID} with ${APP_USER_COUNT} users, ` +
+    say(`FinSpace emulator at ${emulator.endpoint}: environment ${ENVIRONMENT_ID} with ${APP_USERS.length + 1} users, ` +
       `membership changes settle after ${SETTLE_DELAY_MS} ms`);
     say(`The handler role ${handlerRoleArn} is registered on superuser '${AUTOMATION_USER}' (the README's one-time setup)`);
 
-    const steps = [
-      { title: 'deploy the example app', run: deploy, app: first },
+    const steps: Step[] = [
+      { title: 'deploy the example app', action: 'deploy', app: first },
       {
         title: 'deploy its next version: analysts renamed market-analysts and re-permissioned, ' +
           'analyst02 and engineer02 removed, analyst05 and engineer03 added, the data steward renamed',
-        run: deploy,
+        action: 'deploy',
         app: second,
+        afterwards: driftStep,
       },
-      { title: 'destroy it (the data steward is disabled: FinSpace cannot delete users)', run: destroy, app: second },
+      { title: 'destroy it (the data steward is disabled: FinSpace cannot delete users)', action: 'destroy', app: second },
     ];
     let failures = 0;
     for (const [index, step] of steps.entries()) {
       say(`\n━━ Step ${index + 1}/${steps.length}: ${step.title}\n`);
-      const result = await step.run({
+      const result = await runner[step.action]({
         app: step.app,
         stateFile,
         finspaceEndpoint: emulator.endpoint,
         roleCredentials: ROLE_KEYS,
         pollIntervalMs: POLL_INTERVAL_MS,
         onEvent: event => {
-          const line = formatEvent(event, { describeWait: describeFinSpaceWait });
+          const line = runner.formatEvent(event, { describeWait: runner.describeFinSpaceWait });
           if (line !== undefined) say(line);
         },
-        onStackResult: stackResult => formatStackResult(stackResult, step.run === deploy ? 'deploy' : 'destroy').forEach(say),
+        onStackResult: stackResult => runner.formatStackResult(stackResult, step.action).forEach(say),
       });
       // After the destroy, FinSpace must hold nothing the stack declared; its users stay (disabled).
-      const [stack] = readAssembly(step.app).stacks;
-      const [declared, users] = step.run === deploy ? [declaredGroups(stack), declaredUsers(stack)] : [[], []];
-      const environment = emulator.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_ID);
+      const [stack] = runner.readAssembly(step.app).stacks;
+      const [declared, users] = step.action === 'deploy' ? [declaredGroups(stack), declaredUsers(stack)] : [[], []];
+      const environment = environmentOf(emulator);
       say(`\nPermission groups in ${ENVIRONMENT_ID}:`);
       groupsTable(environment).forEach(say);
       say(`FinSpace users of the stack: ${declaredUsers(stack).map(email => {
@@ -82,10 +113,9 @@ async function main(): Promise<number> {
       ];
       failures += verdict(problems, `FinSpace matches the declaration (${declared.length} groups, ${declared.reduce((n, g) => n + g.members.length, 0)} members)`,
         'FinSpace does not match the declaration:');
-      if (index === 1) {
-        // After the second deploy: a change by hand, found by the drift command, then healed.
+      if (step.afterwards) {
         say('\n━━ Between steps: FinSpace changed by hand, then the drift audit (npm run local -- drift)\n');
-        failures += verdict(await driftStep({ emulator, stateFile, declared, say }),
+        failures += verdict(await step.afterwards(emulator, stateFile, declared),
           'Drift found and healed: FinSpace matches the declaration again', 'The drift audit did not find or heal the changes:');
       }
     }
@@ -97,6 +127,50 @@ async function main(): Promise<number> {
   }
 }
 
+/**
+ * Someone changes FinSpace by hand, outside CloudFormation (through the API, as the
+ * automation superuser); the runner's drift command runs the stack's audit function as
+ * its schedule would and finds each change; with --heal it puts FinSpace back.
+ * Answers the problems: none when drift was found, healed, and FinSpace converged again.
+ */
+async function driftStep(emulator: FinSpaceEmulator, stateFile: string, declared: readonly DeclaredGroup[]): Promise<string[]> {
+  const groupId = (name: string) => environmentOf(emulator)!.permissionGroups.find(g => g.name === name)!.permissionGroupId;
+  const admin = new FinSpaceDataClient({
+    environmentId: ENVIRONMENT_ID, region: emulator.region, endpoint: emulator.endpoint, credentials: async () => ROLE_KEYS,
+  });
+  const [analysts, engineers] = [groupId('market-analysts'), groupId('data-engineers')];
+  say('By hand, outside CloudFormation: analyst03 leaves market-analysts, engineer02 joins data-engineers (exclusive),');
+  say('and market-analysts is granted ManageUsersAndGroups.');
+  await admin.disassociateUserFromPermissionGroup({ permissionGroupId: analysts, userId: 'analyst03' });
+  await admin.associateUserToPermissionGroup({ permissionGroupId: engineers, userId: 'engineer02' });
+  await admin.updatePermissionGroup({ permissionGroupId: analysts, applicationPermissions: ['AccessNotebooks', 'ViewAuditData', 'ManageUsersAndGroups'] });
+  await settled(emulator);
+
+  const problems: string[] = [];
+  for (const heal of [false, true]) {
+    say(`\n$ npm run local -- drift --app cdk.out --endpoint ...${heal ? ' --heal' : ''}\n`);
+    const found = await runner.drift({ stateFile, finspaceEndpoint: emulator.endpoint, roleCredentials: ROLE_KEYS, heal });
+    found.forEach(stack => runner.formatDrift(stack).forEach(say));
+    const findings = found.flatMap(stack => stack.result?.findings ?? []);
+    if (!heal && (runner.inSync(found) || findings.length !== 3)) problems.push(`drift should find the 3 changes, found ${findings.length}`);
+    if (heal && !runner.inSync(found)) problems.push('drift --heal did not heal everything');
+  }
+  await settled(emulator);
+  return [...problems, ...convergenceProblems(declared, emulator.snapshot(), ENVIRONMENT_ID)];
+}
+
+/** Waits for a condition (no membership in progress), not a duration: for the changes by hand to take, then the healing. */
+async function settled(emulator: FinSpaceEmulator): Promise<void> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  const inProgress = () => environmentOf(emulator)!.permissionGroups
+    .some(group => group.members.some(member => member.membershipStatus !== 'ADDITION_SUCCESS'));
+  while (inProgress() && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50));
+}
+
+function environmentOf(emulator: FinSpaceEmulator): SnapshotEnvironment | undefined {
+  return emulator.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_ID);
+}
+
 /** Synthesizes example/app.ts as `npx cdk synth` would: with cdk.json's context, offline and without credentials (the app looks nothing up). */
 async function synthesizeExample(outdir: string, context: Record<string, string> = {}): Promise<string> {
   if (!fs.existsSync(HANDLER_BUNDLE)) {
@@ -104,7 +178,7 @@ async function synthesizeExample(outdir: string, context: Record<string, string>
   }
   const cdkJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
   const tsconfig = path.join(ROOT, 'tsconfig.dev.json');
-  return synthesizeApp({ app: path.join(ROOT, 'example', 'app.ts'), outdir, context: { ...cdkJson.context, ...context }, tsconfig });
+  return runner.synthesizeApp({ app: path.join(ROOT, 'example', 'app.ts'), outdir, context: { ...cdkJson.context, ...context }, tsconfig });
 }
 
 /** The permission groups as a plain text table: name, permissions, members (with their status unless ADDITION_SUCCESS). */

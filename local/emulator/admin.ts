@@ -1,7 +1,6 @@
 /**
- * Unsigned admin routes under `/_emulator/`, for tools running in another
- * process (scripts, an emulator started with the CLI). The prefix cannot clash
- * with the API: no FinSpace route starts with an underscore.
+ * Unsigned admin routes for tools in another process (scripts, an emulator started with
+ * the CLI). The prefix cannot clash with the API: no FinSpace route starts with an underscore.
  */
 import type { FinSpaceEmulator } from './emulator';
 import { FaultOptions } from './faults';
@@ -9,55 +8,36 @@ import { HttpAnswer, jsonAnswer } from './protocol';
 
 export const ADMIN_PREFIX = '/_emulator/';
 
-type AdminAction = (target: FinSpaceEmulator, body: unknown) => unknown;
+type AdminAction = (target: FinSpaceEmulator, body: any) => unknown;
 
-const faultState = (target: FinSpaceEmulator) => ({ options: target.faults ?? null, counts: target.faultCounts() });
+/** A change, answered with what `read` then reads. */
+const changeThen = (change: AdminAction, read: AdminAction): AdminAction => (target, body) => {
+  change(target, body);
+  return read(target, body);
+};
+const snapshot: AdminAction = (target) => target.snapshot();
+const behaviour: AdminAction = (target) => target.behaviour;
+const faultState: AdminAction = (target) => ({ options: target.faults ?? null, counts: target.faultCounts() });
+const clock: AdminAction = (target) => ({ now: target.now() });
 
 const ROUTES: Record<string, Partial<Record<string, AdminAction>>> = {
-  'state': { GET: (target) => target.snapshot() },
-  'seed': {
-    POST: (target, body) => {
-      target.seed(body as never);
-      return target.snapshot();
-    },
-  },
-  'behaviour': {
-    GET: (target) => target.behaviour,
-    POST: (target, body) => {
-      target.setBehaviour(body as never);
-      return target.behaviour;
-    },
-  },
-  'faults': {
-    GET: faultState,
-    POST: (target, body) => {
-      target.setFaults(body === null ? undefined : (body as FaultOptions));
-      return faultState(target);
-    },
-  },
-  'calls': {
-    GET: (target) => target.calls,
-    DELETE: (target) => {
-      target.resetCalls();
-      return [];
-    },
-  },
+  'state': { GET: snapshot },
+  'seed': { POST: changeThen((target, body) => target.seed(body), snapshot) },
+  'behaviour': { GET: behaviour, POST: changeThen((target, body) => target.setBehaviour(body), behaviour) },
+  'faults': { GET: faultState, POST: changeThen((target, body) => target.setFaults(body === null ? undefined : (body as FaultOptions)), faultState) },
+  'calls': { GET: (target) => target.calls, DELETE: changeThen((target) => target.resetCalls(), () => []) },
   'expire-credentials': {
-    POST: (target, body) => {
-      const environmentId = (body as { environmentId?: unknown } | null)?.environmentId;
-      if (environmentId !== undefined && typeof environmentId !== 'string') throw new Error('environmentId must be a string');
-      target.expireCredentials(environmentId);
-      return {};
-    },
+    POST: changeThen((target, body) => {
+      if (body?.environmentId !== undefined && typeof body.environmentId !== 'string') throw new Error('environmentId must be a string');
+      target.expireCredentials(body?.environmentId);
+    }, () => ({})),
   },
   'clock': {
-    GET: (target) => ({ now: target.now() }),
-    POST: (target, body) => {
-      const advanceMs = (body as { advanceMs?: unknown } | null)?.advanceMs;
-      if (!Number.isSafeInteger(advanceMs) || (advanceMs as number) < 0) throw new Error('advanceMs must be an integer >= 0');
-      target.advanceClock(advanceMs as number);
-      return { now: target.now() };
-    },
+    GET: clock,
+    POST: changeThen((target, body) => {
+      if (!Number.isSafeInteger(body?.advanceMs) || body.advanceMs < 0) throw new Error('advanceMs must be an integer >= 0');
+      target.advanceClock(body.advanceMs);
+    }, clock),
   },
 };
 

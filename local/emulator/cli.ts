@@ -1,10 +1,6 @@
 /**
- * Runs the emulator as a standalone server until SIGINT or SIGTERM:
- *
- *   cli.ts [--port PORT] [--seed FILE] [--region REGION] [--host HOST]
- *
- * Prints only the endpoint URL on stdout, so scripts can capture it; errors go
- * to stderr with exit code 2 (usage) or 1 (bad seed, port in use).
+ * The emulator as a standalone server until SIGINT or SIGTERM. Prints only the endpoint URL
+ * on stdout, so scripts can capture it; errors go to stderr, exit code 2 (usage) or 1 (bad seed, port in use).
  */
 import { parseArgs } from 'util';
 import { FinSpaceEmulator } from './emulator';

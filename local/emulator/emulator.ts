@@ -1,19 +1,16 @@
 /**
- * The emulator as a running HTTP server, its control surface for tests, and one
- * API request from arrival to answer, in the order the service works: route,
- * faults, authentication, parsing, validation, authorization, idempotency, the
- * operation itself, serialization.
+ * The emulator as an HTTP server with its control surface, and one API request from
+ * arrival to answer in the service's order: route, faults, authentication, parsing,
+ * validation, authorization, idempotency, the operation, serialization.
  */
 import { randomUUID } from 'crypto';
 import { once } from 'events';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { setTimeout as sleep } from 'timers/promises';
+import { AccessKeys, Principal, authorizeUserManagement } from './access';
 import { ADMIN_PREFIX, handleAdminRequest } from './admin';
-import { authenticate } from './authentication';
-import { authorizeUserManagement, getProgrammaticAccessCredentials } from './authorization';
 import { DEFAULT_BEHAVIOUR, EmulatorBehaviour, changeBehaviour } from './behaviour';
-import { CredentialStore, Principal } from './credentials';
 import { EmulatorSnapshot, EnvironmentState, snapshotOf } from './environment';
 import { ServiceError, asDeclaredError, frontDoorError, modeledError } from './errors';
 import { FaultCounts, FaultInjector, FaultKind, FaultOptions, checkFaultOptions, emptyCounts } from './faults';
@@ -61,7 +58,8 @@ export interface CallRecord {
   readonly replayed?: boolean;
 }
 
-type CallDetails = { -readonly [Key in 'environmentId' | 'clientToken' | 'replayed' | 'fault']?: CallRecord[Key] };
+/** A call record while its request is handled. */
+type CallDetails = { -readonly [Key in keyof CallRecord]?: CallRecord[Key] } & { readonly requestId: string };
 
 export class FinSpaceEmulator {
   static async start(options: EmulatorOptions = {}): Promise<FinSpaceEmulator> {
@@ -73,19 +71,18 @@ export class FinSpaceEmulator {
     return emulator;
   }
 
+  readonly region: string;
   /** e.g. `http://127.0.0.1:43121`. */
   get endpoint(): string {
     return this.endpointUrl;
   }
-
-  readonly region: string;
 
   private endpointUrl = '';
   private readonly server: http.Server;
   /** Aborts the real-time waits for injected latency when the emulator stops. */
   private readonly stopping = new AbortController();
   private readonly environments = new Map<string, EnvironmentState>();
-  private readonly credentials = new CredentialStore();
+  private readonly keys = new AccessKeys();
   private readonly router = new Router();
   private readonly idempotency = new IdempotencyCache();
   private readonly pages = new PageTokens();
@@ -143,7 +140,7 @@ export class FinSpaceEmulator {
 
   /** Adds environments, users, groups, members and IAM keys; throws SeedError and changes nothing if any of it is invalid. */
   seed(seed: EmulatorSeed): void {
-    addSeed(seed, { environments: this.environments, credentials: this.credentials }, this.now());
+    addSeed(seed, { environments: this.environments, keys: this.keys }, this.now());
   }
 
   snapshot(): EmulatorSnapshot {
@@ -152,7 +149,7 @@ export class FinSpaceEmulator {
 
   /** Makes every vended credential (of one environment, if given) expired from now on. */
   expireCredentials(environmentId?: string): void {
-    this.credentials.expire(this.now(), environmentId);
+    this.keys.expire(this.now(), environmentId);
   }
 
   /** The emulator's clock: the injected clock plus any advanceClock. */
@@ -160,10 +157,7 @@ export class FinSpaceEmulator {
     return this.clock() + this.clockOffsetMs;
   }
 
-  /**
-   * Moves the emulator's clock forward, for tools that cannot inject a clock.
-   * Clients signing with real time fail the 15-minute skew check past that.
-   */
+  /** For tools that cannot inject a clock; clients signing with real time fail the 15-minute skew check past that. */
   advanceClock(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new Error('advanceClock needs a number of ms >= 0');
     this.clockOffsetMs += ms;
@@ -188,82 +182,78 @@ export class FinSpaceEmulator {
     if (!body) {
       response.setHeader('connection', 'close');
       const tooLarge = frontDoorError('RequestEntityTooLargeException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
-      writeAnswer(response, serializeError(tooLarge, randomUUID()));
-    } else if (rawPath.startsWith(ADMIN_PREFIX)) {
-      writeAnswer(response, handleAdminRequest(this, request.method ?? 'GET', rawPath, body, randomUUID()));
-    } else {
-      // Repeated headers are joined with ',' (what SigV4 canonicalization expects), which node's `headers` does not do for all.
-      const headers = Object.fromEntries(Object.entries(request.headersDistinct).map(([name, values]) => [name, values!.join(',')]));
-      const query = new URLSearchParams(url.slice(queryAt + 1));
-      const { answer, call } = await this.handle({ method: request.method ?? 'GET', rawPath, query, headers, body });
-      this.callLog.push(call);
-      if (answer) writeAnswer(response, answer);
-      else request.socket.destroy();
+      return writeAnswer(response, serializeError(tooLarge, randomUUID()));
     }
+    const method = request.method ?? 'GET';
+    if (rawPath.startsWith(ADMIN_PREFIX)) return writeAnswer(response, handleAdminRequest(this, method, rawPath, body, randomUUID()));
+    // Repeated headers are joined with ',' (what SigV4 canonicalization expects), which node's `headers` does not do for all.
+    const headers = Object.fromEntries(Object.entries(request.headersDistinct).map(([name, values]) => [name, values!.join(',')]));
+    const query = new URLSearchParams(url.slice(queryAt + 1));
+    const call: CallDetails = { requestId: randomUUID() };
+    const answer = await this.handle({ method, rawPath, query, headers, body }, call);
+    this.callLog.push(Object.fromEntries(Object.entries(call).filter(([, value]) => value !== undefined)) as unknown as CallRecord);
+    // Without an answer (a reset fault) the connection drops; reset-after-write drops it after the effect.
+    if (answer && call.fault !== 'reset-after-write') writeAnswer(response, answer);
+    else request.socket.destroy();
   }
 
-  /** What to answer (none: drop the connection), and the call record. */
-  private async handle(request: WireRequest): Promise<{ readonly answer?: HttpAnswer; readonly call: CallRecord }> {
-    const requestId = randomUUID();
+  /** What to answer (none: drop the connection); fills in the call record. */
+  private async handle(request: WireRequest, call: CallDetails): Promise<HttpAnswer | undefined> {
     const route = this.router.match(request.method, request.rawPath);
-    if (!route) {
-      const error = frontDoorError('UnknownOperationException', `No operation matches ${request.method} ${request.rawPath}.`);
-      return this.answerError('UnknownOperation', error, requestId, {});
-    }
+    call.operation = route?.operation ?? 'UnknownOperation';
+    const fail = (error: ServiceError) => {
+      Object.assign(call, { statusCode: error.statusCode, errorType: error.errorType, time: this.now() });
+      return serializeError(error, call.requestId);
+    };
+    if (!route) return fail(frontDoorError('UnknownOperationException', `No operation matches ${request.method} ${request.rawPath}.`));
     const { operation } = route;
     const { latencyMs, fault } = this.faultInjector?.decide(operation, this.now()) ?? { latencyMs: 0 };
     if (latencyMs > 0) await sleep(latencyMs, undefined, { signal: this.stopping.signal });
-    if (fault === 'throttle' || fault === 'rate-limit') {
-      return this.answerError(operation, modeledError('ThrottlingException', 'Rate exceeded'), requestId, { fault });
+    call.fault = fault;
+    if (fault === 'throttle' || fault === 'rate-limit') return fail(modeledError('ThrottlingException', 'Rate exceeded'));
+    if (fault === 'server-error') return fail(modeledError('InternalServerException', 'An internal error occurred (injected fault).'));
+    call.time = this.now();
+    if (fault === 'reset') {
+      call.statusCode = 0;
+      return undefined;
     }
-    if (fault === 'server-error') {
-      return this.answerError(operation, modeledError('InternalServerException', 'An internal error occurred (injected fault).'), requestId, { fault });
-    }
-    if (fault === 'reset') return { call: { operation, statusCode: 0, fault, time: this.now(), requestId } };
-
-    const now = this.now();
-    // A request carried out whose connection then drops: its effect stays, its answer is lost.
-    const details: CallDetails = { fault: fault === 'reset-after-write' ? fault : undefined };
     try {
-      const principal = await authenticate(request, this.credentials, this.region, now);
-      if (principal.kind === 'vended') details.environmentId = principal.environmentId;
+      const principal = await this.keys.authenticate(request, this.region, call.time);
+      if (principal.kind === 'vended') call.environmentId = principal.environmentId;
       const input = deserializeInput(route, request);
-      if (operation === 'GetProgrammaticAccessCredentials') details.environmentId = input.environmentId as string | undefined;
-      details.clientToken = idempotencyMembersOf(operation).map((member) => input[member]).find((token) => typeof token === 'string') as string;
+      if (operation === 'GetProgrammaticAccessCredentials') call.environmentId = input.environmentId as string | undefined;
+      call.clientToken = idempotencyMembersOf(operation).map((member) => input[member]).find((token) => typeof token === 'string') as string;
       const violations = validateStructure(inputShapeOf(operation), input);
       if (violations.length > 0) throw modeledError('ValidationException', describeViolations(violations), 'INVALID_PARAMETER');
-      const output = this.run(operation, input, principal, now, details);
-      const answer = serializeOutput(operation, output, requestId);
-      const call = withoutUndefined({ operation, statusCode: answer.statusCode, time: now, requestId, ...details });
-      return details.fault ? { call } : { answer, call };
+      const answer = serializeOutput(operation, this.run(operation, input, principal, call), call.requestId);
+      call.statusCode = answer.statusCode;
+      return answer;
     } catch (error) {
-      return this.answerError(operation, asDeclaredError(operation, error), requestId, details);
+      return fail(asDeclaredError(operation, error));
     }
   }
 
-  private run(operation: OperationName, input: OperationInput, principal: Principal, now: number, details: CallDetails): OperationInput {
+  private run(operation: OperationName, input: OperationInput, principal: Principal, call: CallDetails): OperationInput {
     const { behaviour } = this;
+    const now = call.time!;
     const environment = this.environments.get((principal.kind === 'vended' ? principal.environmentId : input.environmentId) as string);
     environment?.settle(now);
     if (operation === 'GetProgrammaticAccessCredentials') {
-      const request = { principal, environment, credentials: this.credentials, region: this.region, now, behaviour };
-      return getProgrammaticAccessCredentials(request, input as never) as OperationInput;
+      return this.keys.vend({ principal, environment, region: this.region, now, behaviour }, input as never) as OperationInput;
     }
     const caller = authorizeUserManagement(operation, principal, principal.kind === 'vended' ? environment : undefined);
     // Handlers see the parameters; the token is idempotency's business.
     const tokenMembers = idempotencyMembersOf(operation);
     const parameters = Object.fromEntries(Object.entries(input).filter(([name]) => !tokenMembers.includes(name)));
-    const key = details.clientToken === undefined ? undefined : JSON.stringify([caller.environmentId, operation, details.clientToken]);
+    const key = call.clientToken === undefined ? undefined : JSON.stringify([caller.environmentId, operation, call.clientToken]);
     const fingerprint = fingerprintOf(parameters);
-    if (key !== undefined) {
-      const verdict = this.idempotency.check(key, fingerprint, now, behaviour.clientTokenTtlMs);
-      if (verdict.kind === 'conflict') {
-        throw modeledError('ConflictException', `The clientToken was already used for ${operation} with different parameters.`, 'CLIENT_TOKEN_REUSED');
-      }
-      if (verdict.kind === 'replay') {
-        details.replayed = true;
-        return verdict.output;
-      }
+    const verdict = key === undefined ? undefined : this.idempotency.check(key, fingerprint, now, behaviour.clientTokenTtlMs);
+    if (verdict?.kind === 'conflict') {
+      throw modeledError('ConflictException', `The clientToken was already used for ${operation} with different parameters.`, 'CLIENT_TOKEN_REUSED');
+    }
+    if (verdict?.kind === 'replay') {
+      call.replayed = true;
+      return verdict.output;
     }
     const { permissionGroupId, userId, maxResults, nextToken } = parameters as Record<string, any>;
     const group = permissionGroupId === undefined ? undefined : caller.groups.get(permissionGroupId);
@@ -273,23 +263,13 @@ export class FinSpaceEmulator {
     const user = userId === undefined ? undefined : caller.users.get(userId);
     if (userId !== undefined && !user) throw modeledError('ResourceNotFoundException', `User '${userId}' does not exist.`, 'USER_NOT_FOUND');
     const listing = JSON.stringify([operation, caller.environmentId, permissionGroupId ?? userId ?? null]);
-    const page = <T>(items: readonly T[], sequenceOf: (item: T) => number) => this.pages.page(items, sequenceOf, { maxResults, nextToken }, listing);
+    const page = (listMember: string, items: readonly { sequence: number }[]) =>
+      this.pages.page(listMember, items, { maxResults, nextToken }, listing);
     const context = { environment: caller, now, behaviour, group: group!, user: user!, page };
     const output = viewAs(serviceModel.operations[operation].output!.shape, USER_OPERATIONS[operation](context, parameters));
     if (key !== undefined) this.idempotency.remember(key, fingerprint, output, now, behaviour.clientTokenTtlMs);
     return output;
   }
-
-  private answerError(operation: CallRecord['operation'], error: ServiceError, requestId: string, details: CallDetails) {
-    const { statusCode, errorType } = error;
-    const call = withoutUndefined({ operation, statusCode, errorType, time: this.now(), requestId, ...details });
-    // A failed request has no effect, but the connection still drops when that fault was drawn.
-    return details.fault === 'reset-after-write' ? { call } : { answer: serializeError(error, requestId), call };
-  }
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as T;
 }
 
 /** The body, or undefined when it exceeds MAX_BODY_BYTES (the rest is read and dropped). */

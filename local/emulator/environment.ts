@@ -1,11 +1,8 @@
 /**
- * One emulated FinSpace environment: its users, permission groups and
- * memberships, in memory; and the snapshot of all environments.
- *
- * Time-driven changes (a membership finishing its addition or removal, a user
- * leaving CREATING) are not run by timers: each is kept with the clock time at
- * which it is due, and `settle(now)` applies what is due before every read.
- * That keeps tests deterministic with an injected clock.
+ * One FinSpace environment's users, groups and memberships in memory, and the snapshot.
+ * Time-driven changes (an addition or removal finishing, a user leaving CREATING) run on
+ * no timer: each is kept with the clock time it is due at, and `settle(now)` applies what
+ * is due before every read, which keeps tests deterministic with an injected clock.
  */
 import { viewAs } from './model';
 
@@ -14,7 +11,7 @@ export type MembershipStatus = 'ADDITION_IN_PROGRESS' | 'ADDITION_SUCCESS' | 'RE
 
 export interface UserRecord {
   readonly userId: string;
-  /** Creation order, for stable listing. */
+  /** Creation (for memberships association) order, for stable listing. */
   readonly sequence: number;
   type: 'SUPER_USER' | 'APP_USER';
   status: UserStatus;
@@ -32,7 +29,6 @@ export interface UserRecord {
 
 export interface MembershipRecord {
   readonly userId: string;
-  /** Association order, for stable listing. */
   readonly sequence: number;
   status: MembershipStatus;
 }
@@ -49,10 +45,8 @@ export interface PermissionGroupRecord {
   readonly members: Map<string, MembershipRecord>;
 }
 
-/** What adding a user takes; the rest is set on the way in. */
 export type NewUser = Omit<UserRecord, 'sequence' | 'apiAccess' | 'createTime' | 'lastModifiedTime'> & Partial<Pick<UserRecord, 'apiAccess'>>;
 
-/** What adding a group takes. */
 export type NewGroup = Pick<PermissionGroupRecord, 'permissionGroupId' | 'name' | 'description' | 'applicationPermissions'>;
 
 export interface EmulatorSnapshot {
@@ -91,10 +85,7 @@ export class EnvironmentState {
     }
   }
 
-  /**
-   * Adds a user created (or seeded) at `now`, with the defaults CreateUser gives.
-   * A CREATING user becomes ENABLED at `enabledAt`; without it (seeded) it stays CREATING.
-   */
+  /** With CreateUser's defaults. A CREATING user becomes ENABLED at `enabledAt`; without it (seeded) it stays CREATING. */
   addUser(fields: NewUser, now: number, enabledAt?: number): UserRecord {
     const user: UserRecord = {
       ...fields,
@@ -163,10 +154,7 @@ export class EnvironmentState {
   }
 }
 
-/**
- * The environments as plain JSON, settled at `now`: users and groups as the
- * model's `User` and `PermissionGroup` shapes show them, members in association order.
- */
+/** Plain JSON, settled at `now`: users and groups as the model's shapes show them, members in association order. */
 export function snapshotOf(environments: Iterable<EnvironmentState>, now: number): EmulatorSnapshot {
   return {
     environments: [...environments].map((environment) => {

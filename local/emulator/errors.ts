@@ -1,8 +1,6 @@
 /**
- * Errors the emulator answers with, in the two families the real endpoint has:
- * errors of the model (status and `reason` support read from their shapes) and
- * errors of the AWS front door (authentication, routing, parsing), which the
- * model does not list.
+ * Errors in the two families the real endpoint has: the model's (status and `reason` read
+ * from their shapes) and the AWS front door's (authentication, routing, parsing).
  */
 import { OperationName, declaredErrorsOf, shapeNamed } from './model';
 
@@ -25,10 +23,7 @@ const FRONT_DOOR_ERRORS = {
 
 export type FrontDoorErrorName = keyof typeof FRONT_DOOR_ERRORS;
 
-/**
- * The `reason` values. The service documents none, so these are the emulator's
- * own: clients must show them, never branch on them.
- */
+/** The service documents no `reason` values, so these are the emulator's own: clients must show them, never branch on them. */
 export type Reason =
   | 'INVALID_PARAMETER' | 'INVALID_PAGINATION_TOKEN' | 'CLIENT_TOKEN_REUSED'
   | 'PERMISSION_GROUP_NOT_FOUND' | 'PERMISSION_GROUP_NAME_EXISTS' | 'PERMISSION_GROUP_HAS_MEMBERS'
@@ -48,16 +43,9 @@ export class ServiceError extends Error {
     this.name = 'ServiceError';
   }
 
-  /** True for errors of the model, which an operation must declare. */
-  get modeled(): boolean {
-    return !(this.errorType in FRONT_DOOR_ERRORS);
-  }
 }
 
-/**
- * An error of the model. `reason` is only accepted for shapes that have that
- * member, so a reason can never leak into a body the service would not send.
- */
+/** `reason` is only accepted for shapes that have that member, so it never leaks into a body the service would not send. */
 export function modeledError(name: ModeledErrorName, message: string, reason?: Reason): ServiceError {
   const shape = shapeNamed(name);
   if (!shape.exception || !shape.error) throw new Error(`${name} is not an error shape of the model`);
@@ -69,14 +57,11 @@ export function frontDoorError(name: FrontDoorErrorName, message: string): Servi
   return new ServiceError(name, FRONT_DOOR_ERRORS[name], message);
 }
 
-/**
- * An error of the model that the operation does not declare, or any other
- * exception, is a defect of the emulator: it is answered as a 500 that says so
- * rather than as something the real service could never send.
- */
+/** An undeclared error of the model, or any other exception, is an emulator defect: a 500 that says so, never what the service could not send. */
 export function asDeclaredError(operation: OperationName, error: unknown): ServiceError {
   if (error instanceof ServiceError) {
-    if (!error.modeled || declaredErrorsOf(operation).includes(error.errorType)) return error;
+    // Front-door errors come before any operation; the model's must be declared by the operation.
+    if (error.errorType in FRONT_DOOR_ERRORS || declaredErrorsOf(operation).includes(error.errorType)) return error;
     return modeledError('InternalServerException', `Emulator defect: ${operation} does not declare ${error.errorType}.`);
   }
   return modeledError('InternalServerException', `Emulator defect: ${error instanceof Error ? error.message : String(error)}`);

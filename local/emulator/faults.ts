@@ -1,11 +1,8 @@
 /**
- * Fault injection: latency, throttling, server errors, dropped connections and
- * a request rate limit, decided per request from a seeded generator so a
- * scenario is reproducible.
- *
- * Every request subject to faults draws exactly two numbers, one for latency
- * and one for the fault, in arrival order, whatever the outcome; the rate
- * limit is applied on top and does not disturb that sequence.
+ * Fault injection, decided per request from a seeded generator so a scenario is
+ * reproducible: every request subject to faults draws exactly two numbers (latency,
+ * then fault) in arrival order, whatever the outcome; the rate limit is applied on
+ * top and does not disturb that sequence.
  */
 import { Check, checkSettings } from './behaviour';
 import { OperationName, isOperationName } from './model';
@@ -14,22 +11,21 @@ export const FAULT_KINDS = ['throttle', 'server-error', 'reset', 'reset-after-wr
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/** The options, each explained in README.md (Fault injection). */
 export interface FaultOptions {
-  /** Seed of the generator. Default 1. */
+  /** Default 1. */
   readonly seed?: number;
-  /** Delay before each answer: fixed, or uniform in [min, max]. */
+  /** Fixed, or uniform in [min, max]. */
   readonly latencyMs?: number | { readonly min: number; readonly max: number };
-  /** Share of requests answered 429 ThrottlingException, without effect. */
   readonly throttleRate?: number;
-  /** Share of requests answered 500 InternalServerException, without effect. */
   readonly serverErrorRate?: number;
-  /** Share of requests whose connection is destroyed before any effect or answer. */
+  /** Destroyed before any effect or answer. */
   readonly connectionResetRate?: number;
-  /** Share of requests carried out whose connection is then destroyed before the answer. */
+  /** Carried out, then destroyed before the answer. */
   readonly resetAfterWriteRate?: number;
-  /** Requests per second above which 429 ThrottlingException is answered (token bucket, burst of one second). */
+  /** Token bucket with a burst of one second. */
   readonly maxRequestsPerSecond?: number;
-  /** Only these operations are subject to faults. Default: all. */
+  /** Default: all. */
   readonly operations?: readonly OperationName[];
 }
 
@@ -47,10 +43,7 @@ const RATE_KEYS = RATES.map(([, key]) => key);
 export class FaultInjector {
   private readonly random: RandomSource;
   private readonly tally: FaultCounts = emptyCounts();
-  /**
-   * The rate limit's token bucket: it holds up to one second's worth of requests
-   * (it starts full) and refills continuously, so short bursts pass and sustained excess is refused.
-   */
+  /** Holds up to one second's worth of requests (starts full), refilled continuously: short bursts pass, sustained excess is refused. */
   private bucketTokens = Infinity;
 
   constructor(private readonly options: FaultOptions, private lastRefill: number) {
@@ -79,11 +72,8 @@ export class FaultInjector {
   }
 
   private drawLatency(): number {
-    const draw = this.random();
-    const latency = this.options.latencyMs;
-    if (latency === undefined) return 0;
-    if (typeof latency === 'number') return latency;
-    return Math.round(latency.min + draw * (latency.max - latency.min));
+    const [draw, latency] = [this.random(), this.options.latencyMs ?? 0];
+    return typeof latency === 'number' ? latency : Math.round(latency.min + draw * (latency.max - latency.min));
   }
 
   /** One draw picks at most one fault, each with its own share of [0, 1). */
@@ -134,12 +124,12 @@ function isLatency(value: unknown): boolean {
   return typeof min === 'number' && typeof max === 'number' && min >= 0 && min <= max;
 }
 
-/** The fault generator (mulberry32): the same seed and request order replay the same faults. */
+/** Numbers in [0, 1). */
 export type RandomSource = () => number;
 
 /* eslint-disable no-bitwise -- a PRNG is 32-bit integer arithmetic */
 
-/** Returns numbers in [0, 1). */
+/** The fault generator (mulberry32): the same seed and request order replay the same faults. */
 export function seededRandom(seed: number): RandomSource {
   let state = seed >>> 0;
   return () => {

@@ -1,10 +1,7 @@
 /**
- * clientToken idempotency, per (environment, operation, token).
- *
- * Within the token's lifetime the same token with the same parameters gets the
- * first answer again and changes nothing; with other parameters it is a
- * ConflictException. Only successes are remembered: a request that failed had
- * no effect, so repeating it must be free to succeed later.
+ * clientToken memory. Within a token's lifetime the same parameters get the first answer
+ * again, other parameters a conflict. Only successes are remembered: a request that failed
+ * had no effect, so repeating it must be free to succeed later.
  */
 import { OperationInput, OperationOutput } from './protocol';
 

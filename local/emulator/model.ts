@@ -1,8 +1,6 @@
 /**
- * The FinSpace Data API model, typed just enough for the emulator to derive its
- * routes, (de)serialization, validation, error lists and record views from it
- * instead of restating them. The source is the trimmed official model in
- * model/finspace-data.json.
+ * The official model (model/finspace-data.json), typed just enough to derive routes,
+ * (de)serialization, validation, error lists and record views from it instead of restating them.
  */
 import modelJson from '../../model/finspace-data.json';
 
@@ -77,14 +75,17 @@ export function declaredErrorsOf(operation: OperationName): string[] {
 }
 
 /**
- * A record as a structure shape of the model shows it: only the shape's
- * members, in the shape's order, unset ones left out (as rest-json services do).
+ * A record as a structure shape of the model shows it, nested ones too: only the shape's
+ * members, in its order, unset ones left out (as rest-json services do), lists copied.
  */
 export function viewAs(shapeName: string, record: object): Record<string, unknown> {
-  const view: Record<string, unknown> = {};
-  for (const name of Object.keys(shapeNamed(shapeName).members ?? {})) {
-    const value = (record as Record<string, unknown>)[name];
-    if (value !== undefined) view[name] = Array.isArray(value) ? [...value] : value;
-  }
-  return view;
+  return view(shapeName, record) as Record<string, unknown>;
+}
+
+function view(shapeName: string, value: unknown): unknown {
+  const { type, members = {}, member } = shapeNamed(shapeName);
+  if (type === 'list') return (value as unknown[]).map((item) => view(member!.shape, item));
+  if (type !== 'structure') return value;
+  const fields = Object.entries(members).map(([name, ref]) => [name, (value as Record<string, unknown>)[name], ref.shape] as const);
+  return Object.fromEntries(fields.filter(([, field]) => field !== undefined).map(([name, field, shape]) => [name, view(shape, field)]));
 }

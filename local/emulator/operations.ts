@@ -1,31 +1,25 @@
 /**
- * The operations that act as a FinSpace user, by name; the type of the table
- * makes the compiler insist on one handler for each. A handler gets the group
- * and the user its input names already found, and answers a record that the
- * operation's output shape views (see the service).
- *
- * Membership changes are asynchronous: an association is ADDITION_IN_PROGRESS
- * for `additionDelayMs`, a removal REMOVAL_IN_PROGRESS for `removalDelayMs`.
- * What happens when a request meets a membership in another state is not
- * documented; each case follows a configurable behaviour. There is no
- * DeleteUser in the API; the e-mail address is set once and unique.
+ * The 15 operations that act as a FinSpace user (the table's type insists on one
+ * handler each). A handler gets the group and user its input names already found,
+ * and answers a record the operation's output shape views. Where no source says
+ * what the service does, the case follows a behaviour (behaviour.ts).
  */
 import { EmulatorBehaviour } from './behaviour';
 import { EnvironmentState, NewGroup, NewUser, PermissionGroupRecord, UserRecord } from './environment';
 import { Reason, modeledError } from './errors';
 import { newResourceId } from './ids';
-import { OperationName, viewAs } from './model';
+import { OperationName } from './model';
 
 /** What an operation runs with: one clock reading per request, so a request sees a single instant. */
 export interface OperationContext {
   readonly environment: EnvironmentState;
   readonly now: number;
   readonly behaviour: EmulatorBehaviour;
-  /** The group and the user the input names (the model requires them where the handler reads them). */
+  /** Found where the input names them (the model requires them where the handler reads them). */
   readonly group: PermissionGroupRecord;
   readonly user: UserRecord;
-  /** This listing's page of `items` (sorted by ascending sequence), as the input's maxResults and nextToken ask. */
-  page<T>(items: readonly T[], sequenceOf: (item: T) => number): { readonly items: T[]; readonly nextToken?: string };
+  /** This listing's page of `items` (in sequence order) as `{ [listMember]: items, nextToken }`, as maxResults and nextToken ask. */
+  page(listMember: string, items: readonly { sequence: number }[]): object;
 }
 
 /** The input has passed the model's validation, which is what its members' types rest on. */
@@ -62,12 +56,9 @@ export const USER_OPERATIONS: { readonly [Name in UserOperationName]: OperationH
   },
 
   // `PermissionGroup`'s membershipStatus only has a meaning relative to a user, so it is left out.
-  GetPermissionGroup: ({ group }) => ({ permissionGroup: viewAs('PermissionGroup', group) }),
+  GetPermissionGroup: ({ group }) => ({ permissionGroup: group }),
 
-  ListPermissionGroups: ({ environment, page }) => {
-    const { items, nextToken } = page([...environment.groups.values()], (group) => group.sequence);
-    return { permissionGroups: items.map((group) => viewAs('PermissionGroup', group)), nextToken };
-  },
+  ListPermissionGroups: ({ environment, page }) => page('permissionGroups', [...environment.groups.values()]),
 
   AssociateUserToPermissionGroup: ({ environment, behaviour, now, group, user }) => {
     if (user.status === 'DISABLED') refuseAs(behaviour.associateDisabledUser, `User '${user.userId}' is DISABLED.`, 'USER_DISABLED');
@@ -104,18 +95,12 @@ export const USER_OPERATIONS: { readonly [Name in UserOperationName]: OperationH
     return ACCEPTED;
   },
 
-  ListUsersByPermissionGroup: ({ environment, group, page }) => {
-    const { items, nextToken } = page([...group.members.values()].sort((a, b) => a.sequence - b.sequence), (membership) => membership.sequence);
-    const users = items.map(({ userId, status }) => viewAs('UserByPermissionGroup', { ...environment.users.get(userId), membershipStatus: status }));
-    return { users, nextToken };
-  },
+  // Memberships list in association order.
+  ListUsersByPermissionGroup: ({ environment, group, page }) => page('users', [...group.members.values()].map(({ userId, status, sequence }) => (
+    { ...environment.users.get(userId), membershipStatus: status, sequence }))),
 
-  ListPermissionGroupsByUser: ({ environment, user, page }) => {
-    const memberships = environment.membershipsOf(user.userId).sort((a, b) => a.membership.sequence - b.membership.sequence);
-    const { items, nextToken } = page(memberships, ({ membership }) => membership.sequence);
-    const permissionGroups = items.map(({ group, membership }) => viewAs('PermissionGroupByUser', { ...group, membershipStatus: membership.status }));
-    return { permissionGroups, nextToken };
-  },
+  ListPermissionGroupsByUser: ({ environment, user, page }) => page('permissionGroups', environment.membershipsOf(user.userId).map(
+    ({ group, membership: { status, sequence } }) => ({ ...group, membershipStatus: status, sequence }))),
 
   CreateUser: ({ environment, behaviour, now }, input) => {
     if (environment.findUserByEmail(input.emailAddress)) {
@@ -139,10 +124,7 @@ export const USER_OPERATIONS: { readonly [Name in UserOperationName]: OperationH
     return update(user, { type, firstName, lastName, apiAccess, apiAccessPrincipalArn }, now);
   },
 
-  ListUsers: ({ environment, page }) => {
-    const { items, nextToken } = page([...environment.users.values()], (user) => user.sequence);
-    return { users: items.map((user) => viewAs('User', user)), nextToken };
-  },
+  ListUsers: ({ environment, page }) => page('users', [...environment.users.values()]),
 
   /** Enabling an ENABLED user changes nothing and succeeds. */
   EnableUser: ({ environment, behaviour, now, user }) => {

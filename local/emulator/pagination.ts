@@ -1,19 +1,11 @@
 /**
- * Opaque pagination. A token is the position after the last item returned,
- * encrypted (AES-256-GCM, key per emulator instance) with the operation,
- * environment and subject (group or user) as authenticated data: it cannot be
- * read, forged, or replayed against another listing.
- *
- * Positions are creation sequences rather than offsets, so items deleted
- * between pages do not make a listing skip others.
+ * Opaque pagination. A token is the position after the last item returned, encrypted
+ * (AES-256-GCM, key per emulator instance) with its listing as authenticated data: it cannot
+ * be read, forged, or replayed against another listing. Positions are sequences, not
+ * offsets, so items deleted between pages do not make a listing skip others.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'crypto';
 import { modeledError } from './errors';
-
-export interface Page<T> {
-  readonly items: T[];
-  readonly nextToken?: string;
-}
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -22,15 +14,14 @@ export class PageTokens {
   private readonly key = randomBytes(32);
 
   /**
-   * `items` must be sorted by ascending sequence; `listing` names the operation,
+   * A listing's page as `{ [listMember]: items, nextToken }`; `listing` names the operation,
    * environment and subject the tokens are bound to.
    */
-  page<T>(items: readonly T[], sequenceOf: (item: T) => number, request: { maxResults: number; nextToken?: string }, listing: string): Page<T> {
+  page(listMember: string, items: readonly { sequence: number }[], request: { maxResults: number; nextToken?: string }, listing: string): object {
     const after = request.nextToken === undefined ? 0 : this.read(request.nextToken, listing);
-    const remaining = items.filter((item) => sequenceOf(item) > after);
+    const remaining = items.filter((item) => item.sequence > after).sort((a, b) => a.sequence - b.sequence);
     const page = remaining.slice(0, request.maxResults);
-    if (remaining.length <= request.maxResults) return { items: page };
-    return { items: page, nextToken: this.issue(sequenceOf(page[page.length - 1]), listing) };
+    return { [listMember]: page, nextToken: remaining.length > page.length ? this.issue(page[page.length - 1].sequence, listing) : undefined };
   }
 
   private issue(after: number, listing: string): string {

@@ -1,12 +1,8 @@
 /**
- * The rest-json protocol as the model describes it: which operation a method and
- * path name (from `http.method` and `http.requestUri`), where each input member
- * travels (URI label, query string or JSON body), and how outputs and errors are
- * written back.
- *
- * Parsing checks JSON types only; constraints are validation's job. Members the
- * model does not know are ignored, as AWS services do. A JSON `null` counts as
- * an absent member.
+ * rest-json as the model describes it: routing from `http.method` and `http.requestUri`,
+ * where input members travel (URI label, query string, JSON body), how outputs and errors
+ * are written. Parsing checks JSON types only (constraints are validation's); unknown
+ * members are ignored, as AWS services do, and a JSON `null` counts as absent.
  */
 import { ServiceError, frontDoorError } from './errors';
 import { MemberRef, OPERATION_NAMES, OperationName, Shape, inputShapeOf, outputShapeOf, serviceModel, shapeNamed } from './model';
@@ -19,10 +15,8 @@ export interface RouteMatch {
 
 export class Router {
   /**
-   * Each operation's `http.requestUri` as a pattern whose `{label}` segments match
-   * one path segment. No two routes of this model overlap, so the order does not matter;
-   * characters a pattern would read otherwise (a literal query among them) are refused
-   * rather than mis-routed.
+   * `{label}` segments match one path segment. No two routes of this model overlap; characters
+   * a pattern would read otherwise (a literal query among them) are refused rather than mis-routed.
    */
   private readonly routes = OPERATION_NAMES.map((operation) => {
     const { method, requestUri } = serviceModel.operations[operation].http;
@@ -41,10 +35,9 @@ export class Router {
   }
 }
 
-/** An incoming request, as it came off the wire. */
 export interface WireRequest {
   readonly method: string;
-  /** Path as sent, still percent-encoded (SigV4 encodes it once more). */
+  /** As sent, still percent-encoded (SigV4 encodes it once more). */
   readonly rawPath: string;
   readonly query: URLSearchParams;
   /** Lower-case names; repeated headers joined with ','. */
@@ -52,7 +45,6 @@ export interface WireRequest {
   readonly body: Buffer;
 }
 
-/** A complete answer, ready to write. */
 export interface HttpAnswer {
   readonly statusCode: number;
   readonly headers: Readonly<Record<string, string>>;
@@ -70,7 +62,9 @@ export function deserializeInput({ operation, rawLabels }: RouteMatch, request: 
     const wireName = ref.locationName ?? name;
     let value: unknown;
     if (ref.location === 'uri') {
-      value = decodeLabel(rawLabels[wireName]);
+      const label = rawLabels[wireName];
+      const badEncoding = 'A path segment of the request is not valid percent-encoding.';
+      value = label === undefined ? undefined : parsed(() => decodeURIComponent(label), badEncoding);
     } else if (ref.location === 'querystring') {
       const raw = request.query.get(wireName);
       value = raw === null ? undefined : fromText(shapeNamed(ref.shape), raw, name);
@@ -84,26 +78,21 @@ export function deserializeInput({ operation, rawLabels }: RouteMatch, request: 
   return input;
 }
 
-function parseJsonObject(body: Buffer): Record<string, unknown> {
-  if (body.length === 0) return {};
-  let parsed: unknown;
+/** `read()`, or a SerializationException with `message` if it throws. */
+function parsed<T>(read: () => T, message: string): T {
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    return read();
   } catch {
-    throw frontDoorError('SerializationException', 'The request body is not valid JSON.');
+    throw frontDoorError('SerializationException', message);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw frontDoorError('SerializationException', 'The request body must be a JSON object.');
-  }
-  return parsed as Record<string, unknown>;
 }
 
-function decodeLabel(raw: string | undefined): string | undefined {
-  try {
-    return raw === undefined ? undefined : decodeURIComponent(raw);
-  } catch {
-    throw frontDoorError('SerializationException', 'A path segment of the request is not valid percent-encoding.');
+function parseJsonObject(body: Buffer): Record<string, unknown> {
+  const value: unknown = body.length === 0 ? {} : parsed(() => JSON.parse(body.toString('utf8')), 'The request body is not valid JSON.');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw frontDoorError('SerializationException', 'The request body must be a JSON object.');
   }
+  return value as Record<string, unknown>;
 }
 
 /** Converts a query value to the member's type; this model only puts strings and integers there. */
@@ -142,9 +131,8 @@ function typeMismatch(path: string, expected: string): ServiceError {
 }
 
 /**
- * Writes an operation's output: `statusCode`-located members become the HTTP
- * status, the others the JSON body. An output member the model does not know is
- * an emulator bug, so it throws rather than send something the service would not.
+ * `statusCode`-located members become the HTTP status, the others the JSON body. An output member the
+ * model does not know is an emulator bug: it throws rather than send something the service would not.
  */
 export function serializeOutput(operation: OperationName, output: OperationOutput, requestId: string): HttpAnswer {
   const members = outputShapeOf(operation).members ?? {};

@@ -1,12 +1,11 @@
 /**
- * The seed format: environments, users, groups, memberships and IAM keys to
- * start from, how a seed is checked and how it is added. Values are checked
- * against the same model shapes the API uses, so a seed cannot hold what the
- * service would refuse to store.
+ * The seed (environments, users, groups, memberships and IAM keys to start from), its
+ * checks and how it is added. Values are checked against the model shapes the API uses,
+ * so a seed cannot hold what the service would refuse to store.
  */
 import * as fs from 'fs';
-import { CredentialStore } from './credentials';
-import { EnvironmentState } from './environment';
+import type { AccessKeys } from './access';
+import { EnvironmentState, PermissionGroupRecord, UserRecord } from './environment';
 import { shapeNamed } from './model';
 import { validateMember } from './validation';
 
@@ -20,27 +19,14 @@ export interface SeedIamPrincipal {
   readonly allowGetProgrammaticAccessCredentials?: boolean;
 }
 
-export interface SeedUser {
-  readonly userId: string;
-  readonly type: 'SUPER_USER' | 'APP_USER';
-  /** Default ENABLED. A seeded CREATING user stays CREATING. */
-  readonly status?: 'CREATING' | 'ENABLED' | 'DISABLED';
-  readonly firstName?: string;
-  readonly lastName?: string;
-  readonly emailAddress: string;
-  /** Default DISABLED, as for CreateUser. */
-  readonly apiAccess?: 'ENABLED' | 'DISABLED';
-  readonly apiAccessPrincipalArn?: string;
-}
+/** `status` defaults to ENABLED (a seeded CREATING user stays CREATING), `apiAccess` to DISABLED as for CreateUser. */
+export type SeedUser = Readonly<Pick<UserRecord, 'userId' | 'type' | 'emailAddress'>> &
+  Partial<Readonly<Pick<UserRecord, 'status' | 'firstName' | 'lastName' | 'apiAccess' | 'apiAccessPrincipalArn'>>>;
 
-export interface SeedPermissionGroup {
-  readonly permissionGroupId: string;
-  readonly name: string;
-  readonly description?: string;
-  readonly applicationPermissions: string[];
+export type SeedPermissionGroup = Readonly<Pick<PermissionGroupRecord, 'permissionGroupId' | 'name' | 'description' | 'applicationPermissions'>> & {
   /** userIds of the same environment; they start as ADDITION_SUCCESS. */
   readonly members?: string[];
-}
+};
 
 export interface SeedEnvironment {
   readonly environmentId: string;
@@ -117,7 +103,7 @@ const GROUP_FIELDS: Record<string, FieldRule> = {
 /** The state a seed is added to: checked against it, so ids and keys stay unique. */
 export interface SeedTarget {
   readonly environments: Map<string, EnvironmentState>;
-  readonly credentials: CredentialStore;
+  readonly keys: AccessKeys;
 }
 
 /**
@@ -126,13 +112,7 @@ export interface SeedTarget {
  */
 export function addSeed(value: unknown, target: SeedTarget, now: number): void {
   const seed = validateSeed(value, 'seed', target);
-  for (const principal of seed.iamPrincipals ?? []) {
-    target.credentials.addIamPrincipal({
-      kind: 'iam',
-      ...principal,
-      allowGetProgrammaticAccessCredentials: principal.allowGetProgrammaticAccessCredentials ?? true,
-    });
-  }
+  for (const principal of seed.iamPrincipals ?? []) target.keys.addIamPrincipal(principal);
   for (const seeded of seed.environments ?? []) {
     const environment = target.environments.get(seeded.environmentId) ?? new EnvironmentState(seeded.environmentId);
     target.environments.set(seeded.environmentId, environment);
@@ -154,35 +134,31 @@ export function validateSeed(value: unknown, source = 'seed', existing?: SeedTar
   const unique = (seen: Set<string>, key: string, inState: unknown, problem: string) => {
     if (seen.size === seen.add(key).size || inState) problems.push(problem);
   };
+  /** Each element of a list that can be read as an object of `rules`, with its path. */
+  const readable = <T>(list: readonly T[] | undefined, rules: Record<string, FieldRule>, path: string, each: (item: T, itemPath: string) => void) =>
+    (list ?? []).forEach((item, index) => {
+      if (checkObject(item, rules, `${path}[${index}]`, problems)) each(item, `${path}[${index}]`);
+    });
   if (!checkObject(value, { iamPrincipals: { kind: 'list' }, environments: { kind: 'list' } }, '$', problems)) {
     throw new SeedError(source, problems);
   }
   const seed = value as EmulatorSeed;
   const [accessKeys, environmentIds] = [new Set<string>(), new Set<string>()];
-  (seed.iamPrincipals ?? []).forEach((principal, index) => {
-    const path = `$.iamPrincipals[${index}]`;
-    if (!checkObject(principal, PRINCIPAL_FIELDS, path, problems)) return;
-    const { accessKeyId } = principal;
-    unique(accessKeys, accessKeyId, existing?.credentials.find(accessKeyId), `${path}.accessKeyId: access key '${accessKeyId}' appears more than once`);
+  readable(seed.iamPrincipals, PRINCIPAL_FIELDS, '$.iamPrincipals', ({ accessKeyId }, path) => {
+    unique(accessKeys, accessKeyId, existing?.keys.find(accessKeyId), `${path}.accessKeyId: access key '${accessKeyId}' appears more than once`);
   });
-  (seed.environments ?? []).forEach((environment, index) => {
-    const path = `$.environments[${index}]`;
-    if (!checkObject(environment, ENVIRONMENT_FIELDS, path, problems)) return;
+  readable(seed.environments, ENVIRONMENT_FIELDS, '$.environments', (environment, path) => {
     const { environmentId } = environment;
     unique(environmentIds, environmentId, false, `${path}.environmentId: environment '${environmentId}' appears more than once`);
     const inState = existing?.environments.get(environmentId);
     const [userIds, emails, groupIds] = [new Set<string>(), new Set<string>(), new Set<string>()];
-    (environment.users ?? []).forEach((user, userIndex) => {
-      const userPath = `${path}.users[${userIndex}]`;
-      if (!checkObject(user, USER_FIELDS, userPath, problems)) return;
+    readable(environment.users, USER_FIELDS, `${path}.users`, (user, userPath) => {
       unique(userIds, user.userId, inState?.users.has(user.userId), `${userPath}.userId: user '${user.userId}' appears more than once`);
       // The address itself is sensitive, so the message points at the entry only.
       const email = user.emailAddress.toLowerCase();
       unique(emails, email, inState?.findUserByEmail(email), `${userPath}.emailAddress: this email address is used by another user`);
     });
-    (environment.permissionGroups ?? []).forEach((group, groupIndex) => {
-      const groupPath = `${path}.permissionGroups[${groupIndex}]`;
-      if (!checkObject(group, GROUP_FIELDS, groupPath, problems)) return;
+    readable(environment.permissionGroups, GROUP_FIELDS, `${path}.permissionGroups`, (group, groupPath) => {
       const { permissionGroupId } = group;
       const duplicate = `${groupPath}.permissionGroupId: group '${permissionGroupId}' appears more than once`;
       unique(groupIds, permissionGroupId, inState?.groups.has(permissionGroupId), duplicate);

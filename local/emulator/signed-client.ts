@@ -1,16 +1,13 @@
 /**
- * A bare HTTP client for the emulator, for its tests and for tools that act as a
- * FinSpace administrator (the chaos operator): it signs with @smithy/signature-v4
- * the way the AWS SDK v3 does, and lets a test send exactly the path, query
- * and body it wants, or spoil the signature in a chosen way.
+ * A bare HTTP client for the emulator, for its tests and for tools acting as a FinSpace
+ * administrator (the chaos operator): it signs as the AWS SDK v3 does, and lets a test
+ * send exactly the path, query and body it wants, or spoil the signature in a chosen way.
  */
+import { once } from 'events';
 import * as http from 'http';
-import { Hash } from '@smithy/core/serde';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-
-/** Node's crypto, as the AWS SDK hashes in Node: a JavaScript SHA-256 takes CPU from the handler under test. */
-const NODE_SHA256 = Hash.bind(null, 'sha256');
+import { NODE_SHA256 } from './access';
 
 export interface Keys {
   readonly accessKeyId: string;
@@ -53,23 +50,15 @@ export interface ClientOptions {
 }
 
 export class SignedClient {
-  constructor(
-    readonly endpoint: string,
-    readonly keys: Keys | undefined,
-    private readonly options: ClientOptions = {},
-  ) {}
+  constructor(readonly endpoint: string, readonly keys: Keys | undefined, private readonly options: ClientOptions = {}) {}
 
   async send(request: ApiRequest, overrides: SigningOverrides = {}): Promise<ApiResponse> {
     const url = new URL(this.endpoint);
-    const query: Record<string, string> = {};
-    for (const [key, value] of Object.entries(request.query ?? {})) {
-      if (value !== undefined) query[key] = String(value);
-    }
-    const body =
-      request.body === undefined ? '' : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
-    const headers: Record<string, string> = { host: url.host, ...(request.headers ?? {}) };
-    if (body.length > 0 && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
-    let signed: { headers: Record<string, string>; body: string } = { headers, body };
+    const given = Object.entries(request.query ?? {}).filter(([, value]) => value !== undefined);
+    const query = Object.fromEntries(given.map(([key, value]) => [key, String(value)]));
+    const body = request.body === undefined ? '' : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+    const contentType: Record<string, string> = body.length > 0 ? { 'content-type': 'application/json' } : {};
+    let headers: Record<string, string> = { host: url.host, ...contentType, ...request.headers };
     if (!overrides.unsigned) {
       if (!this.keys) throw new Error('this client has no keys');
       const signer = new SignatureV4({
@@ -78,20 +67,12 @@ export class SignedClient {
         credentials: { ...this.keys, secretAccessKey: overrides.secretAccessKey ?? this.keys.secretAccessKey },
         sha256: NODE_SHA256,
       });
-      const unsigned = new HttpRequest({
-        method: request.method,
-        protocol: url.protocol,
-        hostname: url.hostname,
-        port: Number(url.port),
-        path: request.path,
-        query,
-        headers,
-        body,
-      });
+      const { protocol, hostname, port } = url;
+      const unsigned = new HttpRequest({ method: request.method, protocol, hostname, port: Number(port), path: request.path, query, headers, body });
       const signingDate = overrides.signingDate ?? new Date((this.options.now ?? Date.now)());
-      const result = await signer.sign(unsigned, { signingDate });
-      signed = { headers: result.headers as Record<string, string>, body };
+      headers = (await signer.sign(unsigned, { signingDate })).headers as Record<string, string>;
     }
+    const signed = { headers, body };
     overrides.afterSigning?.(signed);
     const search = new URLSearchParams(query).toString().replace(/\+/g, '%20');
     return sendRaw(this.endpoint, request.method, search ? `${request.path}?${search}` : request.path, signed.headers, signed.body);
@@ -99,20 +80,13 @@ export class SignedClient {
 
   /** GetProgrammaticAccessCredentials; fails the test if it is refused. */
   async vendCredentials(environmentId: string, durationInMinutes?: number): Promise<Keys> {
-    const response = await this.send({
-      method: 'GET',
-      path: '/credentials/programmatic',
-      query: { environmentId, durationInMinutes },
-    });
+    const response = await this.send({ method: 'GET', path: '/credentials/programmatic', query: { environmentId, durationInMinutes } });
     if (response.status !== 200) throw new Error(`credentials refused: ${response.status} ${response.text}`);
     return response.body.credentials as Keys;
   }
 }
 
-/**
- * DisableUser as a FinSpace administrator calls it: the role's keys vend the FinSpace
- * user's credentials for the environment, which sign the call.
- */
+/** DisableUser as a FinSpace administrator calls it: the role's keys vend the FinSpace user's credentials, which sign the call. */
 export async function disableUserAs(
   endpoint: string, roleKeys: Keys, environmentId: string, userId: string, options: ClientOptions = {},
 ): Promise<void> {
@@ -121,18 +95,12 @@ export async function disableUserAs(
   if (answer.status !== 200) throw new Error(`DisableUser ${userId}: ${answer.status} ${answer.text}`);
 }
 
-export function sendRaw(endpoint: string, method: string, target: string, headers: Record<string, string>, body: string): Promise<ApiResponse> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(`${endpoint}${target}`, { method, headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, text, body: text ? JSON.parse(text) : undefined });
-      });
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
+export async function sendRaw(endpoint: string, method: string, target: string, headers: Record<string, string>, body: string): Promise<ApiResponse> {
+  const request = http.request(`${endpoint}${target}`, { method, headers });
+  request.end(body);
+  const [response] = (await once(request, 'response')) as [http.IncomingMessage];
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return { status: response.statusCode ?? 0, headers: response.headers, text, body: text ? JSON.parse(text) : undefined };
 }

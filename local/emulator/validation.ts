@@ -1,21 +1,15 @@
 /**
- * Constraint checks derived from the model: required members, string and list
- * length, pattern and enum, integer ranges, and list elements.
- *
- * Messages follow the format AWS services generate from the same kind of model
- * ("1 validation error detected: Value '0' at 'maxResults' failed to satisfy
- * constraint: Member must have value greater than or equal to 1"). Values of
- * shapes marked `sensitive` are left out of the message, as AWS does, so a
- * client that logs error messages cannot leak them.
+ * Constraint checks derived from the model (required, length, range, pattern, enum, list
+ * elements), with messages in the format AWS services generate from such models. Values of
+ * `sensitive` shapes are left out, as AWS does, so a client logging messages cannot leak them.
  */
 import { MemberRef, Shape, shapeNamed } from './model';
 
+/** `path` e.g. `permissionGroup.name`, `constraint` e.g. `Member must not be null`. */
 export interface Violation {
-  /** Member path, e.g. `maxResults` or `permissionGroup.name`. */
   readonly path: string;
   readonly value: unknown;
   readonly sensitive: boolean;
-  /** e.g. `Member must not be null`. */
   readonly constraint: string;
 }
 

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AssetManifestArtifact, CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
+import { AssetManifestArtifact, CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { Template } from './template';
 
 export interface AssemblyStack {
@@ -38,31 +38,39 @@ export function readAssembly(directory: string): Assembly {
   if (!fs.existsSync(path.join(directory, 'manifest.json'))) {
     throw new Error(`${directory} is not a cloud assembly (no manifest.json): synthesize the app first, e.g. npx cdk synth`);
   }
-  const assembly = new CloudAssembly(directory);
   // cx-api sorts each assembly's stacks by their dependencies, which never cross a stage (a nested assembly).
-  const artifacts = assembly.stacksRecursively;
-  const byArtifactId = new Map(artifacts.map(artifact => [artifact.id, artifact]));
-  const stacks = artifacts.map(artifact => toStack(artifact, byArtifactId));
-
-  const assets = new Map<string, string>();
+  const artifacts = new CloudAssembly(directory).stacksRecursively;
+  const stacks = artifacts.map((artifact): AssemblyStack => {
+    const { account, region } = artifact.environment;
+    // The display name is the construct path, followed by " (stack name)" when they differ.
+    const stackPath = artifact.displayName.replace(/ \(.*\)$/, '');
+    return {
+      stackName: artifact.stackName,
+      path: stackPath,
+      account: account === 'unknown-account' ? undefined : account,
+      region: region === 'unknown-region' ? undefined : region,
+      template: artifact.template,
+      templateBody: fs.readFileSync(artifact.templateFullPath, 'utf8'),
+      dependencies: artifacts.filter(other => artifact.dependencies.some(dependency => dependency.id === other.id)).map(other => other.stackName),
+      constructPaths: Object.fromEntries(artifact.findMetadataByType('aws:cdk:logicalId')
+        .map(entry => [String(entry.data), entry.path.replace(`/${stackPath}/`, '')])),
+    };
+  });
   // Each stack depends on the asset manifest of its assets.
   const manifests = new Set(artifacts.flatMap(artifact => artifact.dependencies.filter(AssetManifestArtifact.isAssetManifestArtifact)));
+  const assets = new Map<string, string>();
   for (const manifest of manifests) {
-    for (const file of Object.values(manifest.contents.files ?? {})) {
-      if (!file.source.path) continue;
-      const source = path.join(path.dirname(manifest.file), file.source.path);
-      for (const destination of Object.values(file.destinations)) assets.set(destination.objectKey, source);
+    for (const file of Object.values(manifest.contents.files ?? {}).filter(candidate => candidate.source.path)) {
+      const source = path.join(path.dirname(manifest.file), file.source.path!);
+      Object.values(file.destinations).forEach(({ objectKey }) => assets.set(objectKey, source));
     }
   }
-  const assetFiles = new Map([...assets].filter(([, source]) => fs.existsSync(source) && fs.statSync(source).isFile()));
+  const isA = (kind: 'isFile' | 'isDirectory', source?: string) => source !== undefined && fs.existsSync(source) && fs.statSync(source)[kind]();
   return {
     directory: path.resolve(directory),
     stacks,
-    assetFiles,
-    assetDirectory: objectKey => {
-      const source = assets.get(objectKey);
-      return source && fs.existsSync(source) && fs.statSync(source).isDirectory() ? source : undefined;
-    },
+    assetFiles: new Map([...assets].filter(([, source]) => isA('isFile', source))),
+    assetDirectory: objectKey => (isA('isDirectory', assets.get(objectKey)) ? assets.get(objectKey) : undefined),
   };
 }
 
@@ -74,23 +82,4 @@ export function selectStacks(assembly: Assembly, names: readonly string[] | unde
     throw new Error(`No stack named ${unknown.join(', ')} in ${assembly.directory}; it has ${assembly.stacks.map(s => s.stackName).join(', ') || 'no stacks'}`);
   }
   return assembly.stacks.filter(stack => names.includes(stack.stackName) || names.includes(stack.path));
-}
-
-function toStack(artifact: CloudFormationStackArtifact, byArtifactId: Map<string, CloudFormationStackArtifact>): AssemblyStack {
-  const { account, region } = artifact.environment;
-  // The display name is the construct path, followed by " (stack name)" when they differ.
-  const stackPath = artifact.displayName.replace(/ \(.*\)$/, '');
-  return {
-    stackName: artifact.stackName,
-    path: stackPath,
-    account: account === 'unknown-account' ? undefined : account,
-    region: region === 'unknown-region' ? undefined : region,
-    template: artifact.template,
-    templateBody: fs.readFileSync(artifact.templateFullPath, 'utf8'),
-    dependencies: artifact.dependencies
-      .map(dependency => byArtifactId.get(dependency.id)?.stackName)
-      .filter((name): name is string => name !== undefined),
-    constructPaths: Object.fromEntries(artifact.findMetadataByType('aws:cdk:logicalId')
-      .map(entry => [String(entry.data), entry.path.replace(`/${stackPath}/`, '')])),
-  };
 }

@@ -1,13 +1,9 @@
 /**
- * Where a stack is deployed (account, region and what follows from them: partition,
- * URL suffix, the pseudo parameters), and stand-ins for the stack's AWS resources
- * (roles, functions, log groups, the waiter's state machine, ...): nothing is
- * provisioned, but each gets the physical id and attributes CloudFormation would
- * hand out, so Ref and Fn::GetAtt of them resolve to plausible values.
- *
- * Generated names are derived from stack name and logical id, not random, so the
- * same stack always gets the same ARNs: a FinSpace user can be registered for the
- * handler role's ARN before the first deployment.
+ * Where a stack is deployed (account, region, partition, URL suffix: the pseudo
+ * parameters), and stand-ins for its AWS resources: nothing is provisioned, but each
+ * gets the physical id and attributes CloudFormation would hand out. Generated names
+ * derive from stack name and logical id, never random, so a FinSpace user can be
+ * registered for the handler role's ARN before the first deployment.
  */
 import { createHash, randomUUID } from 'crypto';
 import { AwsError, checkLambdaEnvironment } from './limits';
@@ -32,25 +28,20 @@ export const DEFAULT_REGION = 'us-east-1';
 
 export function stackEnvironment(stackName: string, account: string, region: string, stackId?: string): StackEnvironment {
   const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  return {
-    stackName,
-    account,
-    region,
-    partition,
-    urlSuffix: partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com',
-    stackId: stackId ?? `arn:${partition}:cloudformation:${region}:${account}:stack/${stackName}/${randomUUID()}`,
-  };
+  const urlSuffix = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  stackId ??= `arn:${partition}:cloudformation:${region}:${account}:stack/${stackName}/${randomUUID()}`;
+  return { stackName, stackId, account, region, partition, urlSuffix };
 }
 
 /** Ref of a pseudo parameter, or undefined for a name that is not one. */
-export function pseudoParameter(name: string, env: StackEnvironment): unknown {
+export function pseudoParameter(name: string, { account, region, partition, urlSuffix, stackName, stackId }: StackEnvironment): unknown {
   const values: Record<string, unknown> = {
-    'AWS::AccountId': env.account,
-    'AWS::Region': env.region,
-    'AWS::Partition': env.partition,
-    'AWS::URLSuffix': env.urlSuffix,
-    'AWS::StackName': env.stackName,
-    'AWS::StackId': env.stackId,
+    'AWS::AccountId': account,
+    'AWS::Region': region,
+    'AWS::Partition': partition,
+    'AWS::URLSuffix': urlSuffix,
+    'AWS::StackName': stackName,
+    'AWS::StackId': stackId,
     'AWS::NotificationARNs': [],
   };
   return values[name];
@@ -83,14 +74,12 @@ const GENERIC_RULE = ['', 128, '{name}', { Arn: 'arn:{partition}:{service}:{regi
 
 /** The physical id and attributes of an AWS resource of `type`. */
 export function provisionAwsResource(logicalId: string, type: string, props: Record<string, any>, env: StackEnvironment): ProvisionedResource {
-  if (type === 'AWS::Lambda::Function') {
-    try {
-      checkLambdaEnvironment(props.Environment?.Variables ?? {});
-    } catch (error) {
-      // How CloudFormation reports a refusal of the service behind a resource type.
-      const { code, message } = error as AwsError;
-      throw new AwsError(code, `Resource handler returned message: "${message}" (HandlerErrorCode: InvalidRequest)`);
-    }
+  try {
+    if (type === 'AWS::Lambda::Function') checkLambdaEnvironment(props.Environment?.Variables ?? {});
+  } catch (error) {
+    // How CloudFormation reports a refusal of the service behind a resource type.
+    const { code, message } = error as AwsError;
+    throw new AwsError(code, `Resource handler returned message: "${message}" (HandlerErrorCode: InvalidRequest)`);
   }
   const [nameProperty, maxLength, physicalId, attributes] = RULES[type] ?? GENERIC_RULE;
   const suffix = deterministicSuffix(`${env.stackName}/${logicalId}`);

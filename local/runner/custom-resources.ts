@@ -8,8 +8,8 @@ import { randomBytes, randomUUID } from 'crypto';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
 import type { StackEnvironment } from './aws-resources';
 import { RESPONSE_HOST_PREFIX } from './lambda/runtime';
-import { AwsError, checkCustomResourceResponse, checkEventInvokePayload } from './limits';
-import type { DeployedProvider, ProviderEndpoint, WaiterPoll } from './provider-endpoint';
+import { checkCustomResourceResponse, checkEventInvokePayload } from './limits';
+import type { DeployedProvider, ProviderCall, ProviderEndpoint } from './provider-endpoint';
 
 export interface CustomResourceCall {
   readonly requestType: CloudFormationCustomResourceEvent['RequestType'];
@@ -23,7 +23,6 @@ export interface CustomResourceCall {
 
 /** CloudFormation refused or failed the resource; `physicalId` is what it learned, if anything. */
 export class CustomResourceFailure extends Error {
-  public override readonly name = 'CustomResourceFailure';
   constructor(message: string, public readonly physicalId?: string) {
     super(message);
   }
@@ -31,14 +30,11 @@ export class CustomResourceFailure extends Error {
 
 /** Sends one request through the provider and returns what CloudFormation records, or throws CustomResourceFailure. */
 export async function callCustomResource(
-  call: CustomResourceCall,
-  env: StackEnvironment,
-  provider: DeployedProvider,
-  endpoint: ProviderEndpoint,
-  hooks: { sleep(ms: number): Promise<void>; onPoll(poll: WaiterPoll): void },
-): Promise<{ physicalId: string; data: Record<string, unknown> }> {
+  call: CustomResourceCall, env: StackEnvironment, provider: DeployedProvider, endpoint: ProviderEndpoint, hooks: Pick<ProviderCall, 'sleep' | 'onPoll'>,
+): Promise<{ physicalId: string; attributes: Record<string, unknown> }> {
   const requestId = randomUUID();
-  const request = {
+  // CloudFormation hands a custom resource every number and boolean as a string.
+  const request = JSON.stringify({
     RequestType: call.requestType,
     ServiceToken: String(call.properties.ServiceToken),
     ResponseURL: responseUrl(env, call.logicalId, requestId),
@@ -46,17 +42,19 @@ export async function callCustomResource(
     RequestId: requestId,
     LogicalResourceId: call.logicalId,
     ResourceType: call.resourceType,
-    ResourceProperties: withScalarsAsStrings(call.properties) as Record<string, unknown>,
-    ...(call.requestType === 'Update' ? { OldResourceProperties: withScalarsAsStrings(call.oldProperties) as Record<string, unknown> } : {}),
-    ...(call.requestType === 'Create' ? {} : { PhysicalResourceId: call.physicalId }),
-  } as CloudFormationCustomResourceEvent;
-  try {
-    checkEventInvokePayload(JSON.stringify(request));
-  } catch (error) {
-    throw new CustomResourceFailure((error as AwsError).message, call.physicalId);
-  }
-
-  const outcome = await endpoint.run({ requestId, provider, ...hooks }, JSON.stringify(request));
+    ResourceProperties: call.properties,
+    OldResourceProperties: call.requestType === 'Update' ? call.oldProperties : undefined,
+    PhysicalResourceId: call.requestType === 'Create' ? undefined : call.physicalId,
+  }, (_key, value: unknown) => (typeof value === 'number' || typeof value === 'boolean' ? String(value) : value));
+  const refuse = (check: () => void) => {
+    try {
+      check();
+    } catch (error) {
+      throw new CustomResourceFailure((error as Error).message, call.physicalId);
+    }
+  };
+  refuse(() => checkEventInvokePayload(request));
+  const outcome = await endpoint.run({ requestId, provider, ...hooks }, request);
   if ('noResponse' in outcome) {
     const timeout = call.properties.ServiceTimeout;
     const waited = timeout !== undefined ? ` (after the ServiceTimeout of ${Number(timeout)} seconds, not waited out locally)` : '';
@@ -64,28 +62,14 @@ export async function callCustomResource(
       `CloudFormation did not receive a response from your Custom Resource${waited}. Please check your logs for requestId [${requestId}]. ` +
       `Locally: ${outcome.noResponse}.`, call.physicalId);
   }
-  try {
-    checkCustomResourceResponse(outcome.responseBody);
-  } catch (error) {
-    throw new CustomResourceFailure((error as AwsError).message, call.physicalId);
-  }
+  refuse(() => checkCustomResourceResponse(outcome.responseBody));
   const response = JSON.parse(outcome.responseBody) as CloudFormationCustomResourceResponse;
   if (response.Status === 'FAILED') {
     throw new CustomResourceFailure(
       `Received response status [FAILED] from custom resource. Message returned: ${response.Reason} (RequestId: ${requestId})`,
       response.PhysicalResourceId);
   }
-  return { physicalId: response.PhysicalResourceId, data: response.Data ?? {} };
-}
-
-/** CloudFormation hands a custom resource every number and boolean as a string. */
-export function withScalarsAsStrings(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withScalarsAsStrings);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withScalarsAsStrings(item)]));
-  }
-  return value;
+  return { physicalId: response.PhysicalResourceId, attributes: response.Data ?? {} };
 }
 
 /** A pre-signed S3 URL of the length CloudFormation's are: it counts towards the request's size. */

@@ -1,12 +1,10 @@
 /**
- * The AWS limits a deployment runs into, each with the error AWS answers when it is
- * exceeded, worded as AWS words it (so a failure seen locally reads like the one a
- * real deployment would show).
+ * The AWS limits a deployment runs into, each refused with the error AWS answers,
+ * worded as AWS words it, so a failure seen locally reads like a real one.
  */
 
 /** CloudFormation reads a template from S3 up to this many bytes (decimal, not MiB). */
 export const MAX_TEMPLATE_BYTES = 1_000_000;
-/** Resources per stack. */
 export const MAX_RESOURCES = 500;
 /** A custom resource's response object (what the provider PUTs to the ResponseURL). */
 export const MAX_CUSTOM_RESOURCE_RESPONSE_BYTES = 4096;
@@ -18,9 +16,8 @@ export const MAX_STATE_BYTES = 262_144;
  * so the stricter, long-standing limit is kept (README, Choices).
  */
 export const MAX_EVENT_INVOKE_BYTES = 262_144;
-/** Request payload of a synchronous (RequestResponse) Lambda invocation. */
+/** Synchronous (RequestResponse) Lambda invocation; the response's is AWS's own number, 100 bytes above the request's. */
 export const MAX_SYNC_REQUEST_BYTES = 6_291_456;
-/** Response payload of a synchronous Lambda invocation; AWS's own number, 100 bytes above the request's. */
 export const MAX_SYNC_RESPONSE_BYTES = 6_291_556;
 /** A Lambda function's environment variables, measured as the JSON of the map. */
 export const MAX_LAMBDA_ENVIRONMENT_BYTES = 4096;
@@ -47,8 +44,7 @@ function checkSize(text: string, limit: number, code: string, message: (size: nu
 export function checkTemplate(templateBody: string, resourceCount: number): void {
   checkSize(templateBody, MAX_TEMPLATE_BYTES, 'ValidationError', () => `Template may not exceed ${MAX_TEMPLATE_BYTES} bytes in size.`);
   if (resourceCount > MAX_RESOURCES) {
-    throw new AwsError('ValidationError',
-      `Template format error: Number of resources, ${resourceCount}, is greater than maximum allowed, ${MAX_RESOURCES}`);
+    throw new AwsError('ValidationError', `Template format error: Number of resources, ${resourceCount}, is greater than maximum allowed, ${MAX_RESOURCES}`);
   }
 }
 
@@ -70,10 +66,7 @@ export const RESPONSE_TOO_LARGE = {
 export const checkExecutionInput = (input: string) => checkSize(input, MAX_STATE_BYTES, 'ValidationException',
   () => `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_STATE_BYTES}`);
 
-/**
- * A state's input or output inside a running execution. Unlike other errors,
- * States.DataLimitExceeded cannot be caught (not even by States.ALL): the execution fails.
- */
+/** A state's data in a running execution: States.DataLimitExceeded cannot be caught (not even by States.ALL), the execution fails. */
 export const checkStateData = (stateName: string, data: string) => checkSize(data, MAX_STATE_BYTES, 'States.DataLimitExceeded',
   () => `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`);
 

@@ -86,7 +86,6 @@ async function run(options: RunnerOptions, related: 'dependencies' | 'dependents
     providerEndpoint,
     assembly,
     pollIntervalMs: options.pollIntervalMs,
-    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
     report: event => options.onEvent?.(event),
     exportedValue: name => Object.values(deployedStacks)
       .filter(stack => stack.stackName !== stackName)

@@ -1,8 +1,7 @@
 /**
  * What CloudFormation remembers between deployments, kept in a JSON file: per stack
- * its status, the template last deployed, and each resource's physical id, resolved
- * properties and attributes. A second run against the same file is an update; a
- * destroy deletes what the file lists.
+ * its status, last template and resources. A second run against the same file is an
+ * update; a destroy deletes what the file lists.
  */
 import * as fs from 'fs';
 import * as path from 'path';

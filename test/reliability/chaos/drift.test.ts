@@ -9,8 +9,7 @@
  */
 import type { UpdatePermissionGroupRequest } from '../../../lambda/finspace';
 import { ApplicationPermission } from '../../../lib/application-permission';
-import type { Declaration, EnvironmentKey } from '../../../local/chaos/declaration';
-import { HANDLER_USER, IMPORTED_GROUPS } from '../../../local/chaos/environments';
+import { type Declaration, type EnvironmentKey, HANDLER_USER, IMPORTED_GROUPS } from '../../../local/chaos/environments';
 import { group, membership, StackWorld } from '../support/stack-world';
 
 jest.setTimeout(60_000);

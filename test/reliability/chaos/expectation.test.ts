@@ -4,8 +4,9 @@
  * differ from the declaration. A check that could not fail would prove nothing.
  */
 import { ApplicationPermission } from '../../../lib/application-permission';
-import { type Declaration, EMPTY_DECLARATION, type PersonDeclaration } from '../../../local/chaos/declaration';
-import { BOOTSTRAP_GROUPS, chaosSeed, ENVIRONMENT_IDS, HANDLER_USER, IMPORTED_GROUPS } from '../../../local/chaos/environments';
+import {
+  BOOTSTRAP_GROUPS, chaosSeed, type Declaration, EMPTY_DECLARATION, ENVIRONMENT_IDS, HANDLER_USER, IMPORTED_GROUPS, type PersonDeclaration,
+} from '../../../local/chaos/environments';
 import { bootstrapIdentity, ExpectedFinSpace, type ProblemKind } from '../../../local/chaos/expectation';
 import { type EmulatorSnapshot, FinSpaceEmulator, type SnapshotPermissionGroup, type SnapshotUser } from '../../../local/emulator';
 

@@ -26,7 +26,7 @@
  * then paces the handler, so these six short sequences take 40 to 80 seconds where
  * the same without faults takes one. The long run is `npm run chaos`.
  */
-import { type Declaration, EMPTY_DECLARATION, groupIdentity } from '../../../local/chaos/declaration';
+import { type Declaration, EMPTY_DECLARATION, groupIdentity } from '../../../local/chaos/environments';
 import { addFigures, emptyFigures, type Figures } from '../../../local/chaos/figures';
 import { OUTAGE_HANDLER_TIMEOUTS, planSequence, type Plan } from '../../../local/chaos/plan';
 import { runSequence, type SequenceReport } from '../../../local/chaos/sequence';
@@ -83,7 +83,7 @@ test('between steps, every change made outside CloudFormation was found by the d
 });
 
 test('the safety steps failed for their reasons and rolled back, and the rollbacks kept the members added before them', () => {
-  // Refused by the handler (lockout) or by FinSpace (disabled user), as plannedFailureShows in local/chaos/sequence.ts reads the reason.
+  // Refused by the handler (lockout) or by FinSpace (disabled user), as PLANNED_FAILURE_REASONS in local/chaos/sequence.ts reads the reason.
   expect(total.plannedRollbacksByFailure.lockout).toBeGreaterThan(0);
   expect(total.plannedRollbacksByFailure['disabled-user']).toBeGreaterThan(0);
   expect(total.preExistingMembersKeptByRollback).toBeGreaterThan(0);

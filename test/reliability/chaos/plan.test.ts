@@ -8,8 +8,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PATIENT_TIMING, synthesizeDeclaration } from '../../../local/chaos/app';
-import { type Declaration, EMPTY_DECLARATION, environmentOf, groupIdentity } from '../../../local/chaos/declaration';
-import { ADMIN_GROUP, DISABLED_USER, MANAGE_USERS_AND_GROUPS, UNKNOWN_USER } from '../../../local/chaos/environments';
+import {
+  ADMIN_GROUP, type Declaration, DISABLED_USER, EMPTY_DECLARATION, environmentOf, groupIdentity, MANAGE_USERS_AND_GROUPS, UNKNOWN_USER,
+} from '../../../local/chaos/environments';
 import { type DeployStep, planSequence, type Plan, type PlannedFailure } from '../../../local/chaos/plan';
 
 const SEEDS = Array.from({ length: 300 }, (_, i) => i + 1);

@@ -6,8 +6,7 @@
  * handler bundle against the emulator.
  */
 import { ApplicationPermission } from '../../../lib/application-permission';
-import type { Declaration, MembershipDeclaration } from '../../../local/chaos/declaration';
-import { UNKNOWN_USER } from '../../../local/chaos/environments';
+import { type Declaration, type MembershipDeclaration, UNKNOWN_USER } from '../../../local/chaos/environments';
 import { group, membership, StackWorld } from '../support/stack-world';
 
 jest.setTimeout(90_000);

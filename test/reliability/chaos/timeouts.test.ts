@@ -10,7 +10,7 @@
  * waiter's timeout but not the handler's own deadline, which is real time.
  */
 import { Duration } from 'aws-cdk-lib';
-import type { Declaration } from '../../../local/chaos/declaration';
+import type { Declaration } from '../../../local/chaos/environments';
 import type { RunnerEvent } from '../../../local/runner';
 import { group, membership, StackWorld } from '../support/stack-world';
 

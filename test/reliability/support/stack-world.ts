@@ -8,8 +8,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PATIENT_TIMING, STACK_NAME, synthesizeDeclaration, type AppSettings } from '../../../local/chaos/app';
-import { type Declaration, EMPTY_DECLARATION, type EnvironmentKey, type GroupDeclaration, type MembershipDeclaration } from '../../../local/chaos/declaration';
-import { ENVIRONMENT_IDS } from '../../../local/chaos/environments';
+import {
+  type Declaration, EMPTY_DECLARATION, ENVIRONMENT_IDS, type EnvironmentKey, type GroupDeclaration, type MembershipDeclaration,
+} from '../../../local/chaos/environments';
 import { ChaosWorld } from '../../../local/chaos/world';
 import type { EmulatorBehaviour, FaultOptions, SnapshotPermissionGroup } from '../../../local/emulator';
 import { predictOutputs, readAssembly, type RunnerEvent } from '../../../local/runner';
@@ -77,7 +78,7 @@ export class StackWorld {
   }
 
   groups(environment: EnvironmentKey = 'a'): readonly SnapshotPermissionGroup[] {
-    return this.world.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_IDS[environment])!.permissionGroups;
+    return this.world.emulator.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_IDS[environment])!.permissionGroups;
   }
 
   group(name: string, environment: EnvironmentKey = 'a'): SnapshotPermissionGroup | undefined {
