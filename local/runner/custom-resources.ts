@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from 'crypto';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
 import type { StackEnvironment } from './aws-resources';
-import { RESPONSE_HOST_PREFIX } from './lambda/protocol';
+import { RESPONSE_HOST_PREFIX } from './lambda/runtime';
 import { checkCustomResourceResponse, checkEventInvokePayload } from './limits';
 import type { DeployedProvider, ProviderCall, ProviderEndpoint } from './provider-endpoint';
 

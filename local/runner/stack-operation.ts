@@ -11,7 +11,6 @@ import { callCustomResource, CustomResourceFailure, type CustomResourceCall } fr
 import { evaluateCondition, resolve, type ResolveScope } from './intrinsics';
 import { AwsError, checkTemplate } from './limits';
 import type { ProviderEndpoint } from './provider-endpoint';
-import { providerFor } from './providers';
 import type { DeployedOutput, DeployedResource, DeployedStack, StackStatus } from './state-file';
 import { dependencyGraph, dependencyOrder, isCustomResource, runInDependencyOrder, type Template, type TemplateResource } from './template';
 
@@ -222,7 +221,7 @@ class StackOperation {
     requestType: CustomResourceCall['requestType'], logicalId: string, resource: DeployedResource, oldProperties?: Record<string, unknown>,
   ): Promise<Outcome> {
     const { type, properties, physicalId, constructPath } = resource;
-    const provider = providerFor(String(properties.ServiceToken), this.live, this.context.pollIntervalMs);
+    const provider = { serviceToken: String(properties.ServiceToken), resources: this.live, pollIntervalMs: this.context.pollIntervalMs };
     const status = `${requestType.toUpperCase()}_IN_PROGRESS`;
     const call = { requestType, logicalId, resourceType: type, properties, oldProperties, physicalId };
     return callCustomResource(call, this.env, provider, this.context.providerEndpoint, {
