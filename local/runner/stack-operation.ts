@@ -221,11 +221,10 @@ class StackOperation {
   private async callCustom(
     requestType: CustomResourceCall['requestType'], logicalId: string, resource: DeployedResource, oldProperties?: Record<string, unknown>,
   ): Promise<Outcome> {
-    const { type, properties, physicalId, constructPath } = resource;
+    const { type, properties, constructPath } = resource;
     const provider = providerFor(String(properties.ServiceToken), this.live, this.context.pollIntervalMs);
     const status = `${requestType.toUpperCase()}_IN_PROGRESS`;
-    const call = { requestType, logicalId, resourceType: type, properties, oldProperties, physicalId };
-    return callCustomResource(call, this.env, provider, this.context.providerEndpoint, {
+    return callCustomResource({ ...resource, requestType, logicalId, oldProperties }, this.env, provider, this.context.providerEndpoint, {
       sleep: ms => new Promise(wake => setTimeout(wake, ms)),
       onPoll: poll => this.context.report({ ...this.eventBase(status), kind: 'waiting', logicalId, constructPath, resourceType: type, ...poll }),
     });
