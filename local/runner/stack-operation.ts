@@ -63,8 +63,7 @@ interface Change {
   replaced: boolean;
 }
 
-/** A physical resource to delete; Retain only lets it go (DELETE_SKIPPED). */
-type Doomed = { readonly logicalId: string; readonly resource: DeployedResource; readonly retain: boolean };
+type Doomed = ReturnType<typeof doomed>;
 
 type Outcome = Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>;
 
@@ -391,12 +390,10 @@ class StackOperation {
   }
 
   private persist(): void {
-    const { stackName, stackId, account, region } = this.env;
+    // Partition and URL suffix follow from the region.
+    const { partition, urlSuffix, ...where } = this.env;
     this.context.persist({
-      stackName,
-      stackId,
-      account,
-      region,
+      ...where,
       status: this.status as StackStatus,
       template: this.template,
       resources: Object.fromEntries(this.live),
@@ -410,7 +407,8 @@ class StackOperation {
   }
 }
 
-function doomed(logicalId: string, resource: DeployedResource, policy?: string): Doomed {
+/** A physical resource to delete; Retain only lets it go (DELETE_SKIPPED). */
+function doomed(logicalId: string, resource: DeployedResource, policy?: string) {
   return { logicalId, resource, retain: policy === 'Retain' || policy === 'RetainExceptOnCreate' };
 }
 
