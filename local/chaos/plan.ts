@@ -65,9 +65,8 @@ const MIDWAY_DESTROY_CHANCE = 0.07;
 const SAFETY_STEP_CHANCE = 0.3;
 const OUTAGE_CHANCE = 0.12;
 /**
- * The handler functions' Lambda timeouts (s) with outages: short enough that an outage of about a minute outlasts any one
- * invocation, long enough for the handler's margins (lambda/time-budget.ts): onEvent starts writes while more than 30 s are
- * left, isComplete retries until 30 s are left.
+ * The handler functions' Lambda timeouts (s) with outages: an outage of about a minute outlasts any one invocation, and the
+ * handler keeps its margins (lambda/time-budget.ts: onEvent writes, and isComplete retries, while more than 30 s are left).
  */
 export const OUTAGE_HANDLER_TIMEOUTS = { onEvent: 45, isComplete: 40 };
 export type HandlerTimeouts = typeof OUTAGE_HANDLER_TIMEOUTS;
@@ -121,12 +120,7 @@ function chaosConfig(dice: Dice, safetyDice: Dice) {
   };
 }
 
-/**
- * On some steps, FinSpace answers only 500s for 50 to 65 s, from the step's start
- * (within its first second and a half: onEvent, or the first polls) or, for a step
- * that must fail, from its rollback; the handler's timeouts are then short
- * (OUTAGE_HANDLER_TIMEOUTS), so that every such outage outlasts any one invocation.
- */
+/** Long outages on some steps (README, "A sequence"), with the handler's timeouts short in the sequences that have any. */
 function withOutages(seed: number, config: Plan['config'], steps: Step[]): Plan {
   const dice = streamDice(seed, 'outage');
   const planned = steps.map(step => {
