@@ -80,10 +80,9 @@ class SequencePlayer {
       try {
         const app = step.kind === 'deploy' ? this.synthesize(step.declaration, index) : this.lastApp!;
         this.world ??= await ChaosWorld.start({
+          ...this.plan.config, // its behaviour and handlerPrivilege
           directory: this.directory,
           handlerRoleArn: String(predictOutputs(readAssembly(app.directory).stacks[0]).FinSpaceDataHandlerRoleArn),
-          behaviour: this.plan.config.behaviour,
-          handlerPrivilege: this.plan.config.handlerPrivilege,
         });
         await this.placeHandlerPrivilege(step);
         const disabled = step.kind === 'deploy' ? step.disabledOutOfBand : undefined;
@@ -94,7 +93,8 @@ class SequencePlayer {
         if (failure) return failure;
         // A stack that declares no group or membership has no audit to run.
         const declaresAccess = target.groups.length > 0 || target.memberships.length > 0;
-        if (!declaresAccess || this.deployed !== target || !hasDriftRound(this.plan.seed, index)) continue;
+        // About one completed deploy in two is followed by a drift round.
+        if (!declaresAccess || this.deployed !== target || mix(this.plan.seed, index, 0) % 2 !== 0) continue;
         const problems = await this.driftRound(index);
         this.log(`step ${index + 1}/${this.plan.steps.length}: drift round, ${problems.length === 0 ? 'found and healed' : 'FAILED'}`);
         if (problems.length > 0) return this.failure(step, index, 1, this.deployed, this.deployed, problems);
@@ -354,11 +354,6 @@ class SequencePlayer {
     const [changes, directory] = [step.changes, this.directory];
     return { step: index + 1, attempt, changes, problems, before: describeDeclaration(before), attempted: describeDeclaration(target), directory };
   }
-}
-
-/** Whether the step at `index` of the sequence of `seed` is followed by a drift round: about one in two. */
-function hasDriftRound(seed: number, index: number): boolean {
-  return mix(seed, index, 0) % 2 === 0;
 }
 
 /** Different per sequence, step and attempt, and the same on every replay of the seed. */
