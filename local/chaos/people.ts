@@ -1,8 +1,4 @@
-/**
- * The people of a chaos sequence (README, "A sequence"): FinSpaceUsers of the stack
- * and the memberships that name them, drawn from a generator of their own (plan.ts);
- * every revision also adopts one existing user (adoptedPerson).
- */
+/** The people of a chaos sequence (README, "A sequence"), drawn from a generator of their own (plan.ts). */
 import {
   type Declaration, DECLARED_USERS, ENVIRONMENT_KEYS, environmentOf, groupIdentity, type PersonDeclaration, personEmail,
 } from './environments';

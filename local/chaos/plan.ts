@@ -201,10 +201,7 @@ class Planner {
     return { kind: 'deploy', declaration, changes, outsideAdditions, plannedFailure };
   }
 
-  /**
-   * A step that must fail for one of the handler's safety rules, reached from the
-   * revision deployed now; it rolls back, so the plan goes on from that revision.
-   */
+  /** A step that must fail for one of the handler's safety rules: it rolls back, so the plan goes on from the revision deployed now. */
   safetyStep(dice: Dice): DeployStep {
     const draft = copy(this.current);
     const admin = draft.groups.find(g => g.id === ADMIN_GROUP.id);
@@ -280,10 +277,7 @@ class Planner {
     });
   }
 
-  /**
-   * One of the changes, by weight (in this order: the seeds' draws follow it). Most
-   * change one group or membership this step has not changed yet.
-   */
+  /** One of the changes, by weight (in this order: the seeds' draws follow it). */
   private pickMutation(draft: Draft): Mutation {
     const [groups, memberships] = [draft.groups.length, draft.memberships.length];
     // A change to one group or membership this step has not changed yet: `mutate` answers its next version (undefined: it goes) and the change in words.
@@ -435,10 +429,7 @@ class Planner {
     return `add membership ${membership.id} on ${describeRef(group)} with ${what} ${user} (must fail)`;
   }
 
-  /**
-   * A group renamed to a name another group holds in its environment; undefined when
-   * every group moves in this step (that failure could not roll back).
-   */
+  /** A group renamed to a name another group holds; undefined when every group moves in this step (that could not roll back). */
   private takeReservedName(draft: Draft): string | undefined {
     const unmoved = draft.groups.filter(group => !this.current.groups.some(g => g.id === group.id && g.environment !== group.environment));
     if (unmoved.length === 0) return undefined;
