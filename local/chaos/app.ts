@@ -1,9 +1,4 @@
-/**
- * Synthesizes one revision of a chaos app in-process (tens of milliseconds, where a
- * child process would take seconds) with the library's own constructs: one stack, a
- * FinSpaceDataAccess per environment (sharing one handler), the declared groups,
- * memberships and people.
- */
+/** Synthesizes one revision with the library's constructs, in-process: tens of milliseconds, where a child process takes seconds. */
 import { App, CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
@@ -22,11 +17,7 @@ export interface AppSettings {
   readonly handlerTimeouts?: HandlerTimeouts;
 }
 
-/**
- * So long that only FinSpace's answers decide the outcome: the runner scales the
- * waiter (pollIntervalMs replaces the second), and the handler's own deadline,
- * which it does not scale, is never reached.
- */
+/** So long that only FinSpace's answers decide: the runner scales the waiter, not the handler's own deadline, never reached. */
 export const PATIENT_TIMING = { timeout: Duration.minutes(50), pollInterval: Duration.seconds(1) } as const;
 
 export interface SynthesizedApp {
@@ -98,11 +89,7 @@ export function synthesizeDeclaration(declaration: Declaration, outdir: string, 
   return { directory, logicalIds: Object.fromEntries(declared.map(construct => [construct.node.id, logicalIdOf(construct)])) };
 }
 
-/**
- * The library gives the handler functions minutes; an outage that outlasts one
- * invocation would then take minutes of real time. The chaos app overrides them
- * (an app that declares nothing has no handler functions).
- */
+/** The library gives the handler functions minutes: an outage that outlasts one invocation would take minutes of real time. */
 function shortenHandlerTimeouts(stack: Stack, timeouts: HandlerTimeouts): void {
   const functions = stack.node.findAll().filter((construct): construct is lambda.Function => construct instanceof lambda.Function);
   for (const [id, seconds] of [['OnEvent', timeouts.onEvent], ['IsComplete', timeouts.isComplete]] as const) {

@@ -1,8 +1,4 @@
-/**
- * The long chaos run (README.md in this folder): many planned sequences, several at
- * once (each with its own emulator and runner), then the figures. Exits 1 when a
- * sequence failed, printing the command that replays it.
- */
+/** The long chaos run (README.md in this folder): many planned sequences, several at once, then the figures. */
 import { parseArgs } from 'util';
 import { addFigures, emptyFigures, formatFigures } from './figures';
 import { planSequence } from './plan';

@@ -35,11 +35,7 @@ export const BOOTSTRAP_GROUPS: Readonly<Record<EnvironmentKey, { readonly permis
   a: { permissionGroupId: 'chaosbootstrapa00000000001', name: 'bootstrap-admins-a' },
   b: { permissionGroupId: 'chaosbootstrapb00000000001', name: 'bootstrap-admins-b' },
 };
-/**
- * With HandlerPrivilege 'group': the stack's group that grants ManageUsersAndGroups,
- * to which the operator hands the handler's user once it is deployed. Only steps
- * that must fail (lockout attempts) take the permission away or delete it.
- */
+/** With HandlerPrivilege 'group': the stack's group that grants it, once deployed; only lockout attempts take that away. */
 export const ADMIN_GROUP = { id: 'Admins', environment: 'a', name: 'stack-admins' } as const;
 
 /** Groups created before the stack, which memberships may import; each starts with outside members. */
@@ -132,10 +128,7 @@ export interface Declaration {
 
 export const EMPTY_DECLARATION: Declaration = { groups: [], memberships: [] };
 
-/**
- * Where a group lives in FinSpace, independent of revisions: a created group moved
- * to another environment is another group (the old one is deleted or retained).
- */
+/** Where a group lives in FinSpace, across revisions: one moved to another environment is another group. */
 export function groupIdentity(declaration: Declaration, ref: GroupRef): string {
   if ('imported' in ref) return `imported:${ref.imported}`;
   const group = declaration.groups.find(g => g.id === ref.created);

@@ -1,8 +1,6 @@
 /**
- * What FinSpace must hold after each step, worked out from the declarations alone
- * (and, for what a rollback cannot undo, from which resources CloudFormation
- * touched), then compared with the emulator's state, by the rules in this folder's
- * README ("What is checked after every step").
+ * What FinSpace must hold, from the declarations (and, for what a rollback cannot undo, which resources CloudFormation
+ * touched), compared with the emulator's state (README, "What is checked after every step").
  */
 import {
   BOOTSTRAP_GROUPS, chaosSeed, type Declaration, ENVIRONMENT_IDS, ENVIRONMENT_KEYS, type EnvironmentKey, groupIdentity, HANDLER_USER,
@@ -10,11 +8,7 @@ import {
 } from './environments';
 import type { EmulatorSnapshot } from '../emulator';
 
-/**
- * Why a member is expected: a declaration holds it; someone else added it (or the
- * stack let go of it); or one of these, and a request that failed midway may have
- * removed it (how far it got depends on which request the faults hit).
- */
+/** Why a member is expected: declared; added outside (or let go by the stack); or either, and a request that failed midway may have removed it. */
 type Ownership = 'declared' | 'outside' | 'outside-maybe-removed';
 
 /** `managedAs`: the construct id while the stack manages it. */
@@ -49,11 +43,6 @@ export type ProblemKind =
   | 'lost-member' | 'wrongly-removed-member' | 'unexpected-member' | 'unsettled-member'
   | 'missing-group' | 'duplicate-group' | 'unexpected-group' | 'group-differs' | 'lockout'
   | 'missing-user' | 'duplicate-user' | 'unexpected-user' | 'user-differs';
-
-export interface Problem {
-  readonly kind: ProblemKind;
-  readonly detail: string;
-}
 
 /**
  * How much a check covered: groups; declared members ADDITION_SUCCESS; outside members still there; members a request
@@ -95,10 +84,8 @@ export class ExpectedFinSpace {
   }
 
   /**
-   * CloudFormation brought the stack from `before` to `after` (a destroy: to the
-   * empty declaration). `letGo`: groups, memberships and people whose delete failed in
-   * the cleanup phase, which CloudFormation then forgets; whatever they still hold
-   * stays, and how much that is depends on how far the delete got.
+   * CloudFormation brought the stack from `before` to `after` (a destroy: to the empty declaration). `letGo`: what it
+   * forgot after a delete failed in the cleanup phase; what that still holds depends on how far the delete got.
    */
   deployed(before: Declaration, after: Declaration, touched: ReadonlySet<string>, letGo: ReadonlySet<string> = new Set()): void {
     // Memberships that leave their group (removed, or moved: replaced) and users dropped.
@@ -153,10 +140,8 @@ export class ExpectedFinSpace {
   }
 
   /**
-   * A step towards `attempted` failed and rolled back to `before`: FinSpace is as
-   * `before` left it, but for outside members that exclusive memberships removed on
-   * the way forward (all if finished, any if failed) or back; never those the attempt
-   * declared in their group, which were there before it.
+   * A step towards `attempted` rolled back to `before`: FinSpace is as `before` left it, but for outside members exclusive
+   * memberships removed forward (all if finished, any if failed) or back; never those the attempt declared there.
    */
   rolledBack(before: Declaration, attempted: Declaration, touched: Touched): void {
     // A person the attempt created (or adopted) may exist now, enabled, or disabled by the
@@ -195,8 +180,8 @@ export class ExpectedFinSpace {
   }
 
   /** Everything that differs between this expectation and the emulator's state. What was uncertain is settled by what is found. */
-  check(snapshot: EmulatorSnapshot): { problems: Problem[]; tally: CheckTally } {
-    const problems: Problem[] = [];
+  check(snapshot: EmulatorSnapshot) {
+    const problems: { kind: ProblemKind; detail: string }[] = [];
     const tally = { groups: 0, declaredMembers: 0, outsideMembers: 0, uncertainMembers: 0, users: 0 };
     const report = (kind: ProblemKind, detail: string) => problems.push({ kind, detail });
     for (const [environment, environmentId] of Object.entries(ENVIRONMENT_IDS) as [EnvironmentKey, string][]) {
@@ -260,11 +245,7 @@ export class ExpectedFinSpace {
     return { problems, tally };
   }
 
-  /**
-   * The environment's users against the people expected there: each exactly once (by
-   * address, in any capitals), with the expected status, names and type; no other
-   * user with a person's address. Answers how many matched.
-   */
+  /** The environment's users against the people expected there (README, "What is checked"); answers how many matched. */
   private checkUsers(environment: EnvironmentKey, users: EmulatorSnapshot['environments'][number]['users'], report: (kind: ProblemKind, detail: string) => void): number {
     let matched = 0;
     for (const [key, expected] of [...this.users].filter(([, u]) => u.environment === environment)) {

@@ -1,8 +1,4 @@
-/**
- * The people of a chaos sequence (README, "A sequence"): FinSpaceUsers of the stack
- * and the memberships that name them, drawn from a generator of their own (plan.ts);
- * every revision also adopts one existing user (adoptedPerson).
- */
+/** The people of a chaos sequence (README, "A sequence"), drawn from a generator of their own (plan.ts). */
 import {
   type Declaration, DECLARED_USERS, ENVIRONMENT_KEYS, environmentOf, groupIdentity, type PersonDeclaration, personEmail,
 } from './environments';
@@ -19,10 +15,7 @@ interface Planned {
   declaration: Declaration;
 }
 
-/**
- * The steps with people: a step that must fail declares them as deployed; the others
- * change one or two things about them now and then. A destroy removes them all.
- */
+/** The steps with people: one that must fail declares them as deployed; the others change one or two things now and then. */
 export function withPeople(dice: Dice, steps: readonly Step[]): Step[] {
   let planned: Planned = { people: [], memberOf: new Map(), declaration: { groups: [], memberships: [] } };
   let counter = 0;
@@ -124,9 +117,8 @@ function makeMember(dice: Dice, planned: Planned, person: PersonDeclaration): st
 }
 
 /**
- * The step's declaration with the people, and each membership with the people that
- * may be its members: app users of its group's environment, each named once per
- * group (the step's other changes may have moved a membership or a group since).
+ * The step's declaration with the people, each membership with those that may be its members: app users of its group's
+ * environment, named once per group (the step's other changes may have moved a membership or a group since).
  */
 function withDeclared(step: DeployStep, { people, memberOf }: Planned): { step: DeployStep; memberOf: Map<string, string[]> } {
   const declaration = step.declaration;
@@ -148,9 +140,8 @@ function withDeclared(step: DeployStep, { people, memberOf }: Planned): { step: 
 }
 
 /**
- * The existing user every revision adopts (in capitals FinSpace does not keep) and
- * keeps on removal: its updates and their rollbacks meet the same faults as the
- * groups', and it stays a member wherever the declarations put it by id.
+ * The existing user every revision adopts (in capitals FinSpace does not keep) and keeps on removal: its updates and
+ * rollbacks meet the same faults as the groups', and it stays a member wherever the declarations put it by id.
  */
 function adoptedPerson(declaration: Declaration): PersonDeclaration {
   return {

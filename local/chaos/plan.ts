@@ -65,9 +65,8 @@ const MIDWAY_DESTROY_CHANCE = 0.07;
 const SAFETY_STEP_CHANCE = 0.3;
 const OUTAGE_CHANCE = 0.12;
 /**
- * The handler functions' Lambda timeouts (s) with outages: short enough that an outage of about a minute outlasts any one
- * invocation, long enough for the handler's margins (lambda/time-budget.ts): onEvent starts writes while more than 30 s are
- * left, isComplete retries until 30 s are left.
+ * The handler functions' Lambda timeouts (s) with outages: an outage of about a minute outlasts any one invocation, and the
+ * handler keeps its margins (lambda/time-budget.ts: onEvent writes, and isComplete retries, while more than 30 s are left).
  */
 export const OUTAGE_HANDLER_TIMEOUTS = { onEvent: 45, isComplete: 40 };
 export type HandlerTimeouts = typeof OUTAGE_HANDLER_TIMEOUTS;
@@ -121,12 +120,7 @@ function chaosConfig(dice: Dice, safetyDice: Dice) {
   };
 }
 
-/**
- * On some steps, FinSpace answers only 500s for 50 to 65 s, from the step's start
- * (within its first second and a half: onEvent, or the first polls) or, for a step
- * that must fail, from its rollback; the handler's timeouts are then short
- * (OUTAGE_HANDLER_TIMEOUTS), so that every such outage outlasts any one invocation.
- */
+/** Long outages on some steps (README, "A sequence"), with the handler's timeouts short in the sequences that have any. */
 function withOutages(seed: number, config: Plan['config'], steps: Step[]): Plan {
   const dice = streamDice(seed, 'outage');
   const planned = steps.map(step => {
@@ -207,10 +201,7 @@ class Planner {
     return { kind: 'deploy', declaration, changes, outsideAdditions, plannedFailure };
   }
 
-  /**
-   * A step that must fail for one of the handler's safety rules, reached from the
-   * revision deployed now; it rolls back, so the plan goes on from that revision.
-   */
+  /** A step that must fail for one of the handler's safety rules: it rolls back, so the plan goes on from the revision deployed now. */
   safetyStep(dice: Dice): DeployStep {
     const draft = copy(this.current);
     const admin = draft.groups.find(g => g.id === ADMIN_GROUP.id);
@@ -286,104 +277,88 @@ class Planner {
     });
   }
 
-  /**
-   * One of the changes, by weight (in this order: the seeds' draws follow it). Most
-   * change one group or membership this step has not changed yet.
-   */
+  /** One of the changes, by weight (in this order: the seeds' draws follow it). */
   private pickMutation(draft: Draft): Mutation {
     const [groups, memberships] = [draft.groups.length, draft.memberships.length];
-    const onGroup = (mutate: (d: Draft, group: GroupDeclaration) => string | undefined): Mutation => d => {
-      const group = this.pickUnchanged(d.groups);
-      return group && mutate(d, group);
-    };
-    const onMembership = (mutate: (d: Draft, membership: MembershipDeclaration) => string | undefined): Mutation => d => {
-      const membership = this.pickUnchanged(d.memberships);
-      return membership && mutate(d, membership);
-    };
+    // A change to one group or membership this step has not changed yet: `mutate` answers its next version (undefined: it goes) and the change in words.
+    const on = <K extends keyof Draft>(key: K, mutate: (d: Draft, item: Draft[K][number]) => [Draft[K][number] | undefined, string] | undefined) =>
+      (d: Draft) => {
+        const item = this.pickUnchanged<Draft[K][number]>(d[key]);
+        const result = item && mutate(d, item);
+        if (result) d[key] = (d[key] as Draft[K][number][]).flatMap(other => other !== item ? [other] : result[0] ?? []) as Draft[K];
+        return result?.[1];
+      };
     const table: [number, Mutation][] = [
       [groups < MAX_GROUPS ? 3 : 0, d => this.addGroup(d)],
-      [groups ? 1 : 0, onGroup((d, group) => {
-        d.groups = d.groups.filter(g => g !== group);
+      [groups ? 1 : 0, on('groups', (d, group) => {
         const dropped = d.memberships.filter(m => 'created' in m.group && m.group.created === group.id);
         d.memberships = d.memberships.filter(m => !dropped.includes(m));
-        return `remove group ${group.id}${dropped.length > 0 ? ` with memberships ${dropped.map(m => m.id).join(', ')}` : ''}`;
+        return [undefined, `remove group ${group.id}${dropped.length > 0 ? ` with memberships ${dropped.map(m => m.id).join(', ')}` : ''}`];
       })],
-      [groups ? 2 : 0, onGroup((d, group) => {
+      [groups ? 2 : 0, on('groups', (_, group) => {
         const name = `group-${this.nextNumber()}`;
-        replace(d.groups, group, { ...group, name });
-        return `rename group ${group.id} '${group.name}' to '${name}'`;
+        return [{ ...group, name }, `rename group ${group.id} '${group.name}' to '${name}'`];
       })],
-      [groups ? 2 : 0, onGroup((d, group) => {
+      [groups ? 2 : 0, on('groups', (_, group) => {
         const permissions = this.dice.subset(PERMISSIONS, 0, 4);
-        replace(d.groups, group, { ...group, permissions });
-        return `set permissions of group ${group.id} to [${permissions.join(', ')}]`;
+        return [{ ...group, permissions }, `set permissions of group ${group.id} to [${permissions.join(', ')}]`];
       })],
-      [groups ? 1 : 0, onGroup((d, group) => {
+      [groups ? 1 : 0, on('groups', (_, group) => {
         // FinSpace cannot clear a description: dropping it leaves the last one.
         const description = group.description && this.dice.chance(0.3) ? undefined : `Description ${this.nextNumber()}`;
-        replace(d.groups, group, { ...group, description });
-        return description ? `describe group ${group.id} anew` : `drop the description of group ${group.id}`;
+        return [{ ...group, description }, description ? `describe group ${group.id} anew` : `drop the description of group ${group.id}`];
       })],
-      [groups ? 1.5 : 0, onGroup((d, group) => {
+      [groups ? 1.5 : 0, on('groups', (d, group) => {
         const environment: EnvironmentKey = group.environment === 'a' ? 'b' : 'a';
         // Such a move must fail: planned failures take names another group holds by renaming.
         const nameTaken = this.heldNames[environment].has(group.name) || d.groups.some(g => g.environment === environment && g.name === group.name);
-        if (nameTaken) return undefined;
-        replace(d.groups, group, { ...group, environment });
-        return `move group ${group.id} to environment ${environment} (replacement)`;
+        return nameTaken ? undefined : [{ ...group, environment }, `move group ${group.id} to environment ${environment} (replacement)`];
       })],
       // A removal policy flips with a property: the local runner drops a policy change that comes alone
       // (test/reliability/chaos/removal-policy-change.test.ts).
-      [groups ? 0.5 : 0, onGroup((d, group) => {
+      [groups ? 0.5 : 0, on('groups', (_, group) => {
         const name = `group-${this.nextNumber()}`;
-        replace(d.groups, group, { ...group, name, retain: !group.retain });
-        return `${group.retain ? 'destroy' : 'retain'} group ${group.id} on removal, and rename it '${name}'`;
+        return [{ ...group, name, retain: !group.retain }, `${group.retain ? 'destroy' : 'retain'} group ${group.id} on removal, and rename it '${name}'`];
       })],
       [memberships < MAX_MEMBERSHIPS ? 3 : 0, d => this.addMembershipOn(d, this.dice.pick(this.targets(d)))],
-      [memberships ? 1.5 : 0, onMembership((d, membership) => {
-        d.memberships = d.memberships.filter(m => m !== membership);
-        return `remove membership ${membership.id}`;
-      })],
-      [memberships ? 3 : 0, onMembership((d, membership) => {
+      [memberships ? 1.5 : 0, on('memberships', (_, membership) => [undefined, `remove membership ${membership.id}`])],
+      [memberships ? 3 : 0, on('memberships', (d, membership) => {
         const added = this.dice.subset(this.freeUsers(d, membership.group), 1, 3);
         if (added.length === 0) return undefined;
-        replace(d.memberships, membership, { ...membership, users: [...membership.users, ...added] });
-        return `add [${added.join(', ')}] to membership ${membership.id}`;
+        return [{ ...membership, users: [...membership.users, ...added] }, `add [${added.join(', ')}] to membership ${membership.id}`];
       })],
-      [memberships ? 2 : 0, onMembership((d, membership) => {
+      [memberships ? 2 : 0, on('memberships', (_, membership) => {
         if (membership.users.length === 0) return undefined;
         const removed = this.dice.subset(membership.users, 1, 2);
-        replace(d.memberships, membership, { ...membership, users: membership.users.filter(u => !removed.includes(u)) });
-        return `remove [${removed.join(', ')}] from membership ${membership.id}`;
+        const users = membership.users.filter(u => !removed.includes(u));
+        return [{ ...membership, users }, `remove [${removed.join(', ')}] from membership ${membership.id}`];
       })],
-      [memberships ? 2 : 0, onMembership((d, membership) => {
+      [memberships ? 2 : 0, on('memberships', (d, membership) => {
         const removed = this.dice.subset(membership.users, 0, 2);
         const added = this.dice.subset(this.freeUsers(d, membership.group), 1, 2);
         if (removed.length + added.length === 0) return undefined;
-        replace(d.memberships, membership, { ...membership, users: [...membership.users.filter(u => !removed.includes(u)), ...added] });
-        return `in membership ${membership.id} replace [${removed.join(', ')}] with [${added.join(', ')}]`;
+        const users = [...membership.users.filter(u => !removed.includes(u)), ...added];
+        return [{ ...membership, users }, `in membership ${membership.id} replace [${removed.join(', ')}] with [${added.join(', ')}]`];
       })],
-      [memberships ? 1.5 : 0, onMembership((d, membership) => {
+      [memberships ? 1.5 : 0, on('memberships', (d, membership) => {
         if (!membership.exclusive && d.memberships.some(m => m !== membership && sameRef(m.group, membership.group))) return undefined;
-        replace(d.memberships, membership, { ...membership, exclusive: !membership.exclusive });
-        return `make membership ${membership.id} ${membership.exclusive ? 'additive' : 'exclusive'}`;
+        return [{ ...membership, exclusive: !membership.exclusive }, `make membership ${membership.id} ${membership.exclusive ? 'additive' : 'exclusive'}`];
       })],
-      [memberships ? 1.5 : 0, onMembership((d, membership) => {
+      [memberships ? 1.5 : 0, on('memberships', (d, membership) => {
         const group = this.dice.pick(this.targets(d).filter(ref => !sameRef(ref, membership.group)));
         const others = d.memberships.filter(m => group && sameRef(m.group, group));
         if (!group || others.some(m => m.exclusive) || (membership.exclusive && others.length > 0)) return undefined;
         if (others.some(m => m.users.some(user => membership.users.includes(user)))) return undefined;
-        replace(d.memberships, membership, { ...membership, group });
-        return `move membership ${membership.id} to ${describeRef(group)}`;
+        return [{ ...membership, group }, `move membership ${membership.id} to ${describeRef(group)}`];
       })],
       [memberships ? 1.5 : 0, d => this.handOver(d)],
       // As a group's removal policy: with a change of users.
-      [memberships ? 0.5 : 0, onMembership((d, membership) => {
+      [memberships ? 0.5 : 0, on('memberships', (d, membership) => {
         const added = this.dice.subset(this.freeUsers(d, membership.group), 1, 1);
         const users = added.length > 0 ? [...membership.users, ...added] : membership.users.slice(1);
         if (users.length === membership.users.length) return undefined;
-        replace(d.memberships, membership, { ...membership, users, retain: !membership.retain });
-        return `${membership.retain ? 'destroy' : 'retain'} membership ${membership.id} on removal, and make its users [${users.join(', ')}]`;
+        const change = `${membership.retain ? 'destroy' : 'retain'} membership ${membership.id} on removal, and make its users [${users.join(', ')}]`;
+        return [{ ...membership, users, retain: !membership.retain }, change];
       })],
     ];
     return this.dice.weighted(table.map(([weight, mutation]) => [mutation, weight]));
@@ -454,10 +429,7 @@ class Planner {
     return `add membership ${membership.id} on ${describeRef(group)} with ${what} ${user} (must fail)`;
   }
 
-  /**
-   * A group renamed to a name another group holds in its environment; undefined when
-   * every group moves in this step (that failure could not roll back).
-   */
+  /** A group renamed to a name another group holds; undefined when every group moves in this step (that could not roll back). */
   private takeReservedName(draft: Draft): string | undefined {
     const unmoved = draft.groups.filter(group => !this.current.groups.some(g => g.id === group.id && g.environment !== group.environment));
     if (unmoved.length === 0) return undefined;

@@ -1,11 +1,4 @@
-/**
- * Plays one planned sequence (README, "A sequence"): before each step the outside
- * additions, then the step through the local runner under the plan's faults, then the
- * whole emulator state against the expectation, and after some steps a drift round.
- * The first difference ends the sequence, with the seed that replays it. A step that
- * fails unplanned (the faults outlasted the handler's retries) must still roll back;
- * it is deployed again, as a person would, and so is a destroy that failed.
- */
+/** Plays one planned sequence (README, "A sequence"); the first difference ends it, with the seed that replays it. */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -37,7 +30,7 @@ export async function runSequence(plan: Plan, options: { readonly log?: (line: s
   try {
     failure = await player.play();
   } finally {
-    await player.world?.stop();
+    await player.world?.emulator.stop();
     if (!failure) fs.rmSync(directory, { recursive: true, force: true });
   }
   Object.assign(player.figures, { sequences: 1, failedSequences: failure ? 1 : 0 });
@@ -57,10 +50,8 @@ const OUTCOMES = {
 };
 
 /**
- * How a planned failure shows in CloudFormation's reason: a disabled user refused by
- * name (at once: a wait for it would end in "did not settle", after the timeout), a
- * lockout by the handler's refusal; a name taken by the handler's check that no other
- * group has it, or by FinSpace's own refusal when a group takes it meanwhile.
+ * How a planned failure shows in CloudFormation's reason: a disabled user refused at once (a wait would end in "did not
+ * settle"); a name taken by the handler's check, or by FinSpace's own refusal when a group takes it meanwhile.
  */
 const PLANNED_FAILURE_REASONS: Record<PlannedFailure, readonly string[]> = {
   'unknown-user': [`'${UNKNOWN_USER}' does not exist`],
@@ -89,10 +80,9 @@ class SequencePlayer {
       try {
         const app = step.kind === 'deploy' ? this.synthesize(step.declaration, index) : this.lastApp!;
         this.world ??= await ChaosWorld.start({
+          ...this.plan.config, // its behaviour and handlerPrivilege
           directory: this.directory,
           handlerRoleArn: String(predictOutputs(readAssembly(app.directory).stacks[0]).FinSpaceDataHandlerRoleArn),
-          behaviour: this.plan.config.behaviour,
-          handlerPrivilege: this.plan.config.handlerPrivilege,
         });
         await this.placeHandlerPrivilege(step);
         const disabled = step.kind === 'deploy' ? step.disabledOutOfBand : undefined;
@@ -103,7 +93,8 @@ class SequencePlayer {
         if (failure) return failure;
         // A stack that declares no group or membership has no audit to run.
         const declaresAccess = target.groups.length > 0 || target.memberships.length > 0;
-        if (!declaresAccess || this.deployed !== target || !hasDriftRound(this.plan.seed, index)) continue;
+        // About one completed deploy in two is followed by a drift round.
+        if (!declaresAccess || this.deployed !== target || mix(this.plan.seed, index, 0) % 2 !== 0) continue;
         const problems = await this.driftRound(index);
         this.log(`step ${index + 1}/${this.plan.steps.length}: drift round, ${problems.length === 0 ? 'found and healed' : 'FAILED'}`);
         if (problems.length > 0) return this.failure(step, index, 1, this.deployed, this.deployed, problems);
@@ -193,12 +184,7 @@ class SequencePlayer {
     return this.failure(step, index, MAX_ATTEMPTS, before, target, [`the step rolled back ${MAX_ATTEMPTS} times without a planned failure`]);
   }
 
-  /**
-   * A drift round after a completed deploy (README, "A sequence"): the operator changes FinSpace outside CloudFormation, then
-   * the stack's drift audit runs with healing under the step's faults, then again without. Every change must be found and
-   * healed; the expectation forgets the outside members the audit removed, and the whole state is checked, so nothing
-   * undeclared may have been touched. Answers the problems.
-   */
+  /** A drift round after a completed deploy (README, "A sequence"); answers the problems. */
   private async driftRound(index: number): Promise<string[]> {
     const { deployed, expected, plan: { seed } } = this;
     const [world, figures] = [this.world!, this.figures.drift];
@@ -254,7 +240,7 @@ class SequencePlayer {
       if (finding?.healed) figures.healedFirstRun++;
     }
     // The schedule's next run, once FinSpace is healthy, heals what the faults kept back.
-    await this.settleMemberships();
+    await world.settle('REMOVAL_IN_PROGRESS', 'ADDITION_IN_PROGRESS');
     const second = await world.drift(STACK_NAME);
     const secondFindings = second.flatMap(stack => stack.result?.findings ?? []);
     const left = secondFindings.filter(f => f.healed !== true);
@@ -265,14 +251,8 @@ class SequencePlayer {
       const identity = deployed.memberships.map(identityOf).find(id => expected.physicalIdOf(id) === finding.permissionGroupId);
       if (identity) expected.removeOutsideMember(identity, finding.userId!);
     }
-    await this.settleMemberships();
+    await world.settle('REMOVAL_IN_PROGRESS', 'ADDITION_IN_PROGRESS');
     return [...problems, ...this.check()];
-  }
-
-  /** Until FinSpace has no membership in progress. */
-  private async settleMemberships(): Promise<void> {
-    await this.world!.settle('REMOVAL_IN_PROGRESS');
-    await this.world!.settle('ADDITION_IN_PROGRESS');
   }
 
   /** The whole emulator state against the expectation (once the stack's ids are known), counted; answers the problems. */
@@ -301,11 +281,8 @@ class SequencePlayer {
   }
 
   /**
-   * With the handler's privilege from groups: before a deploy, once the stack's admin
-   * group exists, the operator hands the handler's user to it and takes it out of the
-   * bootstrap group, so the admin group alone grants it (a lockout attempt must then
-   * be refused); before a destroy, back into the bootstrap group, without which the
-   * handler would rightly refuse to delete the admin group.
+   * With the handler's privilege from groups (README, "A sequence"): the admin group alone grants it once deployed, so a
+   * lockout attempt must be refused; before a destroy the bootstrap group again, or the handler would refuse to delete it.
    */
   private async placeHandlerPrivilege(step: Step): Promise<void> {
     if (this.plan.config.handlerPrivilege !== 'group') return;
@@ -344,10 +321,8 @@ class SequencePlayer {
   }
 
   /**
-   * What the step's events say: the memberships CloudFormation created or updated on
-   * the way forward (finished or not) and updated back in a rollback; and the
-   * resources whose delete failed in the cleanup phase, which CloudFormation reports
-   * and lets go (the stack completes), with why.
+   * The memberships created or updated on the way forward (finished or not) and updated back in a rollback; the resources
+   * whose delete failed in the cleanup phase, which CloudFormation lets go (the stack completes), with why.
    */
   private readEvents(events: readonly RunnerEvent[]): { touched: Touched; letGo: Set<string>; cleanupReasons: string[] } {
     const [started, completed, back, letGo] = [new Set<string>(), new Set<string>(), new Set<string>(), new Set<string>()];
@@ -379,11 +354,6 @@ class SequencePlayer {
     const [changes, directory] = [step.changes, this.directory];
     return { step: index + 1, attempt, changes, problems, before: describeDeclaration(before), attempted: describeDeclaration(target), directory };
   }
-}
-
-/** Whether the step at `index` of the sequence of `seed` is followed by a drift round: about one in two. */
-function hasDriftRound(seed: number, index: number): boolean {
-  return mix(seed, index, 0) % 2 === 0;
 }
 
 /** Different per sequence, step and attempt, and the same on every replay of the seed. */

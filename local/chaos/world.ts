@@ -1,22 +1,18 @@
 /**
- * One chaos world: a FinSpace emulator seeded with the chaos environments, the local
- * runner (deploys, destroys and the drift audit, through the real handler bundle),
- * and an operator who changes FinSpace outside CloudFormation. Faults are injected
- * only while the runner works: the operator and the checks see a healthy service,
- * and each step's figures are the handler's alone.
+ * The emulator, the runner and an operator outside CloudFormation. Faults only while the runner works: the operator and
+ * the checks see a healthy service, and each step's figures are the handler's alone.
  */
 import * as path from 'path';
 import { chaosSeed, ENVIRONMENT_IDS, type EnvironmentKey, HANDLER_ROLE_KEYS, type HandlerPrivilege, OPERATOR_KEYS } from './environments';
 import type { Outage } from './plan';
 import { FinSpaceDataClient, isFinSpaceError, VendedCredentialCache } from '../../lambda/finspace';
 import { type EmulatorBehaviour, FAULT_KINDS, type FaultCounts, type FaultOptions, FinSpaceEmulator } from '../emulator';
+import type { MembershipStatus } from '../emulator/environment';
 import { disableUserAs } from '../emulator/signed-client';
 import { deploy, destroy, drift, loadState, type RunnerEvent, type StackDrift } from '../runner';
 
 /** Far beyond the chaos runs' membership delays (at most 60 ms). */
 const SETTLE_LIMIT_MS = 10_000;
-
-type MembershipStatus = 'ADDITION_IN_PROGRESS' | 'REMOVAL_IN_PROGRESS';
 
 /** A runner operation: its result and events, the requests FinSpace answered and the faults it injected, the outage if it began. */
 export type StepRun = Awaited<ReturnType<ChaosWorld['run']>>;
@@ -40,11 +36,7 @@ export class ChaosWorld {
     this.stateFile = path.join(directory, 'state.json');
   }
 
-  /**
-   * Deploys (or destroys) an app with the runner while the emulator injects `faults`,
-   * and, if asked, an outage: only 500s for its duration, from the operation's start
-   * or its rollback's.
-   */
+  /** Deploys (or destroys) an app while the emulator injects `faults`, and the outage if one is planned. */
   async run(operation: 'deploy' | 'destroy', app: string, options: { faults?: FaultOptions; pollIntervalMs?: number; outage?: Outage } = {}) {
     const { faults, outage: planned } = options;
     const events: RunnerEvent[] = [];
@@ -112,11 +104,7 @@ export class ChaosWorld {
     return loadState(this.stateFile).stacks[stackName]?.resources[logicalId]?.physicalId;
   }
 
-  /**
-   * Someone adds a member outside CloudFormation, and waits until FinSpace settles it,
-   * as a person would before deploying again. False when FinSpace refused (already a
-   * member, or the group is gone).
-   */
+  /** Someone adds a member and waits until FinSpace settles it; false when FinSpace refused (a member already, or no group). */
   async addMember(environment: EnvironmentKey, permissionGroupId: string, userId: string): Promise<boolean> {
     try {
       await this.operator(environment).associateUserToPermissionGroup({ permissionGroupId, userId });
@@ -157,13 +145,12 @@ export class ChaosWorld {
   }
 
   /**
-   * Waits until no member is `status` any more, and answers how many were. A failed
-   * membership create undoes its additions without waiting for them (onEvent must
-   * fail at once): the stack can finish before FinSpace has.
+   * Waits until no member is in any of `statuses`, and answers how many were. A failed membership create undoes its
+   * additions without waiting for them (onEvent must fail at once): the stack can finish before FinSpace has.
    */
-  async settle(status: MembershipStatus): Promise<number> {
+  async settle(...statuses: MembershipStatus[]): Promise<number> {
     const count = () => this.emulator.snapshot().environments.flatMap(e => e.permissionGroups.flatMap(g => g.members))
-      .filter(m => m.membershipStatus === status).length;
+      .filter(m => statuses.includes(m.membershipStatus)).length;
     const found = count();
     await until(() => count() === 0);
     return found;
@@ -173,10 +160,6 @@ export class ChaosWorld {
     const group = this.emulator.snapshot().environments.find(e => e.environmentId === ENVIRONMENT_IDS[environment])
       ?.permissionGroups.find(g => g.permissionGroupId === permissionGroupId);
     return group?.members.find(m => m.userId === userId)?.membershipStatus;
-  }
-
-  async stop(): Promise<void> {
-    await this.emulator.stop();
   }
 }
 

@@ -8,14 +8,7 @@ import { FINSPACE_USER_RESOURCE_TYPE, GROUP_MEMBERSHIP_RESOURCE_TYPE, PERMISSION
 import type { EmulatorSnapshot } from '../emulator';
 import type { AssemblyStack } from '../runner';
 
-export interface DeclaredGroup {
-  readonly name: string;
-  readonly description?: string;
-  readonly applicationPermissions: readonly string[];
-  readonly members: readonly string[];
-  /** Members declared by e-mail address (FinSpaceUsers of the stack among them). */
-  readonly memberEmails: readonly string[];
-}
+export type DeclaredGroup = ReturnType<typeof declaredGroups>[number];
 
 /** The e-mail addresses of the FinSpace users a stack creates, which must be ENABLED. */
 export function declaredUsers(stack: AssemblyStack): string[] {
@@ -25,7 +18,7 @@ export function declaredUsers(stack: AssemblyStack): string[] {
 }
 
 /** The permission groups a stack creates and the members it declares for them. */
-export function declaredGroups(stack: AssemblyStack): DeclaredGroup[] {
+export function declaredGroups(stack: AssemblyStack) {
   const resources = Object.entries(stack.template.Resources ?? {});
   const membershipsOf = (groupLogicalId: string) => resources
     .filter(([, r]) => r.Type === GROUP_MEMBERSHIP_RESOURCE_TYPE && (r.Properties?.PermissionGroupId as { Ref?: string })?.Ref === groupLogicalId)
@@ -37,6 +30,7 @@ export function declaredGroups(stack: AssemblyStack): DeclaredGroup[] {
       description: r.Properties!.Description as string | undefined,
       applicationPermissions: r.Properties!.ApplicationPermissions as string[],
       members: membershipsOf(logicalId).flatMap(properties => properties.UserIds as string[]),
+      // Members declared by e-mail address (FinSpaceUsers of the stack among them).
       memberEmails: membershipsOf(logicalId).flatMap(properties => (properties.Emails ?? []) as string[]),
     }));
 }

@@ -1,9 +1,6 @@
 /**
- * `npm run demo`: the example app (example/app.ts) deployed, deployed again in its
- * next version (-c demoVersion=2), changed by hand and healed by the drift command,
- * and destroyed, against a FinSpace emulator started in this process. Each step
- * prints what `cdk deploy` would, then whether FinSpace converged to the
- * declaration. Exits 1 when a step failed or did not converge.
+ * `npm run demo`: example/app.ts deployed, deployed in its next version (-c demoVersion=2), drifted and healed, destroyed,
+ * against an emulator in this process; each step printed as `cdk deploy` would, then whether FinSpace converged.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -127,12 +124,7 @@ async function main(): Promise<number> {
   }
 }
 
-/**
- * Someone changes FinSpace by hand, outside CloudFormation (through the API, as the
- * automation superuser); the runner's drift command runs the stack's audit function as
- * its schedule would and finds each change; with --heal it puts FinSpace back.
- * Answers the problems: none when drift was found, healed, and FinSpace converged again.
- */
+/** FinSpace changed by hand, then the runner's drift command as the schedule would run it, then with --heal; answers the problems. */
 async function driftStep(emulator: FinSpaceEmulator, stateFile: string, declared: readonly DeclaredGroup[]): Promise<string[]> {
   const groupId = (name: string) => environmentOf(emulator)!.permissionGroups.find(g => g.name === name)!.permissionGroupId;
   const admin = new FinSpaceDataClient({

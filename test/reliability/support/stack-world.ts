@@ -100,7 +100,7 @@ export class StackWorld {
   }
 
   async stop(): Promise<void> {
-    await this.world.stop();
+    await this.world.emulator.stop();
     fs.rmSync(this.directory, { recursive: true, force: true });
   }
 
