@@ -25,10 +25,9 @@ import { describeViolations, validateStructure } from './validation';
 /** API Gateway's payload limit; the API's largest request is a few kilobytes. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** Defaults in README.md. */
 export interface EmulatorOptions {
-  /** Default 0: any free port. */
   readonly port?: number;
-  /** Default 127.0.0.1. */
   readonly host?: string;
   /** The region requests must be signed for. Default us-east-1. */
   readonly region?: string;
@@ -41,20 +40,18 @@ export interface EmulatorOptions {
 
 /** The record of an API request the emulator answered (admin routes are not recorded). Sensitive values never enter it. */
 export interface CallRecord {
-  /** `UnknownOperation` when no operation matched the method and path. */
   readonly operation: OperationName | 'UnknownOperation';
   /** From the vended credentials, or the environmentId asked for credentials. */
   readonly environmentId?: string;
-  /** The status answered; 0 when the connection was reset before anything was done. */
+  /** 0 when the connection was reset before anything was done. */
   readonly statusCode: number;
   readonly errorType?: string;
   readonly fault?: FaultKind;
-  /** Emulator clock, ms. */
+  /** Emulator clock. */
   readonly time: number;
   readonly requestId: string;
-  /** The request's clientToken, to check that a client's retries reuse it. */
+  /** To check that a client's retries reuse it. */
   readonly clientToken?: string;
-  /** True when the answer replayed an earlier one with the same clientToken. */
   readonly replayed?: boolean;
 }
 
