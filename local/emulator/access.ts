@@ -209,11 +209,9 @@ function parseAuthorizationHeader(header: string) {
 
 /** Parses the ISO 8601 basic format of `X-Amz-Date` (`20240102T030405Z`). */
 function parseAmzDate(value: string): Date | undefined {
-  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!match) return undefined;
-  const [, year, month, day, hour, minute, second] = match.map(Number);
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  const extended = value.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z');
+  const date = new Date(extended);
+  return extended === value || Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 function checkScope({ scope }: AuthorizationHeader, amzDate: string, region: string): void {

@@ -18,7 +18,7 @@ import { IdempotencyCache, fingerprintOf } from './idempotency';
 import { OperationName, idempotencyMembersOf, inputShapeOf, serviceModel, viewAs } from './model';
 import { USER_OPERATIONS } from './operations';
 import { PageTokens } from './pagination';
-import { HttpAnswer, OperationInput, Router, WireRequest, deserializeInput, serializeError, serializeOutput } from './protocol';
+import { HttpAnswer, OperationInput, WireRequest, matchRoute, deserializeInput, serializeError, serializeOutput } from './protocol';
 import { EmulatorSeed, addSeed } from './seed';
 import { describeViolations, validateStructure } from './validation';
 
@@ -80,7 +80,6 @@ export class FinSpaceEmulator {
   private readonly stopping = new AbortController();
   private readonly environments = new Map<string, EnvironmentState>();
   private readonly keys = new AccessKeys();
-  private readonly router = new Router();
   private readonly idempotency = new IdempotencyCache();
   private readonly pages = new PageTokens();
   private readonly clock: () => number;
@@ -196,7 +195,7 @@ export class FinSpaceEmulator {
 
   /** What to answer (none: drop the connection); fills in the call record. */
   private async handle(request: WireRequest, call: CallDetails): Promise<HttpAnswer | undefined> {
-    const route = this.router.match(request.method, request.rawPath);
+    const route = matchRoute(request.method, request.rawPath);
     call.operation = route?.operation ?? 'UnknownOperation';
     const fail = (error: ServiceError) => {
       Object.assign(call, { statusCode: error.statusCode, errorType: error.errorType, time: this.now() });

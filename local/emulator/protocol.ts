@@ -13,26 +13,24 @@ export interface RouteMatch {
   readonly rawLabels: Readonly<Record<string, string>>;
 }
 
-export class Router {
-  /**
-   * `{label}` segments match one path segment. No two routes of this model overlap; characters
-   * a pattern would read otherwise (a literal query among them) are refused rather than mis-routed.
-   */
-  private readonly routes = OPERATION_NAMES.map((operation) => {
-    const { method, requestUri } = serviceModel.operations[operation].http;
-    if (/[^\w/{}-]/.test(requestUri)) throw new Error(`${operation}: the requestUri ${requestUri} is not supported`);
-    const labelNames = [...requestUri.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
-    return { operation, method, labelNames, pattern: new RegExp(`^${requestUri.replace(/\{\w+\}/g, '([^/]+)')}$`) };
-  });
+/**
+ * `{label}` segments match one path segment. No two routes of this model overlap; characters
+ * a pattern would read otherwise (a literal query among them) are refused rather than mis-routed.
+ */
+const ROUTES = OPERATION_NAMES.map((operation) => {
+  const { method, requestUri } = serviceModel.operations[operation].http;
+  if (/[^\w/{}-]/.test(requestUri)) throw new Error(`${operation}: the requestUri ${requestUri} is not supported`);
+  const labelNames = [...requestUri.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
+  return { operation, method, labelNames, pattern: new RegExp(`^${requestUri.replace(/\{\w+\}/g, '([^/]+)')}$`) };
+});
 
-  /** `rawPath` is the path as sent, still percent-encoded, without the query. */
-  match(method: string, rawPath: string): RouteMatch | undefined {
-    for (const route of this.routes) {
-      const found = route.method === method ? route.pattern.exec(rawPath) : null;
-      if (found) return { operation: route.operation, rawLabels: Object.fromEntries(route.labelNames.map((name, i) => [name, found[i + 1]])) };
-    }
-    return undefined;
+/** `rawPath` is the path as sent, still percent-encoded, without the query. */
+export function matchRoute(method: string, rawPath: string): RouteMatch | undefined {
+  for (const route of ROUTES) {
+    const found = route.method === method ? route.pattern.exec(rawPath) : null;
+    if (found) return { operation: route.operation, rawLabels: Object.fromEntries(route.labelNames.map((name, i) => [name, found[i + 1]])) };
   }
+  return undefined;
 }
 
 export interface WireRequest {

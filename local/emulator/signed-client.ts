@@ -44,10 +44,7 @@ export interface SigningOverrides {
   readonly afterSigning?: (request: { headers: Record<string, string>; body: string }) => void;
 }
 
-export interface ClientOptions {
-  readonly region?: string;
-  readonly now?: () => number;
-}
+type ClientOptions = { readonly region?: string; readonly now?: () => number };
 
 export class SignedClient {
   constructor(readonly endpoint: string, readonly keys: Keys | undefined, private readonly options: ClientOptions = {}) {}
