@@ -87,7 +87,6 @@ export class FinSpaceEmulator {
   private faultInjector?: FaultInjector;
   private callLog: CallRecord[] = [];
   private currentBehaviour: EmulatorBehaviour;
-  private faultOptions?: FaultOptions;
 
   private constructor(options: EmulatorOptions) {
     this.region = options.region ?? 'us-east-1';
@@ -120,13 +119,12 @@ export class FinSpaceEmulator {
   }
 
   get faults(): FaultOptions | undefined {
-    return this.faultOptions;
+    return this.faultInjector?.options;
   }
 
   /** Replaces the fault options (undefined: none), restarting the generator from its seed and the counts from 0. */
   setFaults(options: FaultOptions | undefined): void {
-    this.faultOptions = options === undefined ? undefined : checkFaultOptions(options);
-    this.faultInjector = this.faultOptions && new FaultInjector(this.faultOptions, this.now());
+    this.faultInjector = options === undefined ? undefined : new FaultInjector(checkFaultOptions(options), this.now());
   }
 
   /** Faults injected since the last setFaults, by kind. */

@@ -40,7 +40,7 @@ export class FaultInjector {
   /** Holds up to one second's worth of requests (starts full), refilled continuously: short bursts pass, sustained excess is refused. */
   private bucketTokens = Infinity;
 
-  constructor(private readonly options: FaultOptions, private lastRefill: number) {
+  constructor(readonly options: FaultOptions, private lastRefill: number) {
     this.random = seededRandom(options.seed ?? 1);
   }
 
