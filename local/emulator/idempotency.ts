@@ -5,12 +5,6 @@
  */
 import { OperationInput, OperationOutput } from './protocol';
 
-interface Remembered {
-  readonly fingerprint: string;
-  readonly output: OperationOutput;
-  readonly firstSeenAt: number;
-}
-
 export type IdempotencyVerdict =
   | { readonly kind: 'new' }
   | { readonly kind: 'replay'; readonly output: OperationOutput }
@@ -18,7 +12,7 @@ export type IdempotencyVerdict =
 
 export class IdempotencyCache {
   /** Insertion order is arrival order, which lets expiry sweep from the front. */
-  private readonly entries = new Map<string, Remembered>();
+  private readonly entries = new Map<string, { fingerprint: string; output: OperationOutput; firstSeenAt: number }>();
 
   check(key: string, fingerprint: string, now: number, ttlMs: number): IdempotencyVerdict {
     const entry = this.entries.get(key);
