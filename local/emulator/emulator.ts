@@ -58,6 +58,7 @@ export interface CallRecord {
 /** A call record while its request is handled. */
 type CallDetails = { -readonly [Key in keyof CallRecord]?: CallRecord[Key] } & { readonly requestId: string };
 
+/** Its members are documented in README.md (Use in tests). */
 export class FinSpaceEmulator {
   static async start(options: EmulatorOptions = {}): Promise<FinSpaceEmulator> {
     const emulator = new FinSpaceEmulator(options);
@@ -99,7 +100,6 @@ export class FinSpaceEmulator {
     });
   }
 
-  /** Every API request answered so far, oldest first. */
   get calls(): readonly CallRecord[] {
     return this.callLog;
   }
@@ -113,7 +113,6 @@ export class FinSpaceEmulator {
     return this.currentBehaviour;
   }
 
-  /** Changes some behaviours; throws on an unknown name or value. */
   setBehaviour(change: Partial<EmulatorBehaviour>): void {
     this.currentBehaviour = changeBehaviour(this.currentBehaviour, change);
   }
@@ -127,12 +126,10 @@ export class FinSpaceEmulator {
     this.faultInjector = options === undefined ? undefined : new FaultInjector(checkFaultOptions(options), this.now());
   }
 
-  /** Faults injected since the last setFaults, by kind. */
   faultCounts(): FaultCounts {
     return this.faultInjector?.counts() ?? emptyCounts();
   }
 
-  /** Adds environments, users, groups, members and IAM keys; throws SeedError and changes nothing if any of it is invalid. */
   seed(seed: EmulatorSeed): void {
     addSeed(seed, { environments: this.environments, keys: this.keys }, this.now());
   }
@@ -141,12 +138,10 @@ export class FinSpaceEmulator {
     return snapshotOf(this.environments.values(), this.now());
   }
 
-  /** Makes every vended credential (of one environment, if given) expired from now on. */
   expireCredentials(environmentId?: string): void {
     this.keys.expire(this.now(), environmentId);
   }
 
-  /** The emulator's clock: the injected clock plus any advanceClock. */
   now(): number {
     return this.clock() + this.clockOffsetMs;
   }
@@ -157,7 +152,6 @@ export class FinSpaceEmulator {
     this.clockOffsetMs += ms;
   }
 
-  /** Closes the server and its open (keep-alive) connections. Stopping again does nothing. */
   async stop(): Promise<void> {
     if (!this.server.listening) return;
     // Requests waiting out injected latency are dropped with their connections, not finished.
