@@ -31,16 +31,13 @@ const CREDENTIALS_ACTION = 'finspace-api:GetProgrammaticAccessCredentials';
 
 export type IamPrincipal = SeedIamPrincipal & { readonly kind: 'iam'; readonly allowGetProgrammaticAccessCredentials: boolean };
 
-export interface VendedCredentials {
+export type VendedCredentials = Required<Pick<SeedIamPrincipal, 'accessKeyId' | 'secretAccessKey' | 'sessionToken'>> & {
   readonly kind: 'vended';
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
   readonly environmentId: string;
   /** The FinSpace user the calls act as. */
   readonly userId: string;
   expiresAt: number;
-}
+};
 
 export type Principal = IamPrincipal | VendedCredentials;
 
