@@ -8,53 +8,34 @@ import * as path from 'path';
 import { AssetManifestArtifact, CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { Template } from './template';
 
-export interface AssemblyStack {
-  readonly stackName: string;
-  /** The stack's construct path (e.g. Stage/Stack), which cdk also accepts as its name. */
-  readonly path: string;
-  /** Undefined for environment-agnostic stacks. */
-  readonly account?: string;
-  readonly region?: string;
-  readonly template: Template;
-  /** The template file's text, measured against CloudFormation's size limit. */
-  readonly templateBody: string;
-  /** Names of the stacks this one depends on. */
-  readonly dependencies: readonly string[];
-  /** Logical id to construct path below the stack (e.g. Analysts/Resource/Default), from the manifest. */
-  readonly constructPaths: Readonly<Record<string, string>>;
-}
+export type Assembly = ReturnType<typeof readAssembly>;
+export type AssemblyStack = Assembly['stacks'][number];
 
-export interface Assembly {
-  readonly directory: string;
-  /** All stacks, nested assemblies (stages) included, each after the stacks it depends on. */
-  readonly stacks: readonly AssemblyStack[];
-  /** The file assets that are single files (not directories), by S3 object key: what cdk deploy uploads as is. */
-  readonly assetFiles: ReadonlyMap<string, string>;
-  /** Where the file asset published under an S3 object key (e.g. `<hash>.zip`) is, unpacked. */
-  assetDirectory(objectKey: string): string | undefined;
-}
-
-export function readAssembly(directory: string): Assembly {
+export function readAssembly(directory: string) {
   if (!fs.existsSync(path.join(directory, 'manifest.json'))) {
     throw new Error(`${directory} is not a cloud assembly (no manifest.json): synthesize the app first, e.g. npx cdk synth`);
   }
   // cx-api sorts each assembly's stacks by their dependencies, which never cross a stage (a nested assembly).
   const artifacts = new CloudAssembly(directory).stacksRecursively;
-  const stacks = artifacts.map((artifact): AssemblyStack => {
+  const stacks = artifacts.map(artifact => {
     const { account, region } = artifact.environment;
     // The display name is the construct path, followed by " (stack name)" when they differ.
     const stackPath = artifact.displayName.replace(/ \(.*\)$/, '');
     return {
       stackName: artifact.stackName,
+      // cdk also accepts the construct path (e.g. Stage/Stack) as a stack's name.
       path: stackPath,
+      // Undefined for environment-agnostic stacks.
       account: account === 'unknown-account' ? undefined : account,
       region: region === 'unknown-region' ? undefined : region,
-      template: artifact.template,
+      template: artifact.template as Template,
+      // Measured against CloudFormation's size limit.
       templateBody: fs.readFileSync(artifact.templateFullPath, 'utf8'),
       dependencies: artifacts.filter(other => artifact.dependencies.some(dependency => dependency.id === other.id)).map(other => other.stackName),
+      // Logical id to construct path below the stack (e.g. Analysts/Resource/Default).
       constructPaths: Object.fromEntries(artifact.findMetadataByType('aws:cdk:logicalId')
-        .map(entry => [String(entry.data), entry.path.replace(`/${stackPath}/`, '')])),
-    };
+        .map(entry => [String(entry.data), entry.path.replace(`/${stackPath}/`, '')] as const)),
+    } as const;
   });
   // Each stack depends on the asset manifest of its assets.
   const manifests = new Set(artifacts.flatMap(artifact => artifact.dependencies.filter(AssetManifestArtifact.isAssetManifestArtifact)));
@@ -69,8 +50,10 @@ export function readAssembly(directory: string): Assembly {
   return {
     directory: path.resolve(directory),
     stacks,
+    // Single files (not directories) by S3 object key: what cdk deploy uploads as is.
     assetFiles: new Map([...assets].filter(([, source]) => isA('isFile', source))),
-    assetDirectory: objectKey => (isA('isDirectory', assets.get(objectKey)) ? assets.get(objectKey) : undefined),
+    /** Where the file asset published under an S3 object key (e.g. `<hash>.zip`) is, unpacked. */
+    assetDirectory: (objectKey: string) => (isA('isDirectory', assets.get(objectKey)) ? assets.get(objectKey) : undefined),
   };
 }
 

@@ -8,25 +8,14 @@
 import { createHash, randomUUID } from 'crypto';
 import { AwsError, checkLambdaEnvironment } from './limits';
 
-export interface StackEnvironment {
-  readonly stackName: string;
-  readonly stackId: string;
-  readonly account: string;
-  readonly region: string;
-  readonly partition: string;
-  readonly urlSuffix: string;
-}
-
-export interface ProvisionedResource {
-  readonly physicalId: string;
-  readonly attributes: Readonly<Record<string, string>>;
-}
+export type StackEnvironment = Readonly<ReturnType<typeof stackEnvironment>>;
+export type ProvisionedResource = Readonly<ReturnType<typeof provisionAwsResource>>;
 
 /** For environment-agnostic stacks, as the CDK CLI would take them from the credentials. */
 export const DEFAULT_ACCOUNT = '123456789012';
 export const DEFAULT_REGION = 'us-east-1';
 
-export function stackEnvironment(stackName: string, account: string, region: string, stackId?: string): StackEnvironment {
+export function stackEnvironment(stackName: string, account: string, region: string, stackId?: string) {
   const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
   const urlSuffix = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
   stackId ??= `arn:${partition}:cloudformation:${region}:${account}:stack/${stackName}/${randomUUID()}`;
@@ -73,7 +62,7 @@ const RULES: Record<string, readonly [nameProperty: string, maxLength: number, p
 const GENERIC_RULE = ['', 128, '{name}', { Arn: 'arn:{partition}:{service}:{region}:{account}:{kind}/{name}' }] as const;
 
 /** The physical id and attributes of an AWS resource of `type`. */
-export function provisionAwsResource(logicalId: string, type: string, props: Record<string, any>, env: StackEnvironment): ProvisionedResource {
+export function provisionAwsResource(logicalId: string, type: string, props: Record<string, any>, env: StackEnvironment) {
   try {
     if (type === 'AWS::Lambda::Function') checkLambdaEnvironment(props.Environment?.Variables ?? {});
   } catch (error) {

@@ -7,19 +7,17 @@
 import { randomBytes, randomUUID } from 'crypto';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
 import type { StackEnvironment } from './aws-resources';
-import { RESPONSE_HOST_PREFIX } from './lambda/protocol';
+import { RESPONSE_HOST_PREFIX } from './lambda/runtime';
 import { checkCustomResourceResponse, checkEventInvokePayload } from './limits';
 import type { DeployedProvider, ProviderCall, ProviderEndpoint } from './provider-endpoint';
+import type { DeployedResource } from './state-file';
 
-export interface CustomResourceCall {
+/** The properties hold the ServiceToken, and the ServiceTimeout (seconds) named when no response comes. */
+export type CustomResourceCall = Pick<DeployedResource, 'type' | 'properties' | 'physicalId'> & {
   readonly requestType: CloudFormationCustomResourceEvent['RequestType'];
   readonly logicalId: string;
-  readonly resourceType: string;
-  /** With the ServiceToken, and the ServiceTimeout (seconds) named when no response comes. */
-  readonly properties: Record<string, unknown>;
   readonly oldProperties?: Record<string, unknown>;
-  readonly physicalId?: string;
-}
+};
 
 /** CloudFormation refused or failed the resource; `physicalId` is what it learned, if anything. */
 export class CustomResourceFailure extends Error {
@@ -41,7 +39,7 @@ export async function callCustomResource(
     StackId: env.stackId,
     RequestId: requestId,
     LogicalResourceId: call.logicalId,
-    ResourceType: call.resourceType,
+    ResourceType: call.type,
     ResourceProperties: call.properties,
     OldResourceProperties: call.requestType === 'Update' ? call.oldProperties : undefined,
     PhysicalResourceId: call.requestType === 'Create' ? undefined : call.physicalId,

@@ -3,7 +3,7 @@
  * function in a local Lambda container, with the input of the stack's EventBridge rule
  * (and `heal` when asked); and its report in the shape of `cdk drift`.
  */
-import { functionByArn, functionConfiguration } from './providers';
+import { stackFunction } from './providers';
 import { startEndpoint, type FunctionRunOptions } from './runner';
 import { loadState, type DeployedStack } from './state-file';
 import type { AuditResult, DriftFinding } from '../../contract/drift-audit';
@@ -69,10 +69,9 @@ function auditScheduleOf(stack: DeployedStack) {
   const resources = new Map(Object.entries(stack.resources));
   const rules = [...resources.values()].filter(resource => resource.type === 'AWS::Events::Rule');
   for (const target of rules.flatMap(rule => (rule.properties.Targets ?? []) as Array<{ Arn?: string; Input?: string }>)) {
-    const [logicalId, fn] = functionByArn(target.Arn, resources) ?? [];
-    if (logicalId && fn?.properties.Handler === AUDIT_HANDLER && typeof target.Input === 'string') {
-      return { fn: functionConfiguration(logicalId, fn, resources), input: JSON.parse(target.Input) as Record<string, unknown> };
-    }
+    const fn = stackFunction(target.Arn, resources);
+    if (fn?.handler === AUDIT_HANDLER && typeof target.Input === 'string') return { fn, input: JSON.parse(target.Input) as Record<string, unknown> };
+
   }
   return undefined;
 }

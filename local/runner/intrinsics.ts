@@ -21,7 +21,6 @@ export interface ResolveScope {
   importValue(exportName: string): unknown;
 }
 
-/** Resolves every intrinsic function in `value`. */
 export function resolve(value: unknown, scope: ResolveScope): unknown {
   if (Array.isArray(value)) return value.map(item => resolve(item, scope)).filter(item => item !== NO_VALUE);
   if (value === null || typeof value !== 'object') return value;

@@ -4,32 +4,27 @@
  * (the waiter's execution runs here as the synthesized state machine says) and PUTs its
  * response (lambda/runtime.ts sends it here); the handler calls CloudFormation, S3 and
  * Parameter Store. Each framework call carries the request's RequestId (the payload, the
- * execution's name, the ResponseURL path), which ties it to the request in flight.
+ * execution's name, the ResponseURL path), which ties it to the request in flight, and
+ * what it names is found in that request's stack as it is called.
  */
 import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { RESPONSE_ENDPOINT_VARIABLE } from './lambda/protocol';
-import { LocalLambdaService, type FunctionConfiguration, type InvocationAnswer, type LambdaServiceOptions } from './lambda/service';
+import { RESPONSE_ENDPOINT_VARIABLE } from './lambda/runtime';
+import { LocalLambdaService, type InvocationAnswer, type LambdaServiceOptions } from './lambda/service';
 import { AwsError, checkExecutionInput, checkStateData } from './limits';
 import { LocalParameterStore } from './parameter-store';
-import { retryDelayMs, type WaiterSettings } from './providers';
+import { retryDelayMs, stackFunction, stackWaiter } from './providers';
+import type { DeployedResource } from './state-file';
 
-/** A Provider as deployed: the framework's functions and the user functions they call; or one function that answers CloudFormation itself. */
+/** A custom resource's provider as deployed: the function its ServiceToken names (the framework's onEvent, or one that answers itself), in its stack. */
 export interface DeployedProvider {
-  /** The function the ServiceToken names: the framework's onEvent, or the custom resource's own function. */
-  readonly framework: FunctionConfiguration;
-  readonly userOnEvent?: FunctionConfiguration;
-  readonly waiter?: {
-    readonly stateMachineArn: string;
-    readonly settings: WaiterSettings;
-    /** The framework's isComplete and onTimeout functions, the state machine's two tasks. */
-    readonly isComplete: FunctionConfiguration;
-    readonly onTimeout: FunctionConfiguration;
-    readonly userIsComplete: FunctionConfiguration;
-  };
+  readonly serviceToken: string;
+  readonly resources: ReadonlyMap<string, DeployedResource>;
+  /** Replaces the waiter's interval, scaling its total timeout. */
+  readonly pollIntervalMs?: number;
 }
 
 /** One call of the user isComplete by the waiter's execution. */
@@ -55,8 +50,8 @@ export interface ProviderCall {
 }
 
 interface Flight extends ProviderCall {
-  executionStarted?: number;
-  attempt?: number;
+  /** From the start of the waiter's execution, whose isComplete task invokes only the user isComplete. */
+  waiter?: NonNullable<ReturnType<typeof stackWaiter>> & { readonly started: number; attempt: number };
   settle(outcome: ProviderOutcome): void;
 }
 
@@ -92,6 +87,11 @@ export class ProviderEndpoint {
 
   /** Sends CloudFormation's request (JSON) to the ServiceToken's function as an Event invocation; waits for the response it submits. */
   run(call: ProviderCall, request: string): Promise<ProviderOutcome> {
+    const { serviceToken, resources } = call.provider;
+    const framework = stackFunction(serviceToken, resources);
+    if (!framework) {
+      throw new Error(`ServiceToken ${serviceToken} is not the ARN of a Lambda function of this stack; the local runner plays only providers deployed with the stack`);
+    }
     return new Promise<ProviderOutcome>(resolve => {
       const flight: Flight = {
         ...call,
@@ -102,11 +102,11 @@ export class ProviderEndpoint {
         },
       };
       this.flights.set(call.requestId, flight);
-      const { userOnEvent, framework } = call.provider;
-      const serving = userOnEvent ? 'the provider\'s onEvent function' : `the custom resource's function ${framework.functionName}`;
+      const serving = framework.handler === 'framework.onEvent'
+        ? 'the provider\'s onEvent function' : `the custom resource's function ${framework.functionName}`;
       this.lambda.invoke(framework, request, 'Event').then(answer => {
         if (answer.functionError) flight.settle({ noResponse: `${serving} failed: ${errorMessageOf(answer)}` });
-        else if (flight.executionStarted === undefined) flight.settle({ noResponse: `${serving} returned without a response` });
+        else if (!flight.waiter) flight.settle({ noResponse: `${serving} returned without a response` });
       }, (error: Error) => flight.settle({ noResponse: `${serving} could not be invoked: ${error.message}` }));
     });
   }
@@ -145,7 +145,7 @@ export class ProviderEndpoint {
         this.flights.get(decodeURIComponent(url.pathname).split('|').pop() ?? '')?.settle({ responseBody: body });
         reply(200, '');
       } else if (functionPath?.[2]) {
-        const answer = await this.invokeUserFunction(decodeURIComponent(functionPath[1]), body);
+        const answer = await this.invokeStackFunction(decodeURIComponent(functionPath[1]), body);
         reply(200, answer.payload, answer.functionError ? { 'X-Amz-Function-Error': answer.functionError } : {});
       } else if (functionPath) {
         // The framework waits for a function to be Active after a failed Invoke; functions here always are.
@@ -174,21 +174,22 @@ export class ProviderEndpoint {
     }
   }
 
-  /** A user function invoked by the framework; the user isComplete's answer is the waiter's progress. */
-  private async invokeUserFunction(functionName: string, payload: string): Promise<InvocationAnswer> {
+  /** A function of the stack invoked by the framework; once the waiter runs it is the user isComplete, whose answer is the waiter's progress. */
+
+  private async invokeStackFunction(functionName: string, payload: string): Promise<InvocationAnswer> {
     const requestId = String(parseOrUndefined(payload)?.RequestId ?? '');
     const flight = this.flights.get(requestId);
     if (!flight) throw new AwsError('ResourceNotFoundException', `no custom resource request ${requestId} is in flight`);
-    const { userOnEvent, waiter } = flight.provider;
-    const fn = [userOnEvent, waiter?.userIsComplete].find(f => f && [f.functionArn, f.functionName].includes(functionName));
+    const fn = stackFunction(functionName, flight.provider.resources);
     if (!fn) throw new AwsError('ResourceNotFoundException', `Function not found: ${functionName}`);
     const answer = await this.lambda.invoke(fn, payload);
-    if (waiter && fn === waiter.userIsComplete) {
+    const waiter = flight.waiter;
+    if (waiter) {
       const returned = answer.functionError ? undefined : parseOrUndefined(answer.payload);
       flight.onPoll({
-        attempt: flight.attempt ?? 1,
+        attempt: waiter.attempt,
         maxAttempts: waiter.settings.maxRetries + 1,
-        elapsedMs: Date.now() - (flight.executionStarted ?? Date.now()),
+        elapsedMs: Date.now() - waiter.started,
         complete: answer.functionError ? undefined : Boolean(returned?.IsComplete),
         answer: returned,
         logs: answer.logs.map(record => record.message),
@@ -199,23 +200,22 @@ export class ProviderEndpoint {
 
   private startExecution(request: { stateMachineArn: string; name: string; input: string }): { executionArn: string; startDate: number } {
     const flight = this.flights.get(request.name);
-    if (!flight?.provider.waiter || flight.provider.waiter.stateMachineArn !== request.stateMachineArn) {
-      throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
-    }
+    const waiter = flight && stackWaiter(request.stateMachineArn, flight.provider.resources, flight.provider.pollIntervalMs);
+    if (!flight || !waiter) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
     checkExecutionInput(request.input);
-    flight.executionStarted = Date.now();
+    flight.waiter = { ...waiter, started: Date.now(), attempt: 1 };
     this.execute(flight, request.input).catch((error: Error) => flight.settle({ noResponse: `the waiter's execution failed: ${error.message}` }));
     const executionArn = `${request.stateMachineArn.replace(':stateMachine:', ':execution:')}:${request.name}`;
-    return { executionArn, startDate: flight.executionStarted / 1000 };
+    return { executionArn, startDate: flight.waiter.started / 1000 };
   }
 
   /** The waiter's execution: the isComplete task with its Retry on States.ALL, then its Catch, the onTimeout task. */
   private async execute(flight: Flight, input: string): Promise<void> {
-    const waiter = flight.provider.waiter!;
+    const waiter = flight.waiter!;
     let failure: InvocationAnswer | undefined;
     for (let retry = 0; retry <= waiter.settings.maxRetries; retry++) {
       if (retry > 0) await flight.sleep(retryDelayMs(waiter.settings, retry));
-      flight.attempt = retry + 1;
+      waiter.attempt = retry + 1;
       failure = await this.lambda.invoke(waiter.isComplete, input);
       // Without a function error the framework has submitted the response.
       if (!failure.functionError) return;

@@ -1,60 +1,41 @@
 /**
- * From a custom resource's ServiceToken to what serves it, as deployed in the stack: the
- * Provider framework's onEvent function, the user functions its environment names
- * (USER_ON_EVENT_FUNCTION_ARN, USER_IS_COMPLETE_FUNCTION_ARN) and its waiter
- * (WAITER_STATE_MACHINE_ARN), whose timing is read from the synthesized definition as
- * Step Functions reads it; or any other function of the stack, which answers
- * CloudFormation itself.
+ * What the Provider framework's calls name, found in the stack as deployed when they are
+ * made: a Lambda function by ARN or name, and the waiter state machine, whose timing is
+ * read from the synthesized definition as Step Functions reads it.
  */
 import * as fs from 'fs';
 import type { FunctionConfiguration } from './lambda/service';
-import type { DeployedProvider } from './provider-endpoint';
 import type { DeployedResource } from './state-file';
 
 type Resources = ReadonlyMap<string, DeployedResource>;
 
-export function providerFor(serviceToken: string, resources: Resources, pollIntervalMs?: number): DeployedProvider {
-  const [frameworkId, framework] = functionByArn(serviceToken, resources) ?? [];
-  if (!framework || !frameworkId) {
-    throw new Error(`ServiceToken ${serviceToken} is not the ARN of a Lambda function of this stack; the local runner plays only providers deployed with the stack`);
-  }
-  const provider = { framework: functionConfiguration(frameworkId, framework, resources) };
-  // A Lambda-backed custom resource: CloudFormation invokes the function, which PUTs its response.
-  if (provider.framework.handler !== 'framework.onEvent') return provider;
-  const variables = provider.framework.variables;
-  const userFunction = (arn: string | undefined, what: string, owner = `provider function ${frameworkId}`): FunctionConfiguration => {
-    const [logicalId, resource] = (arn ? functionByArn(arn, resources) : undefined) ?? [];
-    if (!resource || !logicalId) throw new Error(`${what} of ${owner} (${arn ?? 'not set'}) is not a Lambda function of this stack`);
-    return functionConfiguration(logicalId, resource, resources);
-  };
-  const userOnEvent = userFunction(variables.USER_ON_EVENT_FUNCTION_ARN, 'USER_ON_EVENT_FUNCTION_ARN');
-  if (!variables.USER_IS_COMPLETE_FUNCTION_ARN) return { ...provider, userOnEvent };
+/** How Lambda would run the stack's function with this ARN or name (Invoke takes either); undefined when there is none. */
+export function stackFunction(arnOrName: unknown, resources: Resources): FunctionConfiguration | undefined {
+  const [logicalId, resource] = [...resources.entries()].find(([, r]) => r.type === 'AWS::Lambda::Function' &&
+    arnOrName !== undefined && [r.attributes.Arn, r.physicalId].includes(arnOrName)) ?? [];
+  return logicalId && resource ? functionConfiguration(logicalId, resource, resources) : undefined;
+}
 
-  const userIsComplete = userFunction(variables.USER_IS_COMPLETE_FUNCTION_ARN, 'USER_IS_COMPLETE_FUNCTION_ARN');
-  const stateMachineArn = variables.WAITER_STATE_MACHINE_ARN;
+/** The stack's waiter state machine with this ARN: its timing and the functions of its two tasks; undefined when there is none. */
+export function stackWaiter(stateMachineArn: string, resources: Resources, pollIntervalMs: number | undefined) {
   const stateMachine = [...resources.values()].find(r => r.type === 'AWS::StepFunctions::StateMachine' && r.physicalId === stateMachineArn);
-  if (!stateMachine) throw new Error(`the waiter state machine ${stateMachineArn} of provider function ${frameworkId} is not in the stack`);
+  if (!stateMachine) return undefined;
   const definition = String(stateMachine.properties.DefinitionString ?? JSON.stringify(stateMachine.properties.Definition));
   const settings = withInterval(waiterSettings(definition), pollIntervalMs);
   const states = (JSON.parse(definition) as AslDefinition).States;
-  const task = (state: string) => userFunction(states[state].Resource, `the Resource of state ${state}`, `the waiter ${stateMachineArn}`);
-  const waiter = { stateMachineArn, settings, isComplete: task(settings.isCompleteState), onTimeout: task(settings.timeoutState), userIsComplete };
-  return { ...provider, userOnEvent, waiter };
+  const task = (state: string) => stackFunction(states[state].Resource, resources) ??
+    fail(`the Resource of state ${state} of the waiter ${stateMachineArn} is not a Lambda function of this stack`);
+  return { settings, isComplete: task(settings.isCompleteState), onTimeout: task(settings.timeoutState) };
 }
 
 /** How Lambda would run the function recorded as `resource`. */
-export function functionConfiguration(logicalId: string, resource: DeployedResource, resources: Resources): FunctionConfiguration {
+function functionConfiguration(logicalId: string, resource: DeployedResource, resources: Resources): FunctionConfiguration {
   const props = resource.properties as Record<string, any>;
   const runtime = String(props.Runtime ?? '');
-  if (!runtime.startsWith('nodejs')) {
-    throw new Error(`Lambda function ${logicalId} has runtime '${runtime}'; the local runner runs Node.js functions only`);
-  }
-  if (!resource.codeDirectory) {
-    throw new Error(`the code of Lambda function ${logicalId} is not a file asset of the cloud assembly (inline code and container images are not supported)`);
-  }
-  if (!fs.existsSync(resource.codeDirectory)) {
-    throw new Error(`the code of Lambda function ${logicalId} is no longer at ${resource.codeDirectory}: deploy from an assembly that holds it`);
-  }
+  const code = resource.codeDirectory;
+  if (!runtime.startsWith('nodejs')) fail(`Lambda function ${logicalId} has runtime '${runtime}'; the local runner runs Node.js functions only`);
+  if (!code) fail(`the code of Lambda function ${logicalId} is not a file asset of the cloud assembly (inline code and container images are not supported)`);
+  if (!fs.existsSync(code)) fail(`the code of Lambda function ${logicalId} is no longer at ${code}: deploy from an assembly that holds it`);
   const functionName = resource.physicalId!;
   const variables = (props.Environment?.Variables ?? {}) as Record<string, unknown>;
   return {
@@ -62,7 +43,7 @@ export function functionConfiguration(logicalId: string, resource: DeployedResou
     functionArn: String(resource.attributes.Arn),
     handler: String(props.Handler),
     runtime,
-    codeDirectory: resource.codeDirectory,
+    codeDirectory: code,
     optDirectory: optDirectoryOf(logicalId, props.Layers, resources),
     timeoutSeconds: Number(props.Timeout ?? 3),
     memorySize: Number(props.MemorySize ?? 128),
@@ -71,20 +52,19 @@ export function functionConfiguration(logicalId: string, resource: DeployedResou
   };
 }
 
-/** The function of the stack with this ARN, by logical id. */
-export function functionByArn(arn: unknown, resources: Resources): [string, DeployedResource] | undefined {
-  return [...resources.entries()].find(([, r]) => r.type === 'AWS::Lambda::Function' && r.attributes.Arn === arn);
+
+function fail(message: string): never {
+  throw new Error(message);
 }
 
 /** The content of the function's layer (Lambda merges several into /opt; one is supported here). */
 function optDirectoryOf(logicalId: string, layers: unknown, resources: Resources): string | undefined {
   if (!Array.isArray(layers) || layers.length === 0) return undefined;
-  if (layers.length > 1) throw new Error(`Lambda function ${logicalId} has ${layers.length} layers; the local runner supports one`);
+  if (layers.length > 1) fail(`Lambda function ${logicalId} has ${layers.length} layers; the local runner supports one`);
   const layer = [...resources.values()].find(r => r.type === 'AWS::Lambda::LayerVersion' && r.physicalId === layers[0]);
-  if (!layer?.codeDirectory) {
-    throw new Error(`the layer ${String(layers[0])} of Lambda function ${logicalId} is not a layer of this stack with a file asset as its content`);
-  }
-  return layer.codeDirectory;
+  return layer?.codeDirectory ??
+    fail(`the layer ${String(layers[0])} of Lambda function ${logicalId} is not a layer of this stack with a file asset as its content`);
+
 }
 
 export interface WaiterSettings {

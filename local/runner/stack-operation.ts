@@ -11,7 +11,6 @@ import { callCustomResource, CustomResourceFailure, type CustomResourceCall } fr
 import { evaluateCondition, resolve, type ResolveScope } from './intrinsics';
 import { AwsError, checkTemplate } from './limits';
 import type { ProviderEndpoint } from './provider-endpoint';
-import { providerFor } from './providers';
 import type { DeployedOutput, DeployedResource, DeployedStack, StackStatus } from './state-file';
 import { dependencyGraph, dependencyOrder, isCustomResource, runInDependencyOrder, type Template, type TemplateResource } from './template';
 
@@ -63,8 +62,7 @@ interface Change {
   replaced: boolean;
 }
 
-/** A physical resource to delete; Retain only lets it go (DELETE_SKIPPED). */
-type Doomed = { readonly logicalId: string; readonly resource: DeployedResource; readonly retain: boolean };
+type Doomed = ReturnType<typeof doomed>;
 
 type Outcome = Pick<DeployedResource, 'physicalId' | 'attributes' | 'codeDirectory'>;
 
@@ -221,11 +219,10 @@ class StackOperation {
   private async callCustom(
     requestType: CustomResourceCall['requestType'], logicalId: string, resource: DeployedResource, oldProperties?: Record<string, unknown>,
   ): Promise<Outcome> {
-    const { type, properties, physicalId, constructPath } = resource;
-    const provider = providerFor(String(properties.ServiceToken), this.live, this.context.pollIntervalMs);
+    const { type, properties, constructPath } = resource;
+    const provider = { serviceToken: String(properties.ServiceToken), resources: this.live, pollIntervalMs: this.context.pollIntervalMs };
     const status = `${requestType.toUpperCase()}_IN_PROGRESS`;
-    const call = { requestType, logicalId, resourceType: type, properties, oldProperties, physicalId };
-    return callCustomResource(call, this.env, provider, this.context.providerEndpoint, {
+    return callCustomResource({ ...resource, requestType, logicalId, oldProperties }, this.env, provider, this.context.providerEndpoint, {
       sleep: ms => new Promise(wake => setTimeout(wake, ms)),
       onPoll: poll => this.context.report({ ...this.eventBase(status), kind: 'waiting', logicalId, constructPath, resourceType: type, ...poll }),
     });
@@ -392,12 +389,10 @@ class StackOperation {
   }
 
   private persist(): void {
-    const { stackName, stackId, account, region } = this.env;
+    // Partition and URL suffix follow from the region.
+    const { partition, urlSuffix, ...where } = this.env;
     this.context.persist({
-      stackName,
-      stackId,
-      account,
-      region,
+      ...where,
       status: this.status as StackStatus,
       template: this.template,
       resources: Object.fromEntries(this.live),
@@ -411,7 +406,8 @@ class StackOperation {
   }
 }
 
-function doomed(logicalId: string, resource: DeployedResource, policy?: string): Doomed {
+/** A physical resource to delete; Retain only lets it go (DELETE_SKIPPED). */
+function doomed(logicalId: string, resource: DeployedResource, policy?: string) {
   return { logicalId, resource, retain: policy === 'Retain' || policy === 'RetainExceptOnCreate' };
 }
 

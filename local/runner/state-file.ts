@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type { StackEnvironment } from './aws-resources';
 import type { Template } from './template';
 
 export const STATE_FILE_VERSION = 1;
@@ -38,11 +39,7 @@ export interface DeployedOutput {
   readonly description?: string;
 }
 
-export interface DeployedStack {
-  readonly stackName: string;
-  readonly stackId: string;
-  readonly account: string;
-  readonly region: string;
+export interface DeployedStack extends Pick<StackEnvironment, 'stackName' | 'stackId' | 'account' | 'region'> {
   readonly status: StackStatus;
   /** The template the resources were last brought to (after a rollback: the previous one). */
   readonly template: Template;

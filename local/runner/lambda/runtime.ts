@@ -4,12 +4,35 @@
  * one invocation at a time as the runner asks over IPC, keeping module state as a warm
  * Lambda does; console output is tagged with the request id, as in CloudWatch Logs.
  * Only node's own modules are used: the process must hold nothing but what a Lambda would.
+ * The runner imports its messages and constants; only the bundle it runs calls startRuntime.
  */
 import * as http from 'http';
 import { createRequire } from 'module';
 import * as path from 'path';
 import { format } from 'util';
-import { RESPONSE_ENDPOINT_VARIABLE, RESPONSE_HOST_PREFIX, type InvokeMessage, type LogLevel, type RuntimeMessage } from './protocol';
+
+/** Runner to container, over the child process's IPC channel: run the handler once. */
+export interface InvokeMessage {
+  readonly requestId: string;
+  readonly invokedFunctionArn: string;
+  /** The event, as the JSON text Lambda would hand the runtime. */
+  readonly payload: string;
+  /** Epoch ms when the function's timeout ends. */
+  readonly deadline: number;
+}
+
+export type LogLevel = 'INFO' | 'WARN' | 'ERROR' | 'DEBUG' | 'TRACE';
+
+/** Container to runner: a log line, or the invocation's answer (a FunctionError's payload is the runtime's error document). */
+export type RuntimeMessage =
+  | { readonly type: 'log'; readonly requestId?: string; readonly level: LogLevel; readonly message: string }
+  | { readonly type: 'answer'; readonly requestId: string; readonly payload: string; readonly functionError?: 'Unhandled' };
+
+/** Where the runtime sends what a function PUTs to a ResponseURL: an S3 pre-signed URL, which the runner cannot stand behind. */
+export const RESPONSE_ENDPOINT_VARIABLE = 'LOCAL_RUNNER_RESPONSE_ENDPOINT';
+
+/** The host name of CloudFormation's response buckets, e.g. cloudformation-custom-resource-response-useast1.s3.... */
+export const RESPONSE_HOST_PREFIX = 'cloudformation-custom-resource-response-';
 
 type Handler = (event: unknown, context: unknown, callback?: (error?: unknown, result?: unknown) => void) => unknown;
 
@@ -25,13 +48,15 @@ let inFlight: string | undefined;
 const send = (message: RuntimeMessage) => process.send!(message);
 
 const CONSOLE_LEVELS: Record<string, LogLevel> = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
-for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
-  (console as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
-    send({ type: 'log', requestId: inFlight, level, message: format(...args) });
-}
 
-redirectCustomResourceResponses();
-process.on('message', (message: InvokeMessage) => void invoke(message));
+export function startRuntime(): void {
+  for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
+    (console as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
+      send({ type: 'log', requestId: inFlight, level, message: format(...args) });
+  }
+  redirectCustomResourceResponses();
+  process.on('message', (message: InvokeMessage) => void invoke(message));
+}
 
 async function invoke(message: InvokeMessage): Promise<void> {
   inFlight = message.requestId;
@@ -94,8 +119,8 @@ function errorDocument(error: unknown): { errorType: string; errorMessage: strin
 
 /**
  * Requests to CloudFormation's response buckets go to the runner over plain HTTP, with
- * their path and headers unchanged; nothing else is touched. The handler never sees
- * the variable that names the runner.
+ * their path and headers unchanged; nothing else is touched. The variable that names the
+ * runner is removed before the handler loads.
  */
 function redirectCustomResourceResponses(): void {
   const endpoint = process.env[RESPONSE_ENDPOINT_VARIABLE];

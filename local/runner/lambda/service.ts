@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { buildSync } from 'esbuild';
-import type { InvokeMessage, LogLevel, RuntimeMessage } from './protocol';
+import type { InvokeMessage, LogLevel, RuntimeMessage } from './runtime';
 import { byteLength, checkEventInvokePayload, checkSyncInvokeRequest, MAX_SYNC_RESPONSE_BYTES, RESPONSE_TOO_LARGE } from '../limits';
 
 /** The keys of the functions' execution role, which Lambda puts in their environment. */
@@ -143,7 +143,7 @@ class LambdaContainer {
 
   constructor(readonly configuration: FunctionConfiguration, environment: Record<string, string>, private readonly onLog: (r: LogRecord) => void) {
     this.fingerprint = JSON.stringify(configuration);
-    this.child = startRuntime(environment, configuration);
+    this.child = spawnRuntime(environment, configuration);
     this.child.on('message', (message: RuntimeMessage) => {
       if (message.type === 'log') {
         this.log(message.level, message.message, message.requestId);
@@ -219,14 +219,14 @@ function functionError(errorType: string, errorMessage: string): InvocationAnswe
   return { payload: JSON.stringify({ errorType, errorMessage }), functionError: 'Unhandled', logs: [] };
 }
 
-/** runtime.ts bundled once per runner process, run by plain node: ts-node's require hooks would change how the "Lambda" loads modules. */
+/** runtime.ts bundled once per runner process, run by plain node (ts-node's require hooks would change how the "Lambda" loads modules), then started. */
 let runtimeSource: string | undefined;
 
 /** A function with a layer finds it at /opt, where Lambda mounts it: its process runs in a mount namespace of its own with the layer bound there. */
-function startRuntime(environment: Record<string, string>, { codeDirectory, optDirectory }: FunctionConfiguration): ChildProcess {
+function spawnRuntime(environment: Record<string, string>, { codeDirectory, optDirectory }: FunctionConfiguration): ChildProcess {
   runtimeSource ??= buildSync({
     entryPoints: [path.join(__dirname, 'runtime.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false,
-  }).outputFiles[0].text;
+  }).outputFiles[0].text + 'module.exports.startRuntime();\n';
   const options = { env: environment, cwd: codeDirectory, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[] };
   if (!optDirectory) return spawn(process.execPath, ['-e', runtimeSource], options);
   // Root gets a mount namespace as is; anyone else inside a user namespace of their own, mapped to root there.

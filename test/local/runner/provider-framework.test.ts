@@ -6,9 +6,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { FunctionConfiguration } from '../../../local/runner/lambda/service';
 import { ProviderEndpoint, type DeployedProvider, type WaiterPoll } from '../../../local/runner/provider-endpoint';
 import { withInterval, type WaiterSettings } from '../../../local/runner/providers';
+import type { DeployedResource } from '../../../local/runner/state-file';
 
 const FRAMEWORK_RUNTIME = path.join(path.dirname(require.resolve('aws-cdk-lib/package.json')),
   'custom-resources', 'lib', 'provider-framework', 'runtime');
@@ -35,27 +35,41 @@ afterAll(async () => {
 });
 
 let functionCount = 0;
-function configuration(name: string, codeDirectory: string, handler: string, variables: Record<string, string> = {}): FunctionConfiguration {
-  return {
-    functionName: name,
-    functionArn: `arn:aws:lambda:us-east-1:111122223333:function:${name}`,
-    handler,
-    runtime: 'nodejs22.x',
+/** A Lambda function of the stack as deployed (60 s timeout, 128 MB); answers its ARN. */
+function addFunction(resources: Map<string, DeployedResource>, name: string, codeDirectory: string, handler: string, variables = {}): string {
+  const arn = `arn:aws:lambda:us-east-1:111122223333:function:${name}`;
+  resources.set(name, {
+    type: 'AWS::Lambda::Function',
+    physicalId: name,
+    properties: { Runtime: 'nodejs22.x', Handler: handler, Timeout: 60, Environment: { Variables: variables } },
+    attributes: { Arn: arn },
+    dependsOn: [],
     codeDirectory,
-    timeoutSeconds: 60,
-    memorySize: 128,
-    logGroupName: `/aws/lambda/${name}`,
-    variables,
-  };
+  });
+  return arn;
 }
 
 /** A user function whose handler is `body` (a function expression); it logs each event it gets. */
-function userFunction(name: string, body: string): FunctionConfiguration {
+function addUserFunction(resources: Map<string, DeployedResource>, name: string, body: string): string {
   const code = path.join(directory, `${name}-${++functionCount}`);
   fs.mkdirSync(code);
   fs.writeFileSync(path.join(code, 'index.js'),
     `const user = ${body};\nexports.handler = async event => { console.log(JSON.stringify({ seen: event })); return user(event); };\n`);
-  return configuration(name, code, 'index.handler');
+  return addFunction(resources, name, code, 'index.handler');
+}
+
+/** The waiter state machine's definition, as aws-cdk-lib's Provider synthesizes it, with these settings. */
+function waiterDefinition(settings: WaiterSettings, isCompleteArn: string, onTimeoutArn: string): string {
+  const retry = { ErrorEquals: ['States.ALL'], IntervalSeconds: settings.intervalMs / 1000, MaxAttempts: settings.maxRetries, BackoffRate: settings.backoffRate };
+  return JSON.stringify({
+    StartAt: settings.isCompleteState,
+    States: {
+      [settings.isCompleteState]: {
+        Type: 'Task', Resource: isCompleteArn, End: true, Retry: [retry], Catch: [{ ErrorEquals: ['States.ALL'], Next: settings.timeoutState }],
+      },
+      [settings.timeoutState]: { Type: 'Task', Resource: onTimeoutArn, End: true },
+    },
+  });
 }
 
 /** Runs one request with user functions given as source; answers what was submitted and what the user functions saw. */
@@ -63,21 +77,22 @@ async function provide(request: Record<string, unknown>, onEvent: string, isComp
   logs.length = 0;
   const sleeps: number[] = [];
   const polls: WaiterPoll[] = [];
-  const userOnEvent = userFunction('user-onEvent', onEvent);
-  const userIsComplete = isComplete ? userFunction('user-isComplete', isComplete) : undefined;
+  const resources = new Map<string, DeployedResource>();
+  const userOnEvent = addUserFunction(resources, 'user-onEvent', onEvent);
+  const userIsComplete = isComplete ? addUserFunction(resources, 'user-isComplete', isComplete) : undefined;
   const stateMachineArn = 'arn:aws:states:us-east-1:111122223333:stateMachine:waiter';
   const variables = {
-    USER_ON_EVENT_FUNCTION_ARN: userOnEvent.functionArn,
-    ...(userIsComplete ? { USER_IS_COMPLETE_FUNCTION_ARN: userIsComplete.functionArn, WAITER_STATE_MACHINE_ARN: stateMachineArn } : {}),
+    USER_ON_EVENT_FUNCTION_ARN: userOnEvent,
+    ...(userIsComplete ? { USER_IS_COMPLETE_FUNCTION_ARN: userIsComplete, WAITER_STATE_MACHINE_ARN: stateMachineArn } : {}),
   };
-  const framework = (entry: string) => configuration(`framework-${entry}`, FRAMEWORK_RUNTIME, `framework.${entry}`, variables);
-  const provider: DeployedProvider = {
-    framework: framework('onEvent'),
-    userOnEvent,
-    ...(userIsComplete ? {
-      waiter: { stateMachineArn, settings: waiter, isComplete: framework('isComplete'), onTimeout: framework('onTimeout'), userIsComplete },
-    } : {}),
-  };
+  const framework = (entry: string) => addFunction(resources, `framework-${entry}`, FRAMEWORK_RUNTIME, `framework.${entry}`, variables);
+  const provider: DeployedProvider = { serviceToken: framework('onEvent'), resources };
+  if (userIsComplete) {
+    const DefinitionString = waiterDefinition(waiter, framework('isComplete'), framework('onTimeout'));
+    resources.set('Waiter', {
+      type: 'AWS::StepFunctions::StateMachine', physicalId: stateMachineArn, properties: { DefinitionString }, attributes: {}, dependsOn: [],
+    });
+  }
   const outcome = await endpoint.run({ requestId: 'request-1', provider, sleep: async ms => { sleeps.push(ms); }, onPoll: poll => { polls.push(poll); } }, JSON.stringify({
     RequestType: 'Create',
     ServiceToken: 'arn:token',
