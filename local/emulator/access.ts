@@ -31,16 +31,13 @@ const CREDENTIALS_ACTION = 'finspace-api:GetProgrammaticAccessCredentials';
 
 export type IamPrincipal = SeedIamPrincipal & { readonly kind: 'iam'; readonly allowGetProgrammaticAccessCredentials: boolean };
 
-export interface VendedCredentials {
+export type VendedCredentials = Required<Pick<SeedIamPrincipal, 'accessKeyId' | 'secretAccessKey' | 'sessionToken'>> & {
   readonly kind: 'vended';
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
   readonly environmentId: string;
   /** The FinSpace user the calls act as. */
   readonly userId: string;
   expiresAt: number;
-}
+};
 
 export type Principal = IamPrincipal | VendedCredentials;
 
@@ -209,11 +206,9 @@ function parseAuthorizationHeader(header: string) {
 
 /** Parses the ISO 8601 basic format of `X-Amz-Date` (`20240102T030405Z`). */
 function parseAmzDate(value: string): Date | undefined {
-  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!match) return undefined;
-  const [, year, month, day, hour, minute, second] = match.map(Number);
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  const extended = value.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z');
+  const date = new Date(extended);
+  return extended === value || Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 function checkScope({ scope }: AuthorizationHeader, amzDate: string, region: string): void {

@@ -25,37 +25,24 @@ const sessionDuration = setting(60, (value) => {
   return inRange ? undefined : `must be an integer from ${min} to ${max} (the model's SessionDuration)`;
 });
 
+/** Each explained, with the reason for its default, in README.md (Undocumented behaviours). */
 const BEHAVIOURS = {
-  /** How long a new membership stays ADDITION_IN_PROGRESS. */
   additionDelayMs: count(1000),
-  /** How long a removed membership stays REMOVAL_IN_PROGRESS before it disappears. */
   removalDelayMs: count(1000),
-  /** How long a user from CreateUser stays CREATING before ENABLED. */
   userCreationDelayMs: count(0),
-  /** Lifetime of vended credentials when the request has no durationInMinutes. */
   defaultCredentialDurationMinutes: sessionDuration,
-  /** How long a clientToken is remembered. */
   clientTokenTtlMs: count(10 * 60 * 1000),
-  /** Associate of a user who is already a member (or being added). */
   associateExistingMember: oneOf('conflict', 'success'),
-  /** Associate of a membership that is REMOVAL_IN_PROGRESS. */
   associateDuringRemoval: oneOf('conflict', 're-add'),
-  /** Disassociate of a user who is not a member. */
   disassociateNonMember: oneOf('not-found', 'conflict', 'success'),
-  /** Disassociate of a membership that is REMOVAL_IN_PROGRESS. */
   disassociateDuringRemoval: oneOf('conflict', 'success'),
-  /** Delete of a group that still has memberships in any state. */
   deleteGroupWithMembers: oneOf('conflict', 'allowed'),
   associateDisabledUser: oneOf('allowed', 'validation', 'conflict'),
   associateCreatingUser: oneOf('allowed', 'validation', 'conflict'),
   associateSuperUser: oneOf('allowed', 'validation'),
-  /** Group names unique within an environment (exact match). */
   uniqueGroupNames: flag(true),
-  /** At most one user per apiAccessPrincipalArn within an environment. */
   uniqueApiAccessPrincipals: flag(true),
-  /** LimitExceededException from CreatePermissionGroup above this many groups. */
   maxPermissionGroups: limit,
-  /** LimitExceededException from CreateUser / EnableUser above this many users who are not disabled. */
   maxActiveUsers: limit,
 };
 

@@ -11,8 +11,8 @@ export const USAGE = 'usage: cli.ts [--port PORT] [--seed FILE] [--region REGION
 export interface CliIo {
   stdout(line: string): void;
   stderr(line: string): void;
-  /** Calls `stop` once on the first stop signal; returns a function that unsubscribes. */
-  onStopSignal(stop: () => void): () => void;
+  /** Resolves on the first stop signal. */
+  stopSignal(): Promise<void>;
 }
 
 /** Resolves with the exit code once the server has stopped, or at once on bad arguments. */
@@ -43,33 +43,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 1;
   }
   io.stdout(emulator.endpoint);
-  await new Promise<void>((resolve) => {
-    const unsubscribe = io.onStopSignal(() => {
-      unsubscribe();
-      resolve();
-    });
-  });
+  await io.stopSignal();
   await emulator.stop();
   return 0;
 }
 
-function processIo(): CliIo {
-  return {
+if (require.main === module) {
+  const io: CliIo = {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
-    onStopSignal: (stop) => {
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      return () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      };
-    },
+    // The process exits once the server has stopped, so the other signal's listener can stay.
+    stopSignal: () => new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve)),
   };
-}
-
-if (require.main === module) {
-  runCli(process.argv.slice(2), processIo()).then(
+  runCli(process.argv.slice(2), io).then(
     (code) => process.exit(code),
     (error: unknown) => {
       process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);

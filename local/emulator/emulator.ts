@@ -18,17 +18,16 @@ import { IdempotencyCache, fingerprintOf } from './idempotency';
 import { OperationName, idempotencyMembersOf, inputShapeOf, serviceModel, viewAs } from './model';
 import { USER_OPERATIONS } from './operations';
 import { PageTokens } from './pagination';
-import { HttpAnswer, OperationInput, Router, WireRequest, deserializeInput, serializeError, serializeOutput } from './protocol';
+import { HttpAnswer, OperationInput, WireRequest, matchRoute, deserializeInput, serializeError, serializeOutput } from './protocol';
 import { EmulatorSeed, addSeed } from './seed';
 import { describeViolations, validateStructure } from './validation';
 
 /** API Gateway's payload limit; the API's largest request is a few kilobytes. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** Defaults in README.md. */
 export interface EmulatorOptions {
-  /** Default 0: any free port. */
   readonly port?: number;
-  /** Default 127.0.0.1. */
   readonly host?: string;
   /** The region requests must be signed for. Default us-east-1. */
   readonly region?: string;
@@ -41,26 +40,25 @@ export interface EmulatorOptions {
 
 /** The record of an API request the emulator answered (admin routes are not recorded). Sensitive values never enter it. */
 export interface CallRecord {
-  /** `UnknownOperation` when no operation matched the method and path. */
   readonly operation: OperationName | 'UnknownOperation';
   /** From the vended credentials, or the environmentId asked for credentials. */
   readonly environmentId?: string;
-  /** The status answered; 0 when the connection was reset before anything was done. */
+  /** 0 when the connection was reset before anything was done. */
   readonly statusCode: number;
   readonly errorType?: string;
   readonly fault?: FaultKind;
-  /** Emulator clock, ms. */
+  /** Emulator clock. */
   readonly time: number;
   readonly requestId: string;
-  /** The request's clientToken, to check that a client's retries reuse it. */
+  /** To check that a client's retries reuse it. */
   readonly clientToken?: string;
-  /** True when the answer replayed an earlier one with the same clientToken. */
   readonly replayed?: boolean;
 }
 
 /** A call record while its request is handled. */
 type CallDetails = { -readonly [Key in keyof CallRecord]?: CallRecord[Key] } & { readonly requestId: string };
 
+/** Its members are documented in README.md (Use in tests). */
 export class FinSpaceEmulator {
   static async start(options: EmulatorOptions = {}): Promise<FinSpaceEmulator> {
     const emulator = new FinSpaceEmulator(options);
@@ -83,7 +81,6 @@ export class FinSpaceEmulator {
   private readonly stopping = new AbortController();
   private readonly environments = new Map<string, EnvironmentState>();
   private readonly keys = new AccessKeys();
-  private readonly router = new Router();
   private readonly idempotency = new IdempotencyCache();
   private readonly pages = new PageTokens();
   private readonly clock: () => number;
@@ -91,7 +88,6 @@ export class FinSpaceEmulator {
   private faultInjector?: FaultInjector;
   private callLog: CallRecord[] = [];
   private currentBehaviour: EmulatorBehaviour;
-  private faultOptions?: FaultOptions;
 
   private constructor(options: EmulatorOptions) {
     this.region = options.region ?? 'us-east-1';
@@ -104,7 +100,6 @@ export class FinSpaceEmulator {
     });
   }
 
-  /** Every API request answered so far, oldest first. */
   get calls(): readonly CallRecord[] {
     return this.callLog;
   }
@@ -118,27 +113,23 @@ export class FinSpaceEmulator {
     return this.currentBehaviour;
   }
 
-  /** Changes some behaviours; throws on an unknown name or value. */
   setBehaviour(change: Partial<EmulatorBehaviour>): void {
     this.currentBehaviour = changeBehaviour(this.currentBehaviour, change);
   }
 
   get faults(): FaultOptions | undefined {
-    return this.faultOptions;
+    return this.faultInjector?.options;
   }
 
   /** Replaces the fault options (undefined: none), restarting the generator from its seed and the counts from 0. */
   setFaults(options: FaultOptions | undefined): void {
-    this.faultOptions = options === undefined ? undefined : checkFaultOptions(options);
-    this.faultInjector = this.faultOptions && new FaultInjector(this.faultOptions, this.now());
+    this.faultInjector = options === undefined ? undefined : new FaultInjector(checkFaultOptions(options), this.now());
   }
 
-  /** Faults injected since the last setFaults, by kind. */
   faultCounts(): FaultCounts {
     return this.faultInjector?.counts() ?? emptyCounts();
   }
 
-  /** Adds environments, users, groups, members and IAM keys; throws SeedError and changes nothing if any of it is invalid. */
   seed(seed: EmulatorSeed): void {
     addSeed(seed, { environments: this.environments, keys: this.keys }, this.now());
   }
@@ -147,12 +138,10 @@ export class FinSpaceEmulator {
     return snapshotOf(this.environments.values(), this.now());
   }
 
-  /** Makes every vended credential (of one environment, if given) expired from now on. */
   expireCredentials(environmentId?: string): void {
     this.keys.expire(this.now(), environmentId);
   }
 
-  /** The emulator's clock: the injected clock plus any advanceClock. */
   now(): number {
     return this.clock() + this.clockOffsetMs;
   }
@@ -163,7 +152,6 @@ export class FinSpaceEmulator {
     this.clockOffsetMs += ms;
   }
 
-  /** Closes the server and its open (keep-alive) connections. Stopping again does nothing. */
   async stop(): Promise<void> {
     if (!this.server.listening) return;
     // Requests waiting out injected latency are dropped with their connections, not finished.
@@ -199,7 +187,7 @@ export class FinSpaceEmulator {
 
   /** What to answer (none: drop the connection); fills in the call record. */
   private async handle(request: WireRequest, call: CallDetails): Promise<HttpAnswer | undefined> {
-    const route = this.router.match(request.method, request.rawPath);
+    const route = matchRoute(request.method, request.rawPath);
     call.operation = route?.operation ?? 'UnknownOperation';
     const fail = (error: ServiceError) => {
       Object.assign(call, { statusCode: error.statusCode, errorType: error.errorType, time: this.now() });

@@ -161,9 +161,9 @@ export function snapshotOf(environments: Iterable<EnvironmentState>, now: number
       environment.settle(now);
       return {
         environmentId: environment.environmentId,
-        users: [...environment.users.values()].map((user) => viewAs('User', user) as unknown as SnapshotUser),
+        users: [...environment.users.values()].map((user) => viewAs<SnapshotUser>('User', user)),
         permissionGroups: [...environment.groups.values()].map((group) => ({
-          ...(viewAs('PermissionGroup', group) as unknown as SnapshotPermissionGroup),
+          ...viewAs<SnapshotPermissionGroup>('PermissionGroup', group),
           members: [...group.members.values()]
             .sort((a, b) => a.sequence - b.sequence)
             .map((membership) => ({ userId: membership.userId, membershipStatus: membership.status })),

@@ -36,13 +36,11 @@ export class ServiceError extends Error {
     readonly errorType: ModeledErrorName | FrontDoorErrorName,
     readonly statusCode: number,
     message: string,
-    /** Only set for shapes that declare a `reason` member. */
     readonly reason?: string,
   ) {
     super(message);
     this.name = 'ServiceError';
   }
-
 }
 
 /** `reason` is only accepted for shapes that have that member, so it never leaks into a body the service would not send. */

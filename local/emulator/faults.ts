@@ -13,19 +13,13 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** The options, each explained in README.md (Fault injection). */
 export interface FaultOptions {
-  /** Default 1. */
   readonly seed?: number;
-  /** Fixed, or uniform in [min, max]. */
   readonly latencyMs?: number | { readonly min: number; readonly max: number };
   readonly throttleRate?: number;
   readonly serverErrorRate?: number;
-  /** Destroyed before any effect or answer. */
   readonly connectionResetRate?: number;
-  /** Carried out, then destroyed before the answer. */
   readonly resetAfterWriteRate?: number;
-  /** Token bucket with a burst of one second. */
   readonly maxRequestsPerSecond?: number;
-  /** Default: all. */
   readonly operations?: readonly OperationName[];
 }
 
@@ -46,7 +40,7 @@ export class FaultInjector {
   /** Holds up to one second's worth of requests (starts full), refilled continuously: short bursts pass, sustained excess is refused. */
   private bucketTokens = Infinity;
 
-  constructor(private readonly options: FaultOptions, private lastRefill: number) {
+  constructor(readonly options: FaultOptions, private lastRefill: number) {
     this.random = seededRandom(options.seed ?? 1);
   }
 

@@ -5,29 +5,17 @@
  */
 import { OperationInput, OperationOutput } from './protocol';
 
-interface Remembered {
-  readonly fingerprint: string;
-  readonly output: OperationOutput;
-  readonly firstSeenAt: number;
-}
-
-export type IdempotencyVerdict =
-  | { readonly kind: 'new' }
-  | { readonly kind: 'replay'; readonly output: OperationOutput }
-  | { readonly kind: 'conflict' };
-
 export class IdempotencyCache {
   /** Insertion order is arrival order, which lets expiry sweep from the front. */
-  private readonly entries = new Map<string, Remembered>();
+  private readonly entries = new Map<string, { fingerprint: string; output: OperationOutput; firstSeenAt: number }>();
 
-  check(key: string, fingerprint: string, now: number, ttlMs: number): IdempotencyVerdict {
+  check(key: string, fingerprint: string, now: number, ttlMs: number) {
     const entry = this.entries.get(key);
-    if (!entry) return { kind: 'new' };
-    if (now >= entry.firstSeenAt + ttlMs) {
+    if (!entry || now >= entry.firstSeenAt + ttlMs) {
       this.entries.delete(key);
-      return { kind: 'new' };
+      return { kind: 'new' } as const;
     }
-    return entry.fingerprint === fingerprint ? { kind: 'replay', output: entry.output } : { kind: 'conflict' };
+    return entry.fingerprint === fingerprint ? ({ kind: 'replay', output: entry.output } as const) : ({ kind: 'conflict' } as const);
   }
 
   remember(key: string, fingerprint: string, output: OperationOutput, now: number, ttlMs: number): void {

@@ -78,14 +78,10 @@ export function declaredErrorsOf(operation: OperationName): string[] {
  * A record as a structure shape of the model shows it, nested ones too: only the shape's
  * members, in its order, unset ones left out (as rest-json services do), lists copied.
  */
-export function viewAs(shapeName: string, record: object): Record<string, unknown> {
-  return view(shapeName, record) as Record<string, unknown>;
-}
-
-function view(shapeName: string, value: unknown): unknown {
+export function viewAs<View = Record<string, unknown>>(shapeName: string, value: unknown): View {
   const { type, members = {}, member } = shapeNamed(shapeName);
-  if (type === 'list') return (value as unknown[]).map((item) => view(member!.shape, item));
-  if (type !== 'structure') return value;
+  if (type === 'list') return (value as unknown[]).map((item) => viewAs(member!.shape, item)) as View;
+  if (type !== 'structure') return value as View;
   const fields = Object.entries(members).map(([name, ref]) => [name, (value as Record<string, unknown>)[name], ref.shape] as const);
-  return Object.fromEntries(fields.filter(([, field]) => field !== undefined).map(([name, field, shape]) => [name, view(shape, field)]));
+  return Object.fromEntries(fields.filter(([, field]) => field !== undefined).map(([name, field, shape]) => [name, viewAs(shape, field)])) as View;
 }

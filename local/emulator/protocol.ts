@@ -7,33 +7,27 @@
 import { ServiceError, frontDoorError } from './errors';
 import { MemberRef, OPERATION_NAMES, OperationName, Shape, inputShapeOf, outputShapeOf, serviceModel, shapeNamed } from './model';
 
-export interface RouteMatch {
-  readonly operation: OperationName;
-  /** Values of the `{label}` segments of the request URI, still percent-encoded. */
-  readonly rawLabels: Readonly<Record<string, string>>;
-}
+/**
+ * `{label}` segments match one path segment. No two routes of this model overlap; characters
+ * a pattern would read otherwise (a literal query among them) are refused rather than mis-routed.
+ */
+const ROUTES = OPERATION_NAMES.map((operation) => {
+  const { method, requestUri } = serviceModel.operations[operation].http;
+  if (/[^\w/{}-]/.test(requestUri)) throw new Error(`${operation}: the requestUri ${requestUri} is not supported`);
+  const labelNames = [...requestUri.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
+  return { operation, method, labelNames, pattern: new RegExp(`^${requestUri.replace(/\{\w+\}/g, '([^/]+)')}$`) };
+});
 
-export class Router {
-  /**
-   * `{label}` segments match one path segment. No two routes of this model overlap; characters
-   * a pattern would read otherwise (a literal query among them) are refused rather than mis-routed.
-   */
-  private readonly routes = OPERATION_NAMES.map((operation) => {
-    const { method, requestUri } = serviceModel.operations[operation].http;
-    if (/[^\w/{}-]/.test(requestUri)) throw new Error(`${operation}: the requestUri ${requestUri} is not supported`);
-    const labelNames = [...requestUri.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
-    return { operation, method, labelNames, pattern: new RegExp(`^${requestUri.replace(/\{\w+\}/g, '([^/]+)')}$`) };
-  });
-
-  /** `rawPath` is the path as sent, still percent-encoded, without the query. */
-  match(method: string, rawPath: string): RouteMatch | undefined {
-    for (const route of this.routes) {
-      const found = route.method === method ? route.pattern.exec(rawPath) : null;
-      if (found) return { operation: route.operation, rawLabels: Object.fromEntries(route.labelNames.map((name, i) => [name, found[i + 1]])) };
-    }
-    return undefined;
+/** `rawPath` is the path as sent, without the query; the labels' values are still percent-encoded. */
+export function matchRoute(method: string, rawPath: string) {
+  for (const route of ROUTES) {
+    const found = route.method === method ? route.pattern.exec(rawPath) : null;
+    if (found) return { operation: route.operation, rawLabels: Object.fromEntries(route.labelNames.map((name, i) => [name, found[i + 1]])) };
   }
+  return undefined;
 }
+
+type RouteMatch = NonNullable<ReturnType<typeof matchRoute>>;
 
 export interface WireRequest {
   readonly method: string;

@@ -8,12 +8,9 @@ import * as http from 'http';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NODE_SHA256 } from './access';
+import type { SeedIamPrincipal } from './seed';
 
-export interface Keys {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-}
+export type Keys = Pick<SeedIamPrincipal, 'accessKeyId' | 'secretAccessKey' | 'sessionToken'>;
 
 export interface ApiRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -44,10 +41,7 @@ export interface SigningOverrides {
   readonly afterSigning?: (request: { headers: Record<string, string>; body: string }) => void;
 }
 
-export interface ClientOptions {
-  readonly region?: string;
-  readonly now?: () => number;
-}
+type ClientOptions = { readonly region?: string; readonly now?: () => number };
 
 export class SignedClient {
   constructor(readonly endpoint: string, readonly keys: Keys | undefined, private readonly options: ClientOptions = {}) {}

@@ -57,11 +57,10 @@ class FakeIo implements CliIo {
     this.err.push(line);
   }
 
-  onStopSignal(stop: () => void): () => void {
-    this.stopHandler = stop;
-    return () => {
-      this.stopHandler = undefined;
-    };
+  stopSignal(): Promise<void> {
+    return new Promise((resolve) => {
+      this.stopHandler = resolve;
+    });
   }
 
   signal(): void {
