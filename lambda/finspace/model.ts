@@ -1,6 +1,6 @@
 /**
  * Types of the FinSpace Data operations this library uses, transcribed from the
- * official API model (local/model/finspace-data.json, API version 2020-07-13).
+ * official API model (model/finspace-data.json, API version 2020-07-13).
  *
  * Enums follow the AWS SDK v3 convention: a frozen object of values plus a
  * string-literal union of the same name, so `ApplicationPermission.CreateDataset`
